@@ -1,0 +1,3 @@
+from kaohe_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,159 @@
+"""Scoring one subject: leaf values, parent sums, bonus and deduction events, the total.
+
+Invariants the tests hold:
+- a leaf value outside its allowed set is refused (never clamped) with the item, the
+  value and the allowed range named;
+- claims for the same matter (同一事项) count once, at the highest amount; each section
+  is capped;
+- total = Σ leaves + min(bonus, cap) − min(deduction, cap), kept in full precision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .errors import Problem
+from .numbers import ZERO, is_multiple, shown, to_decimal
+from .rubric import NO_WORDS, YES_WORDS, EventSection, Item, ItemKind, Rubric
+
+
+class ValueRefused(ValueError):
+    """A value a leaf cannot take; `problem` says why in Chinese."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.line())
+        self.problem = problem
+
+
+def parse_leaf_value(item: Item, raw: object) -> Decimal:
+    """The points a raw cell or typed value is worth for `item`.
+
+    Accepts numbers and numeric text for every kind; for yes/no also 是/否 (and √/×),
+    for levels the level's name. Raises ValueRefused naming the item and allowed values.
+    """
+
+    def refuse(reason: str) -> ValueRefused:
+        return ValueRefused(Problem(
+            f"项目 {item.code}“{item.title}”{reason}，允许：{item.allowed_text()}",
+            column=item.code, value=raw))
+
+    if isinstance(raw, str):
+        text = raw.strip()
+        if item.kind == ItemKind.YESNO and text.lower() in YES_WORDS:
+            return item.max
+        if item.kind == ItemKind.YESNO and text.lower() in NO_WORDS:
+            return ZERO
+        if item.kind == ItemKind.LEVEL:
+            for level in item.levels:
+                if level.name == text:
+                    return level.points
+    try:
+        value = to_decimal(raw)
+    except ValueError:
+        raise refuse("的值不是数字") from None
+    if value < 0:
+        raise refuse("不能为负数")
+    if value > item.max:
+        raise refuse(f"超过满分 {shown(item.max)}")
+    if item.kind == ItemKind.YESNO and value not in (ZERO, item.max):
+        raise refuse("只能是 0 或满分")
+    if item.kind == ItemKind.LEVEL and value not in {lv.points for lv in item.levels}:
+        raise refuse("不是任何等次的分值")
+    if item.kind in (ItemKind.POINTS, ItemKind.DERIVED) and not is_multiple(value, item.step):
+        raise refuse(f"不是步长 {shown(item.step)} 的整数倍")
+    return value
+
+
+def item_scores(rubric: Rubric, leaves: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """Scores for every item code: leaves as given (missing = 0), parents combined."""
+    out: dict[str, Decimal] = {}
+
+    def visit(item: Item) -> Decimal:
+        if item.is_leaf:
+            value = leaves.get(item.code, ZERO)
+        elif item.combine == "weighted":
+            value = sum((c.weight * visit(c) for c in item.children), ZERO)
+        else:
+            value = sum((visit(c) for c in item.children), ZERO)
+        out[item.code] = value
+        return value
+
+    for top in rubric.items:
+        visit(top)
+    return out
+
+
+@dataclass(frozen=True)
+class Event:
+    """A bonus, deduction or veto claim against one subject."""
+
+    rule_code: str
+    amount: Decimal
+    matter: str = ""  # 同一事项 key; empty means a matter of its own
+    key: object = None  # the stored event's id, to tell unnamed matters apart
+
+
+def check_event(rubric: Rubric, rule_code: str, amount: object) -> tuple[str, Decimal]:
+    """The section ('bonus', 'deduction' or 'veto') and amount of a valid claim.
+
+    Raises ValueRefused for an unknown rule or an amount the rule does not allow.
+    """
+    if rubric.veto_rule(rule_code) is not None:
+        return "veto", ZERO
+    found = rubric.event_rule(rule_code)
+    if found is None:
+        codes = [r.code for r in (*rubric.bonus.rules, *rubric.deduction.rules, *rubric.veto)]
+        raise ValueRefused(Problem(
+            f"细则 {rubric.code} 没有加减分规则 {rule_code}，可用：{'、'.join(codes) or '无'}",
+            column="规则", value=rule_code))
+    section, rule = found
+    try:
+        value = to_decimal(amount)
+    except ValueError:
+        raise ValueRefused(Problem(f"规则 {rule_code} 的分值不是数字", column="分值",
+                                   value=amount)) from None
+    if not rule.allows(value):
+        raise ValueRefused(Problem(
+            f"规则 {rule_code}“{rule.title}”不允许该分值，允许：{rule.allowed_text()}",
+            column="分值", value=amount))
+    return section, value
+
+
+def section_total(section: EventSection, events: Iterable[Event]) -> tuple[Decimal, Decimal]:
+    """(claimed, counted): the sum with each matter at its highest, and that sum capped."""
+    best: dict[object, Decimal] = {}
+    codes = {r.code for r in section.rules}
+    for n, event in enumerate(events):
+        if event.rule_code not in codes:
+            continue
+        matter = event.matter.strip() if event.matter else ""
+        key: object = ("matter", matter) if matter else ("event", event.key, n)
+        if event.amount > best.get(key, ZERO):
+            best[key] = event.amount
+    claimed = sum(best.values(), ZERO)
+    return claimed, min(claimed, section.cap)
+
+
+@dataclass(frozen=True)
+class SubjectScore:
+    base: Decimal
+    bonus: Decimal
+    deduction: Decimal
+    total: Decimal
+    items: dict[str, Decimal] = field(default_factory=dict)
+    vetoed: tuple[str, ...] = ()  # veto rule codes that apply
+
+
+def score_subject(rubric: Rubric, leaves: Mapping[str, Decimal],
+                  events: Iterable[Event] = ()) -> SubjectScore:
+    """The subject's score from aggregated leaf values and its events."""
+    events = list(events)
+    items = item_scores(rubric, leaves)
+    base = sum((items[i.code] for i in rubric.items), ZERO)
+    _, bonus = section_total(rubric.bonus, events)
+    _, deduction = section_total(rubric.deduction, events)
+    veto_codes = {v.code for v in rubric.veto}
+    vetoed = tuple(sorted({e.rule_code for e in events if e.rule_code in veto_codes}))
+    return SubjectScore(base, bonus, deduction, base + bonus - deduction, items, vetoed)

@@ -1,0 +1,114 @@
+"""Roster workbooks (units and staff) with columns named in Chinese.
+
+Columns are found by header name, in any order; extra columns are ignored; a missing
+required column, a blank required cell or a code given twice is a problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from kaohe_desktop.domain.errors import InputError, Problem
+
+from .workbook import column_letter, find_header_row, is_blank, read_workbook
+
+# field → (header aliases, required)
+UNIT_COLUMNS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "code": (("编号", "单位编号", "站点编号", "代码"), True),
+    "name": (("名称", "单位名称", "站点名称", "服务站名称"), True),
+    "area": (("所属街道", "所属乡镇", "街道", "乡镇", "所属区域", "街道/乡镇"), False),
+    "kind": (("类型", "单位类型", "站点类型"), False),
+    "phone": (("电话", "联系电话", "办公电话"), False),
+    "address": (("地址", "办公地址"), False),
+}
+STAFF_COLUMNS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "code": (("编号", "工号", "人员编号"), True),
+    "name": (("姓名", "名称"), True),
+    "unit": (("所属单位", "单位", "所属站点", "单位编号", "单位名称"), True),
+    "post": (("岗位", "职务", "类型"), False),
+    "attendance_no": (("考勤号", "考勤编号", "UserId", "用户ID", "钉钉ID"), False),
+    "phone": (("电话", "手机", "手机号", "联系电话"), False),
+}
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    row: int  # Excel row number
+    fields: dict[str, str]
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def read_roster(path: Path, columns: dict[str, tuple[tuple[str, ...], bool]]) -> list[RosterRow]:
+    """Rows of the first sheet that has a recognisable header; InputError lists problems."""
+    file = path.name
+    aliases = {a: f for f, (names, _) in columns.items() for a in names}
+    sheets = read_workbook(path)
+    for sheet in sheets:
+        h = find_header_row(sheet.rows, set(aliases))
+        if h is not None:
+            break
+    else:
+        wanted = "、".join(names[0] for names, req in columns.values() if req)
+        raise InputError(Problem(f"找不到表头行（应有 {wanted} 等列）", file=file))
+    header = [_text(v) for v in sheet.rows[h]]
+    where_col: dict[str, int] = {}
+    for col, text in enumerate(header):
+        field = aliases.get(text)
+        if field and field not in where_col:
+            where_col[field] = col
+    problems = [
+        Problem(f"缺少必需的列“{names[0]}”（也可写作：{'、'.join(names[1:])}）", file=file,
+                sheet=sheet.name, row=h + 1)
+        for field, (names, required) in columns.items() if required and field not in where_col
+    ]
+    if problems:
+        raise InputError(problems)
+    out: list[RosterRow] = []
+    seen: dict[str, int] = {}
+    for r in range(h + 1, len(sheet.rows)):
+        row = sheet.rows[r]
+        if is_blank(row):
+            continue
+        values = {f: _text(row[c]) if c < len(row) else "" for f, c in where_col.items()}
+        for field, (names, required) in columns.items():
+            if required and not values.get(field):
+                problems.append(Problem(f"“{names[0]}”不能为空", file=file, sheet=sheet.name,
+                                        row=r + 1, column=column_letter(where_col[field])))
+        code = values.get("code", "")
+        if code and code in seen:
+            problems.append(Problem(f"编号 {code} 与第 {seen[code]} 行重复", file=file,
+                                    sheet=sheet.name, row=r + 1,
+                                    column=column_letter(where_col["code"]), value=code))
+        seen.setdefault(code, r + 1)
+        out.append(RosterRow(r + 1, values))
+    if problems:
+        raise InputError(problems)
+    if not out:
+        raise InputError(Problem("表中没有任何数据行", file=file, sheet=sheet.name))
+    return out
+
+
+def write_roster(path: Path, headers: list[str], rows: list[list[object]], title: str) -> Path:
+    wb = Workbook(write_only=False)
+    ws = wb.active
+    ws.title = title
+    ws.append(headers)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+        c.fill = PatternFill("solid", fgColor="DDEBF7")
+    for row in rows:
+        ws.append(row)
+    ws.freeze_panes = "A2"
+    for i, width in enumerate((12, 28, 16, 16, 14, 16), start=1):
+        ws.column_dimensions[column_letter(i - 1)].width = width
+    wb.save(path)
+    return path

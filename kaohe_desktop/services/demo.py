@@ -1,0 +1,118 @@
+"""A realistic demo: one 街道, 12 community stations, ~60 staff, a year-end CY2019
+assessment scored by two cross-assessment groups with a few events, and three months
+of VILLAGE-ATT staff assessments. Deterministic: the same seed gives the same data."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select
+
+from kaohe_desktop.domain.errors import InputError
+from kaohe_desktop.domain.periods import parse_period
+from kaohe_desktop.domain.rubric import Item, ItemKind, Rubric
+from kaohe_desktop.store.db import Database
+from kaohe_desktop.store.models import Assessor, Score, Unit
+
+from .assessments import GroupSpec, create_assessment, load_assessment, subjects_by_code
+from .roster import add_staff, add_unit
+from .rubrics import ensure_builtin_rubrics, get_rubric
+from .scores import add_event, ensure_assessor
+
+STREET = "芙蓉街道"
+COMMUNITIES = ["东风", "向阳", "红旗", "新华", "光明", "长青", "和平", "幸福", "金桥", "南湖",
+               "青松", "朝阳"]
+SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志强海燕晓东"
+POSTS = ["站长", "窗口受理员", "窗口受理员", "代办员", "网格员"]
+
+
+def _name(rng: random.Random, used: set[str]) -> str:
+    while True:
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        if name not in used:
+            used.add(name)
+            return name
+
+
+def _leaf_value(rng: random.Random, item: Item, quality: float) -> Decimal:
+    if item.kind == ItemKind.YESNO:
+        return item.max if rng.random() < quality else Decimal(0)
+    if item.kind == ItemKind.LEVEL:
+        index = min(len(item.levels) - 1, int((1 - quality) * len(item.levels) + rng.random()))
+        return item.levels[index].points
+    share = max(0.0, min(1.0, rng.gauss(quality, 0.08)))
+    steps = int(item.max / item.step)
+    return item.step * round(share * steps)
+
+
+def _fill(db: Database, assessment_id: int, rubric: Rubric, assessor: str,
+          quality: dict[str, float], rng: random.Random, codes: list[str]) -> None:
+    with db.session() as s:
+        a = load_assessment(s, assessment_id)
+        who: Assessor = ensure_assessor(s, a, assessor)
+        subjects = subjects_by_code(s, assessment_id)
+        rows = [
+            {"assessment_id": assessment_id, "subject_id": subjects[c].id, "assessor_id": who.id,
+             "item_code": item.code, "value": _leaf_value(rng, item, quality[c]), "remark": ""}
+            for c in codes for item in rubric.leaves()
+        ]
+        s.execute(insert(Score), rows)
+
+
+def load_demo(db: Database, seed: int = 2024) -> dict[str, int]:
+    """Fill an empty database with the demo; returns the ids of what it created."""
+    ensure_builtin_rubrics(db)
+    with db.session() as s:
+        if s.scalar(select(func.count()).select_from(Unit)):
+            raise InputError("数据库里已有单位数据；演示数据只能装入空数据库（可用 --db 指定新文件）")
+    rng = random.Random(seed)
+    used: set[str] = set()
+    unit_codes = []
+    for n, community in enumerate(COMMUNITIES, start=1):
+        code = f"FR{n:02d}"
+        add_unit(db, f"{community}社区便民服务站", code=code, area=STREET,
+                 phone=f"0731-8{rng.randint(1000000, 9999999)}",
+                 address=f"{STREET}{community}社区服务中心一楼")
+        unit_codes.append(code)
+        for k in range(5):
+            add_staff(db, _name(rng, used), code, code=f"{code}-{k + 1:02d}", post=POSTS[k],
+                      attendance_no=f"{n:02d}{k + 1:02d}",
+                      phone=f"13{rng.randint(100000000, 999999999)}")
+
+    cy = get_rubric(db, "CY2019")
+    north, south = unit_codes[:6], unit_codes[6:]
+    # 交叉考核: each group scores the other half of the street's stations.
+    year = create_assessment(
+        db, "CY2019", parse_period("2024"), subjects="units",
+        groups=[GroupSpec("第一组", "上级", tuple(south)), GroupSpec("第二组", "上级", tuple(north))],
+        name="2024年度社区便民服务站管理考核")
+    quality = {c: rng.uniform(0.62, 0.97) for c in unit_codes}
+    for group, codes in (("第一组", south), ("第二组", north)):
+        for assessor in (_name(rng, used) for _ in range(3)):
+            with db.session() as s:
+                        ensure_assessor(s, load_assessment(s, year.id), assessor, group=group)
+            _fill(db, year.id, cy, assessor, quality, rng, codes)
+    add_event(db, year.id, "FR02", "B2", 3, matter="省级媒体报道便民服务经验",
+              note="《湖南日报》2024年6月报道", occurred_on=date(2024, 6, 18))
+    add_event(db, year.id, "FR02", "B1", 5, matter="省级媒体报道便民服务经验",
+              note="同一事项另行申报，按最高标准计分", occurred_on=date(2024, 6, 20))
+    add_event(db, year.id, "FR05", "B3", 6, matter="区政务服务下沉试点",
+              occurred_on=date(2024, 9, 1))
+    add_event(db, year.id, "FR09", "D2", 3, matter="窗口人员被投诉（2024-05）",
+              note="经查实，已整改", occurred_on=date(2024, 5, 12))
+    add_event(db, year.id, "FR11", "D1", 1, matter="未按时上报材料", occurred_on=date(2024, 3, 8))
+
+    att = get_rubric(db, "VILLAGE-ATT")
+    monthly = []
+    for month in ("2024-10", "2024-11", "2024-12"):
+        info = create_assessment(db, "VILLAGE-ATT", parse_period(month), subjects="staff",
+                                 groups=[GroupSpec("站长评分", "上级")],
+                                 name=f"{parse_period(month).label}工作人员考核")
+        staff_codes = [x.code for x in info.subjects]
+        staff_quality = {c: rng.uniform(0.6, 0.98) for c in staff_codes}
+        _fill(db, info.id, att, "街道便民服务中心", staff_quality, rng, staff_codes)
+        monthly.append(info.id)
+    return {"year": year.id, "monthly": monthly[0]}

@@ -1,0 +1,284 @@
+"""Collecting scores: templates, importing filled workbooks, single values, events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from kaohe_desktop.domain.errors import InputError, Problem
+from kaohe_desktop.domain.scoring import ValueRefused, check_event, parse_leaf_value
+from kaohe_desktop.io.score_workbook import read_score_workbook, write_score_template
+from kaohe_desktop.store.db import Database
+from kaohe_desktop.store.models import (
+    Assessment,
+    AssessmentRole,
+    Assessor,
+    AssessorGroup,
+    EventRow,
+    GroupSubject,
+    Score,
+    Subject,
+)
+
+from .assessments import (
+    assessment_rubric,
+    load_assessment,
+    require_editable,
+    subject_code,
+    subject_name,
+    subjects_by_code,
+)
+from .results import EventInfo, ImportReport
+
+
+def ensure_assessor(s: Session, a: Assessment, name: str, role: str | None = None,
+              group: str | None = None, create: bool = True) -> Assessor:
+    """The assessor by name; a new one gets the role of its group (or the only role)."""
+    name = name.strip()
+    if not name:
+        raise InputError(Problem("请用 --assessor 写明评分人姓名", column="--assessor"))
+    found = s.scalar(select(Assessor).where(Assessor.assessment_id == a.id,
+                                            Assessor.name == name))
+    if found is not None:
+        if role and role != found.role:
+            raise InputError(Problem(f"评分人“{name}”在本次考核中的角色是“{found.role}”",
+                                     column="--role", value=role))
+        return found
+    if not create:
+        raise InputError(Problem("本次考核没有这位评分人", column="--assessor", value=name))
+    groups = s.scalars(select(AssessorGroup).where(AssessorGroup.assessment_id == a.id)
+                       .order_by(AssessorGroup.id)).all()
+    roles = list(s.scalars(select(AssessmentRole.role).where(AssessmentRole.assessment_id == a.id)
+                           .order_by(AssessmentRole.id)))
+    chosen = None
+    if group:
+        chosen = next((g for g in groups if g.name == group), None)
+        if chosen is None:
+            raise InputError(Problem(f"本次考核没有评分组“{group}”，已有："
+                                     f"{'、'.join(g.name for g in groups) or '无'}",
+                                     column="--group", value=group))
+        if role and role != chosen.role:
+            raise InputError(Problem(f"评分组“{group}”的角色是“{chosen.role}”", column="--role",
+                                     value=role))
+    if role is None:
+        if chosen is not None:
+            role = chosen.role
+        elif len(groups) == 1:
+            chosen, role = groups[0], groups[0].role
+        elif len(set(roles)) == 1:
+            role = roles[0]
+        else:
+            raise InputError(Problem("本次考核有多个评分组，请用 --group 或 --role 指明评分人属于哪一组",
+                                     column="--assessor", value=name))
+    if role not in roles:
+        raise InputError(Problem(f"角色“{role}”不在本次考核中，可用：{'、'.join(roles)}",
+                                 column="--role", value=role))
+    if chosen is None:
+        same_role = [g for g in groups if g.role == role]
+        chosen = same_role[0] if len(same_role) == 1 else None
+    assessor = Assessor(assessment_id=a.id, name=name, role=role,
+                        group_id=chosen.id if chosen else None)
+    s.add(assessor)
+    s.flush()
+    return assessor
+
+
+def _allowed_subjects(s: Session, assessor: Assessor) -> set[int] | None:
+    """Subject ids the assessor's group scores, or None for every subject."""
+    if assessor.group_id is None:
+        return None
+    ids = set(s.scalars(select(GroupSubject.subject_id)
+                        .where(GroupSubject.group_id == assessor.group_id)))
+    return ids or None
+
+
+def _writable(s: Session, assessment_id: int, assessor: str, role: str | None,
+              group: str | None) -> tuple[Assessment, Assessor]:
+    a = load_assessment(s, assessment_id)
+    require_editable(a)
+    who = ensure_assessor(s, a, assessor, role, group)
+    if who.submitted_at is not None:
+        raise InputError(Problem(f"评分人“{who.name}”已提交评分表，不能再修改", column="--assessor",
+                                 value=who.name))
+    return a, who
+
+
+def set_score(db: Database, assessment_id: int, subject: str, item_code: str, value: object,
+              *, assessor: str, role: str | None = None, group: str | None = None,
+              remark: str = "") -> ImportReport:
+    """Set one assessor's score for one leaf of one subject."""
+    with db.session() as s:
+        a, who = _writable(s, assessment_id, assessor, role, group)
+        rubric = assessment_rubric(s, a)
+        item = rubric.item(item_code)
+        if item is None or not item.is_leaf:
+            reason = (f"细则 {rubric.code} 没有项目 {item_code}" if item is None
+                      else f"项目 {item_code} 是合计项，不能直接打分")
+            raise InputError(Problem(reason, column="项目", value=item_code))
+        try:
+            points = parse_leaf_value(item, value)
+        except ValueRefused as exc:
+            raise InputError(exc.problem) from None
+        subj = subjects_by_code(s, a.id).get(subject)
+        if subj is None:
+            raise InputError(Problem("该对象不在本次考核中", column="对象", value=subject))
+        allowed = _allowed_subjects(s, who)
+        if allowed is not None and subj.id not in allowed:
+            raise InputError(Problem(f"评分人“{who.name}”所在评分组不负责这个对象",
+                                     column="对象", value=subject))
+        row = s.scalar(select(Score).where(Score.subject_id == subj.id,
+                                           Score.assessor_id == who.id,
+                                           Score.item_code == item.code))
+        if row is None:
+            s.add(Score(assessment_id=a.id, subject_id=subj.id, assessor_id=who.id,
+                        item_code=item.code, value=points, remark=remark))
+            return ImportReport(added=1)
+        if row.value == points and (not remark or row.remark == remark):
+            return ImportReport(unchanged=1)
+        row.value = points
+        if remark:
+            row.remark = remark
+        return ImportReport(changed=1)
+
+
+def import_scores(db: Database, assessment_id: int, path: Path, *, assessor: str,
+                  role: str | None = None, group: str | None = None,
+                  dry_run: bool = False) -> ImportReport:
+    """Read a filled score workbook for one assessor; all or nothing.
+
+    Blank cells leave stored values alone; importing the same file again changes nothing.
+    """
+    with db.session() as s:
+        a, who = _writable(s, assessment_id, assessor, role, group)
+        rubric = assessment_rubric(s, a)
+        cells = read_score_workbook(path, rubric, assessment_id=a.id)
+        subjects = subjects_by_code(s, a.id)
+        allowed = _allowed_subjects(s, who)
+        problems: list[Problem] = []
+        for c in cells:
+            subj = subjects.get(c.subject_code)
+            where = dict(file=path.name, sheet="评分表", row=c.row, column="编号",
+                         value=c.subject_code)
+            if subj is None:
+                if not any(p.row == c.row for p in problems):
+                    problems.append(Problem("该对象不在本次考核中", **where))
+            elif allowed is not None and subj.id not in allowed:
+                if not any(p.row == c.row for p in problems):
+                    problems.append(Problem(f"评分人“{who.name}”所在评分组不负责这个对象", **where))
+        if problems:
+            raise InputError(problems)
+        existing = {(sid, code): (sid_row, value) for sid, code, sid_row, value in s.execute(
+            select(Score.subject_id, Score.item_code, Score.id, Score.value)
+            .where(Score.assessment_id == a.id, Score.assessor_id == who.id))}
+        new_rows, changed_rows = [], []
+        unchanged = 0
+        for c in cells:
+            sid = subjects[c.subject_code].id
+            old = existing.get((sid, c.item_code))
+            if old is None:
+                new_rows.append({"assessment_id": a.id, "subject_id": sid, "assessor_id": who.id,
+                                 "item_code": c.item_code, "value": c.value, "remark": ""})
+            elif old[1] != c.value:
+                changed_rows.append({"id": old[0], "value": c.value})
+            else:
+                unchanged += 1
+        if new_rows:
+            s.execute(insert(Score), new_rows)
+        if changed_rows:
+            s.execute(update(Score), changed_rows)
+        s.info["dry_run"] = dry_run
+        return ImportReport(len(new_rows), len(changed_rows), unchanged)
+
+
+def write_template(db: Database, assessment_id: int, path: Path, *,
+                   assessor: str | None = None) -> Path:
+    """The score workbook for an assessment (pre-filled with an assessor's scores)."""
+    with db.session() as s:
+        a = load_assessment(s, assessment_id)
+        rubric = assessment_rubric(s, a)
+        subjects = sorted(subjects_by_code(s, a.id).items())
+        values = {}
+        title = f"{a.name} 评分表"
+        if assessor:
+            who = ensure_assessor(s, a, assessor, create=False)
+            allowed = _allowed_subjects(s, who)
+            if allowed is not None:
+                subjects = [(c, x) for c, x in subjects if x.id in allowed]
+            by_id = {x.id: c for c, x in subjects}
+            for sid, code, value in s.execute(
+                    select(Score.subject_id, Score.item_code, Score.value)
+                    .where(Score.assessor_id == who.id)):
+                if sid in by_id:
+                    values[(by_id[sid], code)] = value
+            title += f"（评分人：{who.name}）"
+        pairs = [(c, subject_name(x)) for c, x in subjects]
+    return write_score_template(path, rubric, assessment_id=assessment_id, title=title,
+                                subjects=pairs, values=values)
+
+
+def add_event(db: Database, assessment_id: int, subject: str, rule_code: str, amount: object,
+              *, matter: str = "", note: str = "", occurred_on: date | None = None,
+              evidence: str = "") -> EventInfo:
+    """Record a bonus, deduction or veto claim against a subject."""
+    with db.session() as s:
+        a = load_assessment(s, assessment_id)
+        require_editable(a)
+        rubric = assessment_rubric(s, a)
+        try:
+            section, value = check_event(rubric, rule_code, amount)
+        except ValueRefused as exc:
+            raise InputError(exc.problem) from None
+        subj = subjects_by_code(s, a.id).get(subject)
+        if subj is None:
+            raise InputError(Problem("该对象不在本次考核中", column="对象", value=subject))
+        row = EventRow(assessment_id=a.id, subject_id=subj.id, section=section,
+                       rule_code=rule_code, amount=value, matter=matter.strip(), note=note,
+                       occurred_on=occurred_on, evidence=evidence)
+        s.add(row)
+        s.flush()
+        return _event_info(row, subject)
+
+
+def _event_info(row: EventRow, code: str) -> EventInfo:
+    return EventInfo(row.id, code, row.section, row.rule_code, row.amount, row.matter, row.note,
+                     row.occurred_on, row.evidence)
+
+
+def list_events(db: Database, assessment_id: int) -> list[EventInfo]:
+    with db.session() as s:
+        load_assessment(s, assessment_id)
+        subjects = {x.id: subject_code(x) for x in s.scalars(
+            select(Subject).where(Subject.assessment_id == assessment_id))}
+        return [_event_info(e, subjects[e.subject_id]) for e in s.scalars(
+            select(EventRow).where(EventRow.assessment_id == assessment_id).order_by(EventRow.id))]
+
+
+def submit_sheet(db: Database, assessment_id: int, assessor: str) -> None:
+    """An assessor hands in their sheet; it is read-only for them afterwards."""
+    with db.session() as s:
+        a = load_assessment(s, assessment_id)
+        require_editable(a)
+        who = ensure_assessor(s, a, assessor, create=False)
+        who.submitted_at = datetime.now()
+
+
+def iter_score_rows(s: Session, assessment_id: int) -> Iterator[tuple[int, int, str, str, object]]:
+    """(subject id, assessor id, role, item code, value) for every stored score."""
+    yield from s.execute(
+        select(Score.subject_id, Score.assessor_id, Assessor.role, Score.item_code, Score.value)
+        .join(Assessor, Score.assessor_id == Assessor.id)
+        .where(Score.assessment_id == assessment_id))
+
+
+def add_assessor(db: Database, assessment_id: int, name: str, *, role: str | None = None,
+                 group: str | None = None) -> tuple[str, str]:
+    """Register an assessor in a group (or role); returns (name, role)."""
+    with db.session() as s:
+        a = load_assessment(s, assessment_id)
+        require_editable(a)
+        who = ensure_assessor(s, a, name, role, group)
+        return who.name, who.role

@@ -1,0 +1,4 @@
+"""Persistence: SQLAlchemy models, the engine and sessions, migrations, backups.
+
+Nothing outside this package writes SQL.
+"""

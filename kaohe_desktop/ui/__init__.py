@@ -1,0 +1,1 @@
+"""The window (PySide6). Widgets call services only: no SQL, no scoring rules here."""
