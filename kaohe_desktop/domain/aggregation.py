@@ -32,7 +32,8 @@ def combine_roles(by_role: Mapping[str, list[Decimal]], weights: Mapping[str, De
     """
     num = ZERO
     den = ZERO
-    for role, values in by_role.items():
+    # sorted: Decimal sums round at 28 digits, so a fixed order keeps results identical
+    for role, values in sorted(by_role.items()):
         if not values:
             continue
         w = weights.get(role, ZERO) if weights else Decimal(1)

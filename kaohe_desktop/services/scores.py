@@ -159,16 +159,18 @@ def import_scores(db: Database, assessment_id: int, path: Path, *, assessor: str
         subjects = subjects_by_code(s, a.id)
         allowed = _allowed_subjects(s, who)
         problems: list[Problem] = []
+        flagged: set[int] = set()
         for c in cells:
             subj = subjects.get(c.subject_code)
-            where = dict(file=path.name, sheet="评分表", row=c.row, column="编号",
-                         value=c.subject_code)
-            if subj is None:
-                if not any(p.row == c.row for p in problems):
-                    problems.append(Problem("该对象不在本次考核中", **where))
-            elif allowed is not None and subj.id not in allowed:
-                if not any(p.row == c.row for p in problems):
-                    problems.append(Problem(f"评分人“{who.name}”所在评分组不负责这个对象", **where))
+            if c.row in flagged:
+                continue
+            reason = ("该对象不在本次考核中" if subj is None
+                      else f"评分人“{who.name}”所在评分组不负责这个对象"
+                      if allowed is not None and subj.id not in allowed else "")
+            if reason:
+                flagged.add(c.row)
+                problems.append(Problem(reason, file=path.name, sheet="评分表", row=c.row,
+                                        column="编号", value=c.subject_code))
         if problems:
             raise InputError(problems)
         existing = {(sid, code): (sid_row, value) for sid, code, sid_row, value in s.execute(

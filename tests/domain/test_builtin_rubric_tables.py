@@ -49,7 +49,7 @@ def _tables(body: str) -> list[tuple[list[str], list[list[str]]]]:
     """Every pipe table in *body* as (header cells, data rows)."""
     tables = []
     block: list[str] = []
-    for line in body.splitlines() + [""]:
+    for line in [*body.splitlines(), ""]:
         if line.strip().startswith("|"):
             block.append(line.strip())
             continue
@@ -110,7 +110,7 @@ def expected_items(letter: str) -> dict[str, tuple[str, object, bool]]:
 
 
 def _window_staff_items(section: dict) -> list[tuple[str, str]]:
-    line = next(l for l in section["body"].splitlines() if l.startswith("1 "))
+    line = next(ln for ln in section["body"].splitlines() if ln.startswith("1 "))
     line = line.strip().rstrip(".")
     items = []
     for chunk in line.split(", "):
@@ -126,7 +126,7 @@ def _window_staff_levels(section: dict) -> tuple[list[tuple[str, object]], objec
     m = re.search(r"default ([\d /.]+?) of (\d+)", body)
     points = [_number(p) for p in m.group(1).split("/")]
     assert len(names) == len(points)
-    return list(zip(names, points)), _number(m.group(2))
+    return list(zip(names, points, strict=False)), _number(m.group(2))
 
 
 def _range(cell: str) -> tuple[int, int]:
@@ -246,7 +246,7 @@ def test_cy2019_bonus_matches_reference():
     assert bonus["cap"] == caps[0] == 10
     assert "创新工作" in bonus["title"]
     assert [r["code"] for r in bonus["rules"]] == [row[0] for row in rows]
-    for rule, (rcode, title, points) in zip(bonus["rules"], rows):
+    for rule, (rcode, title, points) in zip(bonus["rules"], rows, strict=False):
         lo, hi = _range(points)
         assert rule["title"] == title, rcode
         assert (rule["min"], rule["max"], rule["step"]) == (lo, hi, 1), rcode
@@ -260,7 +260,7 @@ def test_cy2019_deduction_matches_reference():
     assert deduction["cap"] == caps[1] == 10
     assert deduction["title"] == "减分事项"
     assert [r["code"] for r in deduction["rules"]] == [row[0] for row in rows]
-    for rule, (rcode, title, amounts) in zip(deduction["rules"], rows):
+    for rule, (rcode, title, amounts) in zip(deduction["rules"], rows, strict=False):
         assert rule["title"] == title, rcode
         assert rule["amounts"] == _amounts(amounts), rcode
 
@@ -280,7 +280,7 @@ def test_frnl_grades_match_reference():
     cuts = [int(n) for n in re.search(r"ship thresholds ([\d /]+?) as", body).group(1).split("/")]
     scale = load("FRNL")["grades"]["scale"]
     assert [g["name"] for g in scale] == names
-    assert [g["min"] for g in scale] == cuts + [0]
+    assert [g["min"] for g in scale] == [*cuts, 0]
 
 
 def test_village_att_grades_and_attendance_rule():
@@ -292,7 +292,8 @@ def test_village_att_grades_and_attendance_rule():
     assert len(names) == 5 and "基本合格" in names
     attendance = next(i for i in doc["items"] if i["code"] == "1")
     assert attendance["kind"] == "derived"
-    assert attendance["rule"] == {"source": "attendance", "late": 1, "early": 1, "missing": 0.5, "absent_day": 3}
+    assert attendance["rule"] == {
+        "source": "attendance", "late": 1, "early": 1, "missing": 0.5, "absent_day": 3}
     for item in doc["items"][1:]:
         assert item["kind"] == "points"
 
