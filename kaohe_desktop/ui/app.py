@@ -10,12 +10,14 @@ from kaohe_desktop.services import roster
 from kaohe_desktop.services.database import MigrationFailed, open_db
 from kaohe_desktop.services.demo import load_demo
 
+from .fonts import install_cjk_font
 from .main_window import MainWindow
 
 
 def run_app(target: str) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("便民服务站考核")
+    install_cjk_font(app)
     try:
         db = open_db(target)
     except MigrationFailed as exc:
