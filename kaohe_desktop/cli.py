@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -36,6 +37,14 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         print(f"{self.prog}: 参数错误：{message}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _w(text: object, width: int, right: bool = False) -> str:
+    """Pad to a display width: a Chinese character takes two terminal columns."""
+    text = str(text)
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    fill = " " * max(0, width - used)
+    return fill + text if right else text + fill
 
 
 def _out(data: Any) -> None:
@@ -109,7 +118,7 @@ def cmd_unit_list(db: Database, args: argparse.Namespace) -> None:
         _out([u.__dict__ for u in units])
         return
     for u in units:
-        print(f"{u.code:<10} {u.name:<20} {u.area:<8} {u.kind} {u.phone}")
+        print(f"{_w(u.code, 10)} {_w(u.name, 24)} {_w(u.area, 10)} {_w(u.kind, 16)} {u.phone}")
     print(f"共 {len(units)} 个单位")
 
 
@@ -134,7 +143,8 @@ def cmd_staff_list(db: Database, args: argparse.Namespace) -> None:
         _out([p.__dict__ for p in people])
         return
     for p in people:
-        print(f"{p.code:<10} {p.name:<6} {p.unit_name:<16} {p.post:<8} 考勤号 {p.attendance_no}")
+        print(f"{_w(p.code, 10)} {_w(p.name, 8)} {_w(p.unit_name, 24)} {_w(p.post, 12)} "
+              f"考勤号 {p.attendance_no}")
     print(f"共 {len(people)} 人")
 
 
@@ -277,11 +287,16 @@ def cmd_rank(db: Database, args: argparse.Namespace) -> None:
             "complete": f"{r.assessors_done}/{r.assessors_expected}",
         } for r in results])
         return
-    print(f"{'名次':>4}  {'编号':<10}{'名称':<18}{'基础分':>8}{'加分':>7}{'减分':>7}{'总分':>8}  等次")
+    widths = (10, max([20, *(len(r.subject_name) * 2 + 2 for r in results)]))
+    print(_w("名次", 4, True) + "  " + _w("编号", widths[0]) + _w("名称", widths[1])
+          + _w("基础分", 8, True) + _w("加分", 7, True) + _w("减分", 7, True)
+          + _w("总分", 8, True) + "  等次")
     for r in results:
         veto = "（一票否决）" if r.vetoed else ""
-        print(f"{r.rank:>4}  {r.subject_code:<10}{r.subject_name:<18}{shown(r.base):>8}"
-              f"{shown(r.bonus):>7}{shown(r.deduction):>7}{shown(r.total):>8}  {r.grade}{veto}")
+        print(_w(r.rank, 4, True) + "  " + _w(r.subject_code, widths[0])
+              + _w(r.subject_name, widths[1]) + _w(shown(r.base), 8, True)
+              + _w(shown(r.bonus), 7, True) + _w(shown(r.deduction), 7, True)
+              + _w(shown(r.total), 8, True) + f"  {r.grade}{veto}")
 
 
 def cmd_review(db: Database, args: argparse.Namespace) -> None:
@@ -294,12 +309,19 @@ def cmd_review(db: Database, args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help=f"数据库文件（默认：用户数据目录，环境变量 {DB_ENV} 可覆盖）")
-    common.add_argument("--json", action="store_true", help="以 JSON 输出")
+    def shared(defaults: bool) -> argparse.ArgumentParser:
+        # Subcommands repeat --db/--json so they work on either side of the subcommand;
+        # there their defaults are suppressed, or they would overwrite the top-level value.
+        parent = argparse.ArgumentParser(add_help=False)
+        keep = {} if defaults else {"default": argparse.SUPPRESS}
+        parent.add_argument("--db", help=f"数据库文件（默认：用户数据目录，环境变量 {DB_ENV} 可覆盖）",
+                            **keep)
+        parent.add_argument("--json", action="store_true", help="以 JSON 输出", **keep)
+        return parent
 
+    common = shared(defaults=False)
     p = _Parser(prog="kaohe", description="便民服务站考核（不带子命令时打开窗口）",
-                parents=[common])
+                parents=[shared(defaults=True)])
     p.add_argument("--version", action="version", version=f"kaohe {__version__}")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -470,6 +492,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
     except OSError as exc:
         print(f"错误：无法读写文件 {exc.filename or ''}：{exc.strerror or exc}", file=sys.stderr)
         return 1
