@@ -8,12 +8,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kaohe_desktop.domain.errors import InputError, Problem
-from kaohe_desktop.io.roster_workbook import (
-    STAFF_COLUMNS,
-    UNIT_COLUMNS,
-    read_roster,
-    write_roster,
-)
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import Area, Staff, Unit
 
@@ -123,6 +117,8 @@ def list_staff(db: Database, unit: str = "", include_inactive: bool = False) -> 
 
 def import_units(db: Database, path: Path, dry_run: bool = False) -> ImportReport:
     """Add new units and update changed ones by 编号; all or nothing."""
+    from kaohe_desktop.io.roster_workbook import UNIT_COLUMNS, read_roster
+
     rows = read_roster(path, UNIT_COLUMNS)
     added = changed = unchanged = 0
     with db.session() as s:
@@ -153,6 +149,8 @@ def import_units(db: Database, path: Path, dry_run: bool = False) -> ImportRepor
 
 def import_staff(db: Database, path: Path, dry_run: bool = False) -> ImportReport:
     """Add new staff and update changed ones by 编号; units must exist; all or nothing."""
+    from kaohe_desktop.io.roster_workbook import STAFF_COLUMNS, read_roster
+
     rows = read_roster(path, STAFF_COLUMNS)
     added = changed = unchanged = 0
     problems: list[Problem] = []
@@ -197,12 +195,16 @@ def import_staff(db: Database, path: Path, dry_run: bool = False) -> ImportRepor
 
 
 def export_units(db: Database, path: Path) -> Path:
+    from kaohe_desktop.io.roster_workbook import write_roster
+
     rows = [[u.code, u.name, u.area, u.kind, u.phone, "在用" if u.active else "停用"]
             for u in list_units(db, include_inactive=True)]
     return write_roster(path, ["编号", "名称", "所属街道", "类型", "电话", "状态"], rows, "单位")
 
 
 def export_staff(db: Database, path: Path) -> Path:
+    from kaohe_desktop.io.roster_workbook import write_roster
+
     rows = [[p.code, p.name, p.unit_code, p.unit_name, p.post, p.attendance_no, p.phone]
             for p in list_staff(db, include_inactive=True)]
     return write_roster(path, ["编号", "姓名", "单位编号", "所属单位", "岗位", "考勤号", "电话"],

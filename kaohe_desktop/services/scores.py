@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.scoring import ValueRefused, check_event, parse_leaf_value
-from kaohe_desktop.io.score_workbook import read_score_workbook, write_score_template
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import (
     Assessment,
@@ -152,6 +151,8 @@ def import_scores(db: Database, assessment_id: int, path: Path, *, assessor: str
 
     Blank cells leave stored values alone; importing the same file again changes nothing.
     """
+    from kaohe_desktop.io.score_workbook import read_score_workbook  # openpyxl loads on use
+
     with db.session() as s:
         a, who = _writable(s, assessment_id, assessor, role, group)
         rubric = assessment_rubric(s, a)
@@ -199,6 +200,8 @@ def import_scores(db: Database, assessment_id: int, path: Path, *, assessor: str
 def write_template(db: Database, assessment_id: int, path: Path, *,
                    assessor: str | None = None) -> Path:
     """The score workbook for an assessment (pre-filled with an assessor's scores)."""
+    from kaohe_desktop.io.score_workbook import write_score_template
+
     with db.session() as s:
         a = load_assessment(s, assessment_id)
         rubric = assessment_rubric(s, a)

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 
 from kaohe_desktop.store.db import (
     KEEP_BACKUPS,
+    SCHEMA_HEAD,
     MigrationFailed,
     backup_sqlite,
     current_revision,
@@ -76,3 +77,7 @@ def test_only_the_newest_backups_are_kept(tmp_path: Path):
     for _ in range(KEEP_BACKUPS + 5):
         backup_sqlite(path, "test")
     assert len(list((tmp_path / "backups").glob("k-*.db"))) == KEEP_BACKUPS
+
+
+def test_the_head_constant_matches_the_migration_scripts():
+    assert head_revision() == SCHEMA_HEAD
