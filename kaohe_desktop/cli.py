@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -323,6 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="kaohe", description="便民服务站考核（不带子命令时打开窗口）",
                 parents=[shared(defaults=True)])
     p.add_argument("--version", action="version", version=f"kaohe {__version__}")
+    p.add_argument("--demo", action="store_true", help="打开演示数据库（没有就新建并装入演示数据）")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     def add(parent: Any, name: str, func: Any, help_text: str) -> argparse.ArgumentParser:
@@ -467,11 +469,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    target = args.db or default_db_path()
     if not getattr(args, "func", None):
         from kaohe_desktop.ui.app import run_app  # Qt loads only when the window opens
 
-        return run_app(target)
+        return run_app(args.db or os.environ.get(DB_ENV) or None, demo=args.demo)
+    target = args.db or default_db_path()
     try:
         db = open_db(target)
     except MigrationFailed as exc:

@@ -1,33 +1,182 @@
-"""The main window: for now a start page that says what is in the database."""
+"""The main window: navigation on the left, the page on the right, the database below.
+
+Pages are built the first time they are shown, so start-up pays only for 概览.
+Window geometry, the splitter and the last page are remembered (QSettings).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
 
 from kaohe_desktop import __version__
-from kaohe_desktop.services import assessments, roster
 from kaohe_desktop.services.database import Database
+
+from .page import Changes, Page
+
+APP_TITLE = "便民服务站考核"
+
+
+def _page_factories() -> list[tuple[str, Callable[[Database, Changes], Page]]]:
+    from .overview_page import OverviewPage
+
+    def lazy(module: str, cls: str) -> Callable[[Database, Changes], Page]:
+        def build(db: Database, changes: Changes) -> Page:
+            import importlib
+
+            return getattr(importlib.import_module(f"kaohe_desktop.ui.{module}"), cls)(db, changes)
+        return build
+
+    return [
+        ("概览", OverviewPage),
+        ("站点与人员", lazy("roster_page", "RosterPage")),
+        ("考核细则", lazy("rubrics_page", "RubricsPage")),
+        ("考核评分", lazy("scoring_page", "ScoringPage")),
+    ]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database) -> None:
+    database_requested = Signal(str)  # the user opened or created another database file
+
+    def __init__(self, db: Database, settings: QSettings | None = None) -> None:
         super().__init__()
         self.db = db
-        self.setWindowTitle(f"便民服务站考核 {__version__}")
-        self.resize(960, 640)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        self.summary_label = QLabel()
-        self.summary_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.summary_label)
-        self.setCentralWidget(body)
-        self.refresh()
+        self.settings = settings or QSettings()
+        self.changes = Changes(self)
+        self.setWindowTitle(APP_TITLE)
+        self.resize(1200, 760)
 
-    def refresh(self) -> None:
-        units = len(roster.list_units(self.db))
-        staff = len(roster.list_staff(self.db))
-        count = len(assessments.list_assessments(self.db))
-        self.summary_label.setText(
-            f"<h2>便民服务站考核</h2><p>便民服务站 {units} 个，工作人员 {staff} 名，考核 {count} 项。</p>"
-            "<p>命令行 <code>kaohe --help</code> 可录入评分、导入评分表和排名。</p>")
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setMinimumWidth(120)
+        self.navigation.setMaximumWidth(240)
+        self.navigation.setStyleSheet(
+            "QListWidget#navigation { font-size: 11pt; border: none; background: #f2f4f7; }"
+            "QListWidget#navigation::item { padding: 10px 14px; }"
+            "QListWidget#navigation::item:selected { background: #2f6fb3; color: white; }")
+        self.pages = QStackedWidget()
+        self._factories = _page_factories()
+        self._built: dict[int, Page] = {}
+        for title, _ in self._factories:
+            self.navigation.addItem(title)
+            self.pages.addWidget(QWidget())  # placeholder until first shown
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.navigation)
+        self.splitter.addWidget(self.pages)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([160, 1040])
+        self.setCentralWidget(self.splitter)
+        self.navigation.currentRowChanged.connect(self.show_page)
+
+        self.db_label = QLabel()
+        self.statusBar().addPermanentWidget(self.db_label)
+        self._build_menus()
+        self._restore()
+        self._show_db()
+
+    # ------------------------------------------------------------------ pages
+    def page(self, index: int) -> Page:
+        if index not in self._built:
+            page = self._factories[index][1](self.db, self.changes)
+            old = self.pages.widget(index)
+            self.pages.insertWidget(index, page)
+            self.pages.removeWidget(old)
+            old.deleteLater()
+            self._built[index] = page
+        return self._built[index]
+
+    def page_by_title(self, title: str) -> Page:
+        index = next(i for i, (t, _) in enumerate(self._factories) if t == title)
+        return self.page(index)
+
+    def show_page(self, index: int) -> None:
+        if index < 0:
+            return
+        page = self.page(index)
+        self.pages.setCurrentWidget(page)
+        if self.navigation.currentRow() != index:
+            self.navigation.setCurrentRow(index)
+
+    # ------------------------------------------------------------------ menus
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        self._action(file_menu, "新建数据库(&N)…", self.new_database, QKeySequence.StandardKey.New)
+        self._action(file_menu, "打开数据库(&O)…", self.open_database, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "立即备份(&B)", self.backup_now)
+        file_menu.addSeparator()
+        self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        self._action(help_menu, "关于(&A)", self.about)
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def new_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "新建数据库", str(Path.home() / "考核.db"),
+                                              "考核数据库 (*.db)")
+        if path:
+            self.database_requested.emit(path)
+
+    def open_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "打开数据库", str(Path.home()),
+                                              "考核数据库 (*.db);;所有文件 (*)")
+        if path:
+            self.database_requested.emit(path)
+
+    def backup_now(self) -> None:
+        from kaohe_desktop.store.db import backup_sqlite
+
+        if self.db.path is None:
+            QMessageBox.information(self, "备份", "当前数据库不是本机文件，请在服务器上备份。")
+            return
+        target = backup_sqlite(self.db.path, "manual")
+        self.statusBar().showMessage(f"已备份到 {target}", 8000)
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self, "关于",
+            f"<h3>{APP_TITLE}</h3><p>版本 {__version__}</p>"
+            "<p>社区、村便民服务站（室）考核管理：名册、评分、考勤、排名与证书。离线运行。</p>"
+            "<p>界面字体：文泉驿微米黑（Apache-2.0 / GPL-3 字体例外）。</p>")
+
+    # ------------------------------------------------------------------ state
+    def _show_db(self) -> None:
+        where = str(self.db.path) if self.db.path else str(self.db.engine.url)
+        self.db_label.setText(f"数据库：{where}")
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        splitter = self.settings.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        last = self.settings.value("window/page", 0, type=int)
+        self.show_page(last if 0 <= last < len(self._factories) else 0)
+
+    def save_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/page", self.navigation.currentRow())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)

@@ -1,22 +1,37 @@
-"""The (still plain) main window opens on a demo database and renders Chinese."""
+"""The main window: pages, remembered state, Chinese rendering."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QFontDatabase
 
 from kaohe_desktop.services.demo import load_demo
-from kaohe_desktop.ui.fonts import install_cjk_font
 from kaohe_desktop.ui.main_window import MainWindow
 
 
-def test_window_shows_what_the_database_holds(qtbot, qapp, db, tmp_path):
-    family = install_cjk_font(qapp)
-    assert "WenQuanYi" in family or "文泉驿" in family
+def test_cjk_font_is_registered(qapp):
+    family = qapp.font().family()
     assert QFontDatabase.writingSystems(family).count(QFontDatabase.WritingSystem.SimplifiedChinese)
+
+
+def test_overview_shows_the_database_and_pages_are_remembered(qtbot, db, settings):
     load_demo(db)
-    window = MainWindow(db)
+    window = MainWindow(db, settings)
     qtbot.addWidget(window)
     window.show()
-    assert "便民服务站 12 个" in window.summary_label.text()
-    assert "考核 4 项" in window.summary_label.text()
-    assert window.grab().save(str(tmp_path / "main.png"))
+    overview = window.page(0)
+    assert "便民服务站 <b>12</b> 个" in overview.summary_label.text()
+    assert str(db.path) in window.db_label.text()
+    assert [window.navigation.item(i).text() for i in range(window.navigation.count())][:4] == [
+        "概览", "站点与人员", "考核细则", "考核评分"]
+    window.navigation.setCurrentRow(2)
+    window.close()
+    again = MainWindow(db, settings)
+    qtbot.addWidget(again)
+    assert again.navigation.currentRow() == 2
+
+
+def test_empty_database_says_what_to_do(qtbot, db, settings):
+    window = MainWindow(db, settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert "还没有站点" in window.page(0).summary_label.text()

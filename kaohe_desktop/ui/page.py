@@ -1,0 +1,36 @@
+"""What every page of the main window has: the database, the change hub, refresh()."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from kaohe_desktop.services.database import Database
+
+
+class Changes(QObject):
+    """After a write, a page says what changed ("roster", "rubrics", "scores" …);
+    every page decides for itself whether to redraw."""
+
+    changed = Signal(str)
+
+
+class Page(QWidget):
+    title = ""
+
+    def __init__(self, db: Database, changes: Changes, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.changes = changes
+        changes.changed.connect(self.on_changed)
+
+    def refresh(self) -> None:
+        """Reload what the page shows from the services."""
+
+    def on_changed(self, what: str) -> None:
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:
+        self.refresh()
+        super().showEvent(event)

@@ -1,0 +1,132 @@
+"""Long work off the GUI thread, with a progress dialog and cancel.
+
+A job is a plain generator function that yields `Progress` and returns its result; it
+must not touch widgets (it runs on a worker thread). Jobs run one at a time on a
+dedicated pool so database work stays serialized. Cancelling stops the generator at its
+next yield (`GeneratorExit` inside it); services commit only when a job finishes, so a
+cancelled job leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from kaohe_desktop.domain.errors import InputError
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int  # 0: unknown
+    message: str = ""
+
+
+Job = Callable[[], Generator[Progress, None, Any]]
+
+
+def single_step(func: Callable[[], Any], message: str = "") -> Job:
+    """A job from a plain function: one indeterminate step."""
+
+    def job() -> Generator[Progress, None, Any]:
+        yield Progress(0, 0, message)
+        return func()
+
+    return job
+
+
+class _Signals(QObject):
+    progress = Signal(object)
+    finished = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+
+class _Runner(QRunnable):
+    def __init__(self, job: Job) -> None:
+        super().__init__()
+        self.job = job
+        self.signals = _Signals()
+        self.cancel_requested = False
+
+    def run(self) -> None:
+        gen = self.job()
+        try:
+            while True:
+                if self.cancel_requested:
+                    gen.close()
+                    self.signals.cancelled.emit()
+                    return
+                self.signals.progress.emit(next(gen))
+        except StopIteration as stop:
+            self.signals.finished.emit(stop.value)
+        except Exception as exc:  # reported to the user by the GUI thread
+            self.signals.failed.emit(exc)
+
+
+_pool: QThreadPool | None = None
+_running: set[_Runner] = set()
+
+
+def pool() -> QThreadPool:
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool()
+        _pool.setMaxThreadCount(1)
+    return _pool
+
+
+def run_job(parent: QWidget | None, title: str, job: Job, *,
+            on_done: Callable[[Any], None],
+            on_error: Callable[[BaseException], None] | None = None,
+            cancellable: bool = True) -> _Runner:
+    """Run `job` in the background behind a modal progress dialog."""
+    dialog = QProgressDialog(title, "取消" if cancellable else "", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    if not cancellable:
+        dialog.setCancelButton(None)
+    runner = _Runner(job)
+    runner.setAutoDelete(False)
+    _running.add(runner)
+
+    def progress(p: Progress) -> None:
+        dialog.setMaximum(p.total)
+        dialog.setValue(p.done)
+        if p.message:
+            dialog.setLabelText(p.message)
+
+    def finish() -> None:
+        dialog.reset()
+        dialog.close()
+        _running.discard(runner)
+
+    def done(result: Any) -> None:
+        finish()
+        on_done(result)
+
+    def failed(exc: BaseException) -> None:
+        finish()
+        if on_error is not None:
+            on_error(exc)
+        else:
+            from .messages import show_error
+
+            show_error(parent, title, exc)
+
+    runner.signals.progress.connect(progress)
+    runner.signals.finished.connect(done)
+    runner.signals.failed.connect(failed)
+    runner.signals.cancelled.connect(finish)
+    dialog.canceled.connect(lambda: setattr(runner, "cancel_requested", True))
+    pool().start(runner)
+    return runner
+
+
+def is_input_error(exc: BaseException) -> bool:
+    return isinstance(exc, InputError)
