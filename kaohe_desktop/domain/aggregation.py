@@ -30,6 +30,10 @@ def combine_roles(by_role: Mapping[str, list[Decimal]], weights: Mapping[str, De
     A role absent from a non-empty `weights` counts with weight 0; empty `weights`
     means every role counts equally.
     """
+    if len(by_role) == 1:  # the usual case: one role, no weighting to do
+        [(role, values)] = by_role.items()
+        w = weights.get(role, ZERO) if weights else Decimal(1)
+        return role_mean(values, trimmed) if values and w > 0 else None
     num = ZERO
     den = ZERO
     # sorted: Decimal sums round at 28 digits, so a fixed order keeps results identical

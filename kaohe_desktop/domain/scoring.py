@@ -66,23 +66,45 @@ def parse_leaf_value(item: Item, raw: object) -> Decimal:
     return value
 
 
+class ScoringPlan:
+    """A rubric flattened once for scoring many subjects: parents after their children.
+
+    Scoring 1,000 subjects walks the same tree 1,000 times; a flat list of steps keeps
+    that walk out of the hot loop.
+    """
+
+    def __init__(self, rubric: Rubric) -> None:
+        self.rubric = rubric
+        self.leaf_codes: list[str] = []
+        self.parents: list[tuple[str, list[tuple[str, Decimal | None]]]] = []
+        self.top_codes = [i.code for i in rubric.items]
+
+        def visit(item: Item) -> None:
+            if item.is_leaf:
+                self.leaf_codes.append(item.code)
+                return
+            for child in item.children:
+                visit(child)
+            weighted = item.combine == "weighted"
+            self.parents.append((item.code, [(c.code, c.weight if weighted else None)
+                                             for c in item.children]))
+
+        for top in rubric.items:
+            visit(top)
+
+    def item_scores(self, leaves: Mapping[str, Decimal]) -> dict[str, Decimal]:
+        out = {code: leaves.get(code, ZERO) for code in self.leaf_codes}
+        for code, children in self.parents:
+            total = ZERO
+            for child, weight in children:
+                total += out[child] if weight is None else weight * out[child]
+            out[code] = total
+        return out
+
+
 def item_scores(rubric: Rubric, leaves: Mapping[str, Decimal]) -> dict[str, Decimal]:
     """Scores for every item code: leaves as given (missing = 0), parents combined."""
-    out: dict[str, Decimal] = {}
-
-    def visit(item: Item) -> Decimal:
-        if item.is_leaf:
-            value = leaves.get(item.code, ZERO)
-        elif item.combine == "weighted":
-            value = sum((c.weight * visit(c) for c in item.children), ZERO)
-        else:
-            value = sum((visit(c) for c in item.children), ZERO)
-        out[item.code] = value
-        return value
-
-    for top in rubric.items:
-        visit(top)
-    return out
+    return ScoringPlan(rubric).item_scores(leaves)
 
 
 @dataclass(frozen=True)
@@ -147,11 +169,14 @@ class SubjectScore:
 
 
 def score_subject(rubric: Rubric, leaves: Mapping[str, Decimal],
-                  events: Iterable[Event] = ()) -> SubjectScore:
-    """The subject's score from aggregated leaf values and its events."""
+                  events: Iterable[Event] = (), plan: ScoringPlan | None = None) -> SubjectScore:
+    """The subject's score from aggregated leaf values and its events.
+
+    Pass a `ScoringPlan` of the same rubric when scoring many subjects."""
     events = list(events)
-    items = item_scores(rubric, leaves)
-    base = sum((items[i.code] for i in rubric.items), ZERO)
+    items = (plan or ScoringPlan(rubric)).item_scores(leaves)
+    base = sum((items[code] for code in (plan.top_codes if plan else
+                                         [i.code for i in rubric.items])), ZERO)
     _, bonus = section_total(rubric.bonus, events)
     _, deduction = section_total(rubric.deduction, events)
     veto_codes = {v.code for v in rubric.veto}

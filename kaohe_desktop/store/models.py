@@ -176,7 +176,8 @@ class Score(Base):
     __tablename__ = "score"
     __table_args__ = (
         UniqueConstraint("subject_id", "assessor_id", "item_code"),
-        Index("ix_score_assessment", "assessment_id"),
+        # ranking reads an assessment's scores grouped by subject and item, in this order
+        Index("ix_score_assessment_subject_item", "assessment_id", "subject_id", "item_code"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))

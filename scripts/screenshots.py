@@ -1,0 +1,58 @@
+"""Screenshots of every page on a demo database, for looking at what users see.
+
+    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py [OUT_DIR]
+
+Writes one PNG per page of the main window, then whatever the per-page scripts in
+scripts/shots/ add (dialogs, wizard pages). Runs offscreen; the shipped CJK font is
+registered by make_app(), so the pictures show what a PC without Chinese fonts shows.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from kaohe_desktop.services.database import open_db  # noqa: E402
+from kaohe_desktop.services.demo import load_demo  # noqa: E402
+from kaohe_desktop.ui.app import make_app  # noqa: E402
+from kaohe_desktop.ui.main_window import MainWindow  # noqa: E402
+
+SHOTS = Path(__file__).resolve().parent / "shots"
+
+
+def main() -> None:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = make_app()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_db(Path(tmp) / "demo.db")
+        load_demo(db)
+        window = MainWindow(db, QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        window.resize(1280, 800)
+        window.show()
+        for index in range(window.navigation.count()):
+            window.navigation.setCurrentRow(index)
+            app.processEvents()
+            name = window.navigation.item(index).text()
+            window.grab().save(str(out / f"page-{index}-{name}.png"))
+        for script in sorted(SHOTS.glob("*.py")):
+            spec = importlib.util.spec_from_file_location(f"shots_{script.stem}", script)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            shoot = getattr(module, f"shoot_{script.stem}", None)
+            if shoot is not None:
+                shoot(window, out)
+        window.close()
+        db.close()
+    print(f"screenshots in {out.resolve()}")
+
+
+if __name__ == "__main__":
+    main()
