@@ -7,7 +7,7 @@ problem at once; a Rubric that exists is a valid one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -179,6 +179,17 @@ class Rubric:
 # ---------------------------------------------------------------------------- reading
 
 
+def combined_max(combine: str, children: Iterable[tuple[Decimal, Decimal]]) -> Decimal:
+    """What a parent's children add up to — the parent's max must equal it.
+
+    `children` are (max, weight) pairs; "weighted" sums weight × max, anything else Σ max.
+    The one definition of the rule, shared by validation and the rubric editor.
+    """
+    if combine == "weighted":
+        return sum((weight * maximum for maximum, weight in children), ZERO)
+    return sum((maximum for maximum, _ in children), ZERO)
+
+
 def _num(raw: object, where: str, problems: list[Problem], what: str) -> Decimal | None:
     try:
         return to_decimal(raw)
@@ -215,10 +226,7 @@ def _item(raw: dict[str, Any], problems: list[Problem], seen: set[str]) -> Item 
         if combine not in ("sum", "weighted"):
             problems.append(Problem("合计方式只能是 sum 或 weighted", column=code, value=combine))
         if len(children) == len(children_raw):
-            if combine == "weighted":
-                total = sum((c.weight * c.max for c in children), ZERO)
-            else:
-                total = sum((c.max for c in children), ZERO)
+            total = combined_max(combine, ((c.max, c.weight) for c in children))
             if total != maximum:
                 problems.append(Problem(
                     f"上级项目满分 {shown(maximum)} 与下级合计 {shown(total)} 不符",

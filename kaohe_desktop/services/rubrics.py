@@ -1,4 +1,10 @@
-"""Rubrics: the built-in four, listing, showing, exporting and importing versions."""
+"""Rubrics: the built-in four, listing, showing, exporting and importing versions,
+and the editor's use-cases (save as a new version, copy, the read-only rule).
+
+A stored version is never changed: saving makes a new one, so assessments keep the
+rubric they were created with. A version used by an assessment that has left 草稿
+(state != draft) is locked: `save_rubric` refuses to build on it; copy it first.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,15 @@ from sqlalchemy import func, select
 
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.rubric import Rubric, rubric_from_dict, rubric_to_dict
+from kaohe_desktop.domain.states import State
 from kaohe_desktop.resources import resource
 from kaohe_desktop.store.db import Database
-from kaohe_desktop.store.models import RubricRow
+from kaohe_desktop.store.models import Assessment, RubricRow
 
 from .results import RubricInfo
 
+CODE_MAX = 50  # RubricRow.code
+NAME_MAX = 200
 BUILTIN_CODES = ("CY2019", "FRNL", "VILLAGE-ATT", "WINDOW-STAFF")
 
 
@@ -122,3 +131,108 @@ def import_rubric(db: Database, path: Path) -> tuple[RubricInfo, bool]:
         s.add(row)
         s.flush()
         return _info(row), True
+
+
+# ---------------------------------------------------------------------------- editing
+
+
+def rubric_versions(db: Database, code: str) -> list[RubricInfo]:
+    """Every stored version of a rubric, oldest first (empty for an unknown code)."""
+    with db.session() as s:
+        rows = s.scalars(select(RubricRow).where(RubricRow.code == code)
+                         .order_by(RubricRow.version)).all()
+        return [_info(r) for r in rows]
+
+
+def _locked_versions(s: Any, code: str) -> set[int]:
+    return set(s.scalars(
+        select(RubricRow.version).join(Assessment, Assessment.rubric_id == RubricRow.id)
+        .where(RubricRow.code == code, Assessment.state != str(State.DRAFT)).distinct()))
+
+
+def locked_versions(db: Database, code: str) -> set[int]:
+    """The versions used by an assessment that is no longer a draft."""
+    with db.session() as s:
+        return _locked_versions(s, code)
+
+
+def rubric_is_locked(db: Database, code: str, version: int) -> bool:
+    return version in locked_versions(db, code)
+
+
+def rubric_definition(db: Database, code: str, version: int | None = None) -> dict[str, Any]:
+    """The JSON form of a stored version (newest unless named), for the editor."""
+    return rubric_to_dict(get_rubric(db, code, version))
+
+
+def _locked_problem(code: str, version: int) -> InputError:
+    return InputError(Problem(
+        f"考核细则 {code} 第 {version} 版已被已提交的考核使用，只读；请先复制为新版本再修改",
+        column="version", value=version))
+
+
+def _newest(s: Any, code: str) -> RubricRow | None:
+    return s.scalars(select(RubricRow).where(RubricRow.code == code)
+                     .order_by(RubricRow.version.desc())).first()
+
+
+def save_rubric(db: Database, raw: dict[str, Any]) -> RubricInfo:
+    """Validate an edited rubric and store it as a new version (newest + 1).
+
+    `raw["version"]` names the version the edit started from; when that version is
+    locked the save is refused. A definition identical to the newest version adds
+    nothing and returns that version.
+    """
+    rubric = rubric_from_dict(raw)  # InputError with every problem
+    with db.session() as s:
+        if rubric.version in _locked_versions(s, rubric.code):
+            raise _locked_problem(rubric.code, rubric.version)
+        newest = _newest(s, rubric.code)
+        definition = rubric_to_dict(rubric)
+        if newest is not None and {**json.loads(newest.definition), "version": 0} == {
+                **definition, "version": 0}:
+            return _info(newest)
+        version = newest.version + 1 if newest is not None else 1
+        row = _row(rubric_from_dict({**definition, "version": version}))
+        s.add(row)
+        s.flush()
+        return _info(row)
+
+
+def copy_as_new_version(db: Database, code: str, version: int | None = None) -> RubricInfo:
+    """Store a copy of a version (newest unless named) as version newest + 1, editable."""
+    with db.session() as s:
+        source = rubric_from_row(_find_row(s, code, version))
+        newest = _newest(s, code)
+        assert newest is not None
+        row = _row(rubric_from_dict({**rubric_to_dict(source), "version": newest.version + 1}))
+        s.add(row)
+        s.flush()
+        return _info(row)
+
+
+def copy_rubric(db: Database, code: str, new_code: str, new_name: str,
+                version: int | None = None) -> RubricInfo:
+    """A new rubric (version 1) with another code and name, copied from a stored version."""
+    new_code, new_name = new_code.strip(), new_name.strip()
+    problems: list[Problem] = []
+    if not new_code:
+        problems.append(Problem("新细则的编号不能为空", column="编号"))
+    elif len(new_code) > CODE_MAX or any(ch.isspace() for ch in new_code):
+        problems.append(Problem(f"编号不能含空格，最长 {CODE_MAX} 个字符", column="编号",
+                                value=new_code))
+    if not new_name:
+        problems.append(Problem("新细则的名称不能为空", column="名称"))
+    elif len(new_name) > NAME_MAX:
+        problems.append(Problem(f"名称最长 {NAME_MAX} 个字符", column="名称", value=new_name))
+    with db.session() as s:
+        if new_code and s.scalar(select(RubricRow.id).where(RubricRow.code == new_code).limit(1)):
+            problems.append(Problem("已有这个编号的考核细则", column="编号", value=new_code))
+        if problems:
+            raise InputError(problems)
+        source = rubric_to_dict(rubric_from_row(_find_row(s, code, version)))
+        rubric = rubric_from_dict({**source, "code": new_code, "name": new_name, "version": 1})
+        row = _row(rubric)
+        s.add(row)
+        s.flush()
+        return _info(row)

@@ -1,0 +1,137 @@
+"""Screenshots of 考核细则: `shoot_rubrics(window, out_dir)`.
+
+The window must be a MainWindow on a demo database (services.demo.load_demo). Nothing
+is written to that database: edits are shown unsaved and then discarded. The read-only
+banner is shot on a page of its own over a scratch database with a submitted
+assessment.
+
+    QT_QPA_PLATFORM=offscreen python scripts/shots/rubrics.py [OUT_DIR]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kaohe_desktop.domain.periods import parse_period
+from kaohe_desktop.services import assessments, roster
+from kaohe_desktop.services.database import open_db
+from kaohe_desktop.ui.page import Changes
+from kaohe_desktop.ui.rubric_copy_dialog import CopyRubricDialog
+from kaohe_desktop.ui.rubric_tree_model import MAX
+from kaohe_desktop.ui.rubrics_page import GRADES_TAB, ITEMS_TAB, RULES_TAB, RubricsPage
+
+
+def _settle() -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def _save(widget: QWidget, out_dir: Path, name: str) -> Path:
+    _settle()
+    path = out_dir / f"{name}.png"
+    widget.grab().save(str(path))
+    return path
+
+
+def _show_rubrics(window) -> RubricsPage:
+    nav = window.navigation
+    window.show_page(next(i for i in range(nav.count()) if nav.item(i).text() == "考核细则"))
+    return window.page_by_title("考核细则")
+
+
+def _choose(page: RubricsPage, code: str) -> None:
+    row = next(i for i in range(page.rubric_list.count())
+               if page.rubric_list.item(i).text().split("\n")[1].startswith(f"{code} "))
+    page.rubric_list.setCurrentRow(row)
+
+
+def _locked_page(out_dir: Path, size) -> Path:
+    """The page on a scratch database where CY2019 v1 is used by a submitted assessment."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_db(Path(tmp) / "locked.db")
+        roster.add_unit(db, "东风社区便民服务站", code="FR01", area="芙蓉街道")
+        info = assessments.create_assessment(db, "CY2019", parse_period("2024"), subjects="units")
+        assessments.change_state(db, info.id, "submit")
+        page = RubricsPage(db, Changes())
+        page.resize(size)
+        page.show()
+        _choose(page, "CY2019")
+        path = _save(page, out_dir, "rubrics_locked")
+        page.close()
+        page.deleteLater()
+        _settle()
+        db.close()
+    return path
+
+
+def shoot_rubrics(window, out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    window.resize(1280, 800)
+    window.show()
+    page = _show_rubrics(window)
+    shots = []
+    _choose(page, "CY2019")
+    page.tabs.setCurrentIndex(ITEMS_TAB)
+    page.items_editor.tree.setCurrentIndex(page.items_editor.model.index_of("1.2"))
+    shots.append(_save(window, out_dir, "rubrics_tree"))
+
+    # An unsaved edit: a new item under 1.2 (which then does not add up) and a bad max.
+    page.items_editor.add_child_button.click()
+    _settle()
+    page.items_editor.tree.setFocus()  # close the title editor the button opened
+    page.items_editor.model.setData(page.items_editor.model.index_of("2.1.1").siblingAtColumn(MAX), "5")
+    page.items_editor.tree.setCurrentIndex(page.items_editor.model.index_of("1.2"))
+    shots.append(_save(window, out_dir, "rubrics_invalid"))
+    page.revert()
+
+    _choose(page, "WINDOW-STAFF")
+    page.items_editor.tree.setCurrentIndex(page.items_editor.model.index_of("1"))
+    shots.append(_save(window, out_dir, "rubrics_levels"))
+
+    _choose(page, "CY2019")
+    page.tabs.setCurrentIndex(RULES_TAB)
+    shots.append(_save(window, out_dir, "rubrics_rules"))
+    page.tabs.setCurrentIndex(GRADES_TAB)
+    shots.append(_save(window, out_dir, "rubrics_grades"))
+    page.grades_editor.mode_combo.setCurrentIndex(2)
+    page.grades_editor.mode_combo.activated.emit(2)
+    page.grades_editor.table.item(0, 2).setText("20")
+    shots.append(_save(window, out_dir, "rubrics_grades_quota"))
+    page.revert()
+    page.tabs.setCurrentIndex(ITEMS_TAB)
+
+    dialog = CopyRubricDialog("CY2019 第 1 版", "CY2019-2", "2019年社区便民服务站管理考核办法（副本）", page)
+    dialog.show()
+    shots.append(_save(dialog, out_dir, "dialog_rubric_copy"))
+    dialog.close()
+
+    shots.append(_locked_page(out_dir, page.size()))
+    return shots
+
+
+def main() -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kaohe_desktop.services.demo import load_demo
+    from kaohe_desktop.ui.app import make_app
+    from kaohe_desktop.ui.main_window import MainWindow
+
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    make_app()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_db(Path(tmp) / "demo.db")
+        load_demo(db)
+        window = MainWindow(db, QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        for path in shoot_rubrics(window, out):
+            print(path)
+        window.close()
+        db.close()
+
+
+if __name__ == "__main__":
+    main()
