@@ -234,7 +234,8 @@ def read_score_workbook(path: Path, rubric: Rubric, *, assessment_id: int) -> li
             try:
                 value = parse_leaf_value(item, raw)
             except ValueRefused as exc:
-                problems.append(Problem(exc.problem.reason, column=label, value=raw, **where))
+                shown_raw = int(raw) if isinstance(raw, float) and raw.is_integer() else raw
+                problems.append(Problem(exc.problem.reason, column=label, value=shown_raw, **where))
                 continue
             cells.append(ScoreCell(excel_row, label, code, name, item.code, value))
     if problems:

@@ -263,6 +263,11 @@ def _info(s: Session, a: Assessment) -> AssessmentInfo:
                               key=lambda i: i.code)))
 
 
+def assessment_info(s: Session, a: Assessment) -> AssessmentInfo:
+    """The plain description of a loaded assessment (inside another use-case's session)."""
+    return _info(s, a)
+
+
 def get_assessment(db: Database, assessment_id: int) -> AssessmentInfo:
     with db.session() as s:
         return _info(s, load_assessment(s, assessment_id))

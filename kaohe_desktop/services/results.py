@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import ClassVar
+
+from kaohe_desktop.domain.errors import Problem
+from kaohe_desktop.domain.rubric import Rubric
 
 
 @dataclass(frozen=True)
@@ -16,6 +20,17 @@ class UnitInfo:
     kind: str
     phone: str
     active: bool
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class AreaInfo:
+    """A 街道 or 乡镇 and how many units it has (all of them, active or not)."""
+
+    id: int
+    name: str
+    kind: str
+    units: int = 0
 
 
 @dataclass(frozen=True)
@@ -90,6 +105,54 @@ class ImportReport:
 
 
 @dataclass(frozen=True)
+class RosterData:
+    """The whole roster in one read, for the 站点与人员 page (inactive rows included)."""
+
+    areas: tuple[AreaInfo, ...]
+    units: tuple[UnitInfo, ...]
+    staff: tuple[StaffInfo, ...]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field an import would change: its Chinese label, the old and the new value."""
+
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class RowPreview:
+    """What importing one row of a roster workbook would do; nothing is written yet.
+
+    `status` is "added", "changed", "unchanged" or "error"; an error row carries its
+    problems and blocks the whole import.
+    """
+
+    row: int  # Excel row number
+    code: str
+    name: str
+    status: str
+    changes: tuple[FieldChange, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    STATUS_TEXT: ClassVar[dict[str, str]] = {
+        "added": "新增", "changed": "修改", "unchanged": "未变", "error": "有错误"}
+
+    @property
+    def status_text(self) -> str:
+        return self.STATUS_TEXT[self.status]
+
+    def changes_text(self) -> str:
+        return "；".join(f"{c.label}：{c.old or '（空）'} → {c.new}" for c in self.changes)
+
+    def problems_text(self) -> str:
+        return "；".join(p.reason + (f"：{p.value}" if p.value not in (None, "") else "")
+                        for p in self.problems)
+
+
+@dataclass(frozen=True)
 class EventInfo:
     id: int
     subject_code: str
@@ -119,3 +182,58 @@ class SubjectResult:
     vetoed: tuple[str, ...] = ()
     assessors_done: int = 0  # assessors who scored every leaf of this subject
     assessors_expected: int = 0
+
+
+@dataclass(frozen=True)
+class AssessorInfo:
+    id: int
+    name: str
+    role: str
+    group: str  # the group's name; "" when the assessor belongs to no group
+    submitted_at: datetime | None = None
+
+    @property
+    def submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+@dataclass
+class SheetData:
+    """One assessor's score sheet for one assessment: everything the entry form shows.
+
+    Loaded in a few queries for every subject at once, so switching subjects needs no
+    database work. Not frozen on purpose: the window keeps it as its cache and updates
+    `values`, `remarks` and `events` after each successful write.
+    """
+
+    assessment: AssessmentInfo
+    rubric: Rubric
+    assessor: AssessorInfo | None
+    subjects: tuple[SubjectInfo, ...]  # the subjects this assessor scores (all without one)
+    values: dict[str, dict[str, Decimal]]  # subject code → leaf code → points
+    remarks: dict[str, dict[str, str]]  # subject code → leaf code → remark
+    events: dict[str, list[EventInfo]]  # subject code → its bonus/deduction/veto events
+    locked: bool  # the assessment is approved or published
+    editable: bool  # an assessor is chosen, the sheet is not submitted, nothing is locked
+
+    def scored_count(self, subject_code: str) -> int:
+        leaves = {i.code for i in self.rubric.leaves()}
+        return len(leaves & self.values.get(subject_code, {}).keys())
+
+    def is_complete(self, subject_code: str) -> bool:
+        """True when this assessor has scored every leaf of the subject."""
+        return self.scored_count(subject_code) == len(self.rubric.leaves())
+
+
+@dataclass(frozen=True)
+class SubjectPreview:
+    """One subject's score as it stands on a sheet (domain scoring, full precision)."""
+
+    items: dict[str, Decimal]  # every item code → its score (parents combined)
+    base: Decimal
+    bonus_claimed: Decimal  # each matter once at its highest, before the cap
+    bonus: Decimal  # counted (capped)
+    deduction_claimed: Decimal
+    deduction: Decimal
+    total: Decimal
+    vetoed: tuple[str, ...] = ()

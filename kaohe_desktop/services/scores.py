@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from kaohe_desktop.domain.errors import InputError, Problem
@@ -26,6 +27,7 @@ from kaohe_desktop.store.models import (
 from .assessments import (
     assessment_rubric,
     load_assessment,
+    load_subjects,
     require_editable,
     subject_code,
     subject_name,
@@ -154,7 +156,10 @@ def import_scores(db: Database, assessment_id: int, path: Path, *, assessor: str
     from kaohe_desktop.io.score_workbook import read_score_workbook  # openpyxl loads on use
 
     with db.session() as s:
-        a, who = _writable(s, assessment_id, assessor, role, group)
+        try:
+            a, who = _writable(s, assessment_id, assessor, role, group)
+        except InputError as exc:  # a locked assessment or a submitted sheet: name the file
+            raise exc.located(file=path.name) from None
         rubric = assessment_rubric(s, a)
         cells = read_score_workbook(path, rubric, assessment_id=a.id)
         subjects = subjects_by_code(s, a.id)
@@ -248,18 +253,28 @@ def add_event(db: Database, assessment_id: int, subject: str, rule_code: str, am
         return _event_info(row, subject)
 
 
+def event_info(row: EventRow, code: str) -> EventInfo:
+    """The plain description of a stored event whose subject's code is `code`."""
+    return _event_info(row, code)
+
+
 def _event_info(row: EventRow, code: str) -> EventInfo:
     return EventInfo(row.id, code, row.section, row.rule_code, row.amount, row.matter, row.note,
                      row.occurred_on, row.evidence)
 
 
-def list_events(db: Database, assessment_id: int) -> list[EventInfo]:
+def list_events(db: Database, assessment_id: int, subject: str | None = None) -> list[EventInfo]:
+    """The assessment's events in the order recorded; only one subject's when named."""
     with db.session() as s:
         load_assessment(s, assessment_id)
-        subjects = {x.id: subject_code(x) for x in s.scalars(
-            select(Subject).where(Subject.assessment_id == assessment_id))}
-        return [_event_info(e, subjects[e.subject_id]) for e in s.scalars(
-            select(EventRow).where(EventRow.assessment_id == assessment_id).order_by(EventRow.id))]
+        subjects = {x.id: subject_code(x) for x in load_subjects(s, assessment_id)}
+        q = select(EventRow).where(EventRow.assessment_id == assessment_id)
+        if subject is not None:
+            ids = [i for i, c in subjects.items() if c == subject]
+            if not ids:
+                raise InputError(Problem("该对象不在本次考核中", column="对象", value=subject))
+            q = q.where(EventRow.subject_id == ids[0])
+        return [_event_info(e, subjects[e.subject_id]) for e in s.scalars(q.order_by(EventRow.id))]
 
 
 def submit_sheet(db: Database, assessment_id: int, assessor: str) -> None:
@@ -287,3 +302,113 @@ def add_assessor(db: Database, assessment_id: int, name: str, *, role: str | Non
         require_editable(a)
         who = ensure_assessor(s, a, name, role, group)
         return who.name, who.role
+
+
+# ---------------------------------------------------------------------------- the entry form
+
+
+def _own_score(s: Session, assessment_id: int, subject: str, item_code: str,
+               assessor: str) -> tuple[Assessment, Assessor, Subject]:
+    """The writable sheet's assessor (who must exist) and the subject, checked."""
+    a = load_assessment(s, assessment_id)
+    require_editable(a)
+    who = ensure_assessor(s, a, assessor, create=False)
+    if who.submitted_at is not None:
+        raise InputError(Problem(f"评分人“{who.name}”已提交评分表，不能再修改", column="--assessor",
+                                 value=who.name))
+    subj = subjects_by_code(s, a.id).get(subject)
+    if subj is None:
+        raise InputError(Problem("该对象不在本次考核中", column="对象", value=subject))
+    item = assessment_rubric(s, a).item(item_code)
+    if item is None or not item.is_leaf:
+        raise InputError(Problem("细则没有这个评分项目", column="项目", value=item_code))
+    return a, who, subj
+
+
+def clear_score(db: Database, assessment_id: int, subject: str, item_code: str, *,
+                assessor: str) -> bool:
+    """Remove one assessor's score for one leaf (the item becomes "not scored").
+
+    Returns whether a stored score was removed.
+    """
+    with db.session() as s:
+        _, who, subj = _own_score(s, assessment_id, subject, item_code, assessor)
+        done = s.execute(delete(Score).where(Score.subject_id == subj.id,
+                                             Score.assessor_id == who.id,
+                                             Score.item_code == item_code))
+        return bool(done.rowcount)
+
+
+def set_remark(db: Database, assessment_id: int, subject: str, item_code: str, remark: str, *,
+               assessor: str) -> None:
+    """Set (or clear, with "") the remark of a score the assessor already gave."""
+    with db.session() as s:
+        _, who, subj = _own_score(s, assessment_id, subject, item_code, assessor)
+        row = s.scalar(select(Score).where(Score.subject_id == subj.id, Score.assessor_id == who.id,
+                                           Score.item_code == item_code))
+        if row is None:
+            raise InputError(Problem("请先给这一项评分，再填写备注", column="项目", value=item_code))
+        row.remark = remark.strip()
+
+
+ATTACHMENTS = "attachments"
+
+
+def attach_evidence(db: Database, assessment_id: int, source: Path) -> str:
+    """Copy an evidence file (photo, scan) into `attachments/<assessment>/<time>/` beside
+    the database; the stored reference is that path relative to the database's folder.
+
+    A database that is not a local file (PostgreSQL) keeps the original path instead.
+    """
+    source = Path(source)
+    if not source.is_file():
+        raise InputError(Problem("附件文件不存在", file=str(source)))
+    if db.path is None:
+        return str(source.resolve())
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    folder = db.path.parent / ATTACHMENTS / str(assessment_id) / stamp  # keeps the file's name
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / source.name
+    shutil.copy2(source, target)
+    return target.relative_to(db.path.parent).as_posix()
+
+
+def evidence_path(db: Database, evidence: str) -> Path:
+    """The file an event's stored evidence reference points to."""
+    path = Path(evidence)
+    if path.is_absolute() or db.path is None:
+        return path
+    return db.path.parent / path
+
+
+def record_event(db: Database, assessment_id: int, subject: str, rule_code: str, amount: object,
+                 *, matter: str = "", note: str = "", occurred_on: date | None = None,
+                 evidence_file: Path | None = None) -> EventInfo:
+    """`add_event` with its evidence file copied into the attachments folder.
+
+    The copy is removed again when the event is refused, so a refused claim leaves no file.
+    """
+    stored = attach_evidence(db, assessment_id, evidence_file) if evidence_file else ""
+    try:
+        return add_event(db, assessment_id, subject, rule_code, amount, matter=matter, note=note,
+                         occurred_on=occurred_on, evidence=stored)
+    except BaseException:
+        if stored and db.path is not None:
+            copy = evidence_path(db, stored)
+            copy.unlink(missing_ok=True)
+            copy.parent.rmdir()
+        raise
+
+
+def remove_event(db: Database, event_id: int) -> EventInfo:
+    """Delete a bonus/deduction/veto event; its evidence file stays in the folder."""
+    with db.session() as s:
+        row = s.get(EventRow, event_id)
+        if row is None:
+            raise InputError(Problem(f"没有编号为 {event_id} 的加减分事项", column="事项",
+                                     value=event_id))
+        require_editable(load_assessment(s, row.assessment_id))
+        subj = s.get(Subject, row.subject_id)
+        info = _event_info(row, subject_code(subj) if subj else "")
+        s.delete(row)
+        return info

@@ -1,0 +1,132 @@
+"""The list of assessments (编号, 名称, 周期, 细则, 对象数, 状态) and its empty state."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kaohe_desktop.domain.states import STATE_NAMES, State
+from kaohe_desktop.services.results import AssessmentInfo
+
+EMPTY_TEXT = "还没有考核，点击“新建考核…”开始"
+HEADERS = ("编号", "名称", "周期", "细则", "对象数", "状态")
+_Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+class AssessmentTableModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.items: list[AssessmentInfo] = []
+
+    def set_items(self, items: list[AssessmentInfo]) -> None:
+        self.beginResetModel()
+        self.items = list(items)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        a = self.items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (a.id, a.name, a.period_label, f"{a.rubric_code}（第 {a.rubric_version} 版）",
+                    len(a.subjects), STATE_NAMES[State(a.state)])[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 4):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return a.id
+        return None
+
+
+class AssessmentList(QWidget):
+    open_requested = Signal(int)  # assessment id
+    new_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = AssessmentTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setStyleSheet("QTableView::item { padding: 2px 8px; }"
+                                 "QHeaderView::section { padding: 3px 8px; }")
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _: self._open())
+        self.table.activated.connect(lambda _: self._open())
+
+        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("font-size: 13pt; color: #555;")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty_label)
+
+        self.new_button = QPushButton("新建考核…")
+        self.open_button = QPushButton("录入评分")
+        self.open_button.setDefault(True)
+        self.new_button.clicked.connect(self.new_requested)
+        self.open_button.clicked.connect(self._open)
+        title = QLabel("考核评分")
+        title.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        bar = QHBoxLayout()
+        bar.addWidget(title)
+        bar.addStretch(1)
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.open_button)
+        hint = QLabel("双击一项考核或选中后按 Enter，即可逐项录入评分、登记加减分、导入评分表。")
+        hint.setStyleSheet("color: #555;")
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(hint)
+        layout.addWidget(self.stack, 1)
+
+    def set_items(self, items: list[AssessmentInfo]) -> None:
+        selected = self.selected_id()
+        self.model.set_items(items)
+        self.stack.setCurrentWidget(self.table if items else self.empty_label)
+        self.open_button.setEnabled(bool(items))
+        if items:
+            self.select(selected if selected is not None else items[-1].id)
+
+    def select(self, assessment_id: int) -> None:
+        for row, a in enumerate(self.model.items):
+            if a.id == assessment_id:
+                self.table.selectRow(row)
+                return
+
+    def selected_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.model.items[rows[0].row()].id if rows else None
+
+    def _open(self) -> None:
+        selected = self.selected_id()
+        if selected is not None:
+            self.open_requested.emit(selected)

@@ -1,0 +1,372 @@
+"""考核评分: the wizard, keyboard entry, refusals, events, submission and imports — real
+widgets on a real SQLite file; only modal dialogs' statics are patched."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from kaohe_desktop.domain.errors import InputError
+from kaohe_desktop.domain.periods import parse_period
+from kaohe_desktop.services import assessments, roster, score_sheet, scores
+from kaohe_desktop.services.assessments import GroupSpec
+from kaohe_desktop.services.database import open_db
+from kaohe_desktop.ui.assessment_list import EMPTY_TEXT
+from kaohe_desktop.ui.page import Changes
+from kaohe_desktop.ui.scoring_page import ScoringPage
+
+
+def _units(db) -> None:
+    for n, area in enumerate(("城关街道", "城关街道", "城关街道", "北关街道", "北关街道"), start=1):
+        roster.add_unit(db, f"第{n}便民服务站", code=f"U{n}", area=area)
+
+
+@pytest.fixture
+def assessment(db):
+    _units(db)
+    info = assessments.create_assessment(
+        db, "CY2019", parse_period("2024"), subjects=["U1", "U2", "U3"],
+        groups=[GroupSpec("第一组", "上级")], name="2024年度站点考核")
+    scores.add_assessor(db, info.id, "张三", group="第一组")
+    return info.id
+
+
+def _page(qtbot, db, changes: Changes | None = None) -> ScoringPage:
+    page = ScoringPage(db, changes or Changes())
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)  # focus events need an active window
+    return page
+
+
+def _entry(qtbot, db, assessment_id: int) -> ScoringPage:
+    page = _page(qtbot, db)
+    page.open_assessment(assessment_id)
+    assert page.entry.sheet is not None and page.entry.sheet.assessor is not None
+    return page
+
+
+def _editor(page: ScoringPage, code: str):
+    return page.entry.form.by_code[code].editor.widget
+
+
+def _type(qtbot, page: ScoringPage, code: str, text: str, key=Qt.Key.Key_Tab) -> None:
+    form = page.entry.form
+    form.focus_item(form.by_code[code].index)
+    widget = _editor(page, code)
+    qtbot.keyClicks(widget, text)
+    qtbot.keyClick(widget, key)
+
+
+def test_empty_state_and_the_wizard_creates_an_assessment(qtbot, db):
+    _units(db)
+    heard: list[str] = []
+    changes = Changes()
+    changes.changed.connect(heard.append)
+    page = _page(qtbot, db, changes)
+    assert page.list.stack.currentWidget() is page.list.empty_label
+    assert page.list.empty_label.text() == EMPTY_TEXT
+
+    wizard = page.new_assessment()
+    wizard.rubric_page.select("CY2019")
+    wizard.next()
+    period = wizard.period_page
+    period.set_kind(period.kind().__class__("quarter"))
+    period.year_spin.setValue(2024)
+    period.quarter_combo.setCurrentIndex(1)
+    assert period.result_label.text() == "2024年第2季度"
+    wizard.next()
+    subjects = wizard.subjects_page
+    subjects.area_combo.setCurrentIndex(subjects.area_combo.findData("城关街道"))
+    assert subjects.codes() == ["U1", "U2", "U3"]
+    subjects.pick_radio.setChecked(True)  # by hand: the filter narrows, 全选 ticks what is shown
+    subjects.checks.filter_edit.setText("北关")
+    subjects.checks.all_button.click()
+    subjects.checks.filter_edit.setText("")
+    assert subjects.codes() == ["U4", "U5"] and wizard.button(wizard.WizardButton.NextButton).isEnabled()
+    subjects.checks.set_checked(["U1", "U2", "U4", "U5"])
+    wizard.next()
+    groups = wizard.groups_page
+    groups.groups.item(0, 0).setText("第一组")
+    groups.add_group("自评组", "自评")
+    groups.set_weight("上级", 80)
+    groups.set_weight("自评", 20)
+    assert groups.sum_label.text() == "合计 100%"
+    wizard.next()
+    assign = wizard.assign_page
+    assign.select_group("自评组")
+    assign.checks.set_checked(["U1", "U2"])
+    wizard.next()
+    assert "2024年第2季度" in wizard.confirm_page.name_edit.placeholderText()
+    wizard.confirm_page.name_edit.setText("二季度站点考核")
+    wizard.button(wizard.WizardButton.FinishButton).click()
+
+    [created] = assessments.list_assessments(db)
+    assert (created.name, created.period_key, created.rubric_code) == ("二季度站点考核", "2024-Q2",
+                                                                      "CY2019")
+    assert [s.code for s in created.subjects] == ["U1", "U2", "U4", "U5"]
+    assert created.roles == {"上级": D("0.8"), "自评": D("0.2")}
+    assert [(g.name, g.role, g.subject_codes) for g in created.groups] == [
+        ("第一组", "上级", ()), ("自评组", "自评", ("U1", "U2"))]
+    assert "assessments" in heard
+    assert page.stack.currentWidget() is page.entry and page.entry.assessment_id == created.id
+
+
+def test_keyboard_entry_updates_totals_and_is_saved_at_once(qtbot, db, assessment):
+    page = _entry(qtbot, db, assessment)
+    form = page.entry.form
+    assert page.entry.subject_code == "U1" and form.total_label.text() == "总分 0"
+    _type(qtbot, page, "1.1", "18.5")
+    assert form.focusWidget() is _editor(page, "1.2.1")  # Tab moved to the next item
+    _type(qtbot, page, "1.2.1", "1.5", Qt.Key.Key_Return)
+    assert form.focusWidget() is _editor(page, "1.2.2")
+    assert form.total_label.text() == "总分 20"
+    assert form.subtotals["1.2"].text() == "小计 1.5 / 10"
+    assert form.subtotals["1"].text() == "小计 20 / 50"
+    qtbot.keyClicks(_editor(page, "1.2.2"), "2")  # typing shows at once, before it is saved
+    assert form.total_label.text() == "总分 22"
+
+    again = open_db(db.path)  # a new window on the same file finds what was typed
+    try:
+        other = _entry(qtbot, again, assessment)  # activating it took the focus: "2" was saved
+        assert other.entry.sheet.values["U1"] == {"1.1": D("18.5"), "1.2.1": D("1.5"),
+                                                  "1.2.2": D(2)}
+        assert other.entry.form.by_code["1.1"].editor.raw() == "18.5"
+        assert other.entry.form.total_label.text() == "总分 22"
+    finally:
+        again.close()
+
+
+def test_out_of_range_value_is_refused_with_the_allowed_range(qtbot, db, assessment):
+    page = _entry(qtbot, db, assessment)
+    form = page.entry.form
+    _type(qtbot, page, "1.1", "25")
+    row = form.by_code["1.1"]
+    assert form.focusWidget() is row.editor.widget  # refused: the cursor stays
+    assert row.hint.isVisible()
+    assert "超过满分 20" in row.hint.text() and "0～20，步长 0.1" in row.hint.text()
+    assert row.editor.raw() == "25"  # not clamped to 20
+    assert score_sheet.sheet_for(db, assessment, "张三").values == {}
+    _type(qtbot, page, "1.2.1", "")  # leaving the refused item shows the stored value again
+    form.focus_item(form.by_code["1.2.1"].index)
+    assert row.editor.raw() is None and row.hint.isVisible()
+    _type(qtbot, page, "1.3.1", "1.25")  # off the 0.1 step
+    assert "步长 0.1" in form.by_code["1.3.1"].hint.text()
+    assert score_sheet.sheet_for(db, assessment, "张三").values == {}
+
+
+def test_ctrl_page_down_moves_to_the_next_subject_and_marks_completion(qtbot, db, assessment):
+    page = _entry(qtbot, db, assessment)
+    entry = page.entry
+    entry.form.focus_item(entry.form.by_code["1.3.2"].index)
+    focused = _editor(page, "1.3.2")
+    qtbot.keyClicks(focused, "2")  # typed, then straight on to the next subject: saved first
+    qtbot.keyClick(focused, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert entry.subject_code == "U2"
+    assert entry.form.current == entry.form.by_code["1.3.2"].index
+    qtbot.keyClick(_editor(page, "1.3.2"), Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert entry.subject_code == "U1" and entry.form.by_code["1.3.2"].editor.raw() == "2"
+    rubric = entry.sheet.rubric
+    for leaf in rubric.leaves():
+        scores.set_score(db, assessment, "U2", leaf.code, 0, assessor="张三")
+    entry.reload()
+    marks = [entry.subjects.index(r).data() for r in range(3)]
+    assert marks[1].startswith("✓ U2") and not marks[0].startswith("✓")
+
+
+def test_adding_an_event_changes_the_total_and_copies_the_evidence(qtbot, db, assessment, tmp_path,
+                                                                  monkeypatch):
+    scores.set_score(db, assessment, "U1", "1.1", 20, assessor="张三")
+    page = _entry(qtbot, db, assessment)
+    form, panel = page.entry.form, page.entry.events
+    assert form.total_label.text() == "总分 20"
+    scan = tmp_path / "表彰通报.png"
+    scan.write_bytes(b"\x89PNG fake")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(scan), ""))
+    dialog = panel.add_event()
+    dialog.select_rule("B1")
+    assert "1～5" in dialog.allowed_label.text()
+    dialog.amount_spin.setValue(3)
+    dialog.matter_edit.setText("创新便民服务")
+    dialog.file_button.click()
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert panel.table.rowCount() == 1
+    assert [panel.table.item(0, c).text() for c in range(1, 5)] == ["+3", "创新便民服务", "",
+                                                                    "表彰通报.png"]
+    assert form.total_label.text() == "总分 23"
+    [event] = scores.list_events(db, assessment, subject="U1")
+    assert scores.evidence_path(db, event.evidence).read_bytes() == scan.read_bytes()
+    panel.table.selectRow(0)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    panel.remove_button.click()
+    assert panel.table.rowCount() == 0 and form.total_label.text() == "总分 20"
+
+
+def test_new_assessor_then_submit_makes_the_sheet_read_only(qtbot, db, assessment, monkeypatch):
+    page = _entry(qtbot, db, assessment)
+    entry = page.entry
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("李四", True))
+    assert entry.new_assessor() == "李四"
+    assert entry.assessor_combo.currentData() == "李四"
+    _type(qtbot, page, "1.1", "15")
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda _p, _t, text, *a, **k: asked.append(text) or QMessageBox.StandardButton.Yes)
+    entry.submit_button.click()
+    assert "还有 3 个对象没有评完" in asked[0]
+    assert entry.sheet.assessor.submitted and not entry.submit_button.isEnabled()
+    assert "提交评分表，只能查看" in entry.banner.text() and entry.banner.isVisible()
+    spin = _editor(page, "1.1")
+    assert spin.isReadOnly()
+    with pytest.raises(InputError, match="已提交评分表"):
+        scores.set_score(db, assessment, "U1", "1.1", 10, assessor="李四")
+    entry.assessor_combo.setCurrentIndex(entry.assessor_combo.findData("张三"))
+    assert not spin.isReadOnly()  # another assessor's sheet is still open
+
+
+def test_locked_assessment_is_read_only_with_a_banner(qtbot, db, assessment):
+    for action in ("submit", "approve"):
+        assessments.change_state(db, assessment, action)
+    page = _entry(qtbot, db, assessment)
+    entry = page.entry
+    assert "已锁定" in entry.banner.text() and entry.banner.isVisible()
+    assert _editor(page, "1.1").isReadOnly()
+    assert not entry.import_button.isEnabled() and not entry.events.add_button.isEnabled()
+
+
+def _filled(db, assessment: int, path: Path, values: dict[tuple[str, str], object]) -> Path:
+    scores.write_template(db, assessment, path, assessor="张三")
+    wb = load_workbook(path)
+    ws = wb["评分表"]
+    columns = {str(ws.cell(2, c).value).split(" ")[0]: c for c in range(3, ws.max_column + 1)}
+    rows = {ws.cell(r, 1).value: r for r in range(3, ws.max_row + 1)}
+    for (subject, item), value in values.items():
+        ws.cell(rows[subject], columns[item], value)
+    wb.save(path)
+    return path
+
+
+def test_import_previews_problems_and_commits_only_a_clean_file(qtbot, db, assessment, tmp_path):
+    page = _entry(qtbot, db, assessment)
+    bad = _filled(db, assessment, tmp_path / "bad.xlsx", {("U1", "1.1"): 25, ("U2", "1.1"): 18})
+    dialog = page.entry.import_dialog or page.entry.import_scores()
+    assert dialog.assessor_combo.currentText() == "张三"
+    dialog.file_edit.setText(str(bad))
+    dialog.preview_button.click()
+    qtbot.waitUntil(lambda: dialog.problems.rowCount() > 0, timeout=10000)
+    cells = [dialog.problems.item(0, c).text() for c in range(6)]
+    assert cells[0] == "bad.xlsx" and cells[2] == "3" and cells[4] == "25" and "超过满分" in cells[5]
+    assert not dialog.commit_button.isEnabled() and "未写入任何数据" in dialog.summary_label.text()
+    assert score_sheet.sheet_for(db, assessment, "张三").values == {}
+
+    good = _filled(db, assessment, tmp_path / "good.xlsx", {("U1", "1.1"): 19, ("U2", "1.1"): 18})
+    dialog.file_edit.setText(str(good))
+    assert not dialog.commit_button.isEnabled()  # a new file needs a new preview
+    dialog.preview_button.click()
+    qtbot.waitUntil(dialog.commit_button.isEnabled, timeout=10000)
+    assert "新增 2 条，修改 0 条，未变 0 条" in dialog.summary_label.text()
+    assert dialog.problems.rowCount() == 0
+    assert score_sheet.sheet_for(db, assessment, "张三").values == {}  # a preview writes nothing
+    dialog.commit_button.click()
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=10000)
+    assert score_sheet.sheet_for(db, assessment, "张三").values == {"U1": {"1.1": D(19)},
+                                                                   "U2": {"1.1": D(18)}}
+    assert page.entry.form.total_label.text() == "总分 19"
+    assert "新增 2 条" in page.entry.progress_label.text()
+
+
+def test_template_is_written_for_the_chosen_assessor(qtbot, db, assessment, tmp_path, monkeypatch):
+    scores.set_score(db, assessment, "U2", "1.1", 17, assessor="张三")
+    page = _entry(qtbot, db, assessment)
+    target = tmp_path / "张三评分表"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
+    page.entry.template_button.click()
+    qtbot.waitUntil(lambda: bool(told), timeout=10000)
+    ws = load_workbook(target.with_suffix(".xlsx"))["评分表"]
+    assert ws.cell(4, 1).value == "U2" and ws.cell(4, 3).value == 17
+
+
+MIXED = {
+    "code": "MIXED", "name": "混合细则", "subject_kind": "unit", "full_marks": 30,
+    "items": [
+        {"code": "1", "title": "公开承诺", "max": 5, "kind": "yesno"},
+        {"code": "2", "title": "群众评价", "max": 15, "kind": "level",
+         "levels": [{"name": "优秀", "points": 15}, {"name": "良好", "points": 12},
+                    {"name": "合格", "points": 9}, {"name": "不合格", "points": 0}]},
+        {"code": "3", "title": "台账", "max": 10, "kind": "points", "step": 0.5},
+    ],
+}
+
+
+def test_check_box_combo_box_and_remarks_by_keyboard(qtbot, db, tmp_path):
+    import json
+
+    from kaohe_desktop.services import rubrics
+
+    _units(db)
+    source = tmp_path / "mixed.json"
+    source.write_text(json.dumps(MIXED, ensure_ascii=False), encoding="utf-8")
+    rubrics.import_rubric(db, source)
+    info = assessments.create_assessment(db, "MIXED", parse_period("2024-03"), subjects=["U1", "U2"])
+    scores.add_assessor(db, info.id, "王五")
+    page = _entry(qtbot, db, info.id)
+    form = page.entry.form
+    box, combo = _editor(page, "1"), _editor(page, "2")
+    assert box.text() == "未评" and combo.currentIndex() == 0
+    form.focus_item(0)
+    qtbot.keyClick(box, Qt.Key.Key_Space)  # 未评 → 是, saved at once
+    assert box.text() == "是（5 分）" and form.total_label.text() == "总分 5"
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert form.focusWidget() is combo
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # → 优秀
+    assert form.total_label.text() == "总分 20"
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # → 良好
+    stored = score_sheet.sheet_for(db, info.id, "王五").values["U1"]
+    assert stored == {"1": D(5), "2": D(12)}
+    qtbot.keyClick(combo, Qt.Key.Key_F2)  # the item's remark
+    remark = form.by_code["2"].remark
+    assert form.focusWidget() is remark
+    remark.insert("入户回访 20 户")  # typed through an input method (keyClicks is ASCII only)
+    qtbot.keyClick(remark, Qt.Key.Key_Return)
+    assert form.focusWidget() is _editor(page, "3")
+    assert score_sheet.sheet_for(db, info.id, "王五").remarks["U1"] == {"2": "入户回访 20 户"}
+    _type(qtbot, page, "3", "7.3")  # off the 0.5 step
+    assert "步长 0.5" in form.by_code["3"].hint.text()
+    qtbot.keyClick(_editor(page, "3"), Qt.Key.Key_Escape)
+    assert not form.by_code["3"].hint.isVisible()
+    form.focus_item(0)
+    qtbot.keyClick(box, Qt.Key.Key_Delete)  # back to 未评: the stored score is cleared
+    assert box.text() == "未评"
+    assert score_sheet.sheet_for(db, info.id, "王五").values["U1"] == {"2": D(12)}
+    page.entry.subject_view.setFocus()  # Ctrl+PgDn also works from the subject list
+    qtbot.keyClick(page.entry.subject_view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert page.entry.subject_code == "U2" and box.text() == "未评"
+    remark2 = form.by_code["3"].remark
+    remark2.setFocus()
+    remark2.insert("无分数的备注")
+    qtbot.keyClick(remark2, Qt.Key.Key_Return)  # a remark needs a score first
+    assert "请先给这一项评分" in form.by_code["3"].hint.text() and remark2.text() == ""
+
+
+def test_a_pause_in_typing_saves_without_leaving_the_item(qtbot, db, assessment):
+    page = _entry(qtbot, db, assessment)
+    form = page.entry.form
+    form.focus_item(0)
+    spin = _editor(page, "1.1")
+    qtbot.keyClicks(spin, "12.")
+    qtbot.waitUntil(lambda: score_sheet.sheet_for(db, assessment, "张三").values.get("U1") == {
+        "1.1": D(12)}, timeout=3000)
+    assert spin.lineEdit().text() == "12." and form.focusWidget() is spin  # typing undisturbed
+    qtbot.keyClicks(spin, "5")
+    qtbot.keyClick(spin, Qt.Key.Key_Tab)
+    assert score_sheet.sheet_for(db, assessment, "张三").values["U1"] == {"1.1": D("12.5")}
