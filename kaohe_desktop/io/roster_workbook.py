@@ -6,10 +6,13 @@ required column, a blank required cell or a code given twice is a problem.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from kaohe_desktop.domain.errors import InputError, Problem
@@ -39,6 +42,8 @@ STAFF_COLUMNS: dict[str, tuple[tuple[str, ...], bool]] = {
 class RosterRow:
     row: int  # Excel row number
     fields: dict[str, str]
+    sheet: str = ""
+    letters: dict[str, str] = dataclass_field(default_factory=dict)  # field → column letter
 
 
 def _text(value: object) -> str:
@@ -49,6 +54,17 @@ def _text(value: object) -> str:
 
 def read_roster(path: Path, columns: dict[str, tuple[tuple[str, ...], bool]]) -> list[RosterRow]:
     """Rows of the first sheet that has a recognisable header; InputError lists problems."""
+    rows, problems = read_roster_rows(path, columns)
+    if problems:
+        raise InputError(problems)
+    return rows
+
+
+def read_roster_rows(path: Path, columns: dict[str, tuple[tuple[str, ...], bool]]
+                     ) -> tuple[list[RosterRow], list[Problem]]:
+    """Every data row, and the problems of single rows (a blank required cell, a code given
+    twice) as a list, so a preview can show them beside the row. Problems of the whole
+    file (not a workbook, no header, a missing column, no data rows) raise InputError."""
     file = path.name
     aliases = {a: f for f, (names, _) in columns.items() for a in names}
     sheets = read_workbook(path)
@@ -89,26 +105,28 @@ def read_roster(path: Path, columns: dict[str, tuple[tuple[str, ...], bool]]) ->
                                     sheet=sheet.name, row=r + 1,
                                     column=column_letter(where_col["code"]), value=code))
         seen.setdefault(code, r + 1)
-        out.append(RosterRow(r + 1, values))
-    if problems:
-        raise InputError(problems)
+        out.append(RosterRow(r + 1, values, sheet.name, {f: column_letter(c) for f, c in where_col.items()}))
     if not out:
         raise InputError(Problem("表中没有任何数据行", file=file, sheet=sheet.name))
-    return out
+    return out, problems
 
 
-def write_roster(path: Path, headers: list[str], rows: list[list[object]], title: str) -> Path:
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = title
-    ws.append(headers)
-    for c in ws[1]:
-        c.font = Font(bold=True)
-        c.fill = PatternFill("solid", fgColor="DDEBF7")
+def write_roster(path: Path, headers: list[str], rows: Iterable[list[object]], title: str,
+                 widths: tuple[int, ...] = (12, 28, 16, 16, 14, 16)) -> Path:
+    """One sheet with a bold, shaded, frozen header row; write-only, so 50,000 rows are quick."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title)
+    for i, width in enumerate(widths):
+        ws.column_dimensions[column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    cells = []
+    for text in headers:
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cells.append(cell)
+    ws.append(cells)
     for row in rows:
         ws.append(row)
-    ws.freeze_panes = "A2"
-    for i, width in enumerate((12, 28, 16, 16, 14, 16), start=1):
-        ws.column_dimensions[column_letter(i - 1)].width = width
     wb.save(path)
     return path

@@ -1,38 +1,123 @@
-"""The roster: areas (街道/乡镇), units (stations) and their staff."""
+"""The roster: areas (街道/乡镇), units (stations) and their staff.
+
+Edits validate in full before writing and raise InputError. Units and staff are never
+deleted (scores refer to them); they are deactivated (停用) and can be activated again.
+
+Imports: `import_steps` reads the whole workbook, then plans every row (added / changed /
+unchanged / error) inside one session. A preview rolls that session back; an import
+commits it once, or raises InputError listing every bad row and writes nothing. Preview
+and import run the same code, so what the preview shows is what the import does.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Container, Generator, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import Area, Staff, Unit
 
-from .results import ImportReport, StaffInfo, UnitInfo
+if TYPE_CHECKING:  # io (openpyxl, calamine) is imported only when a workbook is touched
+    from kaohe_desktop.io.roster_workbook import RosterRow
+
+from .results import (
+    AreaInfo,
+    FieldChange,
+    ImportReport,
+    RosterData,
+    RowPreview,
+    StaffInfo,
+    UnitInfo,
+)
 
 UNIT_FIELDS = ("name", "kind", "phone", "address")
 STAFF_FIELDS = ("name", "post", "attendance_no", "phone")
+DEFAULT_KIND = "社区便民服务站"
+UNIT_KINDS = ("社区便民服务站", "村便民服务室", "便民服务中心")
+UNIT_LABELS = {"name": "名称", "area": "所属街道", "kind": "类型", "phone": "电话", "address": "地址"}
+STAFF_LABELS = {"name": "姓名", "unit": "所属单位", "post": "岗位", "attendance_no": "考勤号",
+                "phone": "电话"}
+_PHONE = re.compile(r"[0-9-]*[0-9][0-9-]*")
+_STEP = 500  # import rows between progress reports
+
+RowSteps = Generator[tuple[int, int], None, list[RowPreview]]
 
 
+# ---------------------------------------------------------------- validation
+def phone_problem(phone: str) -> Problem | None:
+    """Phones are digits and dashes (0731-88886666, 13800000000); blank is allowed."""
+    phone = phone.strip()
+    if phone and not _PHONE.fullmatch(phone):
+        return Problem("电话只能包含数字和短横线（-）", column="电话", value=phone)
+    return None
+
+
+def unit_problems(name: str, code: str, phone: str, taken_codes: Container[str], *,
+                  code_required: bool = False) -> list[Problem]:
+    """What is wrong with a unit's fields; `taken_codes` are codes used by other units.
+    The dialogs call this as the user types; the services call it before writing."""
+    problems = []
+    if not name.strip():
+        problems.append(Problem("请填写站点名称", column="名称"))
+    code = code.strip()
+    if code_required and not code:
+        problems.append(Problem("请填写编号", column="编号"))
+    if code and code in taken_codes:
+        problems.append(Problem("编号已被其他站点使用", column="编号", value=code))
+    if (p := phone_problem(phone)) is not None:
+        problems.append(p)
+    return problems
+
+
+def staff_problems(name: str, code: str, phone: str, unit: str, taken_codes: Container[str], *,
+                   code_required: bool = False) -> list[Problem]:
+    """What is wrong with a staff member's fields; `unit` is the chosen unit ("" for none)."""
+    problems = []
+    if not name.strip():
+        problems.append(Problem("请填写姓名", column="姓名"))
+    if not unit.strip():
+        problems.append(Problem("请选择所属站点", column="所属单位"))
+    code = code.strip()
+    if code_required and not code:
+        problems.append(Problem("请填写编号", column="编号"))
+    if code and code in taken_codes:
+        problems.append(Problem("编号已被其他人员使用", column="编号", value=code))
+    if (p := phone_problem(phone)) is not None:
+        problems.append(p)
+    return problems
+
+
+def _taken(s: Session, model: type[Unit] | type[Staff], code: str, own_id: int | None) -> set[str]:
+    other = s.scalar(select(model.id).where(model.code == code.strip()))
+    return {code.strip()} if other is not None and other != own_id else set()
+
+
+# ---------------------------------------------------------------- helpers
 def _area(s: Session, name: str) -> Area | None:
     name = name.strip()
     if not name:
         return None
     area = s.scalar(select(Area).where(Area.name == name))
     if area is None:
-        kind = "乡镇" if name.endswith(("乡", "镇")) else "街道"
-        area = Area(name=name, kind=kind)
+        area = Area(name=name, kind=_area_kind(name))
         s.add(area)
         s.flush()
     return area
 
 
+def _area_kind(name: str) -> str:
+    return "乡镇" if name.endswith(("乡", "镇")) else "街道"
+
+
 def _unit_info(u: Unit) -> UnitInfo:
     return UnitInfo(u.id, u.code, u.name, u.area.name if u.area else "", u.kind, u.phone,
-                    u.active)
+                    u.active, u.address)
 
 
 def _staff_info(p: Staff) -> StaffInfo:
@@ -47,32 +132,6 @@ def _next_code(s: Session, model: type[Unit] | type[Staff], prefix: str) -> str:
     return f"{prefix}{n:03d}"
 
 
-def add_unit(db: Database, name: str, *, code: str = "", area: str = "",
-             kind: str = "社区便民服务站", phone: str = "", address: str = "") -> UnitInfo:
-    name = name.strip()
-    if not name:
-        raise InputError(Problem("单位名称不能为空", column="名称"))
-    with db.session() as s:
-        code = code.strip() or _next_code(s, Unit, "U")
-        if s.scalar(select(Unit.id).where(Unit.code == code)) is not None:
-            raise InputError(Problem("单位编号已存在", column="编号", value=code))
-        unit = Unit(code=code, name=name, area=_area(s, area), kind=kind or "社区便民服务站",
-                    phone=phone, address=address)
-        s.add(unit)
-        s.flush()
-        return _unit_info(unit)
-
-
-def list_units(db: Database, area: str = "", include_inactive: bool = False) -> list[UnitInfo]:
-    with db.session() as s:
-        q = select(Unit).order_by(Unit.code)
-        if area:
-            q = q.join(Area).where(Area.name == area)
-        if not include_inactive:
-            q = q.where(Unit.active.is_(True))
-        return [_unit_info(u) for u in s.scalars(q)]
-
-
 def find_unit(s: Session, key: str) -> Unit | None:
     """A unit by code, else by a unique name."""
     unit = s.scalar(select(Unit).where(Unit.code == key))
@@ -82,130 +141,382 @@ def find_unit(s: Session, key: str) -> Unit | None:
     return unit
 
 
+def _get_unit(s: Session, key: int | str) -> Unit:
+    """A unit by id (int) or by code / unique name (str)."""
+    unit = s.get(Unit, key) if isinstance(key, int) else find_unit(s, key.strip())
+    if unit is None:
+        raise InputError(Problem("没有这个单位（按编号或名称查找）", column="所属单位", value=key))
+    return unit
+
+
+def _get_staff(s: Session, key: int | str) -> Staff:
+    """A staff member by id (int) or by code (str)."""
+    person = (s.get(Staff, key) if isinstance(key, int)
+              else s.scalar(select(Staff).where(Staff.code == key.strip())))
+    if person is None:
+        raise InputError(Problem("没有这个人员", column="编号", value=key))
+    return person
+
+
+# ---------------------------------------------------------------- reading
+_UNIT_COLS = (Unit.id, Unit.code, Unit.name, Area.name, Unit.kind, Unit.phone, Unit.active,
+              Unit.address)
+_STAFF_COLS = (Staff.id, Staff.code, Staff.name, Unit.code, Unit.name, Staff.post,
+               Staff.attendance_no, Staff.phone, Staff.active)
+
+
+# Core execution (not Session.execute): the ORM's row processing doubles the time of a
+# 50,000-row read and these selects return plain columns anyway.
+def _units(s: Session, *where) -> list[UnitInfo]:
+    q = select(*_UNIT_COLS).outerjoin(Area, Unit.area_id == Area.id).where(*where)
+    return [UnitInfo(i, c, n, a or "", k, p, bool(act), ad or "")
+            for i, c, n, a, k, p, act, ad in s.connection().execute(q.order_by(Unit.code)).all()]
+
+
+def _staff(s: Session, *where) -> list[StaffInfo]:
+    q = select(*_STAFF_COLS).outerjoin(Unit, Staff.unit_id == Unit.id).where(*where)
+    return [StaffInfo(i, c, n, uc or "", un or "", po, at, ph, bool(act))
+            for i, c, n, uc, un, po, at, ph, act in s.connection().execute(q.order_by(Staff.code)).all()]
+
+
+def list_areas(db: Database) -> list[AreaInfo]:
+    """Every area with the number of its units (active or not), by name."""
+    with db.session() as s:
+        q = (select(Area.id, Area.name, Area.kind, func.count(Unit.id))
+             .outerjoin(Unit, Unit.area_id == Area.id).group_by(Area.id).order_by(Area.name))
+        return [AreaInfo(i, n, k, c) for i, n, k, c in s.execute(q)]
+
+
+def load_roster(db: Database) -> RosterData:
+    """Areas, units and staff, inactive ones included, in three queries (no per-row work
+    in the database): what the 站点与人员 page shows."""
+    with db.session() as s:
+        units = _units(s)
+        staff = _staff(s)
+    return RosterData(tuple(list_areas(db)), tuple(units), tuple(staff))
+
+
+def list_units(db: Database, area: str = "", include_inactive: bool = False) -> list[UnitInfo]:
+    with db.session() as s:
+        where = []
+        if area:
+            where.append(Area.name == area)
+        if not include_inactive:
+            where.append(Unit.active.is_(True))
+        return _units(s, *where)
+
+
+def list_staff(db: Database, unit: str = "", include_inactive: bool = False) -> list[StaffInfo]:
+    with db.session() as s:
+        where = []
+        if unit:
+            u = find_unit(s, unit)
+            if u is None:
+                raise InputError(Problem("没有这个单位", column="所属单位", value=unit))
+            where.append(Staff.unit_id == u.id)
+        if not include_inactive:
+            where.append(Staff.active.is_(True))
+        return _staff(s, *where)
+
+
+# ---------------------------------------------------------------- units
+def add_unit(db: Database, name: str, *, code: str = "", area: str = "",
+             kind: str = DEFAULT_KIND, phone: str = "", address: str = "") -> UnitInfo:
+    if not name.strip():
+        raise InputError(Problem("单位名称不能为空", column="名称"))
+    with db.session() as s:
+        problems = unit_problems(name, code, phone, _taken(s, Unit, code, None))
+        if problems:
+            raise InputError(problems)
+        code = code.strip() or _next_code(s, Unit, "U")
+        unit = Unit(code=code, name=name.strip(), area=_area(s, area),
+                    kind=kind.strip() or DEFAULT_KIND, phone=phone.strip(), address=address.strip())
+        s.add(unit)
+        s.flush()
+        return _unit_info(unit)
+
+
+def update_unit(db: Database, unit: int | str, *, code: str | None = None, name: str | None = None,
+                area: str | None = None, kind: str | None = None, phone: str | None = None,
+                address: str | None = None) -> UnitInfo:
+    """Change the given fields of a unit (by id or code); None leaves a field as it is."""
+    with db.session() as s:
+        u = _get_unit(s, unit)
+        new_code = u.code if code is None else code
+        new_name = u.name if name is None else name
+        new_phone = u.phone if phone is None else phone
+        problems = unit_problems(new_name, new_code, new_phone, _taken(s, Unit, new_code, u.id),
+                                 code_required=True)
+        if problems:
+            raise InputError(problems)
+        u.code, u.name, u.phone = new_code.strip(), new_name.strip(), new_phone.strip()
+        if area is not None:
+            u.area = _area(s, area)
+        if kind is not None:
+            u.kind = kind.strip() or DEFAULT_KIND
+        if address is not None:
+            u.address = address.strip()
+        s.flush()
+        return _unit_info(u)
+
+
+def set_units_active(db: Database, units: Iterable[int | str], active: bool) -> int:
+    """停用 (or 启用) several units in one transaction; how many changed. Their staff are
+    left as they are."""
+    with db.session() as s:
+        changed = 0
+        for key in units:
+            u = _get_unit(s, key)
+            changed += u.active != active
+            u.active = active
+        return changed
+
+
+def set_unit_active(db: Database, unit: int | str, active: bool) -> UnitInfo:
+    set_units_active(db, [unit], active)
+    with db.session() as s:
+        return _unit_info(_get_unit(s, unit))
+
+
+# ---------------------------------------------------------------- staff
 def add_staff(db: Database, name: str, unit: str, *, code: str = "", post: str = "",
               attendance_no: str = "", phone: str = "") -> StaffInfo:
-    name = name.strip()
-    if not name:
+    if not name.strip():
         raise InputError(Problem("姓名不能为空", column="姓名"))
     with db.session() as s:
         u = find_unit(s, unit.strip())
         if u is None:
             raise InputError(Problem("没有这个单位（按编号或名称查找）", column="所属单位",
                                      value=unit))
+        problems = staff_problems(name, code, phone, u.code, _taken(s, Staff, code, None))
+        if problems:
+            raise InputError(problems)
         code = code.strip() or _next_code(s, Staff, "P")
-        if s.scalar(select(Staff.id).where(Staff.code == code)) is not None:
-            raise InputError(Problem("人员编号已存在", column="编号", value=code))
-        person = Staff(code=code, name=name, unit=u, post=post, attendance_no=attendance_no,
-                       phone=phone)
+        person = Staff(code=code, name=name.strip(), unit=u, post=post.strip(),
+                       attendance_no=attendance_no.strip(), phone=phone.strip())
         s.add(person)
         s.flush()
         return _staff_info(person)
 
 
-def list_staff(db: Database, unit: str = "", include_inactive: bool = False) -> list[StaffInfo]:
+def update_staff(db: Database, person: int | str, *, code: str | None = None,
+                 name: str | None = None, unit: int | str | None = None, post: str | None = None,
+                 attendance_no: str | None = None, phone: str | None = None) -> StaffInfo:
+    """Change the given fields of a staff member (by id or code); None leaves a field."""
     with db.session() as s:
-        q = select(Staff).order_by(Staff.code)
-        if unit:
-            u = find_unit(s, unit)
-            if u is None:
-                raise InputError(Problem("没有这个单位", column="所属单位", value=unit))
-            q = q.where(Staff.unit_id == u.id)
-        if not include_inactive:
-            q = q.where(Staff.active.is_(True))
-        return [_staff_info(p) for p in s.scalars(q)]
+        p = _get_staff(s, person)
+        u = p.unit if unit is None else _get_unit(s, unit)
+        new_code = p.code if code is None else code
+        new_name = p.name if name is None else name
+        new_phone = p.phone if phone is None else phone
+        problems = staff_problems(new_name, new_code, new_phone, u.code if u else "",
+                                  _taken(s, Staff, new_code, p.id), code_required=True)
+        if problems:
+            raise InputError(problems)
+        p.code, p.name, p.phone, p.unit = new_code.strip(), new_name.strip(), new_phone.strip(), u
+        if post is not None:
+            p.post = post.strip()
+        if attendance_no is not None:
+            p.attendance_no = attendance_no.strip()
+        s.flush()
+        return _staff_info(p)
+
+
+def set_staff_active(db: Database, people: Iterable[int | str], active: bool) -> int:
+    """停用 (or 启用) staff members (by id or code) in one transaction; how many changed."""
+    with db.session() as s:
+        changed = 0
+        for key in people:
+            p = _get_staff(s, key)
+            changed += p.active != active
+            p.active = active
+        return changed
+
+
+# ---------------------------------------------------------------- import
+class _UnitPlan:
+    """Plans unit rows against the database inside one session, applying them as it goes."""
+
+    def __init__(self, s: Session) -> None:
+        self.s = s
+        self.units = {u.code: u for u in s.scalars(select(Unit).options(joinedload(Unit.area)))}
+        self.areas = {a.name: a for a in s.scalars(select(Area))}
+
+    def area(self, name: str) -> Area | None:
+        if not name:
+            return None
+        if name not in self.areas:
+            self.areas[name] = Area(name=name, kind=_area_kind(name))
+            self.s.add(self.areas[name])
+        return self.areas[name]
+
+    def row(self, r: RosterRow, problems: list[Problem]) -> RowPreview:
+        f = r.fields
+        code, name = f.get("code", ""), f.get("name", "")
+        if problems:
+            return RowPreview(r.row, code, name, "error", problems=tuple(problems))
+        unit = self.units.get(code)
+        if unit is None:
+            unit = Unit(code=code, name=name, area=self.area(f.get("area", "")),
+                        kind=f.get("kind") or DEFAULT_KIND, phone=f.get("phone", ""),
+                        address=f.get("address", ""))
+            self.s.add(unit)
+            self.units[code] = unit
+            return RowPreview(r.row, code, name, "added")
+        changes = []
+        for field, label in UNIT_LABELS.items():
+            new = f.get(field, "")
+            old = (unit.area.name if unit.area else "") if field == "area" else getattr(unit, field)
+            if new and new != old:  # a blank cell keeps what is there
+                changes.append(FieldChange(label, old, new))
+                if field == "area":
+                    unit.area = self.area(new)
+                else:
+                    setattr(unit, field, new)
+        return RowPreview(r.row, code, name, "changed" if changes else "unchanged",
+                          tuple(changes))
+
+
+class _StaffPlan:
+    """Plans staff rows; a row's unit is found by code, else by a unique name."""
+
+    def __init__(self, s: Session, file: str) -> None:
+        self.s, self.file = s, file
+        units = s.scalars(select(Unit)).all()
+        self.by_code = {u.code: u for u in units}
+        self.by_name: dict[str, list[Unit]] = {}
+        for u in units:
+            self.by_name.setdefault(u.name, []).append(u)
+        self.label = {u.id: f"{u.code} {u.name}" for u in units}
+        self.people = {p.code: p for p in s.scalars(select(Staff))}
+
+    def row(self, r: RosterRow, problems: list[Problem]) -> RowPreview:
+        f = r.fields
+        code, name, key = f.get("code", ""), f.get("name", ""), f.get("unit", "")
+        unit = self.by_code.get(key)
+        if key and unit is None:
+            named = self.by_name.get(key, [])
+            if len(named) == 1:
+                unit = named[0]
+            else:
+                reason = "有多个同名单位，请写单位编号" if named else "没有这个单位"
+                problems.append(Problem(reason, file=self.file, sheet=r.sheet, row=r.row,
+                                        column=r.letters.get("unit", ""), value=key))
+        if problems:
+            return RowPreview(r.row, code, name, "error", problems=tuple(problems))
+        assert unit is not None
+        person = self.people.get(code)
+        if person is None:
+            person = Staff(code=code, name=name, unit_id=unit.id, post=f.get("post", ""),
+                           attendance_no=f.get("attendance_no", ""), phone=f.get("phone", ""))
+            self.s.add(person)
+            self.people[code] = person
+            return RowPreview(r.row, code, name, "added")
+        changes = []
+        for field in STAFF_FIELDS:
+            new, old = f.get(field, ""), getattr(person, field)
+            if new and new != old:
+                changes.append(FieldChange(STAFF_LABELS[field], old, new))
+                setattr(person, field, new)
+        if person.unit_id != unit.id:
+            changes.append(FieldChange("所属单位", self.label.get(person.unit_id, ""),
+                                       self.label[unit.id]))
+            person.unit_id = unit.id
+        return RowPreview(r.row, code, name, "changed" if changes else "unchanged",
+                          tuple(changes))
+
+
+def import_steps(db: Database, kind: str, path: Path, *, strict: bool, dry_run: bool) -> RowSteps:
+    """Read and plan a roster workbook (kind "units" or "staff"), yielding (rows done, rows).
+
+    Returns one RowPreview per data row. `strict`: any bad row raises InputError listing
+    all of them (nothing written); otherwise bad rows come back with status "error".
+    `dry_run`: roll back at the end. Closing the generator early rolls back too.
+    Problems of the whole file (not a workbook, no header …) always raise InputError.
+    """
+    from kaohe_desktop.io.roster_workbook import STAFF_COLUMNS, UNIT_COLUMNS, read_roster_rows
+
+    if kind not in ("units", "staff"):
+        raise ValueError(kind)
+    rows, problems = read_roster_rows(path, UNIT_COLUMNS if kind == "units" else STAFF_COLUMNS)
+    by_row: dict[int | None, list[Problem]] = {}
+    for p in problems:
+        by_row.setdefault(p.row, []).append(p)
+    total = len(rows)
+    yield 0, total
+    out: list[RowPreview] = []
+    with db.session() as s:
+        plan = _UnitPlan(s) if kind == "units" else _StaffPlan(s, path.name)
+        for done, r in enumerate(rows, start=1):
+            row_problems = list(by_row.get(r.row, []))
+            if (p := phone_problem(r.fields.get("phone", ""))) is not None:
+                row_problems.append(Problem(p.reason, file=path.name, sheet=r.sheet, row=r.row,
+                                            column=r.letters.get("phone", ""), value=p.value))
+            out.append(plan.row(r, row_problems))
+            if done % _STEP == 0:
+                # Closed at this yield: rolled back. Nothing yields after the loop, so a
+                # committed import is never reported as cancelled.
+                yield done, total
+        errors = [p for preview in out for p in preview.problems]
+        if strict and errors:
+            raise InputError(errors)
+        s.info["dry_run"] = dry_run
+    return out
+
+
+def _drain(steps: RowSteps) -> list[RowPreview]:
+    while True:
+        try:
+            next(steps)
+        except StopIteration as stop:
+            return stop.value
+
+
+def report_of(previews: Iterable[RowPreview]) -> ImportReport:
+    counts = {"added": 0, "changed": 0, "unchanged": 0, "error": 0}
+    for p in previews:
+        counts[p.status] += 1
+    return ImportReport(counts["added"], counts["changed"], counts["unchanged"])
+
+
+def preview_units_import(db: Database, path: Path) -> list[RowPreview]:
+    """What importing a unit workbook would do, row by row; writes nothing."""
+    return _drain(import_steps(db, "units", path, strict=False, dry_run=True))
+
+
+def preview_staff_import(db: Database, path: Path) -> list[RowPreview]:
+    """What importing a staff workbook would do, row by row; writes nothing."""
+    return _drain(import_steps(db, "staff", path, strict=False, dry_run=True))
 
 
 def import_units(db: Database, path: Path, dry_run: bool = False) -> ImportReport:
     """Add new units and update changed ones by 编号; all or nothing."""
-    from kaohe_desktop.io.roster_workbook import UNIT_COLUMNS, read_roster
-
-    rows = read_roster(path, UNIT_COLUMNS)
-    added = changed = unchanged = 0
-    with db.session() as s:
-        existing = {u.code: u for u in s.scalars(select(Unit))}
-        for r in rows:
-            f = r.fields
-            unit = existing.get(f["code"])
-            if unit is None:
-                s.add(Unit(code=f["code"], name=f["name"], area=_area(s, f.get("area", "")),
-                           kind=f.get("kind") or "社区便民服务站", phone=f.get("phone", ""),
-                           address=f.get("address", "")))
-                added += 1
-                continue
-            before = (unit.name, unit.kind, unit.phone, unit.address,
-                      unit.area.name if unit.area else "")
-            for field in UNIT_FIELDS:
-                if f.get(field):
-                    setattr(unit, field, f[field])
-            if f.get("area"):
-                unit.area = _area(s, f["area"])
-            after = (unit.name, unit.kind, unit.phone, unit.address,
-                     unit.area.name if unit.area else "")
-            changed += before != after
-            unchanged += before == after
-        s.info["dry_run"] = dry_run
-    return ImportReport(added, changed, unchanged)
+    return report_of(_drain(import_steps(db, "units", path, strict=True, dry_run=dry_run)))
 
 
 def import_staff(db: Database, path: Path, dry_run: bool = False) -> ImportReport:
     """Add new staff and update changed ones by 编号; units must exist; all or nothing."""
-    from kaohe_desktop.io.roster_workbook import STAFF_COLUMNS, read_roster
+    return report_of(_drain(import_steps(db, "staff", path, strict=True, dry_run=dry_run)))
 
-    rows = read_roster(path, STAFF_COLUMNS)
-    added = changed = unchanged = 0
-    problems: list[Problem] = []
-    with db.session() as s:
-        existing = {p.code: p for p in s.scalars(select(Staff))}
-        units_by_code = {u.code: u for u in s.scalars(select(Unit))}
-        units_by_name: dict[str, list[Unit]] = {}
-        for u in units_by_code.values():
-            units_by_name.setdefault(u.name, []).append(u)
-        for r in rows:
-            f = r.fields
-            unit = units_by_code.get(f["unit"])
-            if unit is None:
-                named = units_by_name.get(f["unit"], [])
-                if len(named) != 1:
-                    reason = "有多个同名单位，请写单位编号" if named else "没有这个单位"
-                    problems.append(Problem(reason, file=path.name, row=r.row, column="所属单位",
-                                            value=f["unit"]))
-                    continue
-                unit = named[0]
-            person = existing.get(f["code"])
-            if person is None:
-                s.add(Staff(code=f["code"], name=f["name"], unit=unit, post=f.get("post", ""),
-                            attendance_no=f.get("attendance_no", ""), phone=f.get("phone", "")))
-                added += 1
-                continue
-            before = (person.name, person.post, person.attendance_no, person.phone,
-                      person.unit_id)
-            for field in STAFF_FIELDS:
-                if f.get(field):
-                    setattr(person, field, f[field])
-            person.unit = unit
-            s.flush()
-            after = (person.name, person.post, person.attendance_no, person.phone,
-                     person.unit_id)
-            changed += before != after
-            unchanged += before == after
-        if problems:
-            raise InputError(problems)
-        s.info["dry_run"] = dry_run
-    return ImportReport(added, changed, unchanged)
+
+# ---------------------------------------------------------------- export
+UNIT_HEADERS = ["编号", "名称", "所属街道", "类型", "电话", "地址", "状态"]
+STAFF_HEADERS = ["编号", "姓名", "单位编号", "所属单位", "岗位", "考勤号", "电话", "状态"]
 
 
 def export_units(db: Database, path: Path) -> Path:
+    """Every unit (inactive ones marked 停用) in a workbook that imports back unchanged."""
     from kaohe_desktop.io.roster_workbook import write_roster
 
-    rows = [[u.code, u.name, u.area, u.kind, u.phone, "在用" if u.active else "停用"]
-            for u in list_units(db, include_inactive=True)]
-    return write_roster(path, ["编号", "名称", "所属街道", "类型", "电话", "状态"], rows, "单位")
+    rows = ([u.code, u.name, u.area, u.kind, u.phone, u.address, "在用" if u.active else "停用"]
+            for u in list_units(db, include_inactive=True))
+    return write_roster(path, UNIT_HEADERS, rows, "单位", widths=(12, 28, 16, 18, 16, 36, 8))
 
 
 def export_staff(db: Database, path: Path) -> Path:
+    """Every staff member (inactive ones marked 停用); imports back unchanged."""
     from kaohe_desktop.io.roster_workbook import write_roster
 
-    rows = [[p.code, p.name, p.unit_code, p.unit_name, p.post, p.attendance_no, p.phone]
-            for p in list_staff(db, include_inactive=True)]
-    return write_roster(path, ["编号", "姓名", "单位编号", "所属单位", "岗位", "考勤号", "电话"],
-                        rows, "人员")
+    rows = ([p.code, p.name, p.unit_code, p.unit_name, p.post, p.attendance_no, p.phone,
+             "在用" if p.active else "停用"] for p in list_staff(db, include_inactive=True))
+    return write_roster(path, STAFF_HEADERS, rows, "人员", widths=(14, 10, 12, 28, 14, 12, 16, 8))

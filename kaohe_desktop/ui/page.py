@@ -24,13 +24,20 @@ class Page(QWidget):
         self.changes = changes
         changes.changed.connect(self.on_changed)
 
+    _stale = True  # data changed since the page last drew it
+
     def refresh(self) -> None:
         """Reload what the page shows from the services."""
 
     def on_changed(self, what: str) -> None:
         if self.isVisible():
             self.refresh()
+            self._stale = False
+        else:
+            self._stale = True
 
     def showEvent(self, event) -> None:
-        self.refresh()
+        if self._stale:  # a revisit with nothing changed costs nothing
+            self.refresh()
+            self._stale = False
         super().showEvent(event)

@@ -102,6 +102,9 @@ def run_job(parent: QWidget | None, title: str, job: Job, *,
             dialog.setLabelText(p.message)
 
     def finish() -> None:
+        # reset() and close() emit `canceled`; detach first so a finished job is not
+        # mistaken for a cancelled one
+        dialog.canceled.disconnect(request_cancel)
         dialog.reset()
         dialog.close()
         _running.discard(runner)
@@ -123,7 +126,11 @@ def run_job(parent: QWidget | None, title: str, job: Job, *,
     runner.signals.finished.connect(done)
     runner.signals.failed.connect(failed)
     runner.signals.cancelled.connect(finish)
-    dialog.canceled.connect(lambda: setattr(runner, "cancel_requested", True))
+
+    def request_cancel() -> None:
+        runner.cancel_requested = True
+
+    dialog.canceled.connect(request_cancel)
     pool().start(runner)
     return runner
 

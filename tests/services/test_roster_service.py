@@ -1,0 +1,191 @@
+"""The roster services on a real SQLite file and real workbooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from kaohe_desktop.domain.errors import InputError
+from kaohe_desktop.services import roster
+
+UNIT_HEADER = ["编号", "名称", "所属街道", "类型", "电话", "地址"]
+STAFF_HEADER = ["工号", "姓名", "所属单位", "岗位", "手机"]
+
+
+def workbook(path: Path, header: list[str], *rows: list[object]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def two_units(db):
+    roster.add_unit(db, "东风社区便民服务站", code="U1", area="芙蓉街道", phone="0731-1111")
+    roster.add_unit(db, "向阳社区便民服务站", code="U2", area="芙蓉街道")
+    roster.add_staff(db, "王伟", "U1", code="P1", post="站长", phone="13800000001")
+    return db
+
+
+def test_phone_is_digits_and_dashes():
+    assert roster.phone_problem("") is None
+    assert roster.phone_problem("0731-88886666") is None
+    assert roster.phone_problem("13800000000") is None
+    for bad in ("138 0000 0000", "电话", "+86138", "---", "１３８"):
+        assert roster.phone_problem(bad) is not None, bad
+
+
+def test_update_unit_checks_code_and_phone(two_units):
+    db = two_units
+    info = roster.update_unit(db, "U1", name="东风社区服务站", area="城关镇", phone="0731-2222")
+    assert (info.name, info.area, info.phone, info.code) == ("东风社区服务站", "城关镇", "0731-2222", "U1")
+    with pytest.raises(InputError, match="编号已被其他站点使用"):
+        roster.update_unit(db, info.id, code="U2")
+    with pytest.raises(InputError, match="电话只能包含数字和短横线"):
+        roster.update_unit(db, info.id, phone="0731 2222")
+    with pytest.raises(InputError, match="请填写站点名称"):
+        roster.update_unit(db, info.id, name="  ")
+    renamed = roster.update_unit(db, info.id, code="U9")
+    assert renamed.code == "U9" and roster.list_staff(db, unit="U9")[0].code == "P1"
+    areas = {a.name: a for a in roster.list_areas(db)}
+    assert areas["城关镇"].kind == "乡镇" and areas["城关镇"].units == 1
+    assert areas["芙蓉街道"].units == 1
+
+
+def test_add_refuses_bad_phone_and_taken_code(two_units):
+    with pytest.raises(InputError, match="编号已被其他站点使用"):
+        roster.add_unit(two_units, "新站", code="U1")
+    with pytest.raises(InputError, match="电话"):
+        roster.add_staff(two_units, "李四", "U1", phone="138-abc")
+    assert len(roster.list_units(two_units)) == 2
+
+
+def test_update_staff_moves_to_another_unit(two_units):
+    db = two_units
+    moved = roster.update_staff(db, "P1", unit="U2", name="王伟", post="窗口受理员")
+    assert (moved.unit_code, moved.post) == ("U2", "窗口受理员")
+    with pytest.raises(InputError, match="没有这个单位"):
+        roster.update_staff(db, "P1", unit="U404")
+    other = roster.add_staff(db, "张敏", "U1", code="P2")
+    with pytest.raises(InputError, match="编号已被其他人员使用"):
+        roster.update_staff(db, other.id, code="P1")
+
+
+def test_deactivate_hides_from_lists_but_not_from_load_roster(two_units):
+    db = two_units
+    assert roster.set_units_active(db, ["U2"], False) == 1
+    assert roster.set_units_active(db, ["U2"], False) == 0
+    assert roster.set_staff_active(db, ["P1"], False) == 1
+    assert [u.code for u in roster.list_units(db)] == ["U1"]
+    assert roster.list_staff(db) == []
+    data = roster.load_roster(db)
+    assert [(u.code, u.active) for u in data.units] == [("U1", True), ("U2", False)]
+    assert [(p.code, p.unit_code, p.active) for p in data.staff] == [("P1", "U1", False)]
+    assert [a.name for a in data.areas] == ["芙蓉街道"]
+    assert roster.set_unit_active(db, "U2", True).active
+
+
+def test_preview_says_per_row_what_would_happen_and_writes_nothing(two_units, tmp_path):
+    db = two_units
+    path = workbook(tmp_path / "单位.xlsx", UNIT_HEADER,
+                    ["U1", "东风社区便民服务站", "芙蓉街道", "", "0731-9999", ""],  # phone changed
+                    ["U2", "向阳社区便民服务站", "", "", "", ""],  # blank cells keep values
+                    ["U3", "红旗社区便民服务站", "新城街道", "", "", "红旗路1号"],
+                    ["U4", "", "新城街道", "", "", ""],  # name missing
+                    ["U3", "重复", "", "", "", ""],  # code given twice
+                    ["U5", "光明站", "", "", "0731 5555", ""])  # bad phone
+    rows = roster.preview_units_import(db, path)
+    assert [(r.row, r.code, r.status) for r in rows] == [
+        (2, "U1", "changed"), (3, "U2", "unchanged"), (4, "U3", "added"), (5, "U4", "error"),
+        (6, "U3", "error"), (7, "U5", "error")]
+    assert rows[0].changes_text() == "电话：0731-1111 → 0731-9999"
+    assert "不能为空" in rows[3].problems_text()
+    assert "与第 4 行重复" in rows[4].problems_text()
+    assert "电话只能包含数字和短横线" in rows[5].problems_text()
+    assert rows[2].status_text == "新增" and rows[0].status_text == "修改"
+    # nothing written: no unit, no area, no changed phone
+    assert [u.code for u in roster.list_units(db)] == ["U1", "U2"]
+    assert roster.list_units(db)[0].phone == "0731-1111"
+    assert [a.name for a in roster.list_areas(db)] == ["芙蓉街道"]
+    with pytest.raises(InputError) as err:
+        roster.import_units(db, path)
+    assert {p.row for p in err.value.problems} == {5, 6, 7}
+    assert [u.code for u in roster.list_units(db)] == ["U1", "U2"]
+
+
+def test_import_commits_what_the_preview_showed_once(two_units, tmp_path):
+    db = two_units
+    path = workbook(tmp_path / "单位.xlsx", UNIT_HEADER,
+                    ["U1", "东风社区便民服务站", "芙蓉街道", "", "0731-9999", ""],
+                    ["U3", "红旗社区便民服务站", "新城街道", "", "", "红旗路1号"])
+    preview = roster.preview_units_import(db, path)
+    report = roster.import_units(db, path)
+    assert report == roster.report_of(preview)
+    assert (report.added, report.changed, report.unchanged) == (1, 1, 0)
+    units = {u.code: u for u in roster.list_units(db)}
+    assert units["U1"].phone == "0731-9999" and units["U3"].address == "红旗路1号"
+    assert units["U3"].area == "新城街道"
+    again = roster.import_units(db, path)
+    assert (again.added, again.changed, again.unchanged) == (0, 0, 2)
+
+
+def test_staff_preview_names_unknown_units_and_moves(two_units, tmp_path):
+    db = two_units
+    path = workbook(tmp_path / "人员.xlsx", STAFF_HEADER,
+                    ["P1", "王伟", "向阳社区便民服务站", "站长", "13800000001"],  # moved, by name
+                    ["P2", "李娜", "U1", "窗口受理员", ""],
+                    ["P3", "赵强", "U404", "", ""])
+    rows = roster.preview_staff_import(db, path)
+    assert [r.status for r in rows] == ["changed", "added", "error"]
+    assert rows[0].changes_text() == "所属单位：U1 东风社区便民服务站 → U2 向阳社区便民服务站"
+    assert rows[2].problems_text() == "没有这个单位：U404"
+    assert rows[2].problems[0].column == "C"
+    assert [p.code for p in roster.list_staff(db)] == ["P1"]
+    with pytest.raises(InputError, match="没有这个单位"):
+        roster.import_staff(db, path)
+    fixed = workbook(tmp_path / "人员2.xlsx", STAFF_HEADER,
+                     ["P1", "王伟", "U2", "站长", "13800000001"], ["P2", "李娜", "U1", "", ""])
+    report = roster.import_staff(db, fixed)
+    assert (report.added, report.changed) == (1, 1)
+    assert {p.code: p.unit_code for p in roster.list_staff(db)} == {"P1": "U2", "P2": "U1"}
+
+
+def test_a_file_without_a_header_is_refused_whole(db, tmp_path):
+    path = workbook(tmp_path / "x.xlsx", ["甲", "乙"], ["1", "2"])
+    with pytest.raises(InputError, match="找不到表头行"):
+        roster.preview_units_import(db, path)
+    missing = workbook(tmp_path / "y.xlsx", ["编号", "电话"], ["U1", "1"])
+    with pytest.raises(InputError, match="缺少必需的列“名称”"):
+        roster.preview_units_import(db, missing)
+
+
+def test_closing_the_steps_early_rolls_back(db, tmp_path):
+    rows = [[f"U{n:04d}", f"第{n}站", "新城街道", "", "", ""] for n in range(1, 1201)]
+    path = workbook(tmp_path / "big.xlsx", UNIT_HEADER, *rows)
+    steps = roster.import_steps(db, "units", path, strict=True, dry_run=False)
+    assert next(steps) == (0, 1200)
+    assert next(steps) == (500, 1200)
+    steps.close()  # the user pressed 取消
+    assert roster.list_units(db) == [] and roster.list_areas(db) == []
+    report = roster.import_units(db, path)
+    assert report.added == 1200 and len(roster.list_units(db)) == 1200
+
+
+def test_exported_roster_imports_back_unchanged(two_units, tmp_path):
+    db = two_units
+    roster.update_unit(db, "U1", address="东风路2号")
+    roster.set_units_active(db, ["U2"], False)
+    units = roster.export_units(db, tmp_path / "units.xlsx")
+    staff = roster.export_staff(db, tmp_path / "staff.xlsx")
+    assert {r.status for r in roster.preview_units_import(db, units)} == {"unchanged"}
+    assert [r.status for r in roster.preview_staff_import(db, staff)] == ["unchanged"]
+    from openpyxl import load_workbook
+
+    ws = load_workbook(units).active
+    assert [c.value for c in ws[1]] == roster.UNIT_HEADERS
+    assert [c.value for c in ws[3]][-1] == "停用"
