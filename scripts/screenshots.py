@@ -17,12 +17,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings
 
-from kaohe_desktop.services.database import open_db  # noqa: E402
-from kaohe_desktop.services.demo import load_demo  # noqa: E402
-from kaohe_desktop.ui.app import make_app  # noqa: E402
-from kaohe_desktop.ui.main_window import MainWindow  # noqa: E402
+from kaohe_desktop.services.database import open_db
+from kaohe_desktop.services.demo import load_demo
+from kaohe_desktop.ui.app import make_app
+from kaohe_desktop.ui.main_window import MainWindow
 
 SHOTS = Path(__file__).resolve().parent / "shots"
 
