@@ -27,16 +27,19 @@ app.processEvents()
 print(time.time())
 """
 
+# The same steps as kaohe_desktop.ui.app.run_app: the frame first, then the database.
 APP = """
 import sys, time
 from PySide6.QtCore import QSettings
 from kaohe_desktop.ui.app import make_app
-from kaohe_desktop.services.database import open_db
 from kaohe_desktop.ui.main_window import MainWindow
 app = make_app()
-db = open_db(sys.argv[1])
 settings = QSettings(sys.argv[2], QSettings.Format.IniFormat)
-w = MainWindow(db, settings); w.show()
+w = MainWindow(None, settings); w.show()
+app.processEvents()
+print(time.time())
+from kaohe_desktop.services.database import open_db
+w.attach(open_db(sys.argv[1]))
 app.processEvents()
 print(time.time())
 import resource
@@ -44,12 +47,16 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
-def launch(code: str, *args: str) -> tuple[float, int]:
+def launch(code: str, *args: str) -> tuple[float, float, int]:
+    """(seconds to the window on screen, to the page filled from the database, peak KB)."""
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     start = time.time()
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                          env=env, check=True).stdout.split()
-    return float(out[0]) - start, int(out[1]) if len(out) > 1 else 0
+    shown = float(out[0]) - start
+    if len(out) < 3:
+        return shown, shown, 0
+    return shown, float(out[1]) - start, int(out[2])
 
 
 def main() -> None:
@@ -65,12 +72,15 @@ def main() -> None:
         bare = [launch(BARE)[0] for _ in range(runs)]
         app = [launch(APP, db_path, ini) for _ in range(runs)]
     bare_s = statistics.median(bare)
-    app_s = statistics.median(t for t, _ in app)
-    peak_mb = max(m for _, m in app) / 1024
-    print(f"bare PySide6 window : {bare_s:.3f} s (median of {runs})")
-    print(f"main window on demo : {app_s:.3f} s (median of {runs}), peak RSS {peak_mb:.0f} MB")
-    print(f"ratio app / bare    : {app_s / bare_s:.1f}×")
-    print(f"target < 0.5 s      : {'PASS' if app_s < 0.5 else 'FAIL'}")
+    shown_s = statistics.median(t for t, _, _ in app)
+    filled_s = statistics.median(t for _, t, _ in app)
+    peak_mb = max(m for _, _, m in app) / 1024
+    print(f"bare PySide6 window          : {bare_s:.3f} s (median of {runs})")
+    print(f"main window on screen        : {shown_s:.3f} s  ({shown_s / bare_s:.1f}× bare)")
+    print(f"… filled from the demo db    : {filled_s:.3f} s  ({filled_s / bare_s:.1f}× bare), "
+          f"peak RSS {peak_mb:.0f} MB")
+    print(f"window on screen < 0.5 s     : {'PASS' if shown_s < 0.5 else 'FAIL'}")
+    print(f"filled < 0.5 s               : {'PASS' if filled_s < 0.5 else 'FAIL'}")
 
 
 if __name__ == "__main__":

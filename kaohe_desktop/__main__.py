@@ -1,3 +1,3 @@
-from kaohe_desktop.cli import main
+from kaohe_desktop.launcher import main
 
 raise SystemExit(main())

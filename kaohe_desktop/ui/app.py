@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from kaohe_desktop.services import roster
-from kaohe_desktop.services.database import Database, MigrationFailed, open_db
-from kaohe_desktop.settings import APP_NAME, data_dir
+from kaohe_desktop.settings import APP_NAME, data_dir, default_db_path
 
 from .fonts import install_cjk_font
 from .main_window import MainWindow
+
+if TYPE_CHECKING:
+    from kaohe_desktop.services.database import Database
 
 
 def make_app() -> QApplication:
@@ -27,14 +29,17 @@ def make_app() -> QApplication:
     return app
 
 
-def _open(target: str, demo: bool) -> Database | None:
+def _open(target: str, demo: bool, parent: QWidget | None = None) -> Database | None:
+    from kaohe_desktop.services import roster  # SQLAlchemy loads here, after the window shows
+    from kaohe_desktop.services.database import MigrationFailed, open_db
+
     try:
         db = open_db(target)
     except MigrationFailed as exc:
-        QMessageBox.critical(None, "数据库升级失败", str(exc))
+        QMessageBox.critical(parent, "数据库升级失败", str(exc))
         return None
     except Exception as exc:  # a file that is not a database, a folder without rights …
-        QMessageBox.critical(None, "无法打开数据库", f"{target}\n\n{exc}")
+        QMessageBox.critical(parent, "无法打开数据库", f"{target}\n\n{exc}")
         return None
     if not roster.list_units(db):
         from kaohe_desktop.services.demo import load_demo
@@ -55,17 +60,21 @@ def run_app(target: str | None, demo: bool = False) -> int:
         target = str(data_dir() / "demo.db")
     target = target or settings.value("database/last") or None
     if target is None:
-        from kaohe_desktop.settings import default_db_path
-
         target = default_db_path()
-    db = _open(str(target), demo)
+    # The frame goes on screen first; the database layer loads behind it.
+    window = MainWindow(None, settings)
+    window.show()
+    app.processEvents()
+    db = _open(str(target), demo, window)
     if db is None:
         return 1
-    holder: dict[str, object] = {}
+    window.attach(db)
+    holder: dict[str, MainWindow] = {}
 
-    def start(database: Database) -> None:
+    def start(database: Database, window: MainWindow | None = None) -> None:
         old = holder.get("window")
-        window = MainWindow(database, settings)
+        if window is None:
+            window = MainWindow(database, settings)
         if old is not None:
             old.save_state()
             old.close()
@@ -80,8 +89,7 @@ def run_app(target: str | None, demo: bool = False) -> int:
         if database is not None:
             start(database)
 
-    start(db)
+    start(db, window)
     code = app.exec()
-    window = holder["window"]
-    window.db.close()  # type: ignore[attr-defined]
+    holder["window"].db.close()
     return code

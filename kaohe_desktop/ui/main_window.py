@@ -1,13 +1,16 @@
 """The main window: navigation on the left, the page on the right, the database below.
 
-Pages are built the first time they are shown, so start-up pays only for 概览.
-Window geometry, the splitter and the last page are remembered (QSettings).
+Pages are built the first time they are shown, so start-up pays only for one page.
+The window can be shown before its database is open (`attach` it later): the frame is
+on screen while SQLAlchemy loads. Geometry, the splitter and the last page are
+remembered (QSettings).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -23,16 +26,16 @@ from PySide6.QtWidgets import (
 )
 
 from kaohe_desktop import __version__
-from kaohe_desktop.services.database import Database
 
 from .page import Changes, Page
+
+if TYPE_CHECKING:
+    from kaohe_desktop.services.database import Database
 
 APP_TITLE = "便民服务站考核"
 
 
 def _page_factories() -> list[tuple[str, Callable[[Database, Changes], Page]]]:
-    from .overview_page import OverviewPage
-
     def lazy(module: str, cls: str) -> Callable[[Database, Changes], Page]:
         def build(db: Database, changes: Changes) -> Page:
             import importlib
@@ -41,7 +44,7 @@ def _page_factories() -> list[tuple[str, Callable[[Database, Changes], Page]]]:
         return build
 
     return [
-        ("概览", OverviewPage),
+        ("概览", lazy("overview_page", "OverviewPage")),
         ("站点与人员", lazy("roster_page", "RosterPage")),
         ("考核细则", lazy("rubrics_page", "RubricsPage")),
         ("考核评分", lazy("scoring_page", "ScoringPage")),
@@ -51,9 +54,10 @@ def _page_factories() -> list[tuple[str, Callable[[Database, Changes], Page]]]:
 class MainWindow(QMainWindow):
     database_requested = Signal(str)  # the user opened or created another database file
 
-    def __init__(self, db: Database, settings: QSettings | None = None) -> None:
+    def __init__(self, db: Database | None, settings: QSettings | None = None) -> None:
         super().__init__()
-        self.db = db
+        self.db: Database | None = None  # set by attach(), possibly after show()
+        self._wanted_page = 0
         self.settings = settings or QSettings()
         self.changes = Changes(self)
         self.setWindowTitle(APP_TITLE)
@@ -85,7 +89,16 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.db_label)
         self._build_menus()
         self._restore()
+        if db is not None:
+            self.attach(db)
+        else:
+            self.db_label.setText("正在打开数据库……")
+
+    def attach(self, db: Database) -> None:
+        """Give the window its database and show the remembered page."""
+        self.db = db
         self._show_db()
+        self.show_page(self._wanted_page)
 
     # ------------------------------------------------------------------ pages
     def page(self, index: int) -> Page:
@@ -104,6 +117,10 @@ class MainWindow(QMainWindow):
 
     def show_page(self, index: int) -> None:
         if index < 0:
+            return
+        if self.db is None:  # not attached yet: remember, build when the database is open
+            self._wanted_page = index
+            self.navigation.setCurrentRow(index)
             return
         page = self.page(index)
         self.pages.setCurrentWidget(page)

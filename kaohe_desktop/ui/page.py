@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from kaohe_desktop.services.database import Database
+if TYPE_CHECKING:  # the window shows before the database layer is imported
+    from kaohe_desktop.services.database import Database
 
 
 class Changes(QObject):

@@ -35,3 +35,16 @@ def test_empty_database_says_what_to_do(qtbot, db, settings):
     qtbot.addWidget(window)
     window.show()
     assert "还没有站点" in window.page(0).summary_label.text()
+
+
+def test_window_shows_before_its_database_is_attached(qtbot, db, settings):
+    settings.setValue("window/page", 1)
+    window = MainWindow(None, settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert "正在打开" in window.db_label.text()
+    assert window.navigation.currentRow() == 1
+    load_demo(db)
+    window.attach(db)
+    assert window.pages.currentWidget().title == "站点与人员"
+    assert str(db.path) in window.db_label.text()
