@@ -42,7 +42,8 @@ def main() -> None:
             app.processEvents()
             name = window.navigation.item(index).text()
             window.grab().save(str(out / f"page-{index}-{name}.png"))
-        for script in sorted(SHOTS.glob("*.py")):
+        sys.path.insert(0, str(SHOTS))  # the shot scripts share scripts/shots/_common.py
+        for script in sorted(SHOTS.glob("[!_]*.py")):
             spec = importlib.util.spec_from_file_location(f"shots_{script.stem}", script)
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)

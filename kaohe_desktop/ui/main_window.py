@@ -115,6 +115,12 @@ class MainWindow(QMainWindow):
         index = next(i for i, (t, _) in enumerate(self._factories) if t == title)
         return self.page(index)
 
+    def open_page(self, title: str) -> Page:
+        """Switch to the page with this navigation title and return it."""
+        index = next(i for i, (t, _) in enumerate(self._factories) if t == title)
+        self.show_page(index)
+        return self.page(index)
+
     def show_page(self, index: int) -> None:
         if index < 0:
             return

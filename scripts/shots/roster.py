@@ -9,37 +9,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from _common import save
 from openpyxl import Workbook
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from kaohe_desktop.services import roster
 from kaohe_desktop.ui.roster_import_dialog import RosterImportDialog
 from kaohe_desktop.ui.roster_models import ALL, Scope
 
 
-def _settle() -> None:
-    for _ in range(3):
-        QApplication.processEvents()
-
-
-def _save(widget: QWidget, out_dir: Path, name: str) -> Path:
-    _settle()
-    path = out_dir / f"{name}.png"
-    widget.grab().save(str(path))
-    return path
-
-
 def _dialog_shot(dialog: QWidget, out_dir: Path, name: str) -> Path:
     dialog.show()
-    path = _save(dialog, out_dir, name)
+    path = save(dialog, out_dir, name)
     dialog.close()
     return path
 
-
-def _show_roster(window):
-    nav = window.navigation
-    window.show_page(next(i for i in range(nav.count()) if nav.item(i).text() == "站点与人员"))
-    return window.page_by_title("站点与人员")
 
 
 def _bad_workbook(path: Path) -> Path:
@@ -60,19 +44,19 @@ def shoot_roster(window, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     window.resize(1280, 800)
     window.show()
-    page = _show_roster(window)
+    page = window.open_page("站点与人员")
     shots = []
     page.select_scope(ALL)
     page.tabs.setCurrentWidget(page.unit_table)
-    shots.append(_save(window, out_dir, "roster_units"))
+    shots.append(save(window, out_dir, "roster_units"))
     first = page.data.units[0]
     page.select_scope(Scope("unit", first.code))
     page.tabs.setCurrentWidget(page.staff_table)
-    shots.append(_save(window, out_dir, "roster_unit_staff"))
+    shots.append(save(window, out_dir, "roster_unit_staff"))
     page.select_scope(ALL)
     page.filter_edit.setText("王")
     page.apply_filter()
-    shots.append(_save(window, out_dir, "roster_filter"))
+    shots.append(save(window, out_dir, "roster_filter"))
     page.filter_edit.clear()
     inactive = page.data.staff[1]
     roster.set_staff_active(page.db, [inactive.id], False)
@@ -81,7 +65,7 @@ def shoot_roster(window, out_dir: Path) -> list[Path]:
     page.select_scope(Scope("unit", first.code))
     page.tabs.setCurrentWidget(page.staff_table)
     page.staff_table.selectRow(3)
-    shots.append(_save(window, out_dir, "roster_inactive"))
+    shots.append(save(window, out_dir, "roster_inactive"))
     page.show_inactive.setChecked(False)
 
     page.add_unit()
@@ -105,6 +89,6 @@ def shoot_empty_roster(window, out_dir: Path) -> Path:
     """The page on an empty database: what to do next."""
     window.resize(1280, 800)
     window.show()
-    page = _show_roster(window)
+    page = window.open_page("站点与人员")
     page.refresh()
-    return _save(window, out_dir, "roster_empty")
+    return save(window, out_dir, "roster_empty")

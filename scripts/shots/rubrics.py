@@ -15,8 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _common import save, settle
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QWidget
 
 from kaohe_desktop.domain.periods import parse_period
 from kaohe_desktop.services import assessments, roster
@@ -25,24 +25,6 @@ from kaohe_desktop.ui.page import Changes
 from kaohe_desktop.ui.rubric_copy_dialog import CopyRubricDialog
 from kaohe_desktop.ui.rubric_tree_model import MAX
 from kaohe_desktop.ui.rubrics_page import GRADES_TAB, ITEMS_TAB, RULES_TAB, RubricsPage
-
-
-def _settle() -> None:
-    for _ in range(3):
-        QApplication.processEvents()
-
-
-def _save(widget: QWidget, out_dir: Path, name: str) -> Path:
-    _settle()
-    path = out_dir / f"{name}.png"
-    widget.grab().save(str(path))
-    return path
-
-
-def _show_rubrics(window) -> RubricsPage:
-    nav = window.navigation
-    window.show_page(next(i for i in range(nav.count()) if nav.item(i).text() == "考核细则"))
-    return window.page_by_title("考核细则")
 
 
 def _choose(page: RubricsPage, code: str) -> None:
@@ -62,10 +44,10 @@ def _locked_page(out_dir: Path, size) -> Path:
         page.resize(size)
         page.show()
         _choose(page, "CY2019")
-        path = _save(page, out_dir, "rubrics_locked")
+        path = save(page, out_dir, "rubrics_locked")
         page.close()
         page.deleteLater()
-        _settle()
+        settle()
         db.close()
     return path
 
@@ -74,41 +56,41 @@ def shoot_rubrics(window, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     window.resize(1280, 800)
     window.show()
-    page = _show_rubrics(window)
+    page = window.open_page("考核细则")
     shots = []
     _choose(page, "CY2019")
     page.tabs.setCurrentIndex(ITEMS_TAB)
     page.items_editor.tree.setCurrentIndex(page.items_editor.model.index_of("1.2"))
-    shots.append(_save(window, out_dir, "rubrics_tree"))
+    shots.append(save(window, out_dir, "rubrics_tree"))
 
     # An unsaved edit: a new item under 1.2 (which then does not add up) and a bad max.
     page.items_editor.add_child_button.click()
-    _settle()
+    settle()
     page.items_editor.tree.setFocus()  # close the title editor the button opened
     page.items_editor.model.setData(page.items_editor.model.index_of("2.1.1").siblingAtColumn(MAX), "5")
     page.items_editor.tree.setCurrentIndex(page.items_editor.model.index_of("1.2"))
-    shots.append(_save(window, out_dir, "rubrics_invalid"))
+    shots.append(save(window, out_dir, "rubrics_invalid"))
     page.revert()
 
     _choose(page, "WINDOW-STAFF")
     page.items_editor.tree.setCurrentIndex(page.items_editor.model.index_of("1"))
-    shots.append(_save(window, out_dir, "rubrics_levels"))
+    shots.append(save(window, out_dir, "rubrics_levels"))
 
     _choose(page, "CY2019")
     page.tabs.setCurrentIndex(RULES_TAB)
-    shots.append(_save(window, out_dir, "rubrics_rules"))
+    shots.append(save(window, out_dir, "rubrics_rules"))
     page.tabs.setCurrentIndex(GRADES_TAB)
-    shots.append(_save(window, out_dir, "rubrics_grades"))
+    shots.append(save(window, out_dir, "rubrics_grades"))
     page.grades_editor.mode_combo.setCurrentIndex(2)
     page.grades_editor.mode_combo.activated.emit(2)
     page.grades_editor.table.item(0, 2).setText("20")
-    shots.append(_save(window, out_dir, "rubrics_grades_quota"))
+    shots.append(save(window, out_dir, "rubrics_grades_quota"))
     page.revert()
     page.tabs.setCurrentIndex(ITEMS_TAB)
 
     dialog = CopyRubricDialog("CY2019 第 1 版", "CY2019-2", "2019年社区便民服务站管理考核办法（副本）", page)
     dialog.show()
-    shots.append(_save(dialog, out_dir, "dialog_rubric_copy"))
+    shots.append(save(dialog, out_dir, "dialog_rubric_copy"))
     dialog.close()
 
     shots.append(_locked_page(out_dir, page.size()))

@@ -14,24 +14,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import save
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
 
 from kaohe_desktop.services import scores
-
-
-def _settle() -> None:
-    for _ in range(3):
-        QApplication.processEvents()
-
-
-def _save(widget: QWidget, out_dir: Path, name: str) -> Path:
-    _settle()
-    path = out_dir / f"{name}.png"
-    widget.grab().save(str(path))
-    return path
 
 
 def _wait(condition, timeout: float = 10.0) -> None:
@@ -39,11 +27,6 @@ def _wait(condition, timeout: float = 10.0) -> None:
     while not condition() and time.monotonic() < end:
         QTest.qWait(20)
 
-
-def _show_scoring(window):
-    nav = window.navigation
-    window.show_page(next(i for i in range(nav.count()) if nav.item(i).text() == "考核评分"))
-    return window.page_by_title("考核评分")
 
 
 def _bad_sheet(page, assessment_id: int, assessor: str, path: Path) -> Path:
@@ -61,9 +44,9 @@ def shoot_scoring(window, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     window.resize(1280, 820)
     window.show()
-    page = _show_scoring(window)
+    page = window.open_page("考核评分")
     page.show_list()
-    shots = [_save(window, out_dir, "scoring_list")]
+    shots = [save(window, out_dir, "scoring_list")]
 
     wizard = page.new_assessment()
     wizard.rubric_page.select("CY2019")
@@ -79,7 +62,7 @@ def shoot_scoring(window, out_dir: Path) -> list[Path]:
         if name == "assign":
             wizard.assign_page.select_group("第二组")
             wizard.assign_page.checks.set_checked(wizard.assign_page.checks.codes()[:6])
-        shots.append(_save(wizard, out_dir, f"scoring_wizard_{n + 1}_{name}"))
+        shots.append(save(wizard, out_dir, f"scoring_wizard_{n + 1}_{name}"))
         if n + 1 < len(names):
             if name == "subjects":
                 wizard.subjects_page.checks.all_button.click()
@@ -90,12 +73,12 @@ def shoot_scoring(window, out_dir: Path) -> list[Path]:
     page.open_assessment(year.id)
     entry = page.entry
     entry.select_subject("FR08")
-    shots.append(_save(window, out_dir, "scoring_entry"))
+    shots.append(save(window, out_dir, "scoring_entry"))
     form = entry.form
     form.focus_item(form.by_code["1.2.2"].index)
     QTest.keyClicks(form.by_code["1.2.2"].editor.widget, "2.5")
     QTest.keyClick(form.by_code["1.2.2"].editor.widget, Qt.Key.Key_Tab)
-    shots.append(_save(window, out_dir, "scoring_entry_refused"))
+    shots.append(save(window, out_dir, "scoring_entry_refused"))
     QTest.keyClick(form.by_code["1.2.2"].editor.widget, Qt.Key.Key_Escape)
 
     entry.select_subject("FR09")  # a demo deduction
@@ -104,9 +87,9 @@ def shoot_scoring(window, out_dir: Path) -> list[Path]:
         dialog.select_rule("D2")
         dialog.matter_edit.setText("窗口人员被投诉（2024-08）")
         dialog.note_edit.setPlainText("区政务服务中心转办，经核实属实")
-        shots.append(_save(dialog, out_dir, "scoring_event_dialog"))
+        shots.append(save(dialog, out_dir, "scoring_event_dialog"))
         dialog.reject()
-    shots.append(_save(window, out_dir, "scoring_entry_events"))
+    shots.append(save(window, out_dir, "scoring_entry_events"))
 
     assessor = entry.sheet.assessor.name if entry.sheet and entry.sheet.assessor else ""
     with tempfile.TemporaryDirectory() as tmp:
@@ -116,18 +99,18 @@ def shoot_scoring(window, out_dir: Path) -> list[Path]:
             dialog.file_edit.setText(str(bad))
             dialog.preview_button.click()
             _wait(lambda: dialog.problems.rowCount() > 0)
-            shots.append(_save(dialog, out_dir, "scoring_import_problems"))
+            shots.append(save(dialog, out_dir, "scoring_import_problems"))
             good = Path(tmp) / "good.xlsx"
             scores.write_template(page.db, year.id, good, assessor=assessor)
             dialog.file_edit.setText(str(good))
             dialog.preview_button.click()
             _wait(dialog.commit_button.isEnabled)
-            shots.append(_save(dialog, out_dir, "scoring_import_preview"))
+            shots.append(save(dialog, out_dir, "scoring_import_preview"))
             dialog.reject()
 
     monthly = next(a for a in page.list.model.items if a.rubric_code == "VILLAGE-ATT")
     page.open_assessment(monthly.id)
-    shots.append(_save(window, out_dir, "scoring_entry_staff"))
+    shots.append(save(window, out_dir, "scoring_entry_staff"))
     page.show_list()
     return shots
 
