@@ -26,9 +26,12 @@ _SCORE_VALUES_BY_ASSESSOR = text("""
     GROUP BY subject_id, item_code
 """)
 
+# Through the subject ids so SQLite walks the unique (subject, assessor, item) index in
+# order: a covering scan with no sort, several times faster than filtering by assessment.
 _SCORED_PER_ASSESSOR = text("""
     SELECT subject_id, assessor_id, count(*)
-    FROM score WHERE assessment_id = :aid
+    FROM score
+    WHERE subject_id IN (SELECT id FROM subject WHERE assessment_id = :aid)
     GROUP BY subject_id, assessor_id
 """)
 
