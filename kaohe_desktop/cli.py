@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe_desktop import __version__
+from kaohe_desktop.cli_attendance import add_attendance_commands
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.domain.numbers import as_number, shown
 from kaohe_desktop.domain.periods import adhoc_period, parse_period
@@ -300,10 +301,35 @@ def cmd_rank(db: Database, args: argparse.Namespace) -> None:
               + _w(shown(r.total), 8, True) + f"  {r.grade}{veto}")
 
 
+def _review_date(text: str | None, option: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise CliError(f"{option} 的日期格式应为 YYYY-MM-DD：{text}") from None
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in this environment
+        return ""
+
+
 def cmd_review(db: Database, args: argparse.Namespace) -> None:
-    info = assessments.change_state(db, args.id, args.action, actor=args.by or "",
-                                    reason=args.reason or "")
-    print(f"考核 {info.id} 现为“{STATE_NAMES[State(info.state)]}”")
+    """The actor is `--by`, else the computer's login name; reopening needs `--admin`."""
+    info = assessments.change_state(
+        db, args.id, args.action, actor=args.by or _os_user(), reason=args.reason or "",
+        actor_is_admin=getattr(args, "admin", False),
+        objection_start=_review_date(getattr(args, "objection_from", None), "--from"),
+        objection_end=_review_date(getattr(args, "objection_to", None), "--to"))
+    line = f"考核 {info.id} 现为“{STATE_NAMES[State(info.state)]}”"
+    if info.state == State.PUBLISHED and info.objection_start and info.objection_end:
+        line += f"，公示期 {info.objection_start} 至 {info.objection_end}"
+    print(line)
 
 
 # ----------------------------------------------------------------------------- parser
@@ -461,8 +487,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add(sub, "review", cmd_review, "提交、审议、公示、重新打开")
     sp.add_argument("id", type=int)
     sp.add_argument("action", choices=["submit", "approve", "publish", "reopen"])
-    sp.add_argument("--reason")
-    sp.add_argument("--by", help="操作人")
+    sp.add_argument("--reason", help="理由或审议意见（重新打开时必填）")
+    sp.add_argument("--by", help="操作人（默认：本机登录名）")
+    sp.add_argument("--admin", action="store_true", help="以管理员身份操作（重新打开时必需）")
+    sp.add_argument("--from", dest="objection_from", help="公示期开始日期 YYYY-MM-DD（公示时）")
+    sp.add_argument("--to", dest="objection_to", help="公示期结束日期 YYYY-MM-DD（公示时）")
+
+    add_attendance_commands(sub, add)
     return p
 
 

@@ -34,8 +34,17 @@ def to_decimal(value: object) -> Decimal:
     raise ValueError(f"不是数字：{value!r}")
 
 
+# Sums of means such as 1/3 carry noise in the 28th digit (0.1/3 × 3 = 0.0999…9), which
+# could tip a total that is exactly on a half cent (85.335) the wrong way. Values are first
+# snapped to 18 decimals: noise is far below that, and an exact mean of scores (a fraction
+# with a small denominator) cannot lie that close to a half cent without being on it.
+SNAP = Decimal("1e-18")
+
+
 def round2(value: Decimal) -> Decimal:
     """Round half up to 2 decimals: the single rounding rule for display and export."""
+    if value.is_finite() and value.adjusted() < 9:  # within the 28 digits of the context
+        value = value.quantize(SNAP)
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

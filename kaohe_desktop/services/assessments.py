@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -258,6 +259,7 @@ def _info(s: Session, a: Assessment) -> AssessmentInfo:
         subject_kind=a.rubric.subject_kind, period_kind=a.period_kind, period_key=period.key,
         period_label=period.label, start=a.period_start, end=a.period_end, state=a.state,
         trimmed_mean=a.trimmed_mean, roles=roles, groups=tuple(groups),
+        objection_start=a.objection_start, objection_end=a.objection_end,
         subjects=tuple(sorted((SubjectInfo(x.id, subject_code(x), subject_name(x),
                                            subject_area(x)) for x in subjects),
                               key=lambda i: i.code)))
@@ -278,21 +280,55 @@ def list_assessments(db: Database) -> list[AssessmentInfo]:
         return [_info(s, a) for a in s.scalars(select(Assessment).order_by(Assessment.id))]
 
 
+OBJECTION_DAYS = 7  # the default 公示期: today and the six days after it
+
+
 def change_state(db: Database, assessment_id: int, action: str, *, actor: str = "",
-                 reason: str = "") -> AssessmentInfo:
-    """submit / approve / publish / reopen; reopening needs a reason and is recorded."""
+                 reason: str = "", actor_is_admin: bool = False,
+                 objection_start: date | None = None,
+                 objection_end: date | None = None) -> AssessmentInfo:
+    """submit / approve / publish / reopen, recorded with who (`actor`), when and why.
+
+    - publish: the objection period (公示期) `objection_start`–`objection_end`; both or
+      neither (then today and the next six days); only publishing takes them.
+    - reopen: only an administrator (`actor_is_admin`; the command line's `--admin`, the
+      window's administrator setting) and only with a reason. Reopening clears the
+      objection period; the history keeps it.
+    All problems are reported together and nothing is written.
+    """
     with db.session() as s:
         a = load_assessment(s, assessment_id)
+        problems: list[Problem] = []
         try:
             target = next_state(State(a.state), action)
         except ValueError as exc:
             raise InputError(Problem(str(exc), column="操作", value=action)) from None
         if action == "reopen" and not reason.strip():
-            raise InputError(Problem("重新打开已锁定的考核必须填写理由（--reason）",
-                                     column="--reason"))
+            admin = "" if actor_is_admin else "，并由管理员操作（--admin）"
+            problems.append(Problem(f"重新打开已锁定的考核必须填写理由（--reason）{admin}",
+                                    column="--reason"))
+        elif action == "reopen" and not actor_is_admin:
+            problems.append(Problem("重新打开考核需要管理员权限（命令行加 --admin）", column="--admin"))
+        if action == "publish":
+            if (objection_start is None) != (objection_end is None):
+                problems.append(Problem("公示期要同时给出开始和结束日期（--from 与 --to）",
+                                        column="--from/--to"))
+            elif objection_start is None or objection_end is None:
+                objection_start = date.today()
+                objection_end = objection_start + timedelta(days=OBJECTION_DAYS - 1)
+            elif objection_end < objection_start:
+                problems.append(Problem(f"公示期结束日期 {objection_end} 早于开始日期 {objection_start}",
+                                        column="--to", value=str(objection_end)))
+        elif objection_start is not None or objection_end is not None:
+            problems.append(Problem("只有公示（publish）时才能给出公示期", column="--from/--to"))
+        if problems:
+            raise InputError(problems)
         s.add(StateChange(assessment_id=a.id, from_state=a.state, to_state=str(target),
-                          actor=actor, reason=reason))
+                          actor=actor.strip(), reason=reason.strip(), actor_is_admin=actor_is_admin,
+                          objection_start=objection_start, objection_end=objection_end))
         a.state = str(target)
+        if action in ("publish", "reopen"):
+            a.objection_start, a.objection_end = objection_start, objection_end
         s.flush()
         return _info(s, a)
 

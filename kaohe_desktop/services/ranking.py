@@ -117,3 +117,11 @@ def _rank(db: Database, assessment_id: int) -> list[SubjectResult]:
         for code, name, area, r, done, expected in scored
     ]
     return sorted(out, key=lambda r: (r.rank, r.subject_code))
+
+
+def ranking_table(db: Database, assessment_id: int, group: str | None = None,
+                  area: str | None = None, *, normalised: bool = False):
+    """The ranking table of the 排名 page (`services.standings.ranking_table`)."""
+    from .standings import ranking_table as build  # standings builds on this module
+
+    return build(db, assessment_id, group, area, normalised=normalised)

@@ -90,6 +90,8 @@ class AssessmentInfo:
     roles: dict[str, Decimal] = field(default_factory=dict)
     groups: tuple[GroupInfo, ...] = ()
     subjects: tuple[SubjectInfo, ...] = ()
+    objection_start: date | None = None  # the 公示期 once published
+    objection_end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -237,3 +239,182 @@ class SubjectPreview:
     deduction: Decimal
     total: Decimal
     vetoed: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------------------- attendance
+
+
+@dataclass(frozen=True)
+class PersonPreview:
+    """One person of an attendance file and who they are in the roster: `status` "matched",
+    "ambiguous" (同名: several staff, pick one) or "unmatched" — those two need a choice."""
+
+    key: str  # how choices name this person: the file's id, or its name when it has none
+    person_id: str
+    name: str
+    status: str
+    staff_id: int | None = None
+    staff_code: str = ""
+    staff_name: str = ""
+    matched_by: str = ""  # 考勤号 / 工号 / 姓名
+    candidates: tuple[StaffInfo, ...] = ()  # the 同名 staff of an ambiguous name
+    days: int = 0  # distinct days with data
+    punches: int = 0
+    new_punches: int = 0  # punches not stored yet (matched people only)
+    first_day: date | None = None
+    last_day: date | None = None
+    note: str = ""  # e.g. the roster's name differs from the file's
+
+    STATUS_TEXT: ClassVar[dict[str, str]] = {"matched": "已匹配", "ambiguous": "同名待选",
+                                              "unmatched": "未匹配"}
+
+    @property
+    def status_text(self) -> str:
+        return self.STATUS_TEXT[self.status]
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What importing an attendance file would do; nothing is written yet. `problems` (the
+    readers' unreadable cells, conflicts found here) block the import, `warnings` do not;
+    `parsed` (the readers' result) is kept so that the commit does not read the file again."""
+
+    file: str
+    format: str
+    sha256: str
+    people: tuple[PersonPreview, ...]
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[str, ...] = ()
+    period: tuple[date, date] | None = None
+    rows: int = 0
+    imported_before: bool = False  # a file with the same content was imported already
+    parsed: object = field(default=None, repr=False, compare=False)
+    grouped: object = field(default=None, repr=False, compare=False)  # people, for the commit
+
+    @property
+    def needs_choice(self) -> tuple[PersonPreview, ...]:
+        return tuple(p for p in self.people if p.status != "matched")
+
+
+@dataclass(frozen=True)
+class PersonChoice:
+    """What to do with an unmatched or ambiguous person: "map" to a staff member (by code,
+    or by id when an int), "create" one in a unit (by code or name), or "skip" them."""
+
+    action: str
+    staff: str | int = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class AttendanceImportResult:
+    file: str
+    punches_added: int = 0
+    punches_known: int = 0  # already stored: the same file, or the same punch from another
+    days_saved: int = 0  # export day statuses added or changed
+    leave_saved: int = 0
+    staff_created: tuple[str, ...] = ()  # codes
+    skipped: tuple[str, ...] = ()  # names (or ids) left out by choice
+
+    def summary(self) -> str:
+        parts = [(1, f"新增打卡 {self.punches_added} 条"), (1, f"已有 {self.punches_known} 条"),
+                 (self.days_saved, f"日报状态 {self.days_saved} 天"),
+                 (self.leave_saved, f"请假 {self.leave_saved} 条"),
+                 (self.staff_created, f"新建人员 {len(self.staff_created)} 名"),
+                 (self.skipped, f"跳过 {len(self.skipped)} 人")]
+        return "，".join(text for shown_, text in parts if shown_)
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One person's attendance over a month (or any range of days)."""
+
+    staff_id: int
+    staff_code: str
+    name: str
+    unit_name: str
+    start: date
+    end: date
+    workdays: int
+    late: int
+    late_minutes: int
+    early: int
+    early_minutes: int
+    missing: int
+    absent_days: Decimal
+    leave_days: dict[str, Decimal] = field(default_factory=dict)
+    counted_leave_days: Decimal = Decimal(0)  # of leave types that count against the score
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DayLogRow:
+    staff_code: str
+    name: str
+    unit_name: str
+    day: date
+    workday: bool
+    punches: tuple[str, ...]  # HH:MM(:SS) as punched
+    check_in: str
+    check_out: str
+    status: str  # 正常 / 迟到 40 分钟，下班缺卡 / 旷工 / 请假（病假） / 休息 …
+    kinds: tuple[str, ...]  # 正常 迟到 早退 缺卡 旷工 请假 休息
+    from_report: bool = False
+
+
+@dataclass(frozen=True)
+class LeaveInfo:
+    staff_code: str
+    name: str
+    day: date
+    leave_type: str
+    days: Decimal
+    source: str  # "manual" or the sha256 of the file it came from
+
+
+@dataclass(frozen=True)
+class AppliedValue:
+    staff_code: str
+    name: str
+    item_code: str
+    points: Decimal
+    remark: str
+    status: str  # added / changed / unchanged
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What `apply_to_assessment` wrote: one value per staff subject and attendance item."""
+
+    assessment_id: int
+    assessor: str
+    values: tuple[AppliedValue, ...]
+    no_data: tuple[str, ...] = ()  # staff codes without attendance in the period: not written
+
+    def summary(self) -> str:
+        n = {k: sum(v.status == k for v in self.values) for k in ("added", "changed", "unchanged")}
+        return (f"新增 {n['added']} 项，更新 {n['changed']} 项，未变 {n['unchanged']} 项"
+                + (f"；{len(self.no_data)} 人无考勤数据，未写入" if self.no_data else ""))
+
+
+@dataclass(frozen=True)
+class CalendarDayInfo:
+    """A day the user set by hand: a workday (调休上班) or a rest day, with a note."""
+
+    day: date
+    workday: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PointsItemInfo:
+    """A rubric item that takes its points from attendance, and the rule that turns the
+    monthly counts into points."""
+
+    rubric_code: str
+    rubric_name: str
+    item_code: str
+    item_name: str
+    max: Decimal
+    step: Decimal | None
+    rule: object  # domain.attendance_points.AttendancePointsRule

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,11 +24,14 @@ from sqlalchemy.orm import Session, sessionmaker
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Alembic loads its scripts by path. In the PyInstaller bundle they are data files under
+# sys._MEIPASS, at the same place relative to the package (installer/kaohe.spec).
+MIGRATIONS = (Path(sys._MEIPASS) / "kaohe_desktop" / "store" if hasattr(sys, "_MEIPASS")
+              else Path(__file__).resolve().parent) / "migrations"
 KEEP_BACKUPS = 30
 # The newest Alembic revision. Kept here so an up-to-date database opens without
 # importing Alembic (0.1 s of start-up); a test holds it equal to the scripts' head.
-SCHEMA_HEAD = "0002_score_ranking_index"
+SCHEMA_HEAD = "0004_review_publication"
 
 
 class MigrationFailed(RuntimeError):
@@ -102,12 +106,32 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the migrations in one transaction.
+
+    On SQLite, foreign keys are switched off while migrating: a batch migration rebuilds
+    a table by copy-and-drop, and dropping a parent table with foreign keys on would
+    cascade and delete its children's rows (subjects, scores). The keys are checked with
+    PRAGMA foreign_key_check before committing instead.
+    """
     from alembic import command
 
     cfg = _alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # a no-op inside a transaction, so before anything begins one
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                    raise RuntimeError(f"迁移后外键不一致：{broken[:5]}")
+        finally:
+            if sqlite:
+                conn.rollback()
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def backup_sqlite(path: Path, reason: str = "") -> Path:

@@ -114,6 +114,9 @@ class Assessment(Base):
     state: Mapped[str] = mapped_column(String(20), default="draft")
     trimmed_mean: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    # the objection period (公示期) of the current publication; cleared when reopened
+    objection_start: Mapped[date | None] = mapped_column(Date)
+    objection_end: Mapped[date | None] = mapped_column(Date)
     rubric: Mapped[RubricRow] = relationship()
 
 
@@ -219,3 +222,119 @@ class StateChange(Base):
     actor: Mapped[str] = mapped_column(String(100), default="")
     reason: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    actor_is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    objection_start: Mapped[date | None] = mapped_column(Date)  # publish: the 公示期
+    objection_end: Mapped[date | None] = mapped_column(Date)
+
+
+# ---------------------------------------------------------------------------- attendance
+
+
+class Punch(Base):
+    """One clock punch. Re-importing a file adds nothing: (staff, moment) is unique.
+
+    The unique index (staff_id, at) is the only one: every read names its staff (an index
+    seek per person), and a second index would slow the 150,000-row import by a third.
+    """
+
+    __tablename__ = "attendance_punch"
+    __table_args__ = (UniqueConstraint("staff_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    source_sha: Mapped[str] = mapped_column(String(64), default="")  # the file's sha256
+
+
+class AttendanceDay(Base):
+    """An export's own word on a day without punch times (monthly reports' day cells)."""
+
+    __tablename__ = "attendance_day"
+    __table_args__ = (UniqueConstraint("staff_id", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(200))
+    source_sha: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Leave(Base):
+    """Leave on one day (days ≤ 1), entered by hand (source "manual") or from a file."""
+
+    __tablename__ = "attendance_leave"
+    __table_args__ = (UniqueConstraint("staff_id", "day", "leave_type"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    leave_type: Mapped[str] = mapped_column(String(20))
+    days: Mapped[Decimal] = mapped_column(DecimalText)
+    source: Mapped[str] = mapped_column(String(64), default="manual")
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class LeaveType(Base):
+    """Whether a leave type counts against the score (事假 does; 年假, 公出 do not)."""
+
+    __tablename__ = "attendance_leave_type"
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    counts: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ShiftRow(Base):
+    """The shift: one default (unit_id NULL) and optionally one per unit."""
+
+    __tablename__ = "attendance_shift"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"),
+                                                unique=True)
+    start: Mapped[str] = mapped_column(String(8))  # HH:MM
+    end: Mapped[str] = mapped_column(String(8))
+    late_grace_min: Mapped[int] = mapped_column(Integer, default=5)
+    early_grace_min: Mapped[int] = mapped_column(Integer, default=0)
+    half_day_late_min: Mapped[int | None] = mapped_column(Integer)
+    absent_late_min: Mapped[int | None] = mapped_column(Integer)
+
+
+class CalendarDay(Base):
+    """The user's calendar: a day made a workday or a rest day, over the package's word."""
+
+    __tablename__ = "calendar_day"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    workday: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(100), default="")
+
+
+class PointsRuleRow(Base):
+    """The attendance points rule of one rubric item (all versions of the rubric)."""
+
+    __tablename__ = "attendance_points_rule"
+    __table_args__ = (UniqueConstraint("rubric_code", "item_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rubric_code: Mapped[str] = mapped_column(String(50))
+    item_code: Mapped[str] = mapped_column(String(50))
+    rule: Mapped[str] = mapped_column(Text)  # JSON, the rubric item's `rule` form
+
+
+class ColumnMapping(Base):
+    """A column mapping the user chose for a layout the readers did not know."""
+
+    __tablename__ = "attendance_mapping"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature: Mapped[str] = mapped_column(String(500), unique=True)
+    mapping: Mapped[str] = mapped_column(Text)  # JSON
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, server_default=func.now(), onupdate=func.now())
+
+
+class ImportLog(Base):
+    """Each attendance file imported: which, when, how many rows, what it added."""
+
+    __tablename__ = "attendance_import"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    format: Mapped[str] = mapped_column(String(40), default="")
+    imported_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)

@@ -1,17 +1,24 @@
-"""Starting the window: Chinese Qt dialogs, the shipped font, the database, demo offer."""
+"""Starting the window: Chinese Qt dialogs, the shipped font, the icon, the database.
+
+On the first start (no first-run mark in QSettings) an empty database brings up the
+welcome dialog (name, demo data or an empty start); a later empty database only asks
+whether to load the demo data.
+"""
 
 from __future__ import annotations
 
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from kaohe_desktop.settings import APP_NAME, data_dir, default_db_path
 
 from .fonts import install_cjk_font
+from .icon import app_icon
 from .main_window import MainWindow
+from .welcome_dialog import WelcomeDialog, is_first_run, mark_first_run_done, station_name
 
 if TYPE_CHECKING:
     from kaohe_desktop.services.database import Database
@@ -26,10 +33,27 @@ def make_app() -> QApplication:
     if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)
     install_cjk_font(app)
+    app.setWindowIcon(app_icon())
     return app
 
 
-def _open(target: str, demo: bool, parent: QWidget | None = None) -> Database | None:
+def _welcome(settings: QSettings, parent: QWidget | None) -> bool:
+    """The first-run dialog; True when the demo data is wanted. Closing it answers nothing,
+    so it comes back at the next start."""
+    dialog = WelcomeDialog(data_dir(), station_name(settings), parent)
+    if dialog.exec() != WelcomeDialog.DialogCode.Accepted:
+        return False
+    dialog.remember(settings)
+    return dialog.choice == WelcomeDialog.DEMO
+
+
+def _open(target: str, demo: bool, parent: QWidget | None = None,
+          settings: QSettings | None = None) -> Database | None:
+    """Open (create, migrate) the database; None after telling the user why not.
+
+    With `settings` (the start-up open) the first run is handled there: the welcome for
+    an empty database, or just the mark when the database already has data (an upgrade).
+    """
     from kaohe_desktop.services import roster  # SQLAlchemy loads here, after the window shows
     from kaohe_desktop.services.database import MigrationFailed, open_db
 
@@ -41,15 +65,26 @@ def _open(target: str, demo: bool, parent: QWidget | None = None) -> Database | 
     except Exception as exc:  # a file that is not a database, a folder without rights …
         QMessageBox.critical(parent, "无法打开数据库", f"{target}\n\n{exc}")
         return None
+    first_run = settings is not None and not demo and is_first_run(settings)
     if not roster.list_units(db):
         from kaohe_desktop.services.demo import load_demo
 
-        if demo or QMessageBox.question(
+        if first_run:
+            wanted = _welcome(settings, parent)
+        else:
+            wanted = demo or QMessageBox.question(
                 None, "便民服务站考核",
                 "数据库是空的。要装入演示数据吗？\n"
                 "（一个街道、12 个社区便民服务站、60 名工作人员和一次年度考核，可随时新建空数据库重新开始）"
-        ) == QMessageBox.StandardButton.Yes:
-            load_demo(db)
+            ) == QMessageBox.StandardButton.Yes
+        if wanted:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                load_demo(db)
+            finally:
+                QApplication.restoreOverrideCursor()
+    elif first_run:
+        mark_first_run_done(settings)
     return db
 
 
@@ -61,11 +96,12 @@ def run_app(target: str | None, demo: bool = False) -> int:
     target = target or settings.value("database/last") or None
     if target is None:
         target = default_db_path()
+    data_dir().mkdir(parents=True, exist_ok=True)  # backups and the demo go here too
     # The frame goes on screen first; the database layer loads behind it.
     window = MainWindow(None, settings)
     window.show()
     app.processEvents()
-    db = _open(str(target), demo, window)
+    db = _open(str(target), demo, window, settings)
     if db is None:
         return 1
     window.attach(db)

@@ -48,6 +48,8 @@ def _page_factories() -> list[tuple[str, Callable[[Database, Changes], Page]]]:
         ("站点与人员", lazy("roster_page", "RosterPage")),
         ("考核细则", lazy("rubrics_page", "RubricsPage")),
         ("考核评分", lazy("scoring_page", "ScoringPage")),
+        ("考勤", lazy("attendance_page", "AttendancePage")),
+        ("排名", lazy("ranking_page", "RankingPage")),
     ]
 
 

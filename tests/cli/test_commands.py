@@ -602,7 +602,7 @@ def test_template_fill_import_rank_review(kaohe, units4, tmp_path, snapshot):
     assert kaohe.json("rank", aid) == frozen
 
     assert "草稿" in kaohe.ok("review", aid, "reopen", "--reason", "复核发现录入错误",
-                              "--by", "管理员").out
+                              "--by", "管理员", "--admin").out
     assert state() == "draft"
     kaohe.ok("scores", "set", aid, "FR04", "1.1", "5", "--assessor", "张三")
     sheets["张三"][("FR04", "1.1")] = 5

@@ -67,7 +67,9 @@ def test_locked_assessment_refuses_every_edit(db, assessment, tmp_path: Path):
             edit()
     with pytest.raises(InputError, match="理由"):
         assessments.change_state(db, assessment, "reopen")
-    assessments.change_state(db, assessment, "reopen", reason="更正录入错误")
+    with pytest.raises(InputError, match="管理员"):
+        assessments.change_state(db, assessment, "reopen", reason="更正录入错误")
+    assessments.change_state(db, assessment, "reopen", reason="更正录入错误", actor_is_admin=True)
     scores.set_score(db, assessment, "U1", "1.1", 19, assessor="甲")
     assert ranking.rank_assessment(db, assessment)[0].items["1.1"] == D(19)
 

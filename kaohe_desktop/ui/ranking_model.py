@@ -1,0 +1,246 @@
+"""The ranking table as a Qt model, and the proxy that sorts and filters it.
+
+The model only shows a `RankingTable` from the services: every number is rounded with
+`domain.numbers.shown`, the one rule the command line and exports use. Sorting uses
+`SORT_ROLE` (numbers as numbers); the proxy's sort is stable, so subjects that tie on
+the sorted column stay in the table's order (rank, then code). In per-group mode the
+rank column holds the rank within the subject's group and sorts by group first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from kaohe_desktop.domain.numbers import round2, shown
+from kaohe_desktop.domain.standings import change_text
+from kaohe_desktop.services.ranking_results import RankingRow, RankingTable
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+CODE_ROLE = Qt.ItemDataRole.UserRole + 2
+AREA_ROLE = Qt.ItemDataRole.UserRole + 3
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 4
+
+UP_COLOR = QColor("#1a7f37")
+DOWN_COLOR = QColor("#c62828")
+MUTED = QColor("#777777")
+INCOMPLETE = QColor("#fff1c7")
+
+
+def grade_colors(count: int) -> list[QColor]:
+    """Background per band, best first: green, blue, amber …, red for the lowest."""
+    if count <= 0:
+        return []
+    middle = [QColor("#dbe8f8"), QColor("#fff1c7"), QColor("#fde3cf"), QColor("#efe3f6")]
+    if count == 1:
+        return [QColor("#d9f2d9")]
+    return [QColor("#d9f2d9"), *(middle[i % len(middle)] for i in range(count - 2)),
+            QColor("#f8d7d7")]
+
+
+def grade_chart_colors(count: int) -> list[QColor]:
+    """Stronger colours of the same hues, for charts."""
+    if count <= 0:
+        return []
+    middle = [QColor("#4a7fc1"), QColor("#e0a030"), QColor("#e07b39"), QColor("#9b6bb5")]
+    if count == 1:
+        return [QColor("#3f9b4f")]
+    return [QColor("#3f9b4f"), *(middle[i % len(middle)] for i in range(count - 2)),
+            QColor("#d0453f")]
+
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RankingModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.table: RankingTable | None = None
+        self.rows: list[RankingRow] = []
+        self.by_group = False
+        self.headers: list[str] = []
+        self._kinds: list[tuple[str, int]] = []  # (column kind, section index)
+        self._colors: list[QColor] = []
+
+    # ------------------------------------------------------------------ loading
+    def set_table(self, table: RankingTable | None) -> None:
+        self.beginResetModel()
+        self.table = table
+        self.rows = list(table.rows) if table else []
+        self._kinds = [("rank", -1), ("code", -1), ("name", -1), ("area", -1)]
+        if table and table.groups:
+            self._kinds.append(("group", -1))
+        if table:
+            self._kinds += [("section", i) for i in range(len(table.sections))]
+        # bonus and deduction columns only when the rubric has such rules (or a row has some)
+        if table is None or table.has_bonus or any(r.bonus for r in table.rows):
+            self._kinds.append(("bonus", -1))
+        if table is None or table.has_deduction or any(r.deduction for r in table.rows):
+            self._kinds.append(("deduction", -1))
+        self._kinds += [("total", -1), ("grade", -1), ("change", -1), ("complete", -1)]
+        area = "所在单位" if table and table.subject_kind == "staff" else "街道/乡镇"
+        names = {"rank": "组内名次" if self.by_group else "名次", "code": "编号", "name": "名称",
+                 "area": area, "group": "评分组", "bonus": "加分", "deduction": "减分",
+                 "total": "折合总分" if table and table.normalised else "总分", "grade": "等次",
+                 "change": "较上期", "complete": "完成"}
+        self.headers = [table.sections[i].short_title if kind == "section" and table else names[kind]
+                        for kind, i in self._kinds]
+        self._colors = grade_colors(len(table.grade_names)) if table else []
+        self.endResetModel()
+
+    def set_by_group(self, by_group: bool) -> None:
+        self.by_group = by_group
+        self.set_table(self.table)
+
+    def column_of(self, kind: str) -> int:
+        return next(c for c, (k, _) in enumerate(self._kinds) if k == kind)
+
+    def row_of(self, code: str) -> int:
+        return next((n for n, r in enumerate(self.rows) if r.subject_code == code), -1)
+
+    # ------------------------------------------------------------------ Qt API
+    def rowCount(self, parent: Index | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self._kinds)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.headers[section]
+            if role == Qt.ItemDataRole.ToolTipRole and self.table:
+                kind, i = self._kinds[section]
+                if kind == "section":
+                    s = self.table.sections[i]
+                    return f"{s.code} {s.title}（满分 {shown(s.max)}）"
+                if kind == "change":
+                    prev = self.table.previous
+                    return f"与上期（{prev.period_label}）名次相比" if prev else "没有上期考核可比"
+                if kind == "complete":
+                    return "已评完全部项目的评分人 / 应评分的评分人"
+        return None
+
+    def _text(self, r: RankingRow, kind: str, i: int) -> str:
+        if kind == "rank":
+            return str(r.group_rank if self.by_group else r.rank)
+        if kind == "code":
+            return r.subject_code
+        if kind == "name":
+            return r.subject_name
+        if kind == "area":
+            return r.area
+        if kind == "group":
+            return r.group
+        if kind == "section":
+            return shown(r.sections[i])
+        if kind in ("bonus", "deduction", "total"):
+            return shown(getattr(r, kind))
+        if kind == "grade":
+            return r.grade + ("（一票否决）" if r.vetoed else "")
+        if kind == "change":
+            return change_text(r.change, self.table is not None and self.table.previous is not None)
+        return f"{r.assessors_done}/{r.assessors_expected}"
+
+    def _sort_key(self, r: RankingRow, kind: str, i: int) -> Any:
+        if kind == "rank":
+            if self.by_group and self.table:
+                groups = list(self.table.groups)
+                g = groups.index(r.group) if r.group in groups else len(groups)
+                return g * 100000 + r.group_rank
+            return r.rank
+        if kind == "section":
+            return float(round2(r.sections[i]))
+        if kind in ("bonus", "deduction", "total"):
+            return float(round2(getattr(r, kind)))
+        if kind == "grade":
+            return r.grade_index if r.grade_index >= 0 else 999
+        if kind == "change":
+            return -100000 if r.change is None else r.change
+        if kind == "complete":
+            return r.assessors_done / r.assessors_expected if r.assessors_expected else 1.0
+        return self._text(r, kind, i)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        kind, i = self._kinds[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(r, kind, i)
+        if role == SORT_ROLE:
+            return self._sort_key(r, kind, i)
+        if role == CODE_ROLE:
+            return r.subject_code
+        if role == AREA_ROLE:
+            return r.area
+        if role == GROUP_ROLE:
+            return r.group
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if kind in ("code", "name", "area", "group", "grade"):
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) \
+                if kind not in ("change", "complete", "rank") else int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if kind == "grade" and 0 <= r.grade_index < len(self._colors):
+                return QBrush(self._colors[r.grade_index])
+            if kind == "complete" and not r.complete:
+                return QBrush(INCOMPLETE)
+        if role == Qt.ItemDataRole.ForegroundRole and kind == "change":
+            if r.change is not None and r.change > 0:
+                return QBrush(UP_COLOR)
+            if r.change is not None and r.change < 0:
+                return QBrush(DOWN_COLOR)
+            return QBrush(MUTED)
+        if role == Qt.ItemDataRole.FontRole and kind == "total":
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if kind == "change" and r.previous_rank is not None:
+                return f"上期第 {r.previous_rank} 名，本期第 {r.rank} 名"
+            if kind == "complete" and not r.complete:
+                return f"还有 {r.assessors_expected - r.assessors_done} 位评分人没有评完"
+            if kind == "total" and r.raw_base is not None:
+                return f"折合前基础分 {shown(r.raw_base)}，折合后 {shown(r.base)}"
+            if kind == "grade" and r.vetoed:
+                return "一票否决：" + "、".join(r.vetoed)
+        return None
+
+
+class RankingProxy(QSortFilterProxyModel):
+    """Sorts by SORT_ROLE; keeps only the rows of one area and/or one group."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.area = ""
+        self.group = ""
+        self.setSortRole(SORT_ROLE)
+
+    def set_filter(self, area: str = "", group: str = "") -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10+: invalidateFilter is deprecated
+            self.beginFilterChange()
+            self.area, self.group = area, group
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.area, self.group = area, group
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        index = model.index(source_row, 0, source_parent)
+        if self.area and model.data(index, AREA_ROLE) != self.area:
+            return False
+        return not (self.group and model.data(index, GROUP_ROLE) != self.group)
+
+    def code_at(self, row: int) -> str:
+        return self.data(self.index(row, 0), CODE_ROLE)

@@ -1,0 +1,132 @@
+"""The first start: whose program this is, and demo data or an empty start.
+
+ui/app.py shows it once: when the settings carry no first-run mark and the database it
+opens is empty. The dialog only asks; app.py loads the demo data. `remember` writes the
+answers to QSettings. No database code here, so importing ui/app.py stays free of
+SQLAlchemy (tests/test_launcher.py holds that).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .icon import app_icon
+
+# Each setting once, with its default.
+FIRST_RUN_DONE = "app/first_run_done"  # bool, False: the welcome has not been answered yet
+STATION_NAME = "station/name"  # str, "": the 街道/乡镇 or station that uses the program
+
+
+def is_first_run(settings: QSettings) -> bool:
+    return not settings.value(FIRST_RUN_DONE, False, type=bool)
+
+
+def mark_first_run_done(settings: QSettings) -> None:
+    settings.setValue(FIRST_RUN_DONE, True)
+
+
+def station_name(settings: QSettings) -> str:
+    return str(settings.value(STATION_NAME, "", type=str))
+
+
+class WelcomeDialog(QDialog):
+    """Asks the name; `choice` is DEMO or EMPTY after accept(), None after reject().
+
+    An empty start needs the name (it heads the program's notices); the demo has its own
+    street, so it does not.
+    """
+
+    DEMO = "demo"
+    EMPTY = "empty"
+
+    def __init__(self, data_folder: Path, name: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.choice: str | None = None
+        self.setWindowTitle("欢迎使用便民服务站考核")
+        self.setWindowIcon(app_icon())
+
+        icon = QLabel()
+        icon.setPixmap(app_icon().pixmap(72, 72))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        intro = QLabel(
+            "<h3>欢迎使用便民服务站考核</h3>"
+            "<p>本程序在本机离线保存全部考核数据，不需要联网。</p>")
+        intro.setWordWrap(True)
+        folder = QLabel(f"数据文件夹：{data_folder}")
+        folder.setObjectName("data_folder")
+        folder.setWordWrap(True)
+        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.name_edit = QLineEdit(name)
+        self.name_edit.setObjectName("name")
+        self.name_edit.setPlaceholderText("例如：芙蓉街道、东风社区便民服务站")
+        self.name_edit.textChanged.connect(lambda _: self.problem.hide())
+        form = QFormLayout()
+        form.addRow("街道/乡镇或站点名称：", self.name_edit)
+        self.problem = QLabel("请先填写街道/乡镇或站点名称。")
+        self.problem.setObjectName("problem")
+        self.problem.setStyleSheet("color: #b3261e;")
+        self.problem.hide()
+
+        choices = QLabel(
+            "<p><b>装入演示数据</b>：一个街道、12 个社区便民服务站、60 名工作人员和一次年度考核，"
+            "适合先熟悉操作。</p>"
+            "<p><b>从空白开始</b>：直接录入本地的站点和人员。</p>"
+            "<p>以后可随时用“文件 → 新建数据库”另起一个空数据库。</p>")
+        choices.setWordWrap(True)
+
+        self.demo_button = QPushButton("装入演示数据")
+        self.demo_button.setObjectName("demo")
+        self.empty_button = QPushButton("从空白开始")
+        self.empty_button.setObjectName("empty")
+        self.empty_button.setDefault(True)
+        self.demo_button.clicked.connect(lambda: self._choose(self.DEMO))
+        self.empty_button.clicked.connect(lambda: self._choose(self.EMPTY))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.demo_button)
+        buttons.addWidget(self.empty_button)
+
+        text = QVBoxLayout()
+        text.addWidget(intro)
+        text.addLayout(form)
+        text.addWidget(self.problem)
+        text.addWidget(choices)
+        text.addWidget(folder)
+        top = QHBoxLayout()
+        top.addWidget(icon)
+        top.addLayout(text, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(520)
+        self.name_edit.setFocus()
+
+    def name(self) -> str:
+        return " ".join(self.name_edit.text().split())
+
+    def _choose(self, choice: str) -> None:
+        if choice == self.EMPTY and not self.name():
+            self.problem.show()
+            self.name_edit.setFocus()
+            return
+        self.choice = choice
+        self.accept()
+
+    def remember(self, settings: QSettings) -> None:
+        """Store the name (when given) and mark the first run as done."""
+        if self.name():
+            settings.setValue(STATION_NAME, self.name())
+        mark_first_run_done(settings)

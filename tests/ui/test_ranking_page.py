@@ -1,0 +1,242 @@
+"""The 排名 page on the demo data, driven like a user would: real widgets (pytest-qt),
+a real SQLite file; only modal message and input boxes are patched."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from kaohe_desktop.services import assessments, ranking, review, rubrics, score_sheet
+from kaohe_desktop.services.demo import load_demo
+from kaohe_desktop.ui.page import Changes
+from kaohe_desktop.ui.ranking_model import SORT_ROLE
+from kaohe_desktop.ui.ranking_page import RankingPage
+
+
+@pytest.fixture
+def demo(db):
+    return load_demo(db)
+
+
+@pytest.fixture
+def page(qtbot, db, demo):
+    p = RankingPage(db, Changes())
+    qtbot.addWidget(p)
+    p.resize(1280, 800)
+    p.show()
+    qtbot.waitExposed(p)
+    return p
+
+
+@pytest.fixture
+def warnings(monkeypatch):
+    seen: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: seen.append(text))
+    return seen
+
+
+def column(page, header: str) -> int:
+    return page.model.headers.index(header)
+
+
+def cell(page, row: int, header: str) -> str:
+    return page.proxy.index(row, column(page, header)).data()
+
+
+def click_header(qtbot, page, header: str) -> None:
+    view = page.table.horizontalHeader()
+    c = column(page, header)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(view.sectionViewportPosition(c) + view.sectionSize(c) // 2, 5))
+
+
+def test_opens_on_the_demo_ranking_with_grades_and_completion(page, db, demo):
+    assert page.assessment_id == demo["year"]
+    results = ranking.rank_assessment(db, demo["year"])
+    assert page.visible_codes() == [r.subject_code for r in results]
+    assert cell(page, 0, "总分") == "98.9" and cell(page, 0, "等次") == "优秀"
+    assert cell(page, 0, "完成") == "3/3"
+    grade = page.proxy.index(0, column(page, "等次"))
+    assert grade.data(Qt.ItemDataRole.BackgroundRole) is not None  # coloured
+    assert page.model.headers[5:8] == ["运行情况", "服务设施", "服务制度"]
+    assert cell(page, 0, "较上期") == ""  # no previous year to compare with
+    assert "没有上期可比" in page.summary.text()
+
+
+def test_sorting_by_clicking_headers(qtbot, page):
+    click_header(qtbot, page, "总分")
+    totals = [page.proxy.index(r, column(page, "总分")).data(SORT_ROLE) for r in range(page.proxy.rowCount())]
+    assert totals == sorted(totals)
+    click_header(qtbot, page, "总分")
+    totals = [page.proxy.index(r, column(page, "总分")).data(SORT_ROLE) for r in range(page.proxy.rowCount())]
+    assert totals == sorted(totals, reverse=True)
+    click_header(qtbot, page, "编号")
+    assert page.visible_codes() == sorted(page.visible_codes())
+
+
+def test_filter_by_group_and_area_and_rank_within_groups(qtbot, page):
+    page.group_combo.setCurrentText("第一组")
+    assert len(page.visible_codes()) == 6 and "共 12 个对象，显示 6 个" in page.count_label.text()
+    assert {cell(page, r, "评分组") for r in range(6)} == {"第一组"}
+    page.group_combo.setCurrentText("全部")
+    page.area_combo.setCurrentText("芙蓉街道")
+    assert len(page.visible_codes()) == 12
+    qtbot.mouseClick(page.group_rank_check, Qt.MouseButton.LeftButton)
+    assert page.model.headers[0] == "组内名次"
+    ranks = [(cell(page, r, "评分组"), int(cell(page, r, "组内名次"))) for r in range(12)]
+    assert ranks == [("第一组", k) for k in range(1, 7)] + [("第二组", k) for k in range(1, 7)]
+
+
+def test_change_against_the_previous_month(page, db, demo):
+    dec = next(c.id for c in page.choices if c.period_key == "2024-12")
+    page.select_assessment(dec)
+    assert "较上期：2024年11月" in page.summary.text()
+    nov = {r.subject_code: r.rank for r in ranking.rank_assessment(db, dec - 1)}
+    for row in range(page.proxy.rowCount()):
+        code, rank = page.proxy.code_at(row), int(cell(page, row, "名次"))
+        moved = nov[code] - rank
+        want = "－" if moved == 0 else f"▲{moved}" if moved > 0 else f"▼{-moved}"
+        assert cell(page, row, "较上期") == want
+    assert page.area_label.text() == "所在单位："
+
+
+def test_drill_down_by_double_click(qtbot, page):
+    row = page.visible_codes().index("FR02")
+    rect = page.table.visualRect(page.proxy.index(row, 2))
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    dialog = page.drill
+    assert dialog is not None and dialog.isVisible() and dialog.subject_code == "FR02"
+    assert "FR02" in dialog.header.text() and "失分最多" in dialog.lost.text()
+    assert dialog.items.columnCount() == 4 + 3  # three assessors of 第二组
+    node = dialog.find_item("1.1")
+    assert node is not None and node.text(2) == "16.8"
+    assert [node.text(c) for c in (4, 5, 6)] == ["14.2", "19", "17.2"]
+    assert dialog.events.rowCount() == 2 and dialog.events.item(0, 7).text().startswith("否")
+
+
+def test_correcting_a_score_from_the_drill_down(qtbot, page, db, demo, monkeypatch):
+    dialog = page.open_drill_down("FR02")
+    assessor = dialog.data.assessors[0][0]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("15", True))
+    node = dialog.find_item("1.1")
+    dialog.items.itemDoubleClicked.emit(node, 4)
+    assert score_sheet.sheet_for(db, demo["year"], assessor).values["FR02"]["1.1"] == 15
+    assert dialog.find_item("1.1").text(4) == "15"
+
+
+def test_grade_scale_preview_and_save(qtbot, page, db, demo):
+    page.tabs.setCurrentIndex(1)
+    editor = page.grades
+    assert "<b>5</b>" in editor.preview.text()  # five 优秀 today
+    editor.mode_combo.setCurrentIndex(editor.mode_combo.findData("both"))
+    editor.mode_combo.activated.emit(editor.mode_combo.currentIndex())
+    editor.table.item(0, 2).setText("20")  # 优秀 at most 20 %
+    assert editor.last_preview.counts == {"优秀": 2, "良好": 7, "合格": 3, "不合格": 0}
+    editor.table.item(1, 1).setText("95")  # thresholds no longer from high to low
+    assert "暂无预览" in editor.preview.text() and not editor.save_button.isEnabled()
+    editor.table.item(1, 1).setText("80")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert "第 2 版" in page.message.text()
+    assert [r.grade for r in ranking.rank_assessment(db, demo["year"])].count("优秀") == 2
+    assert rubrics.get_rubric(db, "CY2019").version == 2
+    assert [cell(page, r, "等次") for r in range(12)].count("优秀") == 2
+
+
+def review_step(qtbot, page, action: str, actor: str = "考核委员会", reason: str = "",
+                dates: tuple[date, date] | None = None) -> None:
+    qtbot.mouseClick(page.review.buttons[action], Qt.MouseButton.LeftButton)
+    dialog = page.review_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.actor_edit.setText(actor)
+    if reason:
+        dialog.reason_edit.setPlainText(reason)
+    if dates:
+        dialog.from_edit.setDate(QDate(dates[0]))
+        dialog.to_edit.setDate(QDate(dates[1]))
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+
+def test_review_to_locked_then_editing_is_refused(qtbot, page, db, demo, warnings):
+    aid = demo["year"]
+    assert [b for b, w in page.review.buttons.items() if w.isEnabled()] == ["submit"]
+    review_step(qtbot, page, "submit", "录入员")
+    assert assessments.get_assessment(db, aid).state == "submitted"
+    review_step(qtbot, page, "approve", "考核委员会", "同意排名结果")
+    assert page.banner.isVisible() and "已锁定" in page.banner.text()
+    review_step(qtbot, page, "publish", "办公室", dates=(date(2025, 1, 6), date(2025, 1, 12)))
+    info = assessments.get_assessment(db, aid)
+    assert info.state == "published" and (info.objection_start, info.objection_end) == (
+        date(2025, 1, 6), date(2025, 1, 12))
+    assert "公示期：2025-01-06 至 2025-01-12" in page.review.period_label.text()
+    history = [page.review.history.item(i).text() for i in range(page.review.history.count())]
+    assert len(history) == 3 and "办公室" in history[0] and "录入员" in history[2]
+    assert "同意排名结果" in history[1]
+
+    # the grade scale is read-only, and a score cannot be corrected
+    assert not page.grades.save_button.isEnabled()
+    dialog = page.open_drill_down("FR01")
+    assessor = dialog.data.assessors[0][0]
+    before = score_sheet.sheet_for(db, aid, assessor).values["FR01"]["1.1"]
+    dialog.items.itemDoubleClicked.emit(dialog.find_item("1.1"), 4)
+    assert warnings and "已锁定" in warnings[-1]
+    assert not dialog.edit_score("1.1", assessor, "1")  # the service refuses it as well
+    assert "已锁定" in warnings[-1] and "未写入任何数据" in warnings[-1]
+    assert score_sheet.sheet_for(db, aid, assessor).values["FR01"]["1.1"] == before
+
+
+def test_reopen_needs_an_administrator_and_a_reason(qtbot, page, db, demo, warnings):
+    aid = demo["year"]
+    for action in ("submit", "approve"):
+        assessments.change_state(db, aid, action, actor="委员会")
+    page.refresh()
+    page.set_admin(False)
+    assert not page.review.buttons["reopen"].isEnabled()
+    page.set_admin(True)
+    qtbot.mouseClick(page.review.buttons["reopen"], Qt.MouseButton.LeftButton)
+    dialog = page.review_dialog
+    assert not dialog.ok_button.isEnabled()  # no reason yet
+    dialog.reason_edit.setPlainText("复核发现录入错误")
+    dialog.actor_edit.setText("主任")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert assessments.get_assessment(db, aid).state == "draft" and not page.banner.isVisible()
+    last = review.review_history(db, aid)[-1]
+    assert (last.action, last.actor, last.reason, last.actor_is_admin) == (
+        "reopen", "主任", "复核发现录入错误", True)
+
+
+def test_a_clerk_seat_is_refused_by_the_service_too(page, db, demo, warnings):
+    aid = demo["year"]
+    for action in ("submit", "approve"):
+        assessments.change_state(db, aid, action)
+    page.refresh()
+    page.is_admin = False  # the button would be disabled; the service still refuses
+    dialog = page.start_review("reopen")
+    dialog.reason_edit.setPlainText("想改分")
+    assert not page.run_review(dialog)
+    assert "管理员" in warnings[-1] and assessments.get_assessment(db, aid).state == "reviewed"
+
+
+def test_charts_in_chinese_and_saved_as_png(qtbot, page, tmp_path):
+    charts = page.show_charts("distribution")
+    assert "总分分布" in charts.view.chart().title()
+    bar_sets = charts.view.chart().series()[0].barSets()
+    assert [s.label() for s in bar_sets] == ["优秀", "良好", "合格", "不合格"]
+    charts.show_kind("sections", "FR02")
+    assert "分项得分与平均" in charts.view.chart().title()
+    path = charts.save_png(tmp_path / "分项")
+    assert path.suffix == ".png" and path.stat().st_size > 1000
+    monthly = next(c.id for c in page.choices if c.period_key == "2024-12")
+    page.select_assessment(monthly)
+    charts.show_kind("trend", "FR01-01")
+    assert "各月总分走势" in charts.view.chart().title()
+    assert charts.view.chart().series()[0].count() == 3
+
+
+def test_the_page_refreshes_after_a_change_elsewhere(qtbot, page, db, demo):
+    assessments.change_state(db, demo["year"], "submit")
+    page.changes.changed.emit("assessments")
+    assert page.review.state == "submitted"
