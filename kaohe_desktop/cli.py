@@ -17,6 +17,7 @@ from typing import Any
 
 from kaohe_desktop import __version__
 from kaohe_desktop.cli_attendance import add_attendance_commands
+from kaohe_desktop.cli_ranking import add_ranking_commands
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.domain.numbers import as_number, shown
 from kaohe_desktop.domain.periods import adhoc_period, parse_period
@@ -494,6 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--to", dest="objection_to", help="公示期结束日期 YYYY-MM-DD（公示时）")
 
     add_attendance_commands(sub, add)
+    add_ranking_commands(sub, add)
     return p
 
 
