@@ -25,8 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kaohe_desktop import __version__
-
 from .page import Changes, Page
 
 if TYPE_CHECKING:
@@ -176,16 +174,22 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"已备份到 {target}", 8000)
 
     def about(self) -> None:
-        QMessageBox.about(
-            self, "关于",
-            f"<h3>{APP_TITLE}</h3><p>版本 {__version__}</p>"
-            "<p>社区、村便民服务站（室）考核管理：名册、评分、考勤、排名与证书。离线运行。</p>"
-            "<p>界面字体：文泉驿微米黑（Apache-2.0 / GPL-3 字体例外）。</p>")
+        from kaohe_desktop.settings import data_dir
+
+        from .about_dialog import AboutDialog
+        from .welcome_dialog import station_name
+
+        where = "" if self.db is None else str(self.db.path or self.db.engine.url)
+        AboutDialog(data_dir(), where, station_name(self.settings), self).exec()
 
     # ------------------------------------------------------------------ state
     def _show_db(self) -> None:
+        from .welcome_dialog import station_name
+
         where = str(self.db.path) if self.db.path else str(self.db.engine.url)
         self.db_label.setText(f"数据库：{where}")
+        station = station_name(self.settings)
+        self.setWindowTitle(f"{APP_TITLE} — {station}" if station else APP_TITLE)
 
     def _restore(self) -> None:
         geometry = self.settings.value("window/geometry")

@@ -48,3 +48,15 @@ def test_window_shows_before_its_database_is_attached(qtbot, db, settings):
     window.attach(db)
     assert window.pages.currentWidget().title == "站点与人员"
     assert str(db.path) in window.db_label.text()
+
+
+def test_about_dialog_opens_from_the_help_menu(qtbot, db, settings, monkeypatch):
+    from kaohe_desktop.ui.about_dialog import AboutDialog
+
+    shown = []
+    monkeypatch.setattr(AboutDialog, "exec", lambda self: shown.append(self) or 0)
+    window = MainWindow(db, settings)
+    qtbot.addWidget(window)
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text().startswith("帮助"))
+    next(a for a in help_menu.actions() if a.text().startswith("关于")).trigger()
+    assert shown and isinstance(shown[0], AboutDialog)
