@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -137,7 +137,9 @@ class AttendanceApplyPanel(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.apply_button.setEnabled(bool(self.items))
-        text = "；".join(p.line() for p in exc.problems) if isinstance(exc, InputError) else error_text(exc)
+        text = "；".join(p.reason for p in exc.problems) if isinstance(exc, InputError) else error_text(exc)
+        self.result = None
+        self.table.setRowCount(0)
         self._say(f"未写入：{text}", error=True)
 
     def show_result(self, result: ApplyResult) -> None:
@@ -148,6 +150,8 @@ class AttendanceApplyPanel(QWidget):
                      STATUS_TEXT.get(v.status, v.status))
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                if c == 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if c == 4:
                     item.setToolTip(text)
                 if c == 5 and v.status == "changed":

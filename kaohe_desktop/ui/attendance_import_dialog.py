@@ -246,7 +246,7 @@ class AttendanceImportDialog(QDialog):
         layout.addWidget(self.buttons)
         self._mapped, self._remembered = mapped, remembered
         self._update()
-        self.resize(1040, 640)
+        self.resize(1180, 660)
 
     # ------------------------------------------------------------------ content
     def _fill_problems(self) -> None:
@@ -300,7 +300,8 @@ class AttendanceImportDialog(QDialog):
         how = FORMAT_NAMES.get(p.format, p.format)
         if self._remembered:
             how += "（按上次为这种表头保存的列对应）"
-        lines = [f"文件 <b>{p.file}</b>：{how}，{period}，读取 {p.rows} 行；"
+        rows = f"读取 {p.rows} 行；" if p.rows else ""
+        lines = [f"文件 <b>{p.file}</b>：{how}，{period}，{rows}"
                  f"{len(p.people)} 人（已匹配 {matched} 人），打卡 {punches} 次，"
                  f"其中已匹配人员新增 {new} 次。"]
         if p.imported_before:

@@ -91,7 +91,7 @@ class ReadResult:
     headers: Any = None  # io.attendance.HeaderInfo when a mapping is needed
     mapping: Any = None  # the io.attendance.ColumnMapping used (or that failed), if any
     remembered: bool = False  # read with the mapping saved for this file shape
-    reason: str = ""  # why a mapping is needed (the readers' message)
+    reason: str = ""  # why the saved mapping could not be used, when that is why one is needed
 
 
 def mapping_from_saved(raw: dict[str, Any] | None) -> Any:
@@ -116,7 +116,7 @@ def _read(db: Database, path: Path, mapping: Any, progress: Callable[[int, int],
         headers = attendance.file_headers(path)
     except InputError:
         raise first from None
-    reason = "；".join(p.reason for p in first.problems)
+    reason = ""  # the readers' "no recognisable columns" is what the dialog itself says
     saved = mapping_from_saved(attendance.remembered_mapping(db, headers.signature))
     if saved is not None:
         try:

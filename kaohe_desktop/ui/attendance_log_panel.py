@@ -29,7 +29,7 @@ from .attendance_models import ANOMALIES, STATUSES, DayLogModel, RowFilterProxy
 ALL_STATUSES = "全部状态"
 
 
-def make_table(proxy: RowFilterProxy, parent: QWidget) -> QTableView:
+def make_table(proxy: RowFilterProxy, parent: QWidget, stretch_last: bool = True) -> QTableView:
     table = QTableView()
     table.setModel(proxy)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -42,7 +42,7 @@ def make_table(proxy: RowFilterProxy, parent: QWidget) -> QTableView:
     vertical.hide()
     vertical.setDefaultSectionSize(parent.fontMetrics().height() + 10)
     header = table.horizontalHeader()
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(stretch_last)
     header.setHighlightSections(False)
     size_columns(table, parent)
     return table
@@ -64,8 +64,9 @@ class AttendanceLogPanel(QWidget):
         self.status_combo.addItems([ALL_STATUSES, ANOMALIES, *STATUSES])
         self.status_combo.currentTextChanged.connect(self._status_changed)
         self.count_label = QLabel()
+        self.status_label = QLabel("状态：")
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("状态："))
+        bar.addWidget(self.status_label)
         bar.addWidget(self.status_combo)
         bar.addStretch(1)
         bar.addWidget(self.count_label)
@@ -85,13 +86,19 @@ class AttendanceLogPanel(QWidget):
     def set_rows(self, rows: Sequence[DayLogRow]) -> None:
         self.model.set_rows(rows)
         self.stack.setCurrentWidget(self.table)
+        self._show_bar(True)
         self._count()
 
     def show_empty(self, kind: str, month: str = "", months: Sequence[str] = ()) -> None:
         self.model.set_rows([])
         self.empty.show_state(kind, month, months)
         self.stack.setCurrentWidget(self.empty)
+        self._show_bar(False)
         self._count()
+
+    def _show_bar(self, shown_: bool) -> None:
+        self.status_label.setVisible(shown_)
+        self.status_combo.setVisible(shown_)
 
     def set_filter(self, unit: str, person: str) -> None:
         self.proxy.set_filter(unit=unit, person=person)

@@ -12,6 +12,7 @@ editors as the user left them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -124,19 +125,20 @@ class AttendancePage(Page):
 
     # ================================================================== loading
     def on_changed(self, what: str) -> None:
-        if what not in WATCHED:
-            return
-        if self._own_change:  # the rule editors already show what they saved
-            self._load_month()
+        if what not in WATCHED or self._own_change:  # own writes: the caller reloads
             return
         super().on_changed(what)
 
-    def _announce(self, what: str) -> None:
+    def _announce(self, *whats: str, reload: Callable[[], None] | None = None) -> None:
+        """Tell the other pages what changed, then reload this one once (`reload`, by
+        default the month's log and summary: the rule editors show what they saved)."""
         self._own_change = True
         try:
-            self.changes.changed.emit(what)
+            for what in whats:
+                self.changes.changed.emit(what)
         finally:
             self._own_change = False
+        (reload or self._load_month)()
 
     def refresh(self) -> None:
         self.data = roster.load_roster(self.db)
@@ -233,13 +235,10 @@ class AttendancePage(Page):
 
     def _imported(self, result: AttendanceImportResult, preview: ImportPreview) -> None:
         self._say(self.flow.last_message)
-        if preview.period:
+        if preview.period:  # show the month just imported
             self.months = attendance.attendance_months(self.db)
             self._fill_months(prefer=preview.period[1].strftime("%Y-%m"))
-        self._announce("attendance")
-        if result.staff_created:
-            self._announce("roster")
-        self.refresh()
+        self._announce("attendance", *(("roster",) if result.staff_created else ()), reload=self.refresh)
 
     def download_template(self) -> None:
         suggested = str(self.flow.last_dir / "考勤模板.xlsx")
@@ -269,7 +268,7 @@ class AttendancePage(Page):
 
     def _applied(self, result: ApplyResult) -> None:
         self._say(self.apply_panel.message_label.text())
-        self._announce("scores")
+        self._announce("scores", reload=lambda: None)  # attendance itself did not change
 
     # ================================================================== messages
     def _status(self, text: str) -> None:

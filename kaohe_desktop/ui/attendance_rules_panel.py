@@ -47,12 +47,12 @@ class AttendanceRulesPanel(QWidget):
         grid.setColumnStretch(1, 2)
         grid.setRowStretch(2, 1)
         self.leave.setMinimumHeight(260)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
-        layout.addWidget(scroll)
+        layout.addWidget(self.scroll)
 
     def _leave_types_used(self) -> list[str]:
         return sorted({x.leave_type for x in self.leave.rows})

@@ -61,7 +61,7 @@ class AttendanceSummaryPanel(QWidget):
 
         self.model = SummaryModel(self)
         self.proxy = RowFilterProxy(self.model, self)
-        self.table = make_table(self.proxy, self)
+        self.table = make_table(self.proxy, self, stretch_last=False)
         self.table.doubleClicked.connect(
             lambda index: self.person_activated.emit(self.proxy.row_at(index).staff_code))
         self.empty = EmptyState()

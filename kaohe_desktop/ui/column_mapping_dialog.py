@@ -118,9 +118,9 @@ class ColumnMappingDialog(QDialog):
         intro.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(intro)
         if reason:
-            why = QLabel(f"读取时的提示：{reason}")
+            why = QLabel(reason)
             why.setWordWrap(True)
-            why.setStyleSheet("color:#5f6368;")
+            why.setStyleSheet("color:#b06000;")
             layout.addWidget(why)
 
         self.sheet_combo = QComboBox()
@@ -160,6 +160,7 @@ class ColumnMappingDialog(QDialog):
         self.sample.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.sample.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         layout.addWidget(QLabel("文件开头几行："))
+        self.sample.setMinimumHeight(self.fontMetrics().height() * 9)
         layout.addWidget(self.sample, 1)
 
         self.remember_check = QCheckBox("记住这个对应关系：以后同样表头的文件直接按它读取")
@@ -179,7 +180,7 @@ class ColumnMappingDialog(QDialog):
         self._show_headers(headers, initial)
         self.sheet_combo.currentTextChanged.connect(lambda _: self._ask_reload())
         self.header_spin.editingFinished.connect(self._ask_reload)
-        self.resize(820, 620)
+        self.resize(860, 640)
 
     # ------------------------------------------------------------------ headers
     def _ask_reload(self) -> None:

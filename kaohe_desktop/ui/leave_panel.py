@@ -75,8 +75,12 @@ class LeavePanel(QGroupBox):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        em = self.fontMetrics().horizontalAdvance("汉")
+        for col, chars in enumerate((6, 5, 6, 4, 3)):
+            header.resizeSection(col, em * chars + 16)
         self.table.itemSelectionChanged.connect(
             lambda: self.remove_button.setEnabled(bool(self.selected())))
         self.remove_button.setEnabled(False)

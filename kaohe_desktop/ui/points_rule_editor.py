@@ -56,6 +56,7 @@ class PointsRuleEditor(QGroupBox):
             spin.setDecimals(2)
             spin.setSingleStep(0.5)
             spin.setSuffix(" 分")
+            spin.setMaximumWidth(self.fontMetrics().horizontalAdvance("汉") * 8)
             self.spins[name] = spin
             form.addRow(f"{label}：", spin)
         self.half_check = QCheckBox("每迟到")

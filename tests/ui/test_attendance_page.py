@@ -207,6 +207,25 @@ def test_unmatched_and_same_name_people_get_a_choice(qtbot, page, db, monkeypatc
     assert {r.staff_code for r in attendance.monthly_summary(db, "2024-06")} >= {"S16", created.code}
 
 
+def test_the_template_is_downloaded_and_imports_back(qtbot, page, staffed, monkeypatch, told, tmp_path):
+    page.refresh()
+    target = tmp_path / "考勤模板"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    qtbot.mouseClick(page.template_button, Qt.MouseButton.LeftButton)
+    book = tmp_path / "考勤模板.xlsx"
+    assert book.is_file() and "模板已保存" in page.last_message
+    wb = load_workbook(book)
+    ws = wb["考勤记录"]
+    ws.append(["0101", "周建国", "2024-06-03", "09:12", "17:40"])
+    ws.append(["0102", "吴晓燕", "2024-06-03", "", "", "病假", 1])
+    wb.save(book)
+    preview, _ = import_through_dialogs(qtbot, page, monkeypatch, told, book)
+    assert preview.format == "template"
+    log = {(r.staff_code, r.day): r.status for r in page.log.model.rows}
+    assert log[("S01", date(2024, 6, 3))] == "迟到 12 分钟"
+    assert log[("S02", date(2024, 6, 3))].startswith("请假")
+
+
 def test_a_bad_file_shows_the_error_and_writes_nothing(qtbot, page, staffed, monkeypatch, told, tmp_path):
     page.refresh()
     fake = tmp_path / "考勤.xlsx"
