@@ -130,7 +130,13 @@ def insert_punches(s: Session, rows: Iterable[tuple[int, datetime]], source_sha:
     table = Punch.__table__
     if conn.dialect.name == "sqlite":
         to_text = _punch_text(conn, rows[0][1])
-        values = sorted((sid, to_text(at), source_sha) for sid, at in rows)
+        # sorted per person, not in one call: one sorted() over 1.5 million rows holds the
+        # GIL for seconds and freezes the window; many small sorts let it breathe
+        by_staff: dict[int, list[str]] = {}
+        for sid, at in rows:
+            by_staff.setdefault(sid, []).append(to_text(at))
+        values = [(sid, text, source_sha) for sid in sorted(by_staff)
+                  for text in sorted(by_staff[sid])]
         driver = conn.connection.driver_connection
         before = driver.execute("SELECT total_changes()").fetchone()[0]
         driver.executemany(
