@@ -18,6 +18,7 @@ from typing import Any
 from kaohe_desktop import __version__
 from kaohe_desktop.cli_attendance import add_attendance_commands
 from kaohe_desktop.cli_ranking import add_ranking_commands
+from kaohe_desktop.cli_reports import add_report_commands
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.domain.numbers import as_number, shown
 from kaohe_desktop.domain.periods import adhoc_period, parse_period
@@ -496,6 +497,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_attendance_commands(sub, add)
     add_ranking_commands(sub, add)
+    add_report_commands(sub, add)
     return p
 
 

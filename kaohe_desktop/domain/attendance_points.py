@@ -18,6 +18,10 @@ from .attendance import MonthlySummary
 from .errors import Problem
 from .numbers import ZERO, shown, to_decimal
 
+# The assessor name under which attendance-derived values are stored. It scores only the
+# derived items, so it is never counted among the assessors expected to finish a sheet.
+ATTENDANCE_ASSESSOR = "考勤系统"
+
 HALF = Decimal("0.5")
 # rule keys as a rubric item's `rule` dict spells them → field names
 RULE_KEYS = {"late": "per_late", "early": "per_early", "missing": "per_missing",

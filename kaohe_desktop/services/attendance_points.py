@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from kaohe_desktop.domain.attendance import summarize
 from kaohe_desktop.domain.attendance_points import (
+    ATTENDANCE_ASSESSOR,
     AttendancePointsRule,
     attendance_points,
     rule_from_dict,
@@ -36,7 +37,7 @@ from .results import AppliedValue, ApplyResult, PointsItemInfo
 from .rubrics import rubric_from_row
 from .scores import ensure_assessor
 
-ASSESSOR = "考勤系统"
+ASSESSOR = ATTENDANCE_ASSESSOR
 
 
 def attendance_items(rubric: Rubric) -> list[Item]:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from kaohe_desktop.domain.aggregation import combine_roles
+from kaohe_desktop.domain.attendance_points import ATTENDANCE_ASSESSOR
 from kaohe_desktop.domain.grading import Ranked, assign_grades, competition_ranks
 from kaohe_desktop.domain.scoring import Event, ScoringPlan, score_subject
 from kaohe_desktop.store.db import Database
@@ -55,10 +56,10 @@ def _rank(db: Database, assessment_id: int) -> list[SubjectResult]:
             select(AssessmentRole).where(AssessmentRole.assessment_id == a.id))}
         labels = subject_labels(s, a.id)
 
-        assessors = s.execute(select(Assessor.id, Assessor.group_id, Assessor.role)
+        assessors = s.execute(select(Assessor.id, Assessor.group_id, Assessor.role, Assessor.name)
                               .where(Assessor.assessment_id == a.id)).all()
-        role_of = {str(aid): role for aid, _, role in assessors}
-        single_role = len({role for _, _, role in assessors}) <= 1
+        role_of = {str(aid): role for aid, _, role, _ in assessors}
+        single_role = len({role for _, _, role, _ in assessors}) <= 1
         only_role = assessors[0].role if assessors else ""
 
         parsed: dict[str, Decimal] = {}
@@ -101,8 +102,8 @@ def _rank(db: Database, assessment_id: int) -> list[SubjectResult]:
             if value is not None:
                 leaves[item_code] = value
         result = score_subject(rubric, leaves, events.get(sid, ()), plan)
-        expected = [aid for aid, gid, _ in assessors
-                    if gid is None or not group_subjects.get(gid) or sid in group_subjects[gid]]
+        expected = [aid for aid, gid, _, name in assessors if name != ATTENDANCE_ASSESSOR
+                    and (gid is None or not group_subjects.get(gid) or sid in group_subjects[gid])]
         done = sum(per_assessor.get((sid, aid), 0) >= leaf_count for aid in expected)
         scored.append((code, name, area, result, done, len(expected)))
 

@@ -31,7 +31,7 @@ MIGRATIONS = (Path(sys._MEIPASS) / "kaohe_desktop" / "store" if hasattr(sys, "_M
 KEEP_BACKUPS = 30
 # The newest Alembic revision. Kept here so an up-to-date database opens without
 # importing Alembic (0.1 s of start-up); a test holds it equal to the scripts' head.
-SCHEMA_HEAD = "0004_review_publication"
+SCHEMA_HEAD = "0005_documents"
 
 
 class MigrationFailed(RuntimeError):

@@ -338,3 +338,13 @@ class ImportLog(Base):
     added: Mapped[int] = mapped_column(Integer, default=0)
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
+
+
+class DocumentNumber(Base):
+    """The last 文号 given per year and prefix (芙街便〔2024〕3号): notices are numbered
+    per year, and a number once printed is never given again."""
+
+    __tablename__ = "document_number"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)

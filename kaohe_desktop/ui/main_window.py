@@ -48,6 +48,7 @@ def _page_factories() -> list[tuple[str, Callable[[Database, Changes], Page]]]:
         ("考核评分", lazy("scoring_page", "ScoringPage")),
         ("考勤", lazy("attendance_page", "AttendancePage")),
         ("排名", lazy("ranking_page", "RankingPage")),
+        ("打印与导出", lazy("documents_page", "DocumentsPage")),
     ]
 
 

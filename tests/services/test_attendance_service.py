@@ -296,3 +296,23 @@ def test_column_mappings_are_remembered(db):
     attendance.remember_mapping(db, "姓名|日期|时间", {"person": "B", "date": "C"})
     attendance.remember_mapping(db, "姓名|日期|时间", {"person": "A", "date": "C"})
     assert attendance.remembered_mapping(db, "姓名|日期|时间") == {"person": "A", "date": "C"}
+
+
+def test_the_attendance_assessor_is_not_expected_to_finish_sheets(db):
+    """Completion counts only people: 考勤系统 scores just the derived item."""
+    from kaohe_desktop.domain.attendance_points import ATTENDANCE_ASSESSOR
+    from kaohe_desktop.domain.periods import parse_period
+    from kaohe_desktop.services import assessments, ranking, roster, scores
+
+    roster.add_unit(db, "东风站", code="U1")
+    roster.add_staff(db, "张三", "U1", code="P1")
+    info = assessments.create_assessment(db, "VILLAGE-ATT", parse_period("2024-06"),
+                                         subjects="staff")
+    scores.set_score(db, info.id, "P1", "1", 28, assessor=ATTENDANCE_ASSESSOR)
+    for item, value in (("2", 18), ("3", 25), ("4", 17)):
+        scores.set_score(db, info.id, "P1", item, value, assessor="站长")
+    [row] = ranking.rank_assessment(db, info.id)
+    assert (row.assessors_done, row.assessors_expected) == (0, 1)
+    scores.set_score(db, info.id, "P1", "1", 28, assessor="站长")
+    [row] = ranking.rank_assessment(db, info.id)
+    assert (row.assessors_done, row.assessors_expected) == (1, 1)

@@ -1,0 +1,166 @@
+"""Printed documents and the year-end tally from the command line:
+
+    kaohe report certificates|notices|sheets|publicity ID --out DIR
+    kaohe report attendance MONTH --out DIR
+    kaohe export tally --year 2024 --out FILE.xlsx
+
+Wired into the parser by `cli.build_parser` through `add_report_commands(sub, add)`;
+each command has the `(db, args)` signature of the others. Files are written through
+`io.safe_write`, so a full or read-only USB drive gives a one-line Chinese error (exit 2)
+and no half-written file. This module does not import `cli`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kaohe_desktop.domain.errors import InputError, Problem
+from kaohe_desktop.reports.certificates import CertificateTemplate
+from kaohe_desktop.services import documents as docs
+from kaohe_desktop.services.database import Database
+from kaohe_desktop.services.tally import tally_job
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写作 2024-12-20：{text}") from None
+
+
+def load_template(path: str | None) -> CertificateTemplate:
+    """A certificate template from JSON: any of title, body ({name} {year} {honour}),
+    honour, closing, issuer, seal, frame."""
+    if not path:
+        return CertificateTemplate()
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        raise InputError(Problem(f"无法读取证书模板：{exc}", file=path)) from None
+    known = set(CertificateTemplate.__dataclass_fields__)
+    unknown = sorted(set(data) - known) if isinstance(data, dict) else ["（不是 JSON 对象）"]
+    if unknown:
+        allowed = "、".join(sorted(known))
+        raise InputError(Problem(f"证书模板有不认识的项：{'、'.join(unknown)}；可用：{allowed}", file=path))
+    template = CertificateTemplate(**data)
+    if "{name}" not in template.body:
+        raise InputError(Problem("证书模板的 body 必须含有 {name}", file=path, value=template.body))
+    return template
+
+
+def _options(args: argparse.Namespace) -> docs.DocumentOptions:
+    base = docs.DocumentOptions()
+    loaded = load_template(getattr(args, "template", None))
+    template = replace(loaded, issuer=args.issuer or loaded.issuer,
+                       honour=getattr(args, "honour", None) or loaded.honour)
+    return docs.DocumentOptions(
+        issuer=args.issuer or base.issuer, number_prefix=args.prefix or base.number_prefix,
+        contact=args.contact or "", issued=args.date, certificate=template)
+
+
+def _finish(args: argparse.Namespace, job: Any) -> None:
+    files = docs.run(job)
+    if isinstance(files, Path):
+        files = [files]
+    if args.json:
+        print(json.dumps([str(f) for f in files], ensure_ascii=False, indent=2))
+    else:
+        for f in files:
+            print(f"已保存：{f}")
+
+
+def _codes(text: str | None) -> list[str] | None:
+    return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()] if text else None
+
+
+def cmd_certificates(db: Database, args: argparse.Namespace) -> None:
+    _finish(args, docs.certificates_job(db, args.id, args.out, _options(args),
+                                        per_subject=args.each, grades=_codes(args.grades)))
+
+
+def cmd_notices(db: Database, args: argparse.Namespace) -> None:
+    kinds = _codes(args.kinds)
+    bad = [k for k in kinds or () if k not in ("rectify", "talk", "criticise")]
+    if bad:
+        raise InputError(Problem("通知种类应是 rectify（整改）、talk（诫勉谈话）或 criticise（通报批评）",
+                                 column="--kinds", value="、".join(bad)))
+    _finish(args, docs.notices_job(db, args.id, args.out, _options(args),
+                                   subjects=_codes(args.subjects), kinds=kinds))
+
+
+def cmd_sheets(db: Database, args: argparse.Namespace) -> None:
+    _finish(args, docs.sheets_job(db, args.id, args.out, filled=args.filled, group=args.group,
+                                  subjects=_codes(args.subjects)))
+
+
+def cmd_publicity(db: Database, args: argparse.Namespace) -> None:
+    _finish(args, docs.publicity_job(db, args.id, args.out, _options(args)))
+
+
+def cmd_attendance_report(db: Database, args: argparse.Namespace) -> None:
+    _finish(args, docs.attendance_job(db, args.month, args.out, args.unit, _options(args)))
+
+
+def cmd_tally(db: Database, args: argparse.Namespace) -> None:
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise InputError(Problem("年终汇总表应保存为 .xlsx 文件", file=str(out)))
+    _finish(args, tally_job(db, args.year, out, args.id))
+
+
+def _common(sp: argparse.ArgumentParser, with_out: bool = True) -> None:
+    if with_out:
+        sp.add_argument("--out", required=True, help="保存到这个文件夹（可以是 U 盘）")
+    sp.add_argument("--issuer", help="发文/发证单位，如 芙蓉街道办事处")
+    sp.add_argument("--prefix", help="文号前缀，如 芙街便（文号：芙街便〔2024〕3号）")
+    sp.add_argument("--contact", help="联系人及电话")
+    sp.add_argument("--date", type=_date, help="落款日期，如 2024-12-20（默认今天）")
+
+
+def add_report_commands(sub: Any, add: Any) -> None:
+    """`kaohe report …` and `kaohe export tally` on the top-level subparsers."""
+    parent = sub.add_parser("report", help="打印文件：荣誉证书、通知、评分表、公示名单、考勤月报（PDF）")
+    rep = parent.add_subparsers(dest="sub", required=True, parser_class=type(parent))
+
+    sp = add(rep, "certificates", cmd_certificates, "为评为最高等次的对象生成荣誉证书")
+    sp.add_argument("id", type=int)
+    _common(sp)
+    sp.add_argument("--each", action="store_true", help="每个对象一个 PDF（默认合成一个）")
+    sp.add_argument("--grades", help="发证书的等次（默认最高等次），如 优秀,良好")
+    sp.add_argument("--honour", help="称号，如 便民服务工作优秀单位")
+    sp.add_argument("--template", help="证书模板 JSON：title、body（含 {name} {year} {honour}）、"
+                                       "honour、closing、issuer、seal、frame")
+
+    sp = add(rep, "notices", cmd_notices, "为一般、需改进、较差的对象生成整改通知书、诫勉谈话通知、通报批评")
+    sp.add_argument("id", type=int)
+    _common(sp)
+    sp.add_argument("--subjects", help="只为这些对象（编号，逗号分隔）")
+    sp.add_argument("--kinds", help="通知种类：rectify,talk,criticise（默认按等次）")
+
+    sp = add(rep, "sheets", cmd_sheets, "评分表：空白（按评分组，一对象一页）或已填（--filled）")
+    sp.add_argument("id", type=int)
+    sp.add_argument("--out", required=True, help="保存到这个文件夹")
+    sp.add_argument("--filled", action="store_true", help="已填评分结果表（逐项得分、加减分、总分、等次）")
+    sp.add_argument("--group", help="只要这个评分组的空白评分表")
+    sp.add_argument("--subjects", help="只要这些对象（编号，逗号分隔）")
+
+    sp = add(rep, "publicity", cmd_publicity, "考核结果公示名单")
+    sp.add_argument("id", type=int)
+    _common(sp)
+
+    sp = add(rep, "attendance", cmd_attendance_report, "各单位考勤月报")
+    sp.add_argument("month", help="月份，如 2024-11")
+    _common(sp)
+    sp.add_argument("--unit", help="只要这个单位（编号或名称）")
+
+    parent = sub.add_parser("export", help="导出：年终汇总表（Excel）")
+    exp = parent.add_subparsers(dest="sub", required=True, parser_class=type(parent))
+    sp = add(exp, "tally", cmd_tally, "年终汇总表：汇总、分项得分、考勤汇总、加减分事项")
+    sp.add_argument("--year", type=int, required=True)
+    sp.add_argument("--out", required=True, help="保存为这个 .xlsx 文件（可以在 U 盘上）")
+    sp.add_argument("--id", type=int, help="考核编号（默认：该年的年度考核）")

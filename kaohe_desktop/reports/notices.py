@@ -1,0 +1,212 @@
+"""公文-style notices: 整改通知书, 诫勉谈话通知, 通报批评.
+
+Layout after GB/T 9704 (A4 portrait): margins top 37 mm, left 28 mm, right 26 mm,
+bottom 35 mm; a red-headed issuer line (红头), the document number (文号) such as
+芙街便〔2024〕3号 above a red rule, the title in Song at 22 pt, the body in Song at 16 pt
+on a 28 pt line with a two-character first-line indent. The number itself is the
+caller's (`services.documents` numbers them per year and stores the counter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from .chinese_dates import plain_date
+from .fonts import register, text_width
+from .layout import fit, wrap
+
+RED = (0.8, 0.0, 0.0)
+TOP, LEFT, RIGHT, BOTTOM = 37 * mm, 28 * mm, 26 * mm, 35 * mm
+BODY = 16
+LEADING = 28
+
+KIND_TITLES = {
+    "rectify": "整改通知书",
+    "talk": "诫勉谈话通知",
+    "criticise": "通报批评",
+}
+
+
+@dataclass(frozen=True)
+class LostItem:
+    title: str
+    max: str  # already rounded for display (`domain.numbers.shown`)
+    score: str
+    lost: str
+
+
+@dataclass(frozen=True)
+class Deduction:
+    title: str
+    amount: str
+    matter: str = ""
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str  # rectify / talk / criticise
+    number: str  # 文号, e.g. 芙街便〔2024〕3号
+    unit_name: str
+    assessment_name: str
+    total: str
+    rank: int
+    count: int  # how many subjects were ranked
+    grade: str
+    issued: date
+    issuer: str = "芙蓉街道便民服务中心"
+    head: str = ""  # the red head; "" → issuer + 文件
+    due: date | None = None  # when the written rectification report is due
+    talk_at: str = ""  # 诫勉谈话: time and place
+    contact: str = ""
+    lost_items: tuple[LostItem, ...] = ()
+    deductions: tuple[Deduction, ...] = ()
+    extra: tuple[str, ...] = field(default_factory=tuple)  # more paragraphs
+
+
+def _paragraphs(n: Notice) -> list[tuple[str, bool]]:
+    """(text, indented) paragraphs of the body."""
+    standing = (f"在{n.assessment_name}中，你单位得分{n.total}分，在{n.count}个参评对象中"
+                f"排名第{n.rank}位，考核等次为“{n.grade}”。")
+    out: list[tuple[str, bool]] = []
+    if n.kind == "rectify":
+        out.append((standing + "现将失分较多的项目和扣分情况通知如下，请认真整改。", True))
+        if n.lost_items:
+            out.append(("一、失分较多的项目", True))
+            for k, i in enumerate(n.lost_items, start=1):
+                out.append((f"{k}．{i.title}（满分{i.max}分，得{i.score}分，失{i.lost}分）", True))
+        if n.deductions:
+            out.append(("二、扣分事项", True))
+            for k, d in enumerate(n.deductions, start=1):
+                matter = f"：{d.matter}" if d.matter else ""
+                out.append((f"{k}．{d.title}{matter}，扣{d.amount}分", True))
+        due = plain_date(n.due) if n.due else "规定期限"
+        out.append((f"请你单位对照上述问题逐项制定整改措施，于{due}前将书面整改报告报送"
+                    f"{n.issuer}。", True))
+    elif n.kind == "talk":
+        out.append((standing + "根据考核办法，决定对你单位负责人进行诫勉谈话。", True))
+        when = n.talk_at or "另行通知的时间和地点"
+        out.append((f"请你单位负责人于{when}参加谈话，并就存在问题和整改打算作出说明。", True))
+        if n.lost_items:
+            out.append(("主要问题：" + "；".join(f"{i.title}失{i.lost}分" for i in n.lost_items) + "。",
+                        True))
+    else:
+        out.append((standing + "工作存在明显差距，经研究，决定予以通报批评。", True))
+        if n.deductions:
+            out.append(("主要扣分事项：" + "；".join(
+                f"{d.title}{('（' + d.matter + '）') if d.matter else ''}扣{d.amount}分"
+                for d in n.deductions) + "。", True))
+        out.append(("希望你单位认真吸取教训，举一反三，切实改进便民服务工作。", True))
+    out.extend((p, True) for p in n.extra)
+    if n.contact:
+        out.append((f"联系人及电话：{n.contact}", True))
+    return out
+
+
+def draw_notice(c: Canvas, n: Notice) -> None:
+    """The notice's pages on `c`; the last page is left for the caller to end."""
+    song, _ = register()
+    w, h = A4
+    width = w - LEFT - RIGHT
+    # 红头 and 文号
+    head = n.head or f"{n.issuer}文件"
+    size, lines = fit(head, song, 36, width, min_size=22, max_lines=1)
+    c.setFillColorRGB(*RED)
+    c.setFont(song, size)
+    c.drawCentredString(LEFT + width / 2, h - TOP - size, lines[0])
+    y = h - TOP - size - 14 * mm
+    c.setFillColorRGB(0, 0, 0)
+    c.setFont(song, BODY)
+    c.drawCentredString(LEFT + width / 2, y, n.number)
+    y -= 4 * mm
+    c.setStrokeColorRGB(*RED)
+    c.setLineWidth(1.5)
+    c.line(LEFT, y, w - RIGHT, y)
+    c.setStrokeColorRGB(0, 0, 0)
+    y -= 12 * mm + 22
+    # title
+    tsize, tlines = fit(f"关于{n.unit_name}的{KIND_TITLES[n.kind]}", song, 22, width,
+                        min_size=18, max_lines=2)
+    c.setFont(song, tsize)
+    for line in tlines:
+        c.drawCentredString(LEFT + width / 2, y, line)
+        y -= tsize * 1.5
+    y -= LEADING * 0.5
+
+    page = 1
+
+    def page_number() -> None:
+        c.setFont(song, 14)  # 4号 half-width digits with dashes, 7 mm below the text area
+        c.drawCentredString(w / 2, BOTTOM - 7 * mm - 14, f"— {page} —")
+
+    def next_page() -> float:
+        nonlocal page
+        page_number()
+        c.showPage()
+        page += 1
+        return h - TOP - BODY
+
+    def line_out(text: str, x: float = LEFT) -> None:
+        nonlocal y
+        if y < BOTTOM:
+            y = next_page()
+        c.setFont(song, BODY)
+        c.drawString(x, y, text)
+        y -= LEADING
+
+    for line in wrap(f"{n.unit_name}：", song, BODY, width):
+        line_out(line)
+    indent = 2 * BODY
+    for text, indented in _paragraphs(n):
+        lines = wrap(text, song, BODY, width - (indent if indented else 0))
+        # first line indented by two characters; following lines use the full width
+        if indented and lines:
+            first = lines[0]
+            rest = wrap(text[len(first):], song, BODY, width) if len(lines) > 1 else []
+            line_out(first, LEFT + indent)
+            for line in rest:
+                if line:
+                    line_out(line)
+        else:
+            for line in lines:
+                line_out(line)
+    # signature block: the date ends four characters from the right margin (右空四字),
+    # the issuer is centred over it, the seal stamped over both
+    y -= LEADING * 0.5
+    if y - LEADING < BOTTOM:
+        y = next_page() - 2 * LEADING
+    c.setFont(song, BODY)
+    issued = plain_date(n.issued)
+    centre = w - RIGHT - 4 * BODY - text_width(issued, song, BODY) / 2
+    centre = min(centre, w - RIGHT - text_width(n.issuer, song, BODY) / 2)
+    c.drawCentredString(centre, y, n.issuer)
+    c.drawCentredString(centre, y - LEADING, issued)
+    c.setStrokeColorRGB(*RED)
+    c.setLineWidth(1)
+    c.circle(centre, y - LEADING / 2, 20 * mm)  # where the seal goes
+    c.setStrokeColorRGB(0, 0, 0)
+    if page > 1:
+        page_number()
+
+
+def iter_notices(path: Path | str, notices: Sequence[Notice]) -> Iterator[int]:
+    register()
+    c = Canvas(str(path), pagesize=A4, pageCompression=1)
+    c.setTitle("通知")
+    for k, n in enumerate(notices, start=1):
+        draw_notice(c, n)
+        c.showPage()
+        yield k
+    c.save()
+
+
+def write_notices(path: Path | str, notices: Iterable[Notice]) -> Path:
+    for _ in iter_notices(path, list(notices)):
+        pass
+    return Path(path)
