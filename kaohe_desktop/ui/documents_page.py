@@ -103,6 +103,8 @@ class DocumentsPage(Page):
             button.clicked.connect(lambda _=False, k=key: self.generate(k))
             self.buttons[key] = button
             grid.addWidget(button, n // 3, n % 3)
+        for column in range(3):  # three equal columns of buttons
+            grid.setColumnStretch(column, 1)
         grid.addWidget(self.each_check, 3, 0)
         month_row = QHBoxLayout()
         month_row.addWidget(QLabel("考勤月份："))
