@@ -17,3 +17,29 @@ def save(widget: QWidget, out_dir: Path, name: str) -> Path:
     path = out_dir / f"{name}.png"
     widget.grab().save(str(path))
     return path
+
+
+def run_alone(shoot) -> None:
+    """Run one shot script by itself: a demo database in a temp folder, the main window,
+    the PNGs into the folder named on the command line (default ./shots)."""
+    import sys
+    import tempfile
+
+    from PySide6.QtCore import QSettings
+
+    from kaohe_desktop.services.database import open_db
+    from kaohe_desktop.services.demo import load_demo
+    from kaohe_desktop.ui.app import make_app
+    from kaohe_desktop.ui.main_window import MainWindow
+
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("shots")
+    app = make_app()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_db(Path(tmp) / "demo.db")
+        load_demo(db)
+        window = MainWindow(db, QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        for path in shoot(window, out):
+            print(path)
+        window.close()
+        db.close()
+    app.quit()

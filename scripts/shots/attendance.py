@@ -13,13 +13,12 @@ the other shot scripts see the plain demo.
 from __future__ import annotations
 
 import sqlite3
-import sys
 import tempfile
 import time
 from contextlib import closing
 from pathlib import Path
 
-from _common import save, settle
+from _common import run_alone, save, settle
 from openpyxl import Workbook
 from PySide6.QtCore import QRectF, QSizeF
 from PySide6.QtGui import QColor, QImage, QPainter
@@ -174,26 +173,5 @@ def _shoot(window, out_dir: Path) -> list[Path]:
     return shots
 
 
-def main() -> None:
-    from PySide6.QtCore import QSettings
-
-    from kaohe_desktop.services.database import open_db
-    from kaohe_desktop.services.demo import load_demo
-    from kaohe_desktop.ui.app import make_app
-    from kaohe_desktop.ui.main_window import MainWindow
-
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("shots")
-    app = make_app()
-    with tempfile.TemporaryDirectory() as tmp:
-        db = open_db(Path(tmp) / "demo.db")
-        load_demo(db)
-        window = MainWindow(db, QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
-        for path in shoot_attendance(window, out):
-            print(path)
-        window.close()
-        db.close()
-    app.quit()
-
-
 if __name__ == "__main__":
-    main()
+    run_alone(shoot_attendance)
