@@ -22,9 +22,11 @@ def save(widget: QWidget, out_dir: Path, name: str) -> Path:
 def run_alone(shoot) -> None:
     """Run one shot script by itself: a demo database in a temp folder, the main window,
     the PNGs into the folder named on the command line (default ./shots)."""
+    import os
     import sys
     import tempfile
 
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
 
     from kaohe_desktop.services.database import open_db
