@@ -88,12 +88,14 @@ def group_people(parsed: Any) -> tuple[dict[str, _Person], list[Problem]]:
             p.name = p.name or name
         return p
 
-    last: tuple[str, str, tuple[str, ...]] | None = None
-    p = None
-    for punch in parsed.punches:  # files list a person's punches together: look up once
+    # person() is idempotent for the same (id, name, other ids): look each up once, since
+    # a day-by-day log repeats the same few hundred people 150,000 times
+    seen: dict[tuple[str, str, tuple[str, ...]], _Person] = {}
+    for punch in parsed.punches:
         who = (punch.person_id, punch.name, punch.other_ids)
-        if who != last or p is None:
-            p, last = person(punch.person_id, punch.name, punch.other_ids, punch.source), who
+        p = seen.get(who)
+        if p is None:
+            p = seen[who] = person(punch.person_id, punch.name, punch.other_ids, punch.source)
         p.stamps.add(punch.at)
         p.punch_count += 1
     for p in people.values():

@@ -107,9 +107,9 @@ def _all_rows(sheet) -> list[list[object]]:
     rows: list[list[object]] = [[] for _ in range(first_row)]
     if first_col:
         pad = [""] * first_col
-        rows.extend(pad + list(r) for r in sheet.iter_rows())
+        rows.extend(pad + r for r in sheet.iter_rows())
     else:
-        rows.extend(list(r) for r in sheet.iter_rows())
+        rows.extend(sheet.iter_rows())  # each row is already a fresh list
     return rows
 
 
