@@ -47,3 +47,33 @@ def test_tally_for_the_assessment_year(qtbot, db, tmp_path):
 def test_drive_list_is_plain_data():
     for label, root in removable_drives():
         assert root and label
+
+
+def test_printing_paints_every_page_onto_the_chosen_printer(qtbot, db, tmp_path, monkeypatch):
+    """The print button goes through Qt's print dialog to a QPrinter; here the printer is
+    a PDF file, read back to see the pages (certificates are landscape)."""
+    from pypdf import PdfReader
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    page = _page(qtbot, db, tmp_path)
+    page.buttons["certificates"].click()
+    qtbot.waitUntil(lambda: bool(page.last_files), timeout=10000)
+    certificate = page.last_files[0]
+    pages_in = len(PdfReader(certificate).pages)
+    printed = tmp_path / "printed.pdf"
+
+    def accept(dialog):
+        printer = dialog.printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        printer.setResolution(96)
+        return QPrintDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    from kaohe_desktop.ui.pdf_print import print_pdf
+
+    assert print_pdf(page, certificate)
+    out = PdfReader(printed)
+    assert len(out.pages) == pages_in
+    box = out.pages[0].mediabox
+    assert box.width > box.height  # landscape, like the certificate
