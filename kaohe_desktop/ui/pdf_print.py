@@ -26,7 +26,7 @@ def _renderer(path: Path, parent: QWidget | None = None) -> Renderer:
     try:
         from PySide6.QtPdf import QPdfDocument
     except ImportError:
-        QPdfDocument = None  # noqa: N806 - the class when available
+        QPdfDocument = None
     if QPdfDocument is not None:
         doc = QPdfDocument(parent)
         doc.load(str(path))
