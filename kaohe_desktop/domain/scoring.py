@@ -143,18 +143,25 @@ def check_event(rubric: Rubric, rule_code: str, amount: object) -> tuple[str, De
     return section, value
 
 
+def counted_claims(claims: Iterable[tuple[object, str, str, Decimal]]) -> set[object]:
+    """Keys of the claims that count, from (key, section, matter, amount): per section and
+    matter (同一事项) the highest, the first of equals; a claim with no matter counts alone.
+    The one place the rule lives — totals, drill-downs and notices all ask it."""
+    best: dict[object, tuple[object, Decimal]] = {}
+    for n, (key, section, matter, amount) in enumerate(claims):
+        matter = matter.strip() if matter else ""
+        group: object = ("matter", section, matter) if matter else ("claim", n)
+        if group not in best or amount > best[group][1]:
+            best[group] = (key, amount)
+    return {key for key, _ in best.values()}
+
+
 def section_total(section: EventSection, events: Iterable[Event]) -> tuple[Decimal, Decimal]:
     """(claimed, counted): the sum with each matter at its highest, and that sum capped."""
-    best: dict[object, Decimal] = {}
     codes = {r.code for r in section.rules}
-    for n, event in enumerate(events):
-        if event.rule_code not in codes:
-            continue
-        matter = event.matter.strip() if event.matter else ""
-        key: object = ("matter", matter) if matter else ("event", event.key, n)
-        if event.amount > best.get(key, ZERO):
-            best[key] = event.amount
-    claimed = sum(best.values(), ZERO)
+    mine = [e for e in events if e.rule_code in codes]
+    counted = counted_claims((n, "", e.matter, e.amount) for n, e in enumerate(mine))
+    claimed = sum((e.amount for n, e in enumerate(mine) if n in counted), ZERO)
     return claimed, min(claimed, section.cap)
 
 

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.numbers import shown
 from kaohe_desktop.domain.rubric import Item, ItemKind, Rubric
+from kaohe_desktop.domain.scoring import counted_claims
 from kaohe_desktop.io.safe_write import copy_file
 from kaohe_desktop.reports.attendance_report import (
     AttendanceLine,
@@ -326,14 +327,8 @@ def blank_sheet_data(db: Database, assessment_id: int, group: str | None = None)
 
 
 def _counted_ids(events: Sequence[EventInfo]) -> set[int]:
-    """Ids of the claims that count: per section and matter the highest (the first of
-    equals), as `drill_down` and the scoring count them."""
-    best: dict[object, EventInfo] = {}
-    for e in events:
-        key: object = ("matter", e.section, e.matter.strip()) if e.matter.strip() else ("id", e.id)
-        if key not in best or e.amount > best[key].amount:
-            best[key] = e
-    return {e.id for e in best.values()}
+    """Ids of the claims that count, as the scoring counts them."""
+    return counted_claims((e.id, e.section, e.matter, e.amount) for e in events)  # type: ignore[return-value]
 
 
 def _rule_title(rubric: Rubric, code: str) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from kaohe_desktop.domain.aggregation import aggregate_leaves
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.rubric import Item, Rubric
-from kaohe_desktop.domain.scoring import Event, ScoringPlan, section_total
+from kaohe_desktop.domain.scoring import Event, ScoringPlan, counted_claims, section_total
 from kaohe_desktop.domain.standings import missing_remarks
 from kaohe_desktop.domain.states import State, editable
 from kaohe_desktop.store.db import Database
@@ -37,13 +37,8 @@ MOST_LOST = 5
 
 
 def _counted(events: list[EventRow]) -> set[int]:
-    """Ids of the claims that count: per matter the highest (the first of equals)."""
-    best: dict[object, EventRow] = {}
-    for e in events:
-        key: object = ("matter", e.section, e.matter.strip()) if e.matter.strip() else ("id", e.id)
-        if key not in best or e.amount > best[key].amount:
-            best[key] = e
-    return {e.id for e in best.values()}
+    """Ids of the claims that count, as the scoring counts them."""
+    return counted_claims((e.id, e.section, e.matter, e.amount) for e in events)  # type: ignore[return-value]
 
 
 def _rule_title(rubric: Rubric, code: str) -> str:

@@ -12,6 +12,7 @@ from kaohe_desktop.domain.scoring import (
     Event,
     ValueRefused,
     check_event,
+    counted_claims,
     parse_leaf_value,
     score_subject,
     section_total,
@@ -148,3 +149,11 @@ def test_bad_rubrics_are_refused_with_every_problem_named(change, words):
     with pytest.raises(InputError) as exc:
         small_rubric(**change)
     assert any(words in line for line in exc.value.lines()), exc.value.lines()
+
+
+def test_counted_claims_is_the_one_same_matter_rule():
+    claims = [(1, "bonus", "报道", D(3)), (2, "bonus", "报道", D(5)), (3, "bonus", "", D(2)),
+              (4, "bonus", "", D(2)), (5, "deduction", "报道", D(1)), (6, "bonus", "报道", D(5))]
+    # the highest per section and matter (first of equals); unnamed claims count alone;
+    # the same matter in another section is another claim
+    assert counted_claims(claims) == {2, 3, 4, 5}
