@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,36 +22,9 @@ from kaohe_desktop.services.results import DayLogRow
 
 from .attendance_empty_state import EmptyState
 from .attendance_models import ANOMALIES, STATUSES, DayLogModel, RowFilterProxy
+from .tables import make_table
 
 ALL_STATUSES = "全部状态"
-
-
-def make_table(proxy: RowFilterProxy, parent: QWidget, stretch_last: bool = True) -> QTableView:
-    table = QTableView()
-    table.setModel(proxy)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.setSortingEnabled(True)
-    table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-    vertical = table.verticalHeader()
-    vertical.hide()
-    vertical.setDefaultSectionSize(parent.fontMetrics().height() + 10)
-    header = table.horizontalHeader()
-    header.setStretchLastSection(stretch_last)
-    header.setHighlightSections(False)
-    size_columns(table, parent)
-    return table
-
-
-def size_columns(table: QTableView, parent: QWidget) -> None:
-    em = parent.fontMetrics().horizontalAdvance("汉")
-    model = table.model().sourceModel()
-    header = table.horizontalHeader()
-    for col, column in enumerate(model.columns):
-        width = max(em * column.chars + 18, parent.fontMetrics().horizontalAdvance(column.title) + 24)
-        header.resizeSection(col, width)
 
 
 class AttendanceLogPanel(QWidget):

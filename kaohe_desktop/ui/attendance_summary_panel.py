@@ -28,9 +28,9 @@ from kaohe_desktop.services.results import SummaryRow
 
 from .attendance_empty_state import EmptyState
 from .attendance_jobs import export_job
-from .attendance_log_panel import make_table, size_columns
 from .attendance_models import RowFilterProxy, SummaryModel
 from .attendance_print import print_to_pdf, print_with_dialog, summary_html
+from .tables import make_table, size_columns
 from .tasks import run_job
 
 

@@ -55,6 +55,7 @@ from .roster_models import (
     collator,
 )
 from .staff_dialog import StaffDialog
+from .tables import make_table
 from .tasks import run_job
 from .unit_dialog import UnitDialog
 
@@ -178,26 +179,9 @@ class RosterPage(Page):
             QWidget.setTabOrder(a, b)
 
     def _table(self, proxy: RosterFilterProxy, name: str) -> QTableView:
-        table = QTableView()
+        table = make_table(proxy, self)
         table.setObjectName(name)
-        table.setModel(proxy)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.setSortingEnabled(True)
-        table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        vertical = table.verticalHeader()
-        vertical.hide()
-        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        em = self.fontMetrics().horizontalAdvance("汉")
-        model: RosterTableModel = proxy.sourceModel()  # type: ignore[assignment]
-        for col, column in enumerate(model.columns[:-1]):  # the last one takes what is left
-            header.resizeSection(col, em * column.chars + 18)
         table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         table.activated.connect(lambda _: self.edit_selected())
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
