@@ -29,6 +29,7 @@ from .page import Changes, Page
 
 if TYPE_CHECKING:
     from kaohe_desktop.services.database import Database
+    from kaohe_desktop.services.overview import Overview
 
 APP_TITLE = "便民服务站考核"
 
@@ -95,22 +96,42 @@ class MainWindow(QMainWindow):
         else:
             self.db_label.setText("正在打开数据库……")
 
+    def show_glance(self, ov: Overview) -> None:
+        """Fill 概览 from the start-up glance while the database layer is still loading.
+
+        Only when 概览 is the page to show: other pages wait for `attach`.
+        """
+        if self.db is not None or self._wanted_page != 0:
+            return
+        from .overview_page import OverviewPage
+
+        page = OverviewPage(None, self.changes)
+        page.show_overview(ov)
+        page._stale = False  # read from the file a moment ago
+        self._install(0, page)
+        self.pages.setCurrentWidget(page)
+
     def attach(self, db: Database) -> None:
         """Give the window its database and show the remembered page."""
         self.db = db
+        for page in self._built.values():  # built for the glance
+            page.db = db
         self._show_db()
         self.show_page(self._wanted_page)
 
     # ------------------------------------------------------------------ pages
     def page(self, index: int) -> Page:
         if index not in self._built:
-            page = self._factories[index][1](self.db, self.changes)
-            old = self.pages.widget(index)
-            self.pages.insertWidget(index, page)
-            self.pages.removeWidget(old)
-            old.deleteLater()
-            self._built[index] = page
+            self._install(index, self._factories[index][1](self.db, self.changes))
         return self._built[index]
+
+    def _install(self, index: int, page: Page) -> None:
+        """Put a built page in place of its placeholder."""
+        old = self.pages.widget(index)
+        self.pages.insertWidget(index, page)
+        self.pages.removeWidget(old)
+        old.deleteLater()
+        self._built[index] = page
 
     def page_by_title(self, title: str) -> Page:
         index = next(i for i, (t, _) in enumerate(self._factories) if t == title)

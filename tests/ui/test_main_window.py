@@ -60,3 +60,37 @@ def test_about_dialog_opens_from_the_help_menu(qtbot, db, settings, monkeypatch)
     help_menu = next(a.menu() for a in window.menuBar().actions() if a.text().startswith("帮助"))
     next(a for a in help_menu.actions() if a.text().startswith("关于")).trigger()
     assert shown and isinstance(shown[0], AboutDialog)
+
+
+def test_overview_is_filled_from_the_glance_before_the_database_is_attached(qtbot, db, settings):
+    from kaohe_desktop.services.overview import glance
+    from kaohe_desktop.services.roster import add_unit
+
+    load_demo(db)
+    window = MainWindow(None, settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_glance(glance(db.path))
+    page = window.pages.currentWidget()
+    assert page.title == "概览" and page.db is None
+    assert "便民服务站 <b>12</b> 个" in page.summary_label.text()
+    assert "2024年度社区便民服务站管理考核" in page.summary_label.text()
+    window.attach(db)
+    assert window.page(0) is page and page.db is db
+    add_unit(db, "新桥社区便民服务站")
+    window.changes.changed.emit("roster")  # the page now reads through the open database
+    assert "便民服务站 <b>13</b> 个" in page.summary_label.text()
+
+
+def test_the_glance_is_only_for_the_overview(qtbot, db, settings):
+    from kaohe_desktop.services.overview import glance
+
+    load_demo(db)
+    settings.setValue("window/page", 3)
+    window = MainWindow(None, settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_glance(glance(db.path))
+    assert not window._built  # 考核评分 waits for the database layer
+    window.attach(db)
+    assert window.pages.currentWidget().title == "考核评分"
