@@ -115,9 +115,9 @@ def add_day_row(col: Collector, header: Header, d: DayRow) -> None:
     if bad:
         return
     if d.day > col.today:
-        if stamps:
+        if stamps:  # the date is what is wrong, so its column is named, not the time's
             col.problem(col.date_problem(d.day), sheet=d.sheet, row=d.row,
-                        column=header.label(d.time_cells[0][0]), value=d.day.isoformat())
+                        column=header.label(d.source_col), value=d.day.isoformat())
         return                        # a mid-month export lists the days still to come
     if not d.person_id and not d.name:
         col.problem("这一行没有考勤号也没有姓名", sheet=d.sheet, row=d.row)

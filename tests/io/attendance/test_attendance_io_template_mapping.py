@@ -72,6 +72,22 @@ def test_template_leave_problems(tmp_path):
     assert parsed.days == []
 
 
+
+def test_template_future_date_is_reported_under_the_date_column(tmp_path):
+    from datetime import timedelta
+
+    path = write_attendance_template(tmp_path / "t.xlsx")
+    wb = load_workbook(path)
+    ws = wb["考勤记录"]
+    later = date.today() + timedelta(days=3)
+    ws.append(["0101", "周建国", "2024-06-03", "08:50", "17:40", None, None])
+    ws.append(["0101", "周建国", later.isoformat(), "08:50", None, None, None])
+    wb.save(path)
+    parsed = read_attendance(path)
+    (problem,) = parsed.problems
+    assert (problem.row, problem.column, problem.value) == (3, "C（日期）", later.isoformat())
+    assert "今天" in problem.reason
+
 UNKNOWN = [["门禁通行记录"], ["员工ID", "员工", "刷卡日期", "刷卡时刻", "门禁点"],
            ["00012", "周建国", "2024-06-03", "08:31", "东门"],
            ["00012", "周建国", "2024-06-03", "17:42", "东门"],

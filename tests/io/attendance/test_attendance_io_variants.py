@@ -136,6 +136,8 @@ def test_mid_month_export_lists_days_still_to_come(tmp_path):
     assert [r.day for r in parsed.days] == [today]
     (problem,) = parsed.problems                      # a punch in the future cannot be right
     assert problem.row == 6 and "今天" in problem.reason
+    assert problem.column.startswith("D") and "日期" in problem.column
+    assert problem.value == (today + timedelta(days=2)).isoformat()
 
 
 def test_non_bmp_name_kept(tmp_path):
