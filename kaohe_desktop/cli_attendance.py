@@ -144,6 +144,14 @@ def _keep(new: int | None, current: int | None, zero_clears: bool = False) -> in
 
 
 def cmd_shift(db: Database, args: argparse.Namespace) -> None:
+    if args.default:
+        if not args.unit:
+            raise InputError(Problem("--default 要与 --unit 一起用：让这个单位改用默认班次",
+                                     column="--default"))
+        had = attendance.clear_unit_shift(db, args.unit)
+        shift = attendance.get_shift(db)
+        print(f"{args.unit}{'已改用' if had else '本来就使用'}默认班次：{shift.text()}")
+        return
     old = attendance.get_shift(db, args.unit)
     shift = Shift(parse_clock(args.start, "--start") if args.start else old.start,
                   parse_clock(args.end, "--end") if args.end else old.end,
@@ -261,6 +269,8 @@ def add_attendance_commands(sub: Any, add: Any) -> None:
     sp.add_argument("--half-day-late", type=int, help="迟到超过多少分钟记旷工半天（0 取消）")
     sp.add_argument("--absent-late", type=int, help="迟到超过多少分钟记旷工一天（0 取消）")
     sp.add_argument("--unit", help="只为这个单位设置（默认：全部单位）")
+    sp.add_argument("--default", action="store_true",
+                    help="与 --unit 一起用：删除这个单位自己的班次，改用默认班次")
 
     sp = add(att, "leave", cmd_leave, "登记请假（事假、病假、年假、公出……）")
     sp.add_argument("staff", help="人员编号、考勤号或姓名")

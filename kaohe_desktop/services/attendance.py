@@ -152,6 +152,25 @@ def set_shift(db: Database, shift: Shift, unit: str | None = None) -> Shift:
     return shift
 
 
+def units_with_own_shift(db: Database) -> set[str]:
+    """The codes of the units that have a shift of their own (the rest follow the default)."""
+    with db.session() as s:
+        return set(s.scalars(select(Unit.code).join(ShiftRow, ShiftRow.unit_id == Unit.id)))
+
+
+def clear_unit_shift(db: Database, unit: str) -> bool:
+    """Let a unit follow the default shift again; False when it had no shift of its own."""
+    with db.session() as s:
+        u = _unit(s, unit)
+        if u is None:
+            raise InputError(Problem("请指定单位：默认班次不能删除", column="--unit", value=unit))
+        row = s.scalar(select(ShiftRow).where(ShiftRow.unit_id == u.id))
+        if row is None:
+            return False
+        s.delete(row)
+        return True
+
+
 def leave_types(db: Database) -> dict[str, bool]:
     """Leave type → whether it counts against the score (marked ones and the defaults)."""
     with db.session() as s:

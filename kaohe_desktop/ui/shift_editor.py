@@ -1,6 +1,7 @@
 """班次: start and end of the working day, grace minutes for late arrival and early leave,
 and the lateness beyond which a day counts as half or a whole day absent — the default
-shift, or a unit's own. Saved through `attendance.set_shift`, which validates."""
+shift, or a unit's own. Saved through `attendance.set_shift`, which validates; a unit's own
+shift can be dropped again (改用默认班次) so that it follows the default."""
 
 from __future__ import annotations
 
@@ -57,6 +58,11 @@ class ShiftEditor(QGroupBox):
             check.toggled.connect(spin.setEnabled)
         self.save_button = QPushButton("保存班次")
         self.save_button.clicked.connect(self.save)
+        self.default_button = QPushButton("改用默认班次")
+        self.default_button.setToolTip("删除这个单位自己的班次，今后按默认班次计算")
+        self.default_button.clicked.connect(self.use_default)
+        self._own: set[str] = set()  # units with a shift of their own
+        self._units: list[UnitInfo] = []
         self.hint = QLabel()
         self.hint.setWordWrap(True)
 
@@ -75,6 +81,7 @@ class ShiftEditor(QGroupBox):
         form.addRow("记旷工一天：", self._threshold(self.whole_check, self.whole_spin, "记旷工一天"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.hint, 1)
+        buttons.addWidget(self.default_button)
         buttons.addWidget(self.save_button)
         form.addRow(buttons)
 
@@ -101,18 +108,22 @@ class ShiftEditor(QGroupBox):
         return box
 
     def set_units(self, units: Sequence[UnitInfo]) -> None:
+        self._units = list(units)
+        self._own = attendance.units_with_own_shift(self.db)
         current = self.unit_combo.currentData()
         self.unit_combo.blockSignals(True)
         while self.unit_combo.count() > 1:
             self.unit_combo.removeItem(1)
         for u in units:
-            self.unit_combo.addItem(f"{u.code} {u.name}", u.code)
+            mark = "（自有班次）" if u.code in self._own else ""
+            self.unit_combo.addItem(f"{u.code} {u.name}{mark}", u.code)
         index = self.unit_combo.findData(current)
         self.unit_combo.setCurrentIndex(max(index, 0))
         self.unit_combo.blockSignals(False)
 
     def load(self) -> None:
-        shift = attendance.get_shift(self.db, self.unit_combo.currentData() or None)
+        unit = self.unit_combo.currentData() or None
+        shift = attendance.get_shift(self.db, unit)
         self.start_edit.setTime(QTime(shift.start.hour, shift.start.minute))
         self.end_edit.setTime(QTime(shift.end.hour, shift.end.minute))
         self.late_grace.setValue(shift.late_grace_min)
@@ -122,7 +133,16 @@ class ShiftEditor(QGroupBox):
             check.setChecked(value is not None)
             spin.setValue(value if value is not None else 0)
             spin.setEnabled(value is not None)
-        self._say(shift.text(), error=False)
+        own = unit is not None and unit in self._own
+        self.default_button.setVisible(unit is not None)
+        self.default_button.setEnabled(own)
+        if unit is None:
+            self._say(shift.text(), error=False)
+        elif own:
+            self._say("本单位自有班次：" + shift.text(), error=False)
+        else:
+            self._say("本单位按默认班次：" + shift.text() + "。修改后保存即成为本单位自己的班次。",
+                      error=False)
 
     def shift(self) -> Shift:
         return Shift(self.start_edit.time().toPython(), self.end_edit.time().toPython(),
@@ -137,9 +157,22 @@ class ShiftEditor(QGroupBox):
         except InputError as exc:
             self._say("；".join(p.reason for p in exc.problems), error=True)
             return False
+        if unit is not None and unit not in self._own:
+            self.set_units(self._units)  # mark the unit as having its own shift now
+            self.load()
         self._say("已保存：" + shift.text(), error=False)
         self.saved.emit()
         return True
+
+    def use_default(self) -> None:
+        unit = self.unit_combo.currentData() or None
+        if unit is None:
+            return
+        attendance.clear_unit_shift(self.db, unit)
+        self.set_units(self._units)
+        self.load()
+        self._say("已改用默认班次：" + attendance.get_shift(self.db).text(), error=False)
+        self.saved.emit()
 
     def _say(self, text: str, *, error: bool) -> None:
         self.hint.setText(text)

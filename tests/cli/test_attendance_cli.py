@@ -167,6 +167,11 @@ def test_shift_leave_calendar_and_the_day_log(office, db_path):
     office.ok("attendance", "shift", "--grace", "5", "--half-day-late", "10", "--unit", "U1")
     assert summary(office)["0106"] == (1, 0, 0.5, 0)  # 09:10 late, 09:20 half a day absent
     office.ok("attendance", "shift", "--half-day-late", "0", "--unit", "U1")
+    r = office.ok("attendance", "shift", "--unit", "U1", "--default")
+    assert "已改用默认班次" in r.out and "迟到宽限 15 分钟" in r.out
+    assert summary(office)["0106"] == (1, 0, 0, 0)  # the default's 15 minutes again
+    assert "本来就使用" in office.ok("attendance", "shift", "--unit", "U1", "--default").out
+    office.ok("attendance", "shift", "--grace", "5", "--unit", "U1")
     r = office.ok("attendance", "leave", "0101", "2024-06-07", "年假", "--days", "2")
     assert "2024-06-11" in r.out  # 端午 (06-10) is skipped
     rows = office.json("attendance", "summary", "--month", "2024-06")

@@ -199,6 +199,13 @@ def test_rules_shift_leave_and_calendar(staffed):
     attendance.set_shift(db, Shift(time(9), time(17, 30), 5, 0, half_day_late_min=30), unit="U1")
     assert attendance.get_shift(db, "U1").half_day_late_min == 30
     assert counts(db)["S01"] == (0, 0, D("0.5"), 0)  # 40 minutes late: half a day absent
+    assert attendance.units_with_own_shift(db) == {"U1"}
+    assert attendance.clear_unit_shift(db, "U1") and not attendance.clear_unit_shift(db, "U1")
+    assert attendance.get_shift(db, "U1").late_grace_min == 15  # the default again
+    assert counts(db)["S01"][2] == 0
+    with pytest.raises(InputError, match="默认班次不能删除"):
+        attendance.clear_unit_shift(db, "")
+    attendance.set_shift(db, Shift(time(9), time(17, 30), 5, 0, half_day_late_min=30), unit="U1")
     with pytest.raises(InputError, match="下班时间必须晚于上班时间"):
         attendance.set_shift(db, Shift(time(18), time(9)))
     attendance.add_leave(db, "S05", date(2024, 6, 20), "病假")

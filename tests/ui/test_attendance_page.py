@@ -388,6 +388,29 @@ def test_a_longer_grace_changes_the_summary(qtbot, page, june, changes):
     assert attendance.get_shift(june).half_day_late_min is None
 
 
+
+def test_a_unit_shift_can_be_saved_and_dropped_again(qtbot, page, june, changes):
+    page.refresh()
+    page.tabs.setCurrentWidget(page.rules)
+    editor = page.rules.shift
+    assert not editor.default_button.isVisible()  # the default shift cannot be dropped
+    editor.unit_combo.setCurrentIndex(editor.unit_combo.findData("U1"))
+    assert "按默认班次" in editor.hint.text() and not editor.default_button.isEnabled()
+    editor.late_grace.setValue(15)
+    with qtbot.waitSignal(changes.changed):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert "自有班次" in editor.unit_combo.currentText()
+    assert editor.default_button.isEnabled()
+    assert shown_summary(page)["S06"]["迟到(次)"] == "1"
+    assert attendance.units_with_own_shift(june) == {"U1"}
+    with qtbot.waitSignal(changes.changed):
+        qtbot.mouseClick(editor.default_button, Qt.MouseButton.LeftButton)
+    assert attendance.units_with_own_shift(june) == set()
+    assert "已改用默认班次" in editor.hint.text() and not editor.default_button.isEnabled()
+    assert "自有班次" not in editor.unit_combo.currentText()
+    assert editor.late_grace.value() == 5
+    assert shown_summary(page)["S06"]["迟到(次)"] == "2"
+
 def test_calendar_leave_and_leave_types_through_the_rules_tab(qtbot, page, june):
     page.refresh()
     rules = page.rules
