@@ -9,7 +9,7 @@ nothing written) and returns plain values: the domain's `Shift`, or dataclasses 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -52,7 +52,7 @@ from .attendance_points import (
     get_points_rule,
     set_points_rule,
 )
-from .results import CalendarDayInfo, DayLogRow, LeaveInfo, SummaryRow
+from .results import CalendarDayInfo, DayLogRow, LeaveInfo, MonthView, SummaryRow
 from .roster import find_unit
 
 __all__ = [
@@ -71,6 +71,7 @@ __all__ = [
     "leave_types",
     "list_leave",
     "month_calendar",
+    "month_view",
     "monthly_summary",
     "preview_import",
     "preview_parsed",
@@ -305,15 +306,8 @@ def attendance_months(db: Database) -> list[str]:
 # ---------------------------------------------------------------------------- log and summary
 
 
-def monthly_summary(db: Database, month: str | Period | tuple[date, date],
-                    unit: str | None = None) -> list[SummaryRow]:
-    """Each person's counts for the month (see `attendance_data` for who and which days)."""
-    start, end = period_range(month)
-    with db.session() as s:
-        u = _unit(s, unit)
-        cal, people = evaluate_people(s, start, end, unit_id=u.id if u else None)
-        counting = counting_leave_types(s)
-    notes = calendar_notes(cal) if cal else ()
+def _summary_rows(people: Sequence[Any], counting: set[str], notes: tuple[str, ...]
+                  ) -> list[SummaryRow]:
     rows = []
     for p in people:
         m = summarize(p.days, counting)
@@ -322,6 +316,28 @@ def monthly_summary(db: Database, month: str | Period | tuple[date, date],
                                m.early_minutes, m.missing, m.absent_days, dict(m.leave_days),
                                m.counted_leave_days, notes))
     return rows
+
+
+def monthly_summary(db: Database, month: str | Period | tuple[date, date],
+                    unit: str | None = None) -> list[SummaryRow]:
+    """Each person's counts for the month (see `attendance_data` for who and which days)."""
+    start, end = period_range(month)
+    with db.session() as s:
+        u = _unit(s, unit)
+        cal, people = evaluate_people(s, start, end, unit_id=u.id if u else None)
+        counting = counting_leave_types(s)
+    return _summary_rows(people, counting, calendar_notes(cal) if cal else ())
+
+
+def month_view(db: Database, month: str | Period | tuple[date, date]) -> MonthView:
+    """Every judged day and each person's counts for the month, judged once: what the
+    考勤 page shows (its filters work on these rows)."""
+    start, end = period_range(month)
+    with db.session() as s:
+        cal, people = evaluate_people(s, start, end)
+        counting = counting_leave_types(s)
+    return MonthView(tuple(_log_rows(people, None)),
+                     tuple(_summary_rows(people, counting, calendar_notes(cal) if cal else ())))
 
 
 def _status(status: str | None) -> DayKind | None:
@@ -343,6 +359,10 @@ def day_log(db: Database, month: str | Period | tuple[date, date], unit: str | N
         u = _unit(s, unit)
         ids = [_staff(s, person).id] if person else None
         _, people = evaluate_people(s, start, end, staff_ids=ids, unit_id=u.id if u else None)
+    return _log_rows(people, kind)
+
+
+def _log_rows(people: Sequence[Any], kind: DayKind | None) -> list[DayLogRow]:
     out = []
     for p in people:
         for d in p.days:

@@ -363,6 +363,14 @@ class DayLogRow:
 
 
 @dataclass(frozen=True)
+class MonthView:
+    """A month on the 考勤 page: every judged day, and each person's counts."""
+
+    log: tuple[DayLogRow, ...]
+    summary: tuple[SummaryRow, ...]
+
+
+@dataclass(frozen=True)
 class LeaveInfo:
     staff_code: str
     name: str

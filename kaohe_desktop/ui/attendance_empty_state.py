@@ -1,6 +1,6 @@
 """What the 考勤 log and summary show when there is nothing to show, and the next step:
 no staff → 站点与人员; no attendance yet → 导入考勤文件 (or the template); a month without
-data → the months that have some."""
+data → the months that have some; a large month still being judged says so."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 NO_STAFF = "no_staff"
 NO_DATA = "no_data"
 EMPTY_MONTH = "empty_month"
+LOADING = "loading"  # a large month being judged in the background
 
 
 class EmptyState(QWidget):
@@ -53,11 +54,13 @@ class EmptyState(QWidget):
             text = ("<h2>还没有考勤数据</h2><p>点击 <b>导入考勤文件…</b>，选择钉钉、企业微信或中控考勤机"
                     "导出的表格（或考勤机的 attlog.dat）；格式按内容自动识别。</p>"
                     "<p>没有考勤机的站点可以 <b>下载模板</b>，按天填写上下班时间和请假后导入。</p>")
+        elif kind == LOADING:
+            text = f"<h2>正在计算 {month} 的考勤……</h2><p>人员较多，请稍候；可以继续换月份或做别的操作。</p>"
         else:
             have = "、".join(months[-6:]) if months else "无"
             text = (f"<h2>{month} 没有考勤数据</h2><p>有数据的月份：{have}。"
                     "可在上方换一个月份，或导入这个月的考勤文件。</p>")
         self.label.setText(text)
         self.roster_button.setVisible(kind == NO_STAFF)
-        self.import_button.setVisible(kind != NO_STAFF)
+        self.import_button.setVisible(kind not in (NO_STAFF, LOADING))
         self.template_button.setVisible(kind == NO_DATA)

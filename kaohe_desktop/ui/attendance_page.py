@@ -4,8 +4,9 @@ assessment points.
 
 The bar on top chooses the month and filters by unit and person; the tabs below show
 逐日记录, 月度汇总, 规则 and 计入考核 for that month. Data comes from the attendance
-services only (the window holds no rules): one `day_log` and one `monthly_summary` call
-per month; filtering is in memory. After a write the page broadcasts "attendance" (and
+services only (the window holds no rules): one `month_view` call per month (judged on a
+worker thread when the roster is large, so the window stays responsive); filtering is in
+memory. After a write the page broadcasts "attendance" (and
 "scores" after 计入考核); its own broadcasts re-judge the month but leave the rule
 editors as the user left them.
 """
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -28,22 +30,33 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.services import attendance, roster
-from kaohe_desktop.services.results import ApplyResult, AttendanceImportResult, ImportPreview, RosterData
+from kaohe_desktop.services.results import (
+    ApplyResult,
+    AttendanceImportResult,
+    ImportPreview,
+    MonthView,
+    RosterData,
+)
 
 from .attendance_apply_panel import AttendanceApplyPanel
-from .attendance_empty_state import EMPTY_MONTH, NO_DATA, NO_STAFF, EmptyState
+from .attendance_empty_state import EMPTY_MONTH, LOADING, NO_DATA, NO_STAFF, EmptyState
 from .attendance_import_flow import AttendanceImportFlow
 from .attendance_log_panel import AttendanceLogPanel
 from .attendance_rules_panel import AttendanceRulesPanel
 from .attendance_summary_panel import AttendanceSummaryPanel
 from .messages import show_error
 from .page import Changes, Page
+from .tasks import run_in_background, single_step
 
 ALL_UNITS = "全部单位"
 WATCHED = {"attendance", "roster", "scores", "assessments", "rubrics", "all"}
+# With fewer active staff a month is judged in well under 0.3 s (bench/attendance_bench.py):
+# on the GUI thread, nothing flickers; with more, on a worker while the page says so.
+BACKGROUND_FROM_STAFF = 400
 
 
 def month_range(months: list[str], today: date) -> list[str]:
@@ -57,9 +70,11 @@ def month_range(months: list[str], today: date) -> list[str]:
 
 class AttendancePage(Page):
     title = "考勤"
+    month_shown = Signal(str)  # the month's log and summary are on screen
 
     def __init__(self, db, changes: Changes, parent: QWidget | None = None) -> None:
         self._own_change = False
+        self._loading = 0  # the month load whose result is still wanted
         super().__init__(db, changes, parent)
         self.data = RosterData((), (), ())
         self.months: list[str] = []
@@ -190,33 +205,50 @@ class AttendancePage(Page):
 
     def _load_month(self, rules: bool = False) -> None:
         month = self.month()
-        has_staff = any(p.active for p in self.data.staff)
-        if not has_staff:
-            kind = NO_STAFF
-        elif not self.months:
-            kind = NO_DATA
+        self._loading += 1  # a load still running for another month is no longer wanted
+        if rules:
+            first = date(int(month[:4]), int(month[5:7]), 1)
+            self.rules.load(month, first, self.data.staff, [u for u in self.data.units if u.active])
+            self.apply_panel.load(month)
         else:
-            kind = ""
-        log_rows = attendance.day_log(self.db, month) if not kind else []
-        summary_rows = attendance.monthly_summary(self.db, month) if not kind else []
-        if not kind and not log_rows:
+            self.rules.calendar.show_month(month)
+            self.rules.leave.show_month(month, date(int(month[:4]), int(month[5:7]), 1))
+        active = sum(p.active for p in self.data.staff)
+        kind = NO_STAFF if not active else NO_DATA if not self.months else ""
+        if kind or active < BACKGROUND_FROM_STAFF:
+            self._show_month(month, attendance.month_view(self.db, month) if not kind
+                             else MonthView((), ()), kind)
+            return
+        wanted = self._loading
+        self.log.show_empty(LOADING, month)
+        self.summary.show_empty(LOADING, month)
+        self._status(f"正在计算 {month} 的考勤……")
+
+        def done(view: MonthView) -> None:
+            if wanted == self._loading and isValid(self):
+                self._show_month(month, view, "")
+
+        def failed(exc: BaseException) -> None:
+            if wanted == self._loading and isValid(self):
+                self._status("")
+                show_error(self, "考勤", exc)
+
+        run_in_background(single_step(lambda: attendance.month_view(self.db, month)),
+                          on_done=done, on_error=failed)
+
+    def _show_month(self, month: str, view: MonthView, kind: str) -> None:
+        if not kind and not view.log:
             kind = EMPTY_MONTH
         if kind:
             self.log.show_empty(kind, month, self.months)
             self.summary.show_empty(kind, month, self.months)
         else:
-            self.log.set_rows(log_rows)
-            self.summary.set_rows(summary_rows, month)
+            self.log.set_rows(view.log)
+            self.summary.set_rows(view.summary, month)
         self._filter()
-        first = date(int(month[:4]), int(month[5:7]), 1)
-        if rules:
-            self.rules.load(month, first, self.data.staff, [u for u in self.data.units if u.active])
-            self.apply_panel.load(month)
-        else:
-            self.rules.calendar.show_month(month)
-            self.rules.leave.show_month(month, first)
-        people = len(summary_rows)
+        people = len(view.summary)
         self._status(f"{month}：{people} 人有考勤" if people else "")
+        self.month_shown.emit(month)
 
     def _filter(self) -> None:
         unit = self.unit_combo.currentData()

@@ -135,5 +135,30 @@ def run_job(parent: QWidget | None, title: str, job: Job, *,
     return runner
 
 
+def run_in_background(job: Job, *, on_done: Callable[[Any], None],
+                      on_error: Callable[[BaseException], None] | None = None) -> _Runner:
+    """Run `job` on the worker with no dialog, for work whose progress the page shows
+    itself (a month being judged); `runner.cancel_requested = True` drops it at its next
+    step."""
+    runner = _Runner(job)
+    runner.setAutoDelete(False)
+    _running.add(runner)
+
+    def done(result: Any) -> None:
+        _running.discard(runner)
+        on_done(result)
+
+    def failed(exc: BaseException) -> None:
+        _running.discard(runner)
+        if on_error is not None:
+            on_error(exc)
+
+    runner.signals.finished.connect(done)
+    runner.signals.failed.connect(failed)
+    runner.signals.cancelled.connect(lambda: _running.discard(runner))
+    pool().start(runner)
+    return runner
+
+
 def is_input_error(exc: BaseException) -> bool:
     return isinstance(exc, InputError)

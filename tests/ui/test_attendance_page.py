@@ -528,3 +528,25 @@ def test_the_summary_prints_in_chinese(qtbot, page, june, tmp_path):
     for word in ("考勤月度汇总", "周建国", "旷工", "全部单位"):
         assert word in text.replace(" ", "")
 
+
+
+def test_a_large_roster_judges_the_month_on_a_worker(qtbot, page, june, monkeypatch):
+    """Above BACKGROUND_FROM_STAFF active staff the month is judged off the GUI thread: the
+    page says so at once, a month chosen meanwhile wins, and only its rows are shown."""
+    from kaohe_desktop.ui import attendance_page
+    from kaohe_desktop.ui.attendance_empty_state import LOADING
+
+    monkeypatch.setattr(attendance_page, "BACKGROUND_FROM_STAFF", 1)
+    page.refresh()
+    assert page.log.empty.kind == LOADING and "正在计算 2024-06" in page.log.empty.label.text()
+    assert "正在计算" in page.status_label.text()
+    qtbot.waitUntil(lambda: len(shown_log(page)) == 6 * 26, timeout=TIMEOUT)
+    assert shown_summary(page)["S06"]["迟到(次)"] == "2"
+    shown: list[str] = []
+    page.month_shown.connect(shown.append)
+    page.set_month("2024-05")  # judged on the worker …
+    page.set_month("2024-06")  # … but this one is wanted now
+    qtbot.waitUntil(lambda: shown == ["2024-06"], timeout=TIMEOUT)
+    qtbot.wait(200)  # the May result, if it came late, must not replace June's rows
+    assert shown == ["2024-06"] and len(shown_log(page)) == 6 * 26
+    assert page.month() == "2024-06" and "2024-06：6 人有考勤" in page.status_label.text()
