@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from kaohe_desktop.store.models import AttendanceDay, ImportLog, Leave, Staff, U
 from kaohe_desktop.store.queries import insert_punches, stored_punches
 
 from .attendance_data import calendar_notes, load_calendar
+from .gc_pause import gc_paused
 from .results import AttendanceImportResult, ImportPreview, PersonChoice, PersonPreview, StaffInfo
 from .roster import _next_code, find_unit
 
@@ -88,16 +90,20 @@ def group_people(parsed: Any) -> tuple[dict[str, _Person], list[Problem]]:
             p.name = p.name or name
         return p
 
-    # person() is idempotent for the same (id, name, other ids): look each up once, since
-    # a day-by-day log repeats the same few hundred people 150,000 times
-    seen: dict[tuple[str, str, tuple[str, ...]], _Person] = {}
+    # person() is idempotent for the same (id, name, other ids): gather each one's moments
+    # first (in C: itemgetter builds the key), since a day-by-day log repeats the same few
+    # hundred people 150,000 times; then look each up once, in file order
+    who_of = itemgetter(0, 1, 5)  # Punch: person_id, name, other_ids
+    moments: dict[tuple[str, str, tuple[str, ...]], tuple[str, list[datetime]]] = {}
     for punch in parsed.punches:
-        who = (punch.person_id, punch.name, punch.other_ids)
-        p = seen.get(who)
-        if p is None:
-            p = seen[who] = person(punch.person_id, punch.name, punch.other_ids, punch.source)
-        p.stamps.add(punch.at)
-        p.punch_count += 1
+        found = moments.get(who_of(punch))
+        if found is None:
+            found = moments[who_of(punch)] = (punch.source, [])
+        found[1].append(punch.at)
+    for (pid, name, other), (source, stamps) in moments.items():
+        p = person(pid, name, other, source)
+        p.stamps.update(stamps)
+        p.punch_count += len(stamps)
     for p in people.values():
         p.days.update({at.date() for at in p.stamps})
     for rec in parsed.days:
@@ -176,9 +182,10 @@ def preview_import(db: Database, path: Path | str, format: str = "auto",
                                  column="--format", value=format))
     if mapping is not None and not isinstance(mapping, ColumnMapping):
         mapping = ColumnMapping(**dict(mapping))
-    parsed = read_attendance(path, format=format, mapping=mapping, progress=progress)
-    sha = file_sha256(path)
-    return preview_parsed(db, parsed, sha)
+    with gc_paused():
+        parsed = read_attendance(path, format=format, mapping=mapping, progress=progress)
+        sha = file_sha256(path)
+        return preview_parsed(db, parsed, sha)
 
 
 def _period(parsed: Any, people: Mapping[str, _Person]) -> tuple[date, date] | None:
@@ -216,7 +223,7 @@ def _preview(s: Session, parsed: Any, sha: str) -> ImportPreview:
         if staff and p.names and name_key(staff.name) not in p.names:
             note = f"名册中 {staff.code} 的姓名为“{staff.name}”，文件中为“{p.name}”"
             warnings.append(f"{p.person_id or p.name}：{note}")
-        new = sum((staff.id, at) not in known for at in p.stamps) if staff else 0
+        new = len(p.stamps - known.get(staff.id, set())) if staff else 0
         previews.append(PersonPreview(
             key=p.key, person_id=p.person_id, name=p.name, status=status,
             staff_id=staff.id if staff else None, staff_code=staff.code if staff else "",
@@ -237,11 +244,11 @@ def _preview(s: Session, parsed: Any, sha: str) -> ImportPreview:
                          parsed=parsed, grouped=people)
 
 
-def _stored_punches(s: Session, staff_ids: set[int], people: Any) -> set[tuple[int, datetime]]:
-    stamps = [at for p in people for at in p.stamps]
-    if not staff_ids or not stamps:
-        return set()
-    return stored_punches(s, staff_ids, min(stamps), max(stamps))
+def _stored_punches(s: Session, staff_ids: set[int], people: Any) -> dict[int, set[datetime]]:
+    spans = [(min(p.stamps), max(p.stamps)) for p in people if p.stamps]
+    if not staff_ids or not spans:
+        return {}
+    return stored_punches(s, staff_ids, min(a for a, _ in spans), max(b for _, b in spans))
 
 
 def _choice_for(p: PersonPreview, choices: Mapping[str, PersonChoice]) -> tuple[str, PersonChoice] | None:
@@ -324,27 +331,33 @@ def commit_import(db: Database, preview: ImportPreview,
     people = preview.grouped or group_people(preview.parsed)[0]
     lists: dict[str, list[str]] = {"skipped": [], "created": []}
     step = progress or (lambda done, total: None)
-    with db.session() as s:
+    with gc_paused(), db.session() as s:
         s.info["dry_run"] = dry_run
         step(0, 3)
         targets = _resolve(s, preview, choices or {}, lists)
-        wanted: set[tuple[int, datetime]] = set()
+        wanted: dict[int, set[datetime]] = {}
         for key, sid in targets.items():
-            wanted.update((sid, at) for at in people[key].stamps)
-        added = insert_punches(s, wanted, preview.sha256)
+            stamps = people[key].stamps
+            # two people of the file may be one staff member: a union, not the file's own set
+            wanted[sid] = wanted[sid] | stamps if sid in wanted else stamps
+        before = s.scalar(select(ImportLog.id).where(ImportLog.sha256 == preview.sha256).limit(1))
+        start, end = preview.period or (None, None)
+        log = ImportLog(file_name=preview.file[-300:], sha256=preview.sha256,
+                        format=preview.format, rows=preview.rows, period_start=start,
+                        period_end=end)
+        s.add(log)
+        s.flush()  # its id goes on each new punch
+        added = insert_punches(s, wanted, log.id)
         step(1, 3)
         days_saved, leave_saved = _save_records(s, people, targets, preview.sha256)
         step(2, 3)
-        changed = bool(added or days_saved or leave_saved or lists["created"])
-        before = s.scalar(select(ImportLog.id).where(ImportLog.sha256 == preview.sha256).limit(1))
-        if changed or before is None:
-            start, end = preview.period or (None, None)
-            s.add(ImportLog(file_name=preview.file[-300:], sha256=preview.sha256,
-                            format=preview.format, rows=preview.rows, added=added,
-                            period_start=start, period_end=end))
+        log.added = added
+        if before is not None and not (added or days_saved or leave_saved or lists["created"]):
+            s.delete(log)  # the same file again, adding nothing: its first import stands
         s.flush()
         step(3, 3)
-    return AttendanceImportResult(preview.file, added, len(wanted) - added, days_saved,
+    total = sum(len(stamps) for stamps in wanted.values())
+    return AttendanceImportResult(preview.file, added, total - added, days_saved,
                                   leave_saved, tuple(lists["created"]), tuple(lists["skipped"]))
 
 

@@ -7,10 +7,7 @@ per distinct value, and the rubric is flattened once (`ScoringPlan`).
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -24,25 +21,13 @@ from kaohe_desktop.store.models import AssessmentRole, Assessor, EventRow, Group
 from kaohe_desktop.store.queries import score_values, scored_per_assessor, subject_labels
 
 from .assessments import assessment_rubric, load_assessment
+from .gc_pause import gc_paused
 from .results import SubjectResult
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The ranking allocates a few hundred thousand short-lived, acyclic objects; the
-    cyclic collector would walk them again and again for nothing (0.1 s of 0.4 s)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def rank_assessment(db: Database, assessment_id: int) -> list[SubjectResult]:
     """Every subject with base, bonus, deduction, total, rank and grade; best first."""
-    with _gc_paused():
+    with gc_paused():
         return _rank(db, assessment_id)
 
 

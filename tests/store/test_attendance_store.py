@@ -28,30 +28,53 @@ def db(tmp_path: Path):
 
 
 def test_bulk_punches_read_back_through_the_orm(db):
-    rows = [(1, at) for at in MOMENTS] + [(2, MOMENTS[0])]
     with db.session() as s:
-        assert insert_punches(s, rows, "a" * 64) == 5
-        assert insert_punches(s, [*rows[:2], (2, MOMENTS[1])], "b" * 64) == 1
+        assert insert_punches(s, {1: MOMENTS, 2: MOMENTS[:1]}, None) == 5
+        assert insert_punches(s, {1: MOMENTS[:2], 2: MOMENTS[:2]}, None) == 1
     with db.session() as s:
         back = s.execute(select(Punch.staff_id, Punch.at).where(
             Punch.at >= datetime(2024, 6, 3), Punch.at < datetime(2024, 6, 4))
             .order_by(Punch.staff_id, Punch.at)).all()
         assert back == [(1, MOMENTS[0]), (1, MOMENTS[1]), (1, MOMENTS[2]), (2, MOMENTS[0]),
                         (2, MOMENTS[1])]
-        assert stored_punches(s, {1}, MOMENTS[1], MOMENTS[2]) == {(1, MOMENTS[1]), (1, MOMENTS[2])}
-        assert stored_punches(s, set(), MOMENTS[0], MOMENTS[-1]) == set()
+        assert stored_punches(s, {1}, MOMENTS[1], MOMENTS[2]) == {1: {MOMENTS[1], MOMENTS[2]}}
+        assert stored_punches(s, set(), MOMENTS[0], MOMENTS[-1]) == {}
     with pytest.raises(IntegrityError), db.session() as s:  # the ORM meets the same index
-        s.add(Punch(staff_id=1, at=MOMENTS[0], source_sha=""))
+        s.add(Punch(staff_id=1, at=MOMENTS[0]))
 
 
 def test_bulk_punches_roll_back_with_the_session(db):
     with db.session() as s:
         s.info["dry_run"] = True
-        assert insert_punches(s, [(1, m) for m in MOMENTS], "a" * 64) == 4
+        assert insert_punches(s, {1: MOMENTS}, None) == 4
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Punch)) == 0
     with pytest.raises(RuntimeError), db.session() as s:
-        insert_punches(s, [(1, m) for m in MOMENTS], "a" * 64)
+        insert_punches(s, {1: MOMENTS}, None)
         raise RuntimeError("cancelled")
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Punch)) == 0
+
+
+def test_both_ways_of_writing_punches_store_the_same_rows(tmp_path: Path):
+    """The JSON path (json_each) and the row-by-row fallback for an SQLite without JSON."""
+    import sqlite3
+
+    from kaohe_desktop.store import queries
+
+    by_staff = {2: set(MOMENTS), 1: {MOMENTS[3], MOMENTS[0]}}
+    stored = []
+    for insert in (queries._insert_per_person, queries._insert_per_row):
+        db = open_database(tmp_path / f"{insert.__name__}.db")
+        with db.session() as s:
+            s.add_all([Staff(code="S1", name="甲"), Staff(code="S2", name="乙")])
+        with db.session() as s:
+            driver = s.connection().connection.driver_connection
+            insert(driver, by_staff, queries._iso_microseconds, None)
+            insert(driver, by_staff, queries._iso_microseconds, None)  # the key skips repeats
+        db.close()
+        conn = sqlite3.connect(tmp_path / f"{insert.__name__}.db")
+        stored.append(conn.execute("SELECT staff_id, at, import_id FROM attendance_punch").fetchall())
+        conn.close()
+    assert stored[0] == stored[1] and len(stored[0]) == 6
+    assert stored[0][0] == (1, "2024-06-03 08:41:00.000000", None)

@@ -184,3 +184,27 @@ def test_a_migration_that_rebuilds_a_parent_table_keeps_the_scores(tmp_path: Pat
     """)
     open_database(path).close()
     assert set(read(path, SCORE_QUERY)) == scores
+
+
+def test_punches_keep_their_moments_and_find_their_import_in_0006(tmp_path: Path):
+    """0006 moves punches into the WITHOUT ROWID table and swaps the file hash on each
+    row for the import's number (none when the log does not have the file)."""
+    path = tmp_path / "考勤 旧库.db"
+    make_old_database(path, "0005_documents")
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("INSERT INTO attendance_import (id, file_name, sha256, format, rows, added) "
+                     "VALUES (4, '考勤.xlsx', ?, 'zkteco_log', 3, 3)", ("a" * 64,))
+        conn.executemany("INSERT INTO attendance_punch (staff_id, at, source_sha) VALUES (1, ?, ?)",
+                         [("2024-06-03 08:41:00.000000", "a" * 64),
+                          ("2024-06-03 17:40:05.000000", "a" * 64),
+                          ("2024-06-04 08:50:00.000000", "f" * 64)])
+        conn.commit()
+    finally:
+        conn.close()
+    open_database(path).close()
+    assert read(path, "SELECT staff_id, at, import_id FROM attendance_punch ORDER BY at") == [
+        (1, "2024-06-03 08:41:00.000000", 4), (1, "2024-06-03 17:40:05.000000", 4),
+        (1, "2024-06-04 08:50:00.000000", None)]
+    (ddl,) = read(path, "SELECT sql FROM sqlite_master WHERE name = 'attendance_punch'")[0]
+    assert "WITHOUT ROWID" in ddl
