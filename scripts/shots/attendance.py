@@ -150,6 +150,24 @@ def _shoot(window, out_dir: Path) -> list[Path]:
     bar.setValue(bar.maximum())
     shots.append(save(window, out_dir, "attendance_rules_leave"))
     bar.setValue(0)
+    shift = page.rules.shift  # a unit's own shift, marked in the list, and the way back
+    shift.unit_combo.setCurrentIndex(shift.unit_combo.findData("FR01"))
+    shift.late_grace.setValue(10)
+    shift.save()
+    shots.append(save(window, out_dir, "attendance_rules_unit_shift"))
+    shift.use_default()
+    shift.unit_combo.setCurrentIndex(0)
+
+    from kaohe_desktop.ui import attendance_page  # a large roster: the month judged on a worker
+
+    threshold, attendance_page.BACKGROUND_FROM_STAFF = attendance_page.BACKGROUND_FROM_STAFF, 1
+    try:
+        page.tabs.setCurrentWidget(page.summary)
+        page.refresh()
+        shots.append(save(window, out_dir, "attendance_loading"))
+        _wait(lambda: page.summary.stack.currentWidget() is page.summary.table)
+    finally:
+        attendance_page.BACKGROUND_FROM_STAFF = threshold
 
     info = assessments.create_assessment(page.db, "VILLAGE-ATT", parse_period("2024-06"), subjects="staff",
                                          groups=[GroupSpec("站长评分", "上级")],
