@@ -218,7 +218,10 @@ def _item(raw: dict[str, Any], problems: list[Problem], seen: set[str]) -> Item 
     children = tuple(
         c for c in (_item(child, problems, seen) for child in children_raw) if c is not None
     )
-    weight = _num(raw.get("weight", 1), code, problems, "权重") or Decimal(1)
+    weight = _num(raw.get("weight", 1), code, problems, "权重")
+    if weight is not None and weight <= 0:
+        problems.append(Problem("权重必须大于 0", column=code, value=raw.get("weight")))
+    weight = weight or Decimal(1)
     common = dict(code=code, title=title, max=maximum, description=str(raw.get("description", "")),
                   weight=weight)
     if children_raw:

@@ -207,6 +207,20 @@ def set_kind(item: Node, kind: ItemKind) -> None:
         item["step"] = 0.1
 
 
+COMBINE_NAMES = {"sum": "下级合计", "weighted": "加权合计"}
+
+
+def set_combine(item: Node, combine: str) -> None:
+    """How a parent adds up its children: "sum" (Σ max) or "weighted" (Σ weight × max);
+    the children keep their weights (1 unless set) either way."""
+    if combine not in COMBINE_NAMES:
+        raise ValueError(f"合计方式只能是 {'、'.join(COMBINE_NAMES.values())}")
+    if combine == "sum":
+        item.pop("combine", None)
+    else:
+        item["combine"] = combine
+
+
 # ---------------------------------------------------------------------------- checking
 
 

@@ -32,7 +32,7 @@ from kaohe_desktop.domain.rubric_edit import Check
 from .rubric_levels_editor import LevelsEditor, number_text
 from .rubric_tree_model import TITLE, RubricItemDelegate, RubricTreeModel
 
-COLUMN_WIDTHS = {0: 110, 1: 380, 2: 52, 3: 92, 4: 48}
+COLUMN_WIDTHS = {0: 110, 1: 360, 2: 52, 3: 92, 4: 48, 5: 48}
 
 Operation = Callable[[str | None], str | None]  # current code → code to select, None: no change
 

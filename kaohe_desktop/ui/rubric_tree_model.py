@@ -27,8 +27,8 @@ from kaohe_desktop.domain.numbers import shown, to_decimal
 from kaohe_desktop.domain.rubric import KIND_NAMES, ItemKind
 from kaohe_desktop.domain.rubric_edit import Check, Gap
 
-COLUMNS = ("编号", "项目", "满分", "评分方式", "步长", "说明")
-CODE, TITLE, MAX, KIND, STEP, DESCRIPTION = range(len(COLUMNS))
+COLUMNS = ("编号", "项目", "满分", "评分方式", "步长", "权重", "说明")
+CODE, TITLE, MAX, KIND, STEP, WEIGHT, DESCRIPTION = range(len(COLUMNS))
 PROBLEM_COLOR = QColor("#c62828")
 NUMBER = QRegularExpression(r"^\s*\d*([.．]\d*)?\s*$")
 
@@ -65,7 +65,7 @@ def gap_text(gap: Gap) -> str:
 
 def kind_text(item: dict[str, Any]) -> str:
     if item.get("children"):
-        return "加权合计" if item.get("combine") == "weighted" else "下级合计"
+        return rubric_edit.COMBINE_NAMES.get(str(item.get("combine", "sum")), "下级合计")
     try:
         kind = ItemKind(str(item.get("kind", "points")))
     except ValueError:
@@ -73,6 +73,11 @@ def kind_text(item: dict[str, Any]) -> str:
     if kind == ItemKind.LEVEL:
         return f"等次（{len(item.get('levels') or [])} 档）"
     return KIND_NAMES[kind]
+
+
+def _weighted(node: _Node) -> bool:
+    """Whether the item counts by weight: its parent adds up Σ weight × max."""
+    return node.parent is not None and node.parent.item.get("combine") == "weighted"
 
 
 def has_step(item: dict[str, Any]) -> bool:
@@ -186,24 +191,25 @@ class RubricTreeModel(QAbstractItemModel):
         item, column = node.item, index.column()
         code = str(item.get("code", ""))
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(item, column)
+            return self._display(node, column)
         if role == Qt.ItemDataRole.EditRole:
-            return self._edit_value(item, column)
+            return self._edit_value(node, column)
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(PROBLEM_COLOR) if self.problems_at(code) else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(item, column, code)
+            return self._tooltip(node, column, code)
         if role == Qt.ItemDataRole.FontRole and item.get("children"):
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.DecorationRole and column == CODE and self.problems_at(code):
             return _problem_icon()  # still visible on a selected (highlighted) row
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (MAX, STEP):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (MAX, STEP, WEIGHT):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
-    def _display(self, item: dict[str, Any], column: int) -> str:
+    def _display(self, node: _Node, column: int) -> str:
+        item = node.item
         if column == CODE:
             return str(item.get("code", ""))
         if column == TITLE:
@@ -214,16 +220,22 @@ class RubricTreeModel(QAbstractItemModel):
             return kind_text(item)
         if column == STEP:
             return _number_text(item.get("step", 0.1)) if has_step(item) else ""
+        if column == WEIGHT:
+            return _number_text(item.get("weight", 1)) if _weighted(node) else ""
         return " ".join(str(item.get("description", "")).split())
 
-    def _edit_value(self, item: dict[str, Any], column: int) -> str:
+    def _edit_value(self, node: _Node, column: int) -> str:
+        item = node.item
         if column == KIND:
+            if item.get("children"):
+                return str(item.get("combine", "sum"))
             return str(item.get("kind", "points"))
         if column == DESCRIPTION:
             return str(item.get("description", ""))
-        return self._display(item, column)
+        return self._display(node, column)
 
-    def _tooltip(self, item: dict[str, Any], column: int, code: str) -> str | None:
+    def _tooltip(self, node: _Node, column: int, code: str) -> str | None:
+        item = node.item
         problems = self.problems_at(code)
         if problems:
             return "\n".join(problems)
@@ -233,19 +245,23 @@ class RubricTreeModel(QAbstractItemModel):
         if column in (TITLE, DESCRIPTION):
             text = str(item.get("title" if column == TITLE else "description", ""))
             return text or None
+        if column == KIND and item.get("children"):
+            return "下级合计：满分 = 下级满分之和；加权合计：满分 = Σ 权重 × 下级满分"
+        if column == WEIGHT and not _weighted(node):
+            return "上级项目的评分方式为“加权合计”时填写"
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        item = self.item_at(index)
-        assert item is not None
-        column = index.column()
+        node = self._node(index)
+        assert node is not None
+        item, column = node.item, index.column()
         editable = not self.read_only and (
-            column in (CODE, TITLE, MAX, DESCRIPTION)
-            or (column == KIND and not item.get("children"))
-            or (column == STEP and has_step(item)))
+            column in (CODE, TITLE, MAX, KIND, DESCRIPTION)
+            or (column == STEP and has_step(item))
+            or (column == WEIGHT and _weighted(node)))
         return flags | Qt.ItemFlag.ItemIsEditable if editable else flags
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -270,8 +286,23 @@ class RubricTreeModel(QAbstractItemModel):
             except ValueError:
                 self.refused.emit(f"{COLUMNS[column]}必须是数字：{text}")
                 return False
+        elif column == KIND and item.get("children"):
+            rubric_edit.set_combine(item, text)
+            rows = self.rowCount(index.siblingAtColumn(0))
+            if rows:  # the children's 权重 cells appear or go
+                first = self.index(0, WEIGHT, index.siblingAtColumn(0))
+                self.dataChanged.emit(first, first.siblingAtRow(rows - 1))
         elif column == KIND:
             rubric_edit.set_kind(item, ItemKind(text))
+        elif column == WEIGHT:
+            try:
+                weight = rubric_edit.to_number(text)
+            except ValueError:
+                weight = 0
+            if weight <= 0:
+                self.refused.emit(f"权重必须是大于 0 的数字：{text}")
+                return False
+            item["weight"] = weight
         elif column == DESCRIPTION:
             item["description"] = str(value)
         row_start = index.siblingAtColumn(0)
@@ -281,17 +312,20 @@ class RubricTreeModel(QAbstractItemModel):
 
 
 class RubricItemDelegate(QStyledItemDelegate):
-    """A kind picker for 评分方式, number-only editors for 满分 and 步长."""
+    """A kind picker for 评分方式 (for a parent: how it adds up its children), number-only
+    editors for 满分, 步长 and 权重."""
 
     def createEditor(self, parent: QWidget, option, index: QModelIndex) -> QWidget:
         if index.column() == KIND:
             combo = QComboBox(parent)
-            for kind, name in KIND_NAMES.items():
+            item = index.model().item_at(index)
+            names = rubric_edit.COMBINE_NAMES if item and item.get("children") else KIND_NAMES
+            for kind, name in names.items():
                 combo.addItem(name, str(kind))
             combo.activated.connect(lambda _=0, c=combo: self._commit(c))
             return combo
         editor = super().createEditor(parent, option, index)
-        if index.column() in (MAX, STEP) and isinstance(editor, QLineEdit):
+        if index.column() in (MAX, STEP, WEIGHT) and isinstance(editor, QLineEdit):
             editor.setValidator(QRegularExpressionValidator(NUMBER, editor))
         return editor
 

@@ -23,7 +23,7 @@ from kaohe_desktop.services import assessments, roster
 from kaohe_desktop.services.database import open_db
 from kaohe_desktop.ui.page import Changes
 from kaohe_desktop.ui.rubric_copy_dialog import CopyRubricDialog
-from kaohe_desktop.ui.rubric_tree_model import MAX
+from kaohe_desktop.ui.rubric_tree_model import KIND, MAX, WEIGHT
 from kaohe_desktop.ui.rubrics_page import GRADES_TAB, ITEMS_TAB, RULES_TAB, RubricsPage
 
 
@@ -70,6 +70,14 @@ def shoot_rubrics(window, out_dir: Path) -> list[Path]:
     page.items_editor.model.setData(page.items_editor.model.index_of("2.1.1").siblingAtColumn(MAX), "5")
     page.items_editor.tree.setCurrentIndex(page.items_editor.model.index_of("1.2"))
     shots.append(save(window, out_dir, "rubrics_invalid"))
+    page.revert()
+
+    # 1.2 adds up its children by weight: the 权重 column, one weight changed
+    model = page.items_editor.model
+    model.setData(model.index_of("1.2").siblingAtColumn(KIND), "weighted")
+    model.setData(model.index_of("1.2.1").siblingAtColumn(WEIGHT), "1.5")
+    page.items_editor.tree.setCurrentIndex(model.index_of("1.2.1"))
+    shots.append(save(window, out_dir, "rubrics_weighted"))
     page.revert()
 
     _choose(page, "WINDOW-STAFF")

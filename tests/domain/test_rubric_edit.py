@@ -187,3 +187,17 @@ def test_grade_preview_uses_the_scale_being_edited(raw):
     assert [g for _, g in edit.grade_preview(raw, totals)][:3] == ["优秀", "优秀", "合格"]
     raw["grades"]["scale"][1]["min"] = 95  # not from high to low
     assert edit.grade_preview(raw, totals) is None
+
+
+def test_a_weighted_parent_counts_weight_times_max_and_weights_must_be_positive(raw):
+    parent = edit.find_item(raw, "1.2")
+    edit.set_combine(parent, "weighted")
+    assert parent["combine"] == "weighted" and edit.sum_gaps(raw) == {}
+    parent["children"][0]["weight"] = 1.5  # 1.5 × 2 + 8 = 11
+    assert edit.sum_gaps(raw) == {"1.2": edit.Gap(D(10), D(11))}
+    parent["children"][0]["weight"] = 0
+    assert "权重必须大于 0" in [p.reason for p in edit.check(raw).problems]
+    edit.set_combine(parent, "sum")
+    assert "combine" not in parent
+    with pytest.raises(ValueError, match="合计方式只能是"):
+        edit.set_combine(parent, "average")

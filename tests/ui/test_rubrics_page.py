@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from kaohe_desktop.domain.periods import parse_period
 from kaohe_desktop.services import assessments, roster, rubrics
 from kaohe_desktop.ui import rubrics_page as page_module
 from kaohe_desktop.ui.page import Changes
-from kaohe_desktop.ui.rubric_tree_model import COLUMNS, KIND, MAX, PROBLEM_COLOR, TITLE
+from kaohe_desktop.ui.rubric_tree_model import COLUMNS, KIND, MAX, PROBLEM_COLOR, TITLE, WEIGHT
 from kaohe_desktop.ui.rubrics_page import LOCKED_TEXT, RubricsPage
 
 
@@ -103,7 +104,7 @@ def test_browse_every_rubric_as_a_tree(page):
     assert listed == ["CY2019", "FRNL", "VILLAGE-ATT", "WINDOW-STAFF"]
     choose(page, "CY2019")
     assert [items.model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))] == [
-        "编号", "项目", "满分", "评分方式", "步长", "说明"]
+        "编号", "项目", "满分", "评分方式", "步长", "权重", "说明"]
     codes = all_codes(items.model)
     assert len(codes) == 46 and codes[:3] == ["1", "1.1", "1.2"]
     assert cell(page, "1.2", KIND).data() == "下级合计"
@@ -255,6 +256,43 @@ def test_kind_and_levels(qtbot, page):
     items.tree.setCurrentIndex(items.model.index_of("1"))
     assert not items.levels_editor.isVisible()
 
+
+
+def test_a_parent_can_add_up_its_children_by_weight(qtbot, page, db):
+    """评分方式 of a parent: 下级合计 (Σ max) or 加权合计 (Σ weight × max); the children's
+    权重 cells appear, are checked, and are saved with the rubric."""
+    items = page.items_editor
+    choose(page, "CY2019")
+    children = ["1.2.1", "1.2.2", "1.2.3", "1.2.4", "1.2.5"]
+    assert [cell(page, c, WEIGHT).data() for c in children] == [""] * 5
+    assert not cell(page, "1.2.1", WEIGHT).flags() & Qt.ItemFlag.ItemIsEditable
+    combo = open_editor(qtbot, page, cell(page, "1.2", KIND), QComboBox)
+    assert [combo.itemText(i) for i in range(combo.count())] == ["下级合计", "加权合计"]
+    combo.setCurrentIndex(combo.findData("weighted"))
+    combo.activated.emit(combo.currentIndex())
+    qtbot.waitUntil(lambda: cell(page, "1.2", KIND).data() == "加权合计")
+    assert [cell(page, c, WEIGHT).data() for c in children] == ["1"] * 5
+    assert not is_red(page, "1.2")  # weights of 1 add up as before
+    weight = open_editor(qtbot, page, cell(page, "1.2.1", WEIGHT))
+    type_into(qtbot, page, weight, "1.5")
+    assert cell(page, "1.2.1", WEIGHT).data() == "1.5"
+    assert is_red(page, "1.2") and not page.save_button.isEnabled()
+    assert problems(page) == ["1.2 社区重视：上级项目满分 10 与下级合计 11 不符"]  # 1.5 × 2 + 8
+    refused = []
+    items.model.refused.connect(refused.append)
+    assert not items.model.setData(cell(page, "1.2.2", WEIGHT), "0")
+    assert refused == ["权重必须是大于 0 的数字：0"]
+    items.model.setData(cell(page, "1.2", MAX), "11")
+    items.model.setData(cell(page, "1", MAX), "51")
+    assert not is_red(page, "1.2") and not is_red(page, "1")
+    page.full_edit.clear()
+    qtbot.keyClicks(page.full_edit, "101")
+    assert problems(page) == [] and page.save_button.isEnabled()
+    click(qtbot, page.save_button)
+    saved = rubrics.get_rubric(db, "CY2019")
+    parent = saved.item("1.2")
+    assert parent.combine == "weighted" and saved.item("1.2.1").weight == Decimal("1.5")
+    assert parent.max == 11 and saved.item("1.2.2").weight == 1
 
 def test_bonus_and_deduction_rules(qtbot, page, db):
     choose(page, "CY2019")
