@@ -3,12 +3,14 @@ an evidence file (photo or scan). The amount control offers only what the rule a
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -65,6 +67,11 @@ class EventDialog(QDialog):
         self.amount_stack.addWidget(QLabel("（一票否决，不计分值）"))
         self.amount_stack.setMaximumWidth(200)
 
+        self.date_edit = QDateEdit(QDate.currentDate())  # when it happened: 通报、报道的日期
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setMaximumDate(QDate.currentDate())
+        self.date_edit.setMaximumWidth(160)
         self.matter_edit = QLineEdit()
         self.matter_edit.setPlaceholderText("同一事项只计一次，按最高分值；不填则单独计")
         self.note_edit = QPlainTextEdit()
@@ -86,6 +93,7 @@ class EventDialog(QDialog):
         form.addRow("规则：", self.rule_combo)
         form.addRow("", self.allowed_label)
         form.addRow("分值：", self.amount_stack)
+        form.addRow("日期：", self.date_edit)
         form.addRow("事项：", self.matter_edit)
         form.addRow("说明：", self.note_edit)
         form.addRow("附件：", files)
@@ -153,6 +161,9 @@ class EventDialog(QDialog):
         if rule.amounts:
             return Decimal(self.amount_combo.currentData())
         return Decimal(repr(round(self.amount_spin.value(), self.amount_spin.decimals())))
+
+    def occurred_on(self) -> date:
+        return self.date_edit.date().toPython()
 
     def matter(self) -> str:
         return self.matter_edit.text().strip()

@@ -31,7 +31,8 @@ from kaohe_desktop.services.results import EventInfo, SubjectInfo
 from .event_dialog import EventDialog
 from .messages import show_error
 
-HEADERS = ("规则", "分值", "事项", "说明", "附件")
+HEADERS = ("规则", "分值", "事项", "日期", "说明", "附件")
+EVIDENCE = HEADERS.index("附件")
 
 
 def _rule_title(rubric: Rubric, code: str) -> str:
@@ -67,12 +68,13 @@ class EventPanel(QWidget):
         for col, mode in enumerate((QHeaderView.ResizeMode.Interactive,
                                     QHeaderView.ResizeMode.ResizeToContents,
                                     QHeaderView.ResizeMode.Interactive,
+                                    QHeaderView.ResizeMode.ResizeToContents,
                                     QHeaderView.ResizeMode.Stretch,
                                     QHeaderView.ResizeMode.Interactive)):
             header.setSectionResizeMode(col, mode)
         self.table.setColumnWidth(0, 260)
-        self.table.setColumnWidth(2, 220)
-        self.table.setColumnWidth(4, 140)
+        self.table.setColumnWidth(2, 200)
+        self.table.setColumnWidth(EVIDENCE, 140)
         self.table.cellDoubleClicked.connect(lambda row, _: self.open_evidence(row))
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
@@ -105,10 +107,11 @@ class EventPanel(QWidget):
             sign = {"bonus": "+", "deduction": "−"}.get(e.section, "")
             cells = (f"{e.rule_code}　{title}",
                      "一票否决" if e.section == "veto" else f"{sign}{shown(e.amount)}",
-                     e.matter, e.note, Path(e.evidence).name if e.evidence else "")
+                     e.matter, e.occurred_on.isoformat() if e.occurred_on else "", e.note,
+                     Path(e.evidence).name if e.evidence else "")
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(e.evidence if col == 4 else text)
+                item.setToolTip(e.evidence if col == EVIDENCE else text)
                 self.table.setItem(row, col, item)
         has_rules = bool(rubric.bonus.rules or rubric.deduction.rules or rubric.veto)
         self.title.setText("加分与减分" if has_rules else "加分与减分（本细则没有加减分规则）")
@@ -139,7 +142,7 @@ class EventPanel(QWidget):
         try:
             scores.record_event(self.db, self.assessment_id, self.subject.code, dialog.rule_code(),
                                 dialog.amount(), matter=dialog.matter(), note=dialog.note(),
-                                evidence_file=dialog.evidence)
+                                occurred_on=dialog.occurred_on(), evidence_file=dialog.evidence)
         except (InputError, OSError) as exc:
             show_error(self, "登记加减分", exc)
             return

@@ -3,12 +3,13 @@ widgets on a real SQLite file; only modal dialogs' statics are patched."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from kaohe_desktop.domain.errors import InputError
@@ -196,14 +197,18 @@ def test_adding_an_event_changes_the_total_and_copies_the_evidence(qtbot, db, as
     assert "1～5" in dialog.allowed_label.text()
     dialog.amount_spin.setValue(3)
     dialog.matter_edit.setText("创新便民服务")
+    assert dialog.occurred_on() == date.today()  # the default; no date after today
+    assert dialog.date_edit.maximumDate().toPython() == date.today()
+    dialog.date_edit.setDate(QDate(2024, 9, 12))
     dialog.file_button.click()
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     assert panel.table.rowCount() == 1
-    assert [panel.table.item(0, c).text() for c in range(1, 5)] == ["+3", "创新便民服务", "",
-                                                                    "表彰通报.png"]
+    assert [panel.table.item(0, c).text() for c in range(1, 6)] == [
+        "+3", "创新便民服务", "2024-09-12", "", "表彰通报.png"]
     assert form.total_label.text() == "总分 23"
     [event] = scores.list_events(db, assessment, subject="U1")
     assert scores.evidence_path(db, event.evidence).read_bytes() == scan.read_bytes()
+    assert event.occurred_on == date(2024, 9, 12)
     panel.table.selectRow(0)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     panel.remove_button.click()
