@@ -363,16 +363,29 @@ def day_log(db: Database, month: str | Period | tuple[date, date], unit: str | N
 
 
 def _log_rows(people: Sequence[Any], kind: DayKind | None) -> list[DayLogRow]:
+    # A month of 1,500 people is 45,000 rows with few distinct times and kind sets:
+    # each is turned into text once
+    texts: dict[Any, str] = {}
+    names: dict[frozenset[DayKind], tuple[str, ...]] = {}
+
+    def text_of(t: Any) -> str:
+        found = texts.get(t)
+        if found is None:
+            found = texts[t] = time_text(t)
+        return found
+
     out = []
     for p in people:
         for d in p.days:
             kinds = d.kinds
             if kind is not None and kind not in kinds:
                 continue
+            shown_kinds = names.get(kinds)
+            if shown_kinds is None:
+                shown_kinds = names[kinds] = tuple(k.value for k in DayKind if k in kinds)
             out.append(DayLogRow(p.code, p.name, p.unit_name, d.day, d.workday,
-                                 tuple(time_text(t) for t in d.punches), time_text(d.check_in),
-                                 time_text(d.check_out), d.text,
-                                 tuple(k.value for k in DayKind if k in kinds), d.from_report))
+                                 tuple(map(text_of, d.punches)), text_of(d.check_in),
+                                 text_of(d.check_out), d.text, shown_kinds, d.from_report))
     return out
 
 

@@ -39,6 +39,7 @@ from kaohe_desktop.store.models import (
     Staff,
     Unit,
 )
+from kaohe_desktop.store.queries import stored_punches
 
 DEFAULT_COUNTING_LEAVE = frozenset({"事假"})  # until the user marks leave types themselves
 
@@ -165,10 +166,11 @@ def evaluate_people(s: Session, start: date, end: date, *, staff_ids: Collection
     cal = load_calendar(s, first, last)
     default, per_unit = load_shifts(s)
     punches: dict[int, dict[date, list[time]]] = defaultdict(lambda: defaultdict(list))
-    for sid, at in s.execute(select(Punch.staff_id, Punch.at).where(
-            Punch.staff_id.in_(ids), Punch.at >= _moment(first),
-            Punch.at < _moment(last + timedelta(1)))):
-        punches[sid][at.date()].append(at.time())
+    stored = stored_punches(s, ids, _moment(first), datetime.combine(last, time.max))
+    for sid, moments in stored.items():
+        by_day = punches[sid]
+        for at in sorted(moments):
+            by_day[at.date()].append(at.time())
     leave: dict[int, dict[date, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
     for sid, day, kind, days in s.execute(select(Leave.staff_id, Leave.day, Leave.leave_type,
                                                  Leave.days).where(Leave.day.between(first, last))):
