@@ -55,8 +55,11 @@ def launch_app(db_path: str, home: str) -> tuple[float, float, float, int]:
             "print('rss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
             "sys.exit(code)")
     start = time.time()
-    out = subprocess.run([sys.executable, "-c", code, db_path], capture_output=True,
-                         text=True, env=env, check=True).stdout
+    run = subprocess.run([sys.executable, "-c", code, db_path], capture_output=True,
+                         text=True, env=env)
+    if run.returncode != 0:
+        raise SystemExit(f"the start-up failed (exit {run.returncode}):\n{run.stdout}\n{run.stderr}")
+    out = run.stdout
     stages = dict(line.split() for line in out.splitlines() if line.count(" ") == 1)
     return (float(stages["shown"]) - start, float(stages["filled"]) - start,
             float(stages["ready"]) - start, int(stages["rss"]))

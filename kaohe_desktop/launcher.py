@@ -8,34 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from collections.abc import Sequence
-
-# What the window needs from the database layer before its first page can be filled.
-# SQLAlchemy alone takes 0.2 s to import; loaded on a thread it overlaps with Qt's own
-# start-up (loading the platform plugin and fonts, building the frame).
-_DATABASE_LAYER = ("kaohe_desktop.services.database", "kaohe_desktop.services.roster",
-                   "kaohe_desktop.services.assessments")
-
-
-def preload_database_layer() -> threading.Thread:
-    """Start importing the database layer in the background.
-
-    The main thread may import the same modules at any time: Python's per-module import
-    locks make it wait for the half-done import instead of starting a second one.
-    """
-    def load() -> None:
-        import importlib
-
-        try:
-            for name in _DATABASE_LAYER:
-                importlib.import_module(name)
-        except Exception:  # the main thread's own import of the module reports it
-            return
-
-    thread = threading.Thread(target=load, name="preload-database-layer", daemon=True)
-    thread.start()
-    return thread
 
 
 def _window_args(argv: Sequence[str]) -> tuple[str | None, bool] | None:
@@ -60,7 +33,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     window = _window_args(args)
     if window is not None:
-        preload_database_layer()
         from kaohe_desktop.settings import DB_ENV
         from kaohe_desktop.ui.app import run_app
 
