@@ -6,7 +6,8 @@ two merged header rows ('迟到' over '迟到次数 | 迟到时长'); one header
 (times, '次日 HH:MM' allowed) with its 打卡结果, the 请假 group's amounts ('事假(天)',
 '调休(小时)' at 8 hours a day) or else the leave named in 关联的审批单. The id is UserId
 (工号 kept in `other_ids`; 工号 when UserId is blank). Only when the workbook has no
-每日统计 is 月度汇总 read: its day cells give the status and leave ('病假 1天'), no times.
+每日统计 (or one with a header but no rows) is 月度汇总 read: its day cells give the status
+and leave ('病假 1天'), no times.
 """
 
 from __future__ import annotations
@@ -47,15 +48,30 @@ def _monthly_header(rows: list[list[object]], named: bool) -> Header | None:
 
 def find(src: Source) -> Found | None:
     names = src.sheet_names
+    empty_daily = None
     for sheet in sorted(names, key=lambda n: n != DAILY):
-        header = _daily_header(src.head(sheet), norm(sheet) == DAILY)
+        head = src.head(sheet)
+        header = _daily_header(head, norm(sheet) == DAILY)
         if header is not None:
-            return Found(FORMAT, sheet, header, {"kind": "daily"})
+            found = Found(FORMAT, sheet, header, {"kind": "daily"})
+            if _has_rows(src, sheet, header):
+                return found
+            empty_daily = empty_daily or found   # header only: 月度汇总 may still hold the data
     for sheet in sorted(names, key=lambda n: n != MONTHLY):
         header = _monthly_header(src.head(sheet), norm(sheet) == MONTHLY)
         if header is not None:
-            return Found(FORMAT, sheet, header, {"kind": "monthly"})
-    return None
+            found = Found(FORMAT, sheet, header, {"kind": "monthly"})
+            if empty_daily is not None:
+                found.extra["notes"] = [f"工作表“{empty_daily.sheet}”只有表头没有数据，读取了“{sheet}”"]
+            return found
+    return empty_daily
+
+
+def _has_rows(src: Source, sheet: str, header: Header) -> bool:
+    """Whether anything but blank rows follows the header (an export can carry a 每日统计
+    sheet with its header only, beside a filled 月度汇总)."""
+    rows = src.head(sheet, header.first_data + 50)
+    return any(not is_blank(row) for row in rows[header.first_data:]) or len(rows) >= header.first_data + 50
 
 
 def read(src: Source, found: Found, col: Collector) -> None:
@@ -95,7 +111,7 @@ def _read_daily(col: Collector, sheet: str, rows: list[list[object]], h: Header)
         if c_status is not None and c_status < len(row) and text(row[c_status]):
             status = clean_status(row[c_status])
         else:
-            status = ",".join(dict.fromkeys(x for x in results if x))
+            status = _status_of_results(h, punch_cols, result_cols, row)
             if not status and shift == "休息":
                 status = "休息"
         add_day_row(col, h, DayRow(
@@ -105,6 +121,22 @@ def _read_daily(col: Collector, sheet: str, rows: list[list[object]], h: Header)
             leave_cells=[(lc, row[lc.col]) for lc in leaves if lc.col < len(row)],
             leave_text=text(row[c_note]) if c_note is not None and c_note < len(row) else "",
             results=results, other_ids=others, source_col=c_date, name_col=c_name))
+
+
+def _status_of_results(h: Header, punch_cols: list[int], result_cols: list[int | None],
+                       row: list[object]) -> str:
+    """The day's status from its 上班N/下班N打卡结果 cells when there is no 考勤结果 column:
+    distinct results once each ('迟到,正常'), but every '缺卡' kept and named by its punch
+    ('上班缺卡,下班缺卡' as 月度汇总 writes it), so a no-show day's two missing punches are
+    not merged into one."""
+    words: list[str] = []
+    for j, c in zip(punch_cols, result_cols, strict=True):
+        value = text(row[c]) if c is not None and c < len(row) else ""
+        if value == "缺卡":
+            words.append(_PUNCH.match(h.names[j]).group(1) + value)
+        elif value and value not in words:
+            words.append(value)
+    return ",".join(words)
 
 
 def _read_monthly(col: Collector, found: Found, rows: list[list[object]]) -> None:
