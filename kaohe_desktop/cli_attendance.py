@@ -91,7 +91,7 @@ def _print_preview(preview: ImportPreview) -> None:
         else:
             target = "→ 名册中没有"
         print(f"  {_w(p.person_id, 20)} {_w(who, 12)} {p.days:>3} 天 {p.punches:>4} 次打卡  "
-              f"新增 {p.new_punches:>4}  {target}")
+              f"新增 {p.new_punches if p.status == 'matched' else '待定':>4}  {target}")
 
 
 def cmd_import(db: Database, args: argparse.Namespace) -> None:

@@ -1,7 +1,9 @@
 """Attendance rules: a shift, punch pairing, each day's status and a month's counts.
 
 Pairing (the fixtures' expected.json states it; the tests hold it):
-- on a workday take all punches of that calendar day, sorted;
+- on a workday take all punches of that attendance day, sorted: the calendar day, except
+  that a punch before 04:00 (`DAY_STARTS`) belongs to the day before — someone leaving at
+  01:30 after a long evening checks out of that day (exports write it "次日 01:30");
 - if first and last are under 60 minutes apart they are one punch (duplicates a minute
   apart collapse): before the shift's midpoint (13:15 for 09:00–17:30) it is the check-in
   and the check-out is missing, otherwise it is the check-out and the check-in is missing;
@@ -17,7 +19,8 @@ Counting:
   (旷工), never "missing";
 - a full day of leave makes the day count as nothing; part-day leave excuses lateness,
   early leave and missing punches that day (which half was taken is not known), and a
-  part-leave day without punches is absent for the rest of the day;
+  part-leave day without punches is absent for the rest of the day — also when an export
+  says so in words ("请假, 缺卡" and nothing punched);
 - rest days ignore punches; an export that says a workday was the person's rest day
   (their own schedule) is believed.
 A day without punch times but with an export's status text (monthly reports) is judged
@@ -39,6 +42,7 @@ from .numbers import ZERO, shown
 from .workcalendar import WorkCalendar
 
 PAIR_WINDOW = timedelta(minutes=60)  # punches closer than this are one punch
+DAY_STARTS = time(4)  # a punch before this belongs to the day before
 ONE = Decimal(1)
 HALF = Decimal("0.5")
 
@@ -100,6 +104,21 @@ def _seconds(t: time) -> int:
     return t.hour * 3600 + t.minute * 60 + t.second
 
 
+def _punch_seconds(t: time) -> int:
+    """Seconds into the attendance day: 01:30 of the next morning is 25:30."""
+    return _seconds(t) + (86400 if t < DAY_STARTS else 0)
+
+
+def after_midnight(t: time) -> bool:
+    """Whether a punch time of a day was made after midnight (shown as 次日)."""
+    return t < DAY_STARTS
+
+
+def attendance_day(at: datetime) -> date:
+    """The day a punch counts for (see DAY_STARTS)."""
+    return at.date() - timedelta(days=1) if at.time() < DAY_STARTS else at.date()
+
+
 def _minutes_between(earlier: time, later: time) -> int:
     """Whole minutes between two clock times read to the minute (09:40:59 is 09:40)."""
     return later.hour * 60 + later.minute - earlier.hour * 60 - earlier.minute
@@ -107,13 +126,13 @@ def _minutes_between(earlier: time, later: time) -> int:
 
 def pair_punches(punches: Iterable[time], shift: Shift) -> tuple[time | None, time | None]:
     """(check-in, check-out) of one day's punches; either may be None (missing)."""
-    ordered = sorted(punches)
+    ordered = sorted(punches, key=_punch_seconds)
     if not ordered:
         return None, None
     first, last = ordered[0], ordered[-1]
-    span = _seconds(last) - _seconds(first)
+    span = _punch_seconds(last) - _punch_seconds(first)
     if span < PAIR_WINDOW.total_seconds():
-        return (first, None) if first < shift.midpoint else (None, last)
+        return (first, None) if _punch_seconds(first) < _seconds(shift.midpoint) else (None, last)
     return first, last
 
 
@@ -223,7 +242,7 @@ def evaluate_day(day: date, workday: bool, punches: Sequence[time], shift: Shift
                  note: str = "") -> DayResult:
     """One person's day. `leave` maps leave type → days (from leave records or the file);
     `reported` is the export's own status text, used only when there are no punches."""
-    stamps = tuple(sorted(punches))
+    stamps = tuple(sorted(punches, key=_punch_seconds))
     leave_items = {t: d for t, d in (leave or {}).items() if d > 0}
     if reported is not None:
         for kind, amount, unit in reported.leave:
@@ -261,7 +280,7 @@ def _from_punches(base: DayResult, shift: Shift, leave_total: Decimal) -> DayRes
     late_minutes = early_minutes = lateness = 0
     absent = ZERO
     deadline = _seconds(shift.start) + shift.late_grace_min * 60
-    if check_in is not None and _seconds(check_in) > deadline:
+    if check_in is not None and _punch_seconds(check_in) > deadline:
         minutes = max(1, _minutes_between(shift.start, check_in))
         late, absent = _late_outcome(minutes, shift)
         late_minutes, lateness = (minutes, 0) if late else (0, minutes)
@@ -269,7 +288,7 @@ def _from_punches(base: DayResult, shift: Shift, leave_total: Decimal) -> DayRes
         return _replace(base, check_in=check_in, check_out=check_out, absent=absent,
                         lateness=lateness)
     earliest = _seconds(shift.end) - shift.early_grace_min * 60
-    if check_out is not None and _seconds(check_out) < earliest:
+    if check_out is not None and _punch_seconds(check_out) < earliest:
         early, early_minutes = True, max(1, _minutes_between(check_out, shift.end))
     missing = (check_in is None) + (check_out is None)
     return _replace(base, check_in=check_in, check_out=check_out, late=late,
@@ -283,6 +302,10 @@ def _from_report(base: DayResult, r: Reported, shift: Shift, leave_total: Decima
     if r.absent or r.missing >= 2:
         return _replace(base, absent=ONE - leave_total)
     if leave_total > 0:
+        if r.missing and not (r.normal or r.late or r.early):
+            # "请假, 缺卡": the working part's punch is missing and nothing else was
+            # punched — a part-leave day without punches, absent for the rest
+            return _replace(base, absent=ONE - leave_total)
         return base
     late = early = False
     late_minutes = early_minutes = lateness = 0
@@ -313,10 +336,10 @@ def evaluate_days(calendar: WorkCalendar, punches: Mapping[date, Sequence[time]]
 
 
 def punches_by_day(stamps: Iterable[datetime]) -> dict[date, list[time]]:
-    """Date-times grouped by calendar day (a punch belongs to the day it was made)."""
+    """Date-times grouped by attendance day (`attendance_day`), in order."""
     out: dict[date, list[time]] = {}
-    for at in stamps:
-        out.setdefault(at.date(), []).append(at.time())
+    for at in sorted(stamps):
+        out.setdefault(attendance_day(at), []).append(at.time())
     return out
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from kaohe_desktop.domain.attendance import DayKind, Shift, shift_problems, summarize
+from kaohe_desktop.domain.attendance import DayKind, Shift, after_midnight, shift_problems, summarize
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.numbers import as_number, shown, to_decimal
 from kaohe_desktop.domain.periods import Period, parse_period
@@ -371,7 +371,7 @@ def _log_rows(people: Sequence[Any], kind: DayKind | None) -> list[DayLogRow]:
     def text_of(t: Any) -> str:
         found = texts.get(t)
         if found is None:
-            found = texts[t] = time_text(t)
+            found = texts[t] = ("次日 " if t is not None and after_midnight(t) else "") + time_text(t)
         return found
 
     out = []

@@ -24,7 +24,13 @@ from decimal import Decimal
 from sqlalchemy import exists, or_, select, union
 from sqlalchemy.orm import Session
 
-from kaohe_desktop.domain.attendance import DayResult, Shift, evaluate_days
+from kaohe_desktop.domain.attendance import (
+    DAY_STARTS,
+    DayResult,
+    Shift,
+    evaluate_days,
+    punches_by_day,
+)
 from kaohe_desktop.domain.attendance_status import read_status
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.workcalendar import WorkCalendar, work_calendar
@@ -127,7 +133,8 @@ class PersonDays:
 
 
 def _moment(d: date) -> datetime:
-    return datetime.combine(d, time())
+    """Where attendance day `d` begins (see DAY_STARTS)."""
+    return datetime.combine(d, DAY_STARTS)
 
 
 def _people(s: Session, start: date, end: date, covered: bool) -> set[int]:
@@ -165,12 +172,11 @@ def evaluate_people(s: Session, start: date, end: date, *, staff_ids: Collection
     ids = {row[0] for row in staff}
     cal = load_calendar(s, first, last)
     default, per_unit = load_shifts(s)
-    punches: dict[int, dict[date, list[time]]] = defaultdict(lambda: defaultdict(list))
-    stored = stored_punches(s, ids, _moment(first), datetime.combine(last, time.max))
-    for sid, moments in stored.items():
-        by_day = punches[sid]
-        for at in sorted(moments):
-            by_day[at.date()].append(at.time())
+    # the range's attendance days: from DAY_STARTS on the first day to just before it on
+    # the day after the last (a 01:30 check-out belongs to the evening before)
+    stored = stored_punches(s, ids, _moment(first),
+                            _moment(last + timedelta(1)) - timedelta(microseconds=1))
+    punches = {sid: punches_by_day(moments) for sid, moments in stored.items()}
     leave: dict[int, dict[date, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
     for sid, day, kind, days in s.execute(select(Leave.staff_id, Leave.day, Leave.leave_type,
                                                  Leave.days).where(Leave.day.between(first, last))):

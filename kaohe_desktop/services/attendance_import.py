@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kaohe_desktop.domain.attendance import after_midnight, attendance_day
 from kaohe_desktop.domain.attendance_status import read_status
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.store.db import Database
@@ -105,14 +106,17 @@ def group_people(parsed: Any) -> tuple[dict[str, _Person], list[Problem]]:
         p.stamps.update(stamps)
         p.punch_count += len(stamps)
     for p in people.values():
-        p.days.update({at.date() for at in p.stamps})
+        p.days.update({attendance_day(at) for at in p.stamps})
     for rec in parsed.days:
         p = person(rec.person_id, rec.name, rec.other_ids, rec.source)
         p.records.append(rec)
         p.days.add(rec.day)
-        stamps = rec.punch_at or tuple(datetime.combine(rec.day, t) for t in rec.punches)
+        # a report row's time before DAY_STARTS is that day's late check-out (次日 01:30)
+        stamps = rec.punch_at or tuple(
+            datetime.combine(rec.day + timedelta(days=after_midnight(t)), t) for t in rec.punches)
         p.stamps.update(stamps)
         p.punch_count += len(stamps)
+    _merge_same_numbers(people)
     problems = []
     for p in people.values():
         if len(p.names) > 1:
@@ -120,6 +124,29 @@ def group_people(parsed: Any) -> tuple[dict[str, _Person], list[Problem]]:
             problems.append(Problem(f"同一考勤号下有不同的人：{where}", file=parsed.file,
                                     column="考勤号", value=p.person_id))
     return people, problems
+
+
+def _merge_same_numbers(people: dict[str, _Person]) -> None:
+    """One person under "0204" (a text cell) and 204 (a number cell) with the same name:
+    clock exports mix the two, and the roster matching already reads them as one number,
+    so they must not become two people (or two new staff)."""
+    first: dict[tuple[str, str], _Person] = {}
+    for key in list(people):
+        p = people[key]
+        number = _numeric(p.person_id)
+        if not number or not p.name:
+            continue
+        same = first.setdefault((number, name_key(p.name)), p)
+        if same is p:
+            continue
+        same.ids.extend(i for i in p.ids if i not in same.ids)
+        for k, n in p.names.items():
+            same.names.setdefault(k, n)
+        same.stamps |= p.stamps
+        same.records.extend(p.records)
+        same.days |= p.days
+        same.punch_count += p.punch_count
+        del people[key]
 
 
 @dataclass

@@ -40,6 +40,12 @@ class Column:
     right: bool = False
 
 
+def _new_punches(p: PersonPreview) -> object:
+    """How many punches are new for a matched person; for the others it depends on the
+    choice (a new person: all of them; skipped: none)."""
+    return p.new_punches if p.status == "matched" else "待定"
+
+
 def day_text(row: DayLogRow) -> str:
     return f"{row.day:%m-%d} 周{WEEKDAYS[row.day.weekday()]}"
 
@@ -283,7 +289,7 @@ class PeopleModel(RowsModel):
         super().__init__([
             Column("考勤号", lambda p: p.person_id, 6), Column("姓名", lambda p: p.name, 5),
             Column("天数", lambda p: p.days, 3, True), Column("打卡", lambda p: p.punches, 3, True),
-            Column("新增打卡", lambda p: p.new_punches, 4, True), Column("日期", _span, 7),
+            Column("新增打卡", _new_punches, 4, True), Column("日期", _span, 7),
             Column("匹配结果", lambda p: p.status_text, 4),
             Column("名册人员 / 处理", _target, 27), Column("说明", lambda p: p.note, 12),
         ], parent)

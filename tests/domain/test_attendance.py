@@ -343,3 +343,37 @@ def test_the_week_after_is_unaffected_by_a_rest_day_punch():
     saturday = next(d for d in days if d.day == day("2024-06-22"))
     assert saturday.kinds == {DayKind.REST} and saturday.missing == 0
     assert len(days) == 30 and days[0].day + timedelta(29) == days[-1].day
+
+
+def test_a_check_out_after_midnight_belongs_to_the_evening_before():
+    """DAY_STARTS (04:00): 01:30 on the 24th is the 23rd's check-out, not the 24th's check-in."""
+    from datetime import datetime
+
+    from kaohe_desktop.domain.attendance import attendance_day, punches_by_day
+
+    shift = Shift(time(9), time(17, 30))
+    assert attendance_day(datetime(2024, 5, 24, 1, 30)) == date(2024, 5, 23)
+    assert attendance_day(datetime(2024, 5, 24, 4, 0)) == date(2024, 5, 24)
+    by_day = punches_by_day([datetime(2024, 5, 24, 1, 30), datetime(2024, 5, 23, 8, 50),
+                             datetime(2024, 5, 24, 8, 55)])
+    assert by_day == {date(2024, 5, 23): [time(8, 50), time(1, 30)], date(2024, 5, 24): [time(8, 55)]}
+    assert pair_punches([time(1, 30), time(8, 50)], shift) == (time(8, 50), time(1, 30))
+    day = evaluate_day(date(2024, 5, 23), True, [time(1, 30), time(8, 50)], shift)
+    assert (day.check_in, day.check_out, day.late, day.early, day.missing) == (
+        time(8, 50), time(1, 30), False, False, 0)
+    assert day.punches == (time(8, 50), time(1, 30))
+    alone = evaluate_day(date(2024, 5, 23), True, [time(0, 20)], shift)  # only a late leaving
+    assert (alone.check_in, alone.check_out, alone.missing) == (None, time(0, 20), 1)
+
+
+def test_part_leave_and_a_missing_punch_in_words_is_absent_for_the_rest():
+    """A daily report with no punch times: '请假,下班缺卡' with half a day's leave means
+    nothing was punched for the working half (absent 0.5); '请假,正常' means it was."""
+    shift = Shift(time(9), time(17, 30))
+    half = {"年假": D("0.5")}
+    missed = evaluate_day(date(2024, 5, 27), True, [], shift, leave=half,
+                          reported=read_status("请假,下班缺卡"))
+    assert (missed.absent, missed.missing, missed.from_report) == (D("0.5"), 0, True)
+    worked = evaluate_day(date(2024, 5, 27), True, [], shift, leave=half,
+                          reported=read_status("请假,正常"))
+    assert (worked.absent, worked.missing) == (D(0), 0)

@@ -323,3 +323,42 @@ def test_the_attendance_assessor_is_not_expected_to_finish_sheets(db):
     scores.set_score(db, info.id, "P1", "1", 28, assessor="站长")
     [row] = ranking.rank_assessment(db, info.id)
     assert (row.assessors_done, row.assessors_expected) == (1, 1)
+
+
+def test_a_report_row_checked_out_after_midnight(staffed):
+    """'08:50 / 次日 01:30' in a report row: that day is complete and the next is not
+    touched (found with unseen DingTalk and template exports)."""
+    day = date(2024, 6, 13)
+    late_out = datetime(2024, 6, 14, 1, 30)
+    rows = [DayRecord("0101", "周建国", day, (time(8, 50), time(1, 30)), "", source="第 2 行",
+                      punch_at=(datetime(2024, 6, 13, 8, 50), late_out)),
+            DayRecord("0101", "周建国", date(2024, 6, 14), (time(8, 55), time(17, 40)),
+                      source="第 3 行"),
+            DayRecord("0102", "吴晓燕", day, (time(8, 40), time(0, 45)), "", source="第 4 行")]
+    parsed = ParsedAttendance("模板.xlsx", "template", [], rows, [],
+                              period=(date(2024, 6, 13), date(2024, 6, 14)))
+    attendance.commit_import(staffed, attendance.preview_parsed(staffed, parsed, "c" * 64))
+    log = {(r.staff_code, r.day): r for r in attendance.day_log(staffed, "2024-06")}
+    first = log[("S01", day)]
+    assert (first.check_in, first.check_out, first.status) == ("08:50", "次日 01:30", "正常")
+    assert log[("S01", date(2024, 6, 14))].punches == ("08:55", "17:40")
+    second = log[("S02", day)]  # a time with no 次日 mark in a report row: the same rule
+    assert (second.check_out, second.status) == ("次日 00:45", "正常")
+    assert counts(staffed, "2024-06")["S01"] == (0, 0, 0, 0)
+
+
+def test_one_number_written_two_ways_is_one_person(db):
+    """刘洋 as 204 (a number cell) on some rows and "0204" (text) on others: one person,
+    so creating the unmatched makes one staff member, not two."""
+    roster.add_unit(db, "红岭村便民服务室", code="U1")
+    rows = [Punch("204", "刘洋", datetime(2024, 6, 3, 8, 50), "第 2 行"),
+            Punch("0204", "刘洋", datetime(2024, 6, 3, 17, 40), "第 3 行"),
+            Punch("0204", "刘洋", datetime(2024, 6, 4, 8, 45), "第 4 行"),
+            Punch("0205", "刘洋", datetime(2024, 6, 4, 8, 46), "第 5 行")]  # another 刘洋
+    preview = attendance.preview_parsed(db, ParsedAttendance("log.xlsx", "zkteco_log", rows, [], []),
+                                        "d" * 64)
+    assert [(p.person_id, p.punches, p.days) for p in preview.people] == [("204", 3, 2), ("0205", 1, 1)]
+    choices = {p.key: PersonChoice("create", unit="U1") for p in preview.people}
+    result = attendance.commit_import(db, preview, choices)
+    assert result.punches_added == 4 and len(result.staff_created) == 2
+    assert sorted(s.attendance_no for s in roster.list_staff(db)) == ["0205", "204"]

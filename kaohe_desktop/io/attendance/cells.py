@@ -27,8 +27,13 @@ _DATE = r"(\d{4}|\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _WEEKDAY = r"(?:[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?)?"
 _TIME = r"(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:\.\d+)?\s*秒?|\s*分)?"
 DATE_RX = re.compile(rf"^\s*{_DATE}\s*{_WEEKDAY}\s*$")
-DATETIME_RX = re.compile(rf"^\s*{_DATE}\s*{_WEEKDAY}\s*(?:T|\s)\s*(次日)?\s*{_TIME}\s*$")
-TIME_TOKEN_RX = re.compile(rf"(次日|\+1)?\s*{_TIME}\s*(?:[(（]次日[)）]|\+1)?")
+# 12-hour clocks: '2024/6/3 下午 05:40:00' (zh-TW style), '2024-06-03 05:40:00 PM'
+_BEFORE = r"(上午|下午|中午|晚上|凌晨|早上|AM|PM|am|pm)?\s*"
+_AFTER = r"\s*(AM|PM|am|pm|A\.M\.|P\.M\.|a\.m\.|p\.m\.)?"
+DATETIME_RX = re.compile(rf"^\s*{_DATE}\s*{_WEEKDAY}\s*(?:T|\s)\s*(次日)?\s*{_BEFORE}{_TIME}{_AFTER}\s*$")
+TIME_TOKEN_RX = re.compile(rf"(次日|\+1)?\s*{_BEFORE}{_TIME}{_AFTER}\s*(?:[(（]次日[)）]|\+1)?")
+_PM = frozenset({"下午", "晚上", "PM", "pm", "P.M.", "p.m."})
+_AM = frozenset({"上午", "凌晨", "早上", "AM", "am", "A.M.", "a.m."})
 COMPACT_DATE_RX = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 SEPARATORS_RX = re.compile(r"[\s,，;；、|]+")
 NOTE_RX = re.compile(r"[(（][^)）]{0,12}[)）]")
@@ -87,8 +92,18 @@ def _make_date(y: str, m: str, d: str) -> date:
         raise CellError(f"日期不存在（{year}年{int(m)}月{int(d)}日）") from None
 
 
-def _make_time(h: str, m: str, s: str | None) -> time:
+def _make_time(h: str, m: str, s: str | None, before: str | None = None,
+               after: str | None = None) -> time:
     hour, minute, second = int(h), int(m), int(s or 0)
+    marker = before or after
+    if marker:
+        if hour > 12:  # '下午 17:40' says the same twice; '上午 17:40' contradicts itself
+            if marker in _AM:
+                raise CellError(f"“{marker}”与钟点 {hour} 矛盾（12 小时制应为 1–12）")
+        elif marker in _PM or (marker == "中午" and hour < 6):
+            hour = hour % 12 + 12
+        elif marker in _AM:
+            hour = hour % 12
     if hour > 23 or minute > 59 or second > 59:
         raise CellError("时间不存在（时 0–23，分 0–59，秒 0–59）")
     return time(hour, minute, second)
@@ -145,9 +160,9 @@ def parse_datetime(value: object) -> datetime:
                     return _round(dt) if dt.microsecond else dt
         m = DATETIME_RX.match(value)
         if m:
-            y, mo, d, next_day, h, mi, s = m.groups()
+            y, mo, d, next_day, before, h, mi, s, after = m.groups()
             day = _make_date(y, mo, d)
-            at = datetime.combine(day, _make_time(h, mi, s))
+            at = datetime.combine(day, _make_time(h, mi, s, before, after))
             return at + timedelta(days=1) if next_day else at
         if DATE_RX.match(value):
             raise CellError("只有日期，没有打卡时间")
@@ -197,9 +212,9 @@ def parse_times(value: object) -> list[tuple[time, bool]]:
     for m in TIME_TOKEN_RX.finditer(value):
         next_from_gap = _gap(value[pos:m.start()])
         pos = m.end()
-        prefix, h, mi, s = m.group(1), m.group(2), m.group(3), m.group(4)
+        prefix, before, h, mi, s, after = m.groups()
         suffix = m.group(0).rstrip().endswith(("次日)", "次日）", "+1")) and not prefix
-        found.append((_make_time(h, mi, s), bool(prefix) or suffix or next_from_gap))
+        found.append((_make_time(h, mi, s, before, after), bool(prefix) or suffix or next_from_gap))
     if _gap(value[pos:]):
         raise CellError("“次日”后面没有时间")
     return found

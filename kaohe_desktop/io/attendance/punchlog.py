@@ -21,7 +21,7 @@ from .collect import PROGRESS_EVERY, Collector
 from .records import Punch
 from .table import Header
 
-_TIME_ONLY = re.compile(r"^\s*(?:次日)?\s*\d{1,2}\s*[:：时]")
+_TIME_ONLY = re.compile(r"^\s*(?:次日)?\s*(?:上午|下午|中午|晚上|凌晨|早上|AM|PM|am|pm)?\s*\d{1,2}\s*[:：时]")
 
 ID_ALIASES = ("登记号码", "考勤号码", "考勤号", "考勤编号", "工号", "人员编号", "员工编号", "员工号",
               "用户编号", "用户号", "用户ID", "人员ID", "UserId", "AC-No.", "AC-No", "AC No.", "PIN",

@@ -71,3 +71,22 @@ def test_dates_ids_numbers_and_leave():
     assert parse_leave("调休 4小时") == ("调休", Decimal("0.5"))
     assert parse_leave("病假06-20 09:00到06-20 17:30") == ("病假", 0)      # amount unknown here
     assert parse_leave("正常（休息）") == ("", 0)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2024/6/3 下午 05:40:00", datetime(2024, 6, 3, 17, 40)),
+    ("2024-06-03 08:59:00 AM", datetime(2024, 6, 3, 8, 59)),
+    ("2024-06-03 12:10 AM", datetime(2024, 6, 3, 0, 10)),
+    ("2024/6/3 中午 12:30", datetime(2024, 6, 3, 12, 30)),
+    ("2024/6/3 中午 01:10", datetime(2024, 6, 3, 13, 10)),
+    ("2024/6/3 下午 17:40", datetime(2024, 6, 3, 17, 40)),  # both ways at once: still clear
+])
+def test_twelve_hour_clock_times(text, expected):
+    assert parse_datetime(text) == expected
+
+
+def test_twelve_hour_clock_contradictions_and_time_cells():
+    with pytest.raises(CellError, match="矛盾"):
+        parse_datetime("2024/6/3 上午 17:40")
+    assert parse_times("上午 08:50 下午 05:40") == [(time(8, 50), False), (time(17, 40), False)]
+    assert parse_times("5:40 PM") == [(time(17, 40), False)]
