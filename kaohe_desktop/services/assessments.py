@@ -192,7 +192,12 @@ def create_assessment(db: Database, rubric_code: str, period: Period, *,
         s.flush()
         for g in groups:
             _add_group(s, a, g, by_code)
-        return _info(s, a)
+        info = _info(s, a)
+    if row.subject_kind == "staff":  # a month's staff assessment takes its attendance at once
+        from .attendance_points import refresh_assessments
+
+        refresh_assessments(db, period.start, period.end, only=info.id)
+    return info
 
 
 def _add_group(s: Session, a: Assessment, g: GroupSpec, by_code: Mapping[str, Subject]) -> None:

@@ -50,6 +50,7 @@ from .attendance_points import (
     apply_to_assessment,
     attendance_rule_items,
     get_points_rule,
+    refresh_assessments,
     set_points_rule,
 )
 from .results import CalendarDayInfo, DayLogRow, LeaveInfo, MonthView, SummaryRow
@@ -87,6 +88,12 @@ __all__ = [
 ]
 
 STATUS_WORDS = {k.value: k for k in DayKind} | {k.name.lower(): k for k in DayKind}
+
+
+def _scores_follow(db: Database, start: date = date.min, end: date = date.max) -> None:
+    """After a rule or leave change, the open staff assessments of those days take their
+    attendance values again (`attendance_points.refresh_assessments`)."""
+    refresh_assessments(db, start, end)
 
 
 def period_range(month: str | Period | tuple[date, date]) -> tuple[date, date]:
@@ -150,6 +157,7 @@ def set_shift(db: Database, shift: Shift, unit: str | None = None) -> Shift:
         row.start, row.end = f"{shift.start:%H:%M}", f"{shift.end:%H:%M}"
         row.late_grace_min, row.early_grace_min = shift.late_grace_min, shift.early_grace_min
         row.half_day_late_min, row.absent_late_min = shift.half_day_late_min, shift.absent_late_min
+    _scores_follow(db)
     return shift
 
 
@@ -169,7 +177,8 @@ def clear_unit_shift(db: Database, unit: str) -> bool:
         if row is None:
             return False
         s.delete(row)
-        return True
+    _scores_follow(db)
+    return True
 
 
 def leave_types(db: Database) -> dict[str, bool]:
@@ -189,6 +198,7 @@ def set_leave_type(db: Database, name: str, counts: bool) -> None:
             s.add(LeaveType(name=name, counts=counts))
         else:
             row.counts = counts
+    _scores_follow(db)
 
 
 def add_leave(db: Database, staff: str, day: date, leave_type: str, days: object = 1,
@@ -220,7 +230,8 @@ def add_leave(db: Database, staff: str, day: date, leave_type: str, days: object
                 out.append(_put_leave(s, person, current, kind, part, note))
                 left -= part
             current += timedelta(1)
-        return out
+    _scores_follow(db, out[0].day, out[-1].day)
+    return out
 
 
 def _put_leave(s: Session, person: Staff, day: date, kind: str, amount: Decimal,
@@ -243,7 +254,10 @@ def remove_leave(db: Database, staff: str, day: date, leave_type: str) -> int:
         person = _staff(s, staff)
         done = s.execute(delete(Leave).where(Leave.staff_id == person.id, Leave.day == day,
                                              Leave.leave_type == leave_type.strip()))
-        return int(done.rowcount or 0)
+        removed = int(done.rowcount or 0)
+    if removed:
+        _scores_follow(db, day, day)
+    return removed
 
 
 def list_leave(db: Database, month: str | Period | tuple[date, date],
@@ -266,11 +280,11 @@ def set_calendar_day(db: Database, day: date, workday: bool | None, note: str = 
         if workday is None:
             if row is not None:
                 s.delete(row)
-            return
-        if row is None:
+        elif row is None:
             s.add(CalendarDay(day=day, workday=workday, note=note.strip()[:100]))
         else:
             row.workday, row.note = workday, note.strip()[:100]
+    _scores_follow(db, day, day)
 
 
 def month_calendar(db: Database, month: str | Period | tuple[date, date]) -> WorkCalendar:

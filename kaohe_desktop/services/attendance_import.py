@@ -34,7 +34,14 @@ from kaohe_desktop.store.queries import insert_punches, stored_punches
 
 from .attendance_data import calendar_notes, load_calendar
 from .gc_pause import gc_paused
-from .results import AttendanceImportResult, ImportPreview, PersonChoice, PersonPreview, StaffInfo
+from .results import (
+    AttendanceImportResult,
+    AttendanceScoresRefreshed,
+    ImportPreview,
+    PersonChoice,
+    PersonPreview,
+    StaffInfo,
+)
 from .roster import _next_code, find_unit
 
 _DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "∙": "·", "．": "·"})
@@ -384,8 +391,15 @@ def commit_import(db: Database, preview: ImportPreview,
         s.flush()
         step(3, 3)
     total = sum(len(stamps) for stamps in wanted.values())
+    scores = AttendanceScoresRefreshed()
+    if preview.period and not dry_run and (added or days_saved or leave_saved):
+        # after the commit: the month's assessments take the new attendance (own sessions)
+        from .attendance_points import refresh_assessments
+
+        scores = refresh_assessments(db, *preview.period)
     return AttendanceImportResult(preview.file, added, total - added, days_saved,
-                                  leave_saved, tuple(lists["created"]), tuple(lists["skipped"]))
+                                  leave_saved, tuple(lists["created"]), tuple(lists["skipped"]),
+                                  scores)
 
 
 def _save_records(s: Session, people: Mapping[str, _Person], targets: Mapping[str, int],

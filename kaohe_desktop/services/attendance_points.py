@@ -7,12 +7,18 @@ amounts in the rubric's own `rule`, else the defaults (−1 late, −1 early, �
 −3 per absent day). Values are written as the assessor "考勤系统" with the role of the
 assessment's first group, each with a remark that spells out the deduction; running it
 again after a re-import updates them. A locked assessment refuses (InputError).
+
+`refresh_assessments` does that for every staff assessment whose period overlaps some
+days — after an import and when an assessment is created — so the month's assessment
+takes its attendance values without anyone asking; locked ones are left as they are
+and named.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -28,12 +34,13 @@ from kaohe_desktop.domain.attendance_points import (
 )
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.rubric import Item, ItemKind, Rubric
+from kaohe_desktop.domain.states import State, editable
 from kaohe_desktop.store.db import Database
-from kaohe_desktop.store.models import AssessorGroup, PointsRuleRow, RubricRow, Score
+from kaohe_desktop.store.models import Assessment, AssessorGroup, PointsRuleRow, RubricRow, Score
 
 from .assessments import assessment_rubric, load_assessment, load_subjects, require_editable
 from .attendance_data import counting_leave_types, evaluate_people
-from .results import AppliedValue, ApplyResult, PointsItemInfo
+from .results import AppliedValue, ApplyResult, AttendanceScoresRefreshed, PointsItemInfo
 from .rubrics import rubric_from_row
 from .scores import ensure_assessor
 
@@ -91,6 +98,7 @@ def set_points_rule(db: Database, rubric_code: str, item_code: str,
             s.add(PointsRuleRow(rubric_code=rubric_code, item_code=item_code, rule=text))
         else:
             row.rule = text
+    refresh_assessments(db, date.min, date.max)  # the open assessments follow the new rule
     return rule
 
 
@@ -122,15 +130,17 @@ def apply_to_assessment(db: Database, assessment_id: int) -> ApplyResult:
             raise InputError(Problem(f"细则 {rubric.code} 没有取自考勤的人员考核项目",
                                      column="考核", value=assessment_id))
         rules = {i.code: _rule(s, rubric.code, i) for i in items}
+        subjects = [x for x in load_subjects(s, a.id) if x.staff_id is not None]
+        _, people = evaluate_people(s, a.period_start, a.period_end,
+                                    staff_ids=[x.staff_id for x in subjects])
+        if not people:  # no attendance for the period: not even the 考勤系统 assessor
+            return ApplyResult(a.id, ASSESSOR, (), tuple(x.staff.code for x in subjects))
+        counting = counting_leave_types(s)
+        by_staff = {p.staff_id: p for p in people}
         group = s.scalars(select(AssessorGroup).where(AssessorGroup.assessment_id == a.id)
                           .order_by(AssessorGroup.id)).first()
         who = ensure_assessor(s, a, ASSESSOR, group.role if group else None,
                               group.name if group else None)
-        subjects = [x for x in load_subjects(s, a.id) if x.staff_id is not None]
-        _, people = evaluate_people(s, a.period_start, a.period_end,
-                                    staff_ids=[x.staff_id for x in subjects])
-        counting = counting_leave_types(s)
-        by_staff = {p.staff_id: p for p in people}
         stored = {(row.subject_id, row.item_code): row for row in s.scalars(
             select(Score).where(Score.assessment_id == a.id, Score.assessor_id == who.id))}
         values, no_data = [], []
@@ -155,3 +165,31 @@ def apply_to_assessment(db: Database, assessment_id: int) -> ApplyResult:
                 values.append(AppliedValue(person.code, person.name, item.code, result.points,
                                            result.remark, status))
         return ApplyResult(a.id, who.name, tuple(values), tuple(no_data))
+
+
+def _takes_attendance(s: Session, a: Assessment) -> bool:
+    rubric = assessment_rubric(s, a)
+    return rubric.subject_kind == "staff" and bool(attendance_items(rubric))
+
+
+def refresh_assessments(db: Database, start: date, end: date, *,
+                        only: int | None = None) -> AttendanceScoresRefreshed:
+    """Apply the attendance of [start, end] to every staff assessment with attendance
+    items whose period overlaps it (or only to assessment `only`); locked ones are named,
+    not changed."""
+    with db.session() as s:
+        query = select(Assessment).where(Assessment.period_start <= end,
+                                         Assessment.period_end >= start)
+        if only is not None:
+            query = query.where(Assessment.id == only)
+        found = [(a.id, a.name, editable(State(a.state)))
+                 for a in s.scalars(query.order_by(Assessment.id)) if _takes_attendance(s, a)]
+    updated, locked = [], []
+    for assessment_id, name, open_ in found:
+        if not open_:
+            locked.append(name)
+            continue
+        result = apply_to_assessment(db, assessment_id)
+        if any(v.status != "unchanged" for v in result.values):
+            updated.append(name)
+    return AttendanceScoresRefreshed(tuple(updated), tuple(locked))

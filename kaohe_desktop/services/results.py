@@ -307,6 +307,22 @@ class PersonChoice:
 
 
 @dataclass(frozen=True)
+class AttendanceScoresRefreshed:
+    """Staff assessments whose attendance values were brought up to date, by name."""
+
+    updated: tuple[str, ...] = ()
+    locked: tuple[str, ...] = ()  # overlapping but locked: left as they were
+
+    def summary(self) -> str:
+        parts = []
+        if self.updated:
+            parts.append(f"已更新{'、'.join(self.updated)}的考勤得分")
+        if self.locked:
+            parts.append(f"{'、'.join(self.locked)}已锁定，考勤得分未更新（需要时请重新打开后再计入）")
+        return "；".join(parts)
+
+
+@dataclass(frozen=True)
 class AttendanceImportResult:
     file: str
     punches_added: int = 0
@@ -315,6 +331,7 @@ class AttendanceImportResult:
     leave_saved: int = 0
     staff_created: tuple[str, ...] = ()  # codes
     skipped: tuple[str, ...] = ()  # names (or ids) left out by choice
+    scores: AttendanceScoresRefreshed = AttendanceScoresRefreshed()
 
     def summary(self) -> str:
         parts = [(1, f"新增打卡 {self.punches_added} 条"), (1, f"已有 {self.punches_known} 条"),
@@ -322,7 +339,9 @@ class AttendanceImportResult:
                  (self.leave_saved, f"请假 {self.leave_saved} 条"),
                  (self.staff_created, f"新建人员 {len(self.staff_created)} 名"),
                  (self.skipped, f"跳过 {len(self.skipped)} 人")]
-        return "，".join(text for shown_, text in parts if shown_)
+        text = "，".join(text for shown_, text in parts if shown_)
+        scores = self.scores.summary()
+        return f"{text}；{scores}" if scores else text
 
 
 @dataclass(frozen=True)

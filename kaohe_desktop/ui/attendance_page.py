@@ -122,7 +122,8 @@ class AttendancePage(Page):
         for empty in (self.log.empty, self.summary.empty):
             self._connect_empty(empty)
         self.summary.person_activated.connect(self.show_person)
-        self.rules.changed.connect(lambda: self._announce("attendance"))
+        # rule and leave changes also bring the open assessments' attendance values up to date
+        self.rules.changed.connect(lambda: self._announce("attendance", "scores"))
         self.apply_panel.applied.connect(self._applied)
         self.status_label = QLabel()
         self.status_label.setObjectName("attendanceStatus")
@@ -270,7 +271,8 @@ class AttendancePage(Page):
         if preview.period:  # show the month just imported
             self.months = attendance.attendance_months(self.db)
             self._fill_months(prefer=preview.period[1].strftime("%Y-%m"))
-        self._announce("attendance", *(("roster",) if result.staff_created else ()), reload=self.refresh)
+        self._announce("attendance", *(("roster",) if result.staff_created else ()),
+                       *(("scores",) if result.scores.updated else ()), reload=self.refresh)
 
     def download_template(self) -> None:
         suggested = str(self.flow.last_dir / "考勤模板.xlsx")

@@ -253,25 +253,57 @@ def month_assessment(staffed):
 
 def test_apply_writes_the_points_with_how_they_were_derived(staffed, month_assessment):
     db = staffed
-    attendance.commit_import(db, attendance.preview_parsed(db, log_file(people=PEOPLE[:5]), "a" * 64))
+    imported = attendance.commit_import(
+        db, attendance.preview_parsed(db, log_file(people=PEOPLE[:5]), "a" * 64))
+    # the import brought the open June assessment up to date by itself
+    assert imported.scores.updated == ("2024年6月村便民服务室考勤考核管理制度",)
+    assert "已更新2024年6月" in imported.summary()
     result = attendance.apply_to_assessment(db, month_assessment)
     values = {v.staff_code: v for v in result.values}
     assert result.no_data == ("S06",) and result.assessor == "考勤系统"
+    assert {v.status for v in result.values} == {"unchanged"}
     assert values["S04"].points == D("27.5") and values["S05"].points == 27
     assert values["S04"].remark == "迟到 1 次 −1，早退 1 次 −1，缺卡 1 次 −0.5；30 − 2.5 = 27.5"
     sheet = {(r.subject_code, r.items["1"]) for r in ranking.rank_assessment(db, month_assessment)}
     assert ("S04", D("27.5")) in sheet
-    # leave for S05 and the sixth person's file arrive: re-running updates
+
+    def points() -> dict[str, D]:
+        return {r.subject_code: r.items.get("1") for r in ranking.rank_assessment(db, month_assessment)}
+
+    # leave by hand, then the sixth person's file: each brings the values up to date
     attendance.add_leave(db, "S05", date(2024, 6, 20), "病假")
+    assert points()["S05"] == 30
     attendance.commit_import(db, attendance.preview_parsed(db, log_file(people=PEOPLE[5:]), "b" * 64))
+    assert points()["S06"] == 28 and points()["S01"] == 29
+    attendance.set_shift(db, Shift(time(9), time(17, 30), late_grace_min=15))  # rules too
+    assert points()["S06"] == 29
     again = attendance.apply_to_assessment(db, month_assessment)
-    status = {v.staff_code: (v.status, v.points) for v in again.values}
-    assert status["S05"] == ("changed", 30) and status["S06"] == ("added", 28)
-    assert status["S01"] == ("unchanged", 29) and again.no_data == ()
+    assert {v.status for v in again.values} == {"unchanged"} and again.no_data == ()
     for action in ("submit", "approve"):
         assessments.change_state(db, month_assessment, action)
     with pytest.raises(InputError, match="已锁定"):
         attendance.apply_to_assessment(db, month_assessment)
+    attendance.set_shift(db, Shift(time(9), time(17, 30), late_grace_min=5))  # locked: kept
+    assert points()["S06"] == 29
+    later = attendance.commit_import(
+        db, attendance.preview_parsed(db, log_file(people=PEOPLE[:1], extra=[
+            Punch("0101", "", datetime(2024, 6, 29, 9, 0), "第 9 行")]), "c" * 64))
+    assert later.scores.locked == ("2024年6月村便民服务室考勤考核管理制度",)
+    assert "已锁定，考勤得分未更新" in later.summary()
+
+
+def test_a_new_month_assessment_takes_its_attendance_at_once(staffed):
+    db = staffed
+    attendance.commit_import(db, attendance.preview_parsed(db, log_file(), "a" * 64))
+    info = assessments.create_assessment(db, "VILLAGE-ATT", parse_period("2024-06"),
+                                         subjects="staff", groups=[GroupSpec("考核组", "上级")])
+    got = {r.subject_code: r.items.get("1") for r in ranking.rank_assessment(db, info.id)}
+    assert got["S04"] == D("27.5") and got["S06"] == 28
+    empty = assessments.create_assessment(db, "VILLAGE-ATT", parse_period("2024-08"),
+                                          subjects="staff", groups=[GroupSpec("考核组", "上级")])
+    from kaohe_desktop.services.score_sheet import list_assessors
+
+    assert [a.name for a in list_assessors(db, empty.id)] == []  # no attendance yet: nothing
 
 
 def test_points_rule_is_editable_and_stored(staffed, month_assessment):
