@@ -117,6 +117,9 @@ class AttendanceApplyPanel(QWidget):
                   for i in rules]
         if not editable(State(a.state)):
             lines.append("这次考核已锁定，不能再写入考勤得分。")
+        else:
+            lines.append("导入考勤、登记请假或修改规则后，得分会自动更新；"
+                         "“应用到考核”可随时重算并列出每人的扣分明细。")
         self.info_label.setText("<br>".join(lines))
 
     def apply(self) -> None:
