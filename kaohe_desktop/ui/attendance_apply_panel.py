@@ -134,8 +134,9 @@ class AttendanceApplyPanel(QWidget):
         self.apply_button.setEnabled(True)
         self.result = result
         self.show_result(result)
-        self._say(f"已写入“{self.current().name if self.current() else result.assessment_id}”："
-                  f"{result.summary()}（评分人“{result.assessor}”）", error=False)
+        name = self.current().name if self.current() else result.assessment_id
+        verb = "已写入" if any(v.status != "unchanged" for v in result.values) else "已核对"
+        self._say(f"{verb}“{name}”：{result.summary()}（评分人“{result.assessor}”）", error=False)
         self.applied.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
