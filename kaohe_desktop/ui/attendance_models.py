@@ -9,16 +9,16 @@ answer up per row), not by asking data() for every row.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
 from kaohe_desktop.domain.numbers import shown
 from kaohe_desktop.services.results import DayLogRow, PersonPreview, SummaryRow
 
 from .roster_models import collator, filter_change
+from .tables import Column, ColumnsModel
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()
@@ -30,14 +30,6 @@ STATUS_COLOURS = {"旷工": QColor("#c5221f"), "迟到": QColor("#b06000"), "早
                   "缺卡": QColor("#b06000"), "请假": QColor("#1a73e8"), "休息": QColor("#80868b"),
                   "正常": QColor("#137333")}
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    value: Callable[[Any], object]
-    chars: int  # initial width in CJK characters
-    right: bool = False
 
 
 def _new_punches(p: PersonPreview) -> object:
@@ -57,7 +49,7 @@ def status_colour(kinds: Sequence[str]) -> QColor | None:
     return None
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(ColumnsModel):
     """Read-only rows shown through `columns`; numbers align right and sort as numbers.
 
     Sorting is done here, in Python, one key per row (a proxy sorting through data()
@@ -69,9 +61,7 @@ class RowsModel(QAbstractTableModel):
     NATURAL = (0, Qt.SortOrder.AscendingOrder)
 
     def __init__(self, columns: Sequence[Column], parent=None) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.rows: list[Any] = []
+        super().__init__(columns, parent)
         self._sort = self.NATURAL
 
     def set_rows(self, rows: Sequence[Any], columns: Sequence[Column] | None = None) -> None:
@@ -109,18 +99,6 @@ class RowsModel(QAbstractTableModel):
             def key(row: Any) -> Any:
                 return sort_key(str(col.value(row) or ""))
         self.rows = sorted(self.rows, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-
-    def rowCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].title
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

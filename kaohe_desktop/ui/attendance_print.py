@@ -18,7 +18,7 @@ from PySide6.QtGui import QFont, QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from .attendance_models import Column
+from .tables import Column
 
 
 def summary_html(title: str, subtitle: str, columns: Sequence[Column], rows: Sequence[object],

@@ -8,14 +8,13 @@ comparison) and filter through `RosterFilterProxy`, which reads the rows directl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QAbstractTableModel,
     QCollator,
     QLocale,
     QModelIndex,
@@ -27,6 +26,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from kaohe_desktop.services.results import UnitInfo
+
+from .tables import Column, ColumnsModel
 
 INACTIVE = QColor("#9aa0a6")
 _collator: QCollator | None = None
@@ -141,15 +142,7 @@ class AreaTreeModel(QAbstractItemModel):
         return None
 
 
-@dataclass(frozen=True)
-class Column:
-    title: str
-    value: Callable[[Any], object]
-    chars: int  # initial width, in CJK characters
-    right: bool = False  # numbers align right
-
-
-class RosterTableModel(QAbstractTableModel):
+class RosterTableModel(ColumnsModel):
     """Read-only rows (UnitInfo or StaffInfo; anything with `active`, `code`, `name`,
     `phone`); inactive rows are grey.
 
@@ -162,9 +155,7 @@ class RosterTableModel(QAbstractTableModel):
     NATURAL = (0, Qt.SortOrder.AscendingOrder)
 
     def __init__(self, columns: Sequence[Column], parent=None) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.rows: list[Any] = []
+        super().__init__(columns, parent)
         self._keys: list[str] | None = None
         self._key_cache: dict[int, tuple[Any, str]] = {}
         self._sort = self.NATURAL
@@ -196,18 +187,6 @@ class RosterTableModel(QAbstractTableModel):
 
     def row_of(self, code: str) -> int:
         return next((i for i, r in enumerate(self.rows) if r.code == code), -1)
-
-    def rowCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].title
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

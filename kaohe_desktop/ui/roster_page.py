@@ -48,14 +48,13 @@ from .roster_models import (
     ALL,
     NO_AREA,
     AreaTreeModel,
-    Column,
     RosterFilterProxy,
     RosterTableModel,
     Scope,
     collator,
 )
 from .staff_dialog import StaffDialog
-from .tables import make_table
+from .tables import Column, make_table
 from .tasks import run_job
 from .unit_dialog import UnitDialog
 

@@ -1,9 +1,52 @@
-"""The read-only, sortable, row-selecting table view every list page uses."""
+"""The read-only, sortable, row-selecting table view every list page uses, and the
+column-described row model under it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
+
+Index = QModelIndex | QPersistentModelIndex
+ROOT = QModelIndex()  # the invisible root: the default `parent` argument
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    value: Callable[[Any], object]
+    chars: int  # initial width, in CJK characters
+    right: bool = False  # numbers align right
+
+
+class ColumnsModel(QAbstractTableModel):
+    """Read-only `rows` shown through `columns`; subclasses give data() and sorting."""
+
+    def __init__(self, columns: Sequence[Column], parent=None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[Any] = []
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].title
+        return None
 
 
 def make_table(proxy: QSortFilterProxyModel, parent: QWidget, stretch_last: bool = True) -> QTableView:
