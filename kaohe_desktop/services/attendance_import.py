@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from kaohe_desktop.domain.attendance import after_midnight, attendance_day
 from kaohe_desktop.domain.attendance_status import read_status
 from kaohe_desktop.domain.errors import InputError, Problem
+from kaohe_desktop.domain.names import name_key
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import AttendanceDay, ImportLog, Leave, Staff, Unit
 from kaohe_desktop.store.queries import insert_punches, stored_punches
@@ -43,12 +44,6 @@ from .results import (
     StaffInfo,
 )
 from .roster import _next_code, find_unit
-
-_DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "∙": "·", "．": "·"})
-
-
-def name_key(name: str) -> str:
-    return "".join(name.split()).translate(_DOTS)
 
 
 def _numeric(text: str) -> str:

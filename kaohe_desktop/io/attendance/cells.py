@@ -20,7 +20,6 @@ EXCEL_EPOCH = datetime(1899, 12, 30)
 NO_PUNCH = frozenset({"", "-", "--", "---", "—", "——", "/", "无", "未打卡", "缺卡", "旷工", "请假",
                       "休息", "未排班", "不在考勤组", "外出", "出差"})
 NO_VALUE = frozenset({"", "-", "--", "---", "—", "——", "/", "无"})
-MIDDLE_DOTS = str.maketrans({"•": "·", "・": "·", "‧": "·", "∙": "·", "．": "·", "｡": "·"})
 
 _fromiso = datetime.fromisoformat
 _DATE = r"(\d{4}|\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -75,11 +74,6 @@ def id_text(value: object) -> str:
     if type(value) is str:
         return value.strip()
     return text(value)
-
-
-def name_key(name: str) -> str:
-    """Names compared for "one id, two people": spaces and middle-dot variants ignored."""
-    return "".join(name.split()).translate(MIDDLE_DOTS)
 
 
 def _make_date(y: str, m: str, d: str) -> date:

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from datetime import date
 
 from kaohe_desktop.domain.errors import Problem
+from kaohe_desktop.domain.names import name_key
 
-from .cells import name_key
 from .records import DayRecord, ParsedAttendance, Punch
 
 EARLIEST = date(2000, 1, 1)
