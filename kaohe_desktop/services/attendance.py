@@ -1,5 +1,7 @@
 """Attendance use-cases: import, rules (shift, leave, calendar), the day log and the
-monthly summary; points for rubric items are in `attendance_points`.
+monthly summary; points for rubric items are in `attendance_points`. After a rule or
+leave change the open staff assessments of those days take their attendance values
+again (`refresh_assessments`).
 
 Each function opens its own session, validates in full before writing (InputError,
 nothing written) and returns plain values: the domain's `Shift`, or dataclasses from
@@ -90,12 +92,6 @@ __all__ = [
 STATUS_WORDS = {k.value: k for k in DayKind} | {k.name.lower(): k for k in DayKind}
 
 
-def _scores_follow(db: Database, start: date = date.min, end: date = date.max) -> None:
-    """After a rule or leave change, the open staff assessments of those days take their
-    attendance values again (`attendance_points.refresh_assessments`)."""
-    refresh_assessments(db, start, end)
-
-
 def period_range(month: str | Period | tuple[date, date]) -> tuple[date, date]:
     """A month "2024-03" (any period `parse_period` reads), a Period, or (start, end)."""
     if isinstance(month, tuple):
@@ -157,7 +153,7 @@ def set_shift(db: Database, shift: Shift, unit: str | None = None) -> Shift:
         row.start, row.end = f"{shift.start:%H:%M}", f"{shift.end:%H:%M}"
         row.late_grace_min, row.early_grace_min = shift.late_grace_min, shift.early_grace_min
         row.half_day_late_min, row.absent_late_min = shift.half_day_late_min, shift.absent_late_min
-    _scores_follow(db)
+    refresh_assessments(db)
     return shift
 
 
@@ -177,7 +173,7 @@ def clear_unit_shift(db: Database, unit: str) -> bool:
         if row is None:
             return False
         s.delete(row)
-    _scores_follow(db)
+    refresh_assessments(db)
     return True
 
 
@@ -198,7 +194,7 @@ def set_leave_type(db: Database, name: str, counts: bool) -> None:
             s.add(LeaveType(name=name, counts=counts))
         else:
             row.counts = counts
-    _scores_follow(db)
+    refresh_assessments(db)
 
 
 def add_leave(db: Database, staff: str, day: date, leave_type: str, days: object = 1,
@@ -230,7 +226,7 @@ def add_leave(db: Database, staff: str, day: date, leave_type: str, days: object
                 out.append(_put_leave(s, person, current, kind, part, note))
                 left -= part
             current += timedelta(1)
-    _scores_follow(db, out[0].day, out[-1].day)
+    refresh_assessments(db, out[0].day, out[-1].day)
     return out
 
 
@@ -256,7 +252,7 @@ def remove_leave(db: Database, staff: str, day: date, leave_type: str) -> int:
                                              Leave.leave_type == leave_type.strip()))
         removed = int(done.rowcount or 0)
     if removed:
-        _scores_follow(db, day, day)
+        refresh_assessments(db, day, day)
     return removed
 
 
@@ -284,7 +280,7 @@ def set_calendar_day(db: Database, day: date, workday: bool | None, note: str = 
             s.add(CalendarDay(day=day, workday=workday, note=note.strip()[:100]))
         else:
             row.workday, row.note = workday, note.strip()[:100]
-    _scores_follow(db, day, day)
+    refresh_assessments(db, day, day)
 
 
 def month_calendar(db: Database, month: str | Period | tuple[date, date]) -> WorkCalendar:

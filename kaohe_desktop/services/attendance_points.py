@@ -98,7 +98,7 @@ def set_points_rule(db: Database, rubric_code: str, item_code: str,
             s.add(PointsRuleRow(rubric_code=rubric_code, item_code=item_code, rule=text))
         else:
             row.rule = text
-    refresh_assessments(db, date.min, date.max)  # the open assessments follow the new rule
+    refresh_assessments(db)  # the open assessments follow the new rule
     return rule
 
 
@@ -167,23 +167,20 @@ def apply_to_assessment(db: Database, assessment_id: int) -> ApplyResult:
         return ApplyResult(a.id, who.name, tuple(values), tuple(no_data))
 
 
-def _takes_attendance(s: Session, a: Assessment) -> bool:
-    rubric = assessment_rubric(s, a)
-    return rubric.subject_kind == "staff" and bool(attendance_items(rubric))
-
-
-def refresh_assessments(db: Database, start: date, end: date, *,
+def refresh_assessments(db: Database, start: date = date.min, end: date = date.max, *,
                         only: int | None = None) -> AttendanceScoresRefreshed:
-    """Apply the attendance of [start, end] to every staff assessment with attendance
-    items whose period overlaps it (or only to assessment `only`); locked ones are named,
-    not changed."""
+    """Apply the attendance of [start, end] (default: all days, after a rule change) to
+    every staff assessment with attendance items whose period overlaps it (or only to
+    assessment `only`); locked ones are named, not changed."""
     with db.session() as s:
-        query = select(Assessment).where(Assessment.period_start <= end,
-                                         Assessment.period_end >= start)
+        query = (select(Assessment).join(RubricRow, Assessment.rubric_id == RubricRow.id)
+                 .where(RubricRow.subject_kind == "staff", Assessment.period_start <= end,
+                        Assessment.period_end >= start))
         if only is not None:
             query = query.where(Assessment.id == only)
         found = [(a.id, a.name, editable(State(a.state)))
-                 for a in s.scalars(query.order_by(Assessment.id)) if _takes_attendance(s, a)]
+                 for a in s.scalars(query.order_by(Assessment.id))
+                 if attendance_items(assessment_rubric(s, a))]
     updated, locked = [], []
     for assessment_id, name, open_ in found:
         if not open_:

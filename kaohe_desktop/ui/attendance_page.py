@@ -207,13 +207,13 @@ class AttendancePage(Page):
     def _load_month(self, rules: bool = False) -> None:
         month = self.month()
         self._loading += 1  # a load still running for another month is no longer wanted
+        first = date(int(month[:4]), int(month[5:7]), 1)
         if rules:
-            first = date(int(month[:4]), int(month[5:7]), 1)
             self.rules.load(month, first, self.data.staff, [u for u in self.data.units if u.active])
             self.apply_panel.load(month)
         else:
             self.rules.calendar.show_month(month)
-            self.rules.leave.show_month(month, date(int(month[:4]), int(month[5:7]), 1))
+            self.rules.leave.show_month(month, first)
         active = sum(p.active for p in self.data.staff)
         kind = NO_STAFF if not active else NO_DATA if not self.months else ""
         if kind or active < BACKGROUND_FROM_STAFF:

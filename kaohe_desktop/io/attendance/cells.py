@@ -27,7 +27,8 @@ _WEEKDAY = r"(?:[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?)?"
 _TIME = r"(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:\.\d+)?\s*秒?|\s*分)?"
 DATE_RX = re.compile(rf"^\s*{_DATE}\s*{_WEEKDAY}\s*$")
 # 12-hour clocks: '2024/6/3 下午 05:40:00' (zh-TW style), '2024-06-03 05:40:00 PM'
-_BEFORE = r"(上午|下午|中午|晚上|凌晨|早上|AM|PM|am|pm)?\s*"
+MERIDIEM_BEFORE = "上午|下午|中午|晚上|凌晨|早上|AM|PM|am|pm"  # a marker written before the time
+_BEFORE = rf"({MERIDIEM_BEFORE})?\s*"
 _AFTER = r"\s*(AM|PM|am|pm|A\.M\.|P\.M\.|a\.m\.|p\.m\.)?"
 DATETIME_RX = re.compile(rf"^\s*{_DATE}\s*{_WEEKDAY}\s*(?:T|\s)\s*(次日)?\s*{_BEFORE}{_TIME}{_AFTER}\s*$")
 TIME_TOKEN_RX = re.compile(rf"(次日|\+1)?\s*{_BEFORE}{_TIME}{_AFTER}\s*(?:[(（]次日[)）]|\+1)?")

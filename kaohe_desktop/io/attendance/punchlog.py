@@ -16,12 +16,21 @@ from datetime import datetime, timedelta
 
 from kaohe_desktop.io.workbook import column_letter
 
-from .cells import NO_PUNCH, CellError, id_text, parse_date, parse_datetime, parse_times, text
+from .cells import (
+    MERIDIEM_BEFORE,
+    NO_PUNCH,
+    CellError,
+    id_text,
+    parse_date,
+    parse_datetime,
+    parse_times,
+    text,
+)
 from .collect import PROGRESS_EVERY, Collector
 from .records import Punch
 from .table import Header
 
-_TIME_ONLY = re.compile(r"^\s*(?:次日)?\s*(?:上午|下午|中午|晚上|凌晨|早上|AM|PM|am|pm)?\s*\d{1,2}\s*[:：时]")
+_TIME_ONLY = re.compile(rf"^\s*(?:次日)?\s*(?:{MERIDIEM_BEFORE})?\s*\d{{1,2}}\s*[:：时]")
 
 ID_ALIASES = ("登记号码", "考勤号码", "考勤号", "考勤编号", "工号", "人员编号", "员工编号", "员工号",
               "用户编号", "用户号", "用户ID", "人员ID", "UserId", "AC-No.", "AC-No", "AC No.", "PIN",
