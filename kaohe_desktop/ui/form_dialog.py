@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 
 from kaohe_desktop.domain.errors import InputError, Problem
 
+from .hooks import check_hooks
+
 HINT_STYLE = "color: #c5221f;"
 
 
@@ -61,6 +63,12 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
         self.setMinimumWidth(460)
+
+    HOOKS = ("problems", "values")  # every subclass defines these
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        check_hooks(cls, FormDialog, FormDialog.HOOKS)
 
     # ------------------------------------------------------------- for subclasses
     def problems(self) -> list[Problem]:

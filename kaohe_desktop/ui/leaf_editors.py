@@ -19,6 +19,8 @@ from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpi
 from kaohe_desktop.domain.numbers import shown, to_decimal
 from kaohe_desktop.domain.rubric import Item, ItemKind
 
+from .hooks import check_hooks
+
 NOT_SCORED = "未评"
 _NUMBERISH = re.compile(r"[-+]?\d*(?:[.,，．]\d*)?")
 SAVE_DELAY_MS = 700  # arrow keys / wheel: save after the user paused
@@ -115,6 +117,12 @@ class LeafEditor(QObject):
         if not self._loading:
             self.dirty = True
             self.edited.emit()
+
+    HOOKS = ("_show", "raw")  # every subclass defines these
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        check_hooks(cls, LeafEditor, LeafEditor.HOOKS)
 
     def _show(self, value: Decimal | None) -> None:
         raise NotImplementedError

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from kaohe_desktop.domain.rubric_edit import Check
 
+from .hooks import check_hooks
 from .rubric_tree_model import PROBLEM_COLOR
 
 Entry = dict[str, Any]
@@ -87,6 +88,12 @@ class TableEditor(QGroupBox):
         else:
             self.body.addWidget(self.table, 1)
             self.body.addLayout(self.buttons)
+
+    HOOKS = ("entries", "cells", "apply", "new_entry")  # every subclass defines these
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        check_hooks(cls, TableEditor, TableEditor.HOOKS)
 
     # ------------------------------------------------------------------ subclass API
     def entries(self) -> list[Entry]:
