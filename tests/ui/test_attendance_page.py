@@ -551,3 +551,16 @@ def test_a_large_roster_judges_the_month_on_a_worker(qtbot, page, june, monkeypa
     qtbot.wait(200)  # the May result, if it came late, must not replace June's rows
     assert shown == ["2024-06"] and len(shown_log(page)) == 6 * 26
     assert page.month() == "2024-06" and "2024-06：6 人有考勤" in page.status_label.text()
+
+
+def test_tab_reaches_the_shift_buttons_in_their_order(page, june):
+    page.refresh()
+    page.tabs.setCurrentWidget(page.rules)
+    editor = page.rules.shift
+    editor.unit_combo.setCurrentIndex(editor.unit_combo.findData("U1"))
+    buttons, widget = [], editor.whole_spin.nextInFocusChain()
+    while widget is not editor.whole_spin and len(buttons) < 2:
+        if widget in (editor.default_button, editor.save_button):
+            buttons.append(widget)
+        widget = widget.nextInFocusChain()
+    assert buttons == [editor.default_button, editor.save_button]  # left to right
