@@ -84,9 +84,6 @@ class ShiftEditor(QGroupBox):
         buttons.addWidget(self.default_button)
         buttons.addWidget(self.save_button)
         form.addRow(buttons)
-        # Tab follows the buttons' places (改用默认班次 stands left of 保存班次)
-        QWidget.setTabOrder(self.whole_spin, self.default_button)
-        QWidget.setTabOrder(self.default_button, self.save_button)
 
     @staticmethod
     def _with_note(spin: QSpinBox, note: str) -> QWidget:
