@@ -133,8 +133,8 @@ def floor(path: Path, sql: str, params: tuple = ()) -> list[tuple]:
 
 
 def open_page(app, db):
-    from kaohe_desktop.ui.page import Changes
-    from kaohe_desktop.ui.ranking_page import RankingPage
+    from kaohe_desktop.ui.common.page import Changes
+    from kaohe_desktop.ui.ranking.page import RankingPage
 
     page = RankingPage(db, Changes())
     page.resize(1280, 800)

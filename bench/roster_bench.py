@@ -28,9 +28,9 @@ from kaohe_desktop.services import roster
 from kaohe_desktop.services.database import open_db
 from kaohe_desktop.store.models import Area, Staff, Unit
 from kaohe_desktop.ui.app import make_app
-from kaohe_desktop.ui.page import Changes
-from kaohe_desktop.ui.roster_models import ALL, Scope
-from kaohe_desktop.ui.roster_page import RosterPage
+from kaohe_desktop.ui.common.page import Changes
+from kaohe_desktop.ui.roster.models import ALL, Scope
+from kaohe_desktop.ui.roster.page import RosterPage
 
 AREAS, UNITS_PER_AREA, STAFF_PER_UNIT = 100, 50, 10
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗"

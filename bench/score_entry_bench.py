@@ -67,8 +67,8 @@ def main() -> None:
     from kaohe_desktop.services import assessments, roster, rubrics, scores
     from kaohe_desktop.services.database import open_db
     from kaohe_desktop.ui.app import make_app
-    from kaohe_desktop.ui.page import Changes
-    from kaohe_desktop.ui.scoring_page import ScoringPage
+    from kaohe_desktop.ui.common.page import Changes
+    from kaohe_desktop.ui.scoring.page import ScoringPage
 
     app = make_app()
     with tempfile.TemporaryDirectory() as tmp:

@@ -9,13 +9,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.numbers import shown, to_decimal
 from kaohe_desktop.domain.periods import PERIOD_KIND_NAMES, Period, PeriodKind
-from kaohe_desktop.domain.rubric import Rubric
-from kaohe_desktop.domain.states import STATE_NAMES, State, editable, next_state
+from kaohe_desktop.domain.states import STATE_NAMES, State, next_state
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import (
     Area,
@@ -30,8 +29,17 @@ from kaohe_desktop.store.models import (
     Unit,
 )
 
+from .assessment_lookup import (
+    load_assessment,
+    load_subjects,
+    require_editable,
+    subject_area,
+    subject_code,
+    subject_name,
+    subjects_by_code,
+)
+from .attendance_points import refresh_assessments
 from .results import AssessmentInfo, GroupInfo, SubjectInfo
-from .rubrics import rubric_from_row
 
 DEFAULT_ROLE = "上级"
 
@@ -65,55 +73,6 @@ def parse_weight(text: str) -> tuple[str, Decimal]:
     if weight < 0:
         raise InputError(Problem("权重不能为负", column="--weight", value=text))
     return role.strip(), weight
-
-
-def subject_code(subject: Subject) -> str:
-    return subject.unit.code if subject.unit else subject.staff.code if subject.staff else ""
-
-
-def subject_name(subject: Subject) -> str:
-    return subject.unit.name if subject.unit else subject.staff.name if subject.staff else ""
-
-
-def subject_area(subject: Subject) -> str:
-    if subject.unit is not None:
-        return subject.unit.area.name if subject.unit.area else ""
-    if subject.staff is not None and subject.staff.unit is not None:
-        return subject.staff.unit.name
-    return ""
-
-
-def load_assessment(s: Session, assessment_id: int) -> Assessment:
-    a = s.get(Assessment, assessment_id)
-    if a is None:
-        raise InputError(Problem(f"没有编号为 {assessment_id} 的考核", column="考核",
-                                 value=assessment_id))
-    return a
-
-
-def require_editable(a: Assessment) -> None:
-    """Refuse any edit once the assessment is approved or published (locked)."""
-    state = State(a.state)
-    if not editable(state):
-        raise InputError(Problem(
-            f"考核 {a.id}“{a.name}”{STATE_NAMES[state]}，已锁定，不能修改；"
-            "如需更正，请管理员填写理由后重新打开", column="考核", value=a.id))
-
-
-def assessment_rubric(s: Session, a: Assessment) -> Rubric:
-    return rubric_from_row(a.rubric)
-
-
-def load_subjects(s: Session, assessment_id: int) -> list[Subject]:
-    """The subjects with their unit/staff (and area) loaded in a few queries, not one each."""
-    return list(s.scalars(
-        select(Subject).where(Subject.assessment_id == assessment_id).order_by(Subject.id)
-        .options(selectinload(Subject.unit).selectinload(Unit.area),
-                 selectinload(Subject.staff).selectinload(Staff.unit))))
-
-
-def subjects_by_code(s: Session, assessment_id: int) -> dict[str, Subject]:
-    return {subject_code(x): x for x in load_subjects(s, assessment_id)}
 
 
 def _pick_subjects(s: Session, kind: str, which: str | Sequence[str], area: str) -> list:
@@ -194,8 +153,6 @@ def create_assessment(db: Database, rubric_code: str, period: Period, *,
             _add_group(s, a, g, by_code)
         info = _info(s, a)
     if row.subject_kind == "staff":  # a month's staff assessment takes its attendance at once
-        from .attendance_points import refresh_assessments
-
         refresh_assessments(db, period.start, period.end, only=info.id)
     return info
 

@@ -38,7 +38,7 @@ from kaohe_desktop.domain.states import State, editable
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import Assessment, AssessorGroup, PointsRuleRow, RubricRow, Score
 
-from .assessments import assessment_rubric, load_assessment, load_subjects, require_editable
+from .assessment_lookup import assessment_rubric, load_assessment, load_subjects, require_editable
 from .attendance_data import counting_leave_types, evaluate_people
 from .results import AppliedValue, ApplyResult, AttendanceScoresRefreshed, PointsItemInfo
 from .rubrics import rubric_from_row

@@ -16,7 +16,8 @@ from kaohe_desktop.domain.rubric import Item, ItemKind, Rubric
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import Assessor, Score, Unit
 
-from .assessments import GroupSpec, create_assessment, load_assessment, subjects_by_code
+from .assessment_lookup import load_assessment, subjects_by_code
+from .assessments import GroupSpec, create_assessment
 from .roster import add_staff, add_unit
 from .rubrics import ensure_builtin_rubrics, get_rubric
 from .scores import add_event, ensure_assessor

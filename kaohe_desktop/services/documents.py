@@ -36,7 +36,8 @@ from kaohe_desktop.reports.score_sheets import ScoreSheet, SheetEvent, SheetItem
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import DocumentNumber
 
-from .assessments import assessment_rubric, get_assessment, load_assessment
+from .assessment_lookup import assessment_rubric, load_assessment
+from .assessments import get_assessment
 from .attendance import monthly_summary, period_range
 from .drill_down import drill_down
 from .ranking import rank_assessment

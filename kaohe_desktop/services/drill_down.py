@@ -28,7 +28,7 @@ from kaohe_desktop.store.models import (
     Score,
 )
 
-from .assessments import assessment_rubric, load_assessment, subjects_by_code
+from .assessment_lookup import assessment_rubric, load_assessment, subjects_by_code
 from .ranking_results import AssessorScore, DrillDown, EventLine, ItemLine
 from .scores import event_info
 from .standings import ranking_table

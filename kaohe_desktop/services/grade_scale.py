@@ -23,7 +23,7 @@ from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import RubricRow
 
 from . import rubrics
-from .assessments import assessment_rubric, load_assessment, require_editable
+from .assessment_lookup import assessment_rubric, load_assessment, require_editable
 from .ranking_results import GradePreview, RankingTable
 from .results import RubricInfo
 from .standings import ranking_table

@@ -20,7 +20,7 @@ from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import AssessmentRole, Assessor, EventRow, GroupSubject, Subject
 from kaohe_desktop.store.queries import score_values, scored_per_assessor, subject_labels
 
-from .assessments import assessment_rubric, load_assessment
+from .assessment_lookup import assessment_rubric, load_assessment
 from .gc_pause import gc_paused
 from .results import SubjectResult
 
@@ -103,11 +103,3 @@ def _rank(db: Database, assessment_id: int) -> list[SubjectResult]:
         for code, name, area, r, done, expected in scored
     ]
     return sorted(out, key=lambda r: (r.rank, r.subject_code))
-
-
-def ranking_table(db: Database, assessment_id: int, group: str | None = None,
-                  area: str | None = None, *, normalised: bool = False):
-    """The ranking table of the 排名 page (`services.standings.ranking_table`)."""
-    from .standings import ranking_table as build  # standings builds on this module
-
-    return build(db, assessment_id, group, area, normalised=normalised)

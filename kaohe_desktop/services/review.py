@@ -13,7 +13,7 @@ from kaohe_desktop.domain.states import TRANSITIONS, State
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import StateChange
 
-from .assessments import load_assessment
+from .assessment_lookup import load_assessment
 from .ranking_results import StateChangeInfo
 
 

@@ -22,7 +22,8 @@ from kaohe_desktop.domain.states import State, editable
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import Assessor, AssessorGroup, EventRow, GroupSubject, Score
 
-from .assessments import assessment_info, assessment_rubric, load_assessment
+from .assessment_lookup import assessment_rubric, load_assessment
+from .assessments import assessment_info
 from .results import AssessorInfo, EventInfo, SheetData, SubjectPreview
 from .scores import event_info
 

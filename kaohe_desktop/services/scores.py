@@ -24,7 +24,7 @@ from kaohe_desktop.store.models import (
     Subject,
 )
 
-from .assessments import (
+from .assessment_lookup import (
     assessment_rubric,
     load_assessment,
     load_subjects,

@@ -27,7 +27,7 @@ from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import Assessment, AssessorGroup, GroupSubject, RubricRow
 from kaohe_desktop.store.queries import subject_labels
 
-from .assessments import assessment_rubric, load_assessment
+from .assessment_lookup import assessment_rubric, load_assessment
 from .ranking import rank_assessment
 from .ranking_results import (
     PreviousPeriod,

@@ -22,7 +22,8 @@ from kaohe_desktop.domain.rubric import Item
 from kaohe_desktop.io.safe_write import copy_file
 from kaohe_desktop.io.tally_workbook import TallySheet, write_tally
 
-from .assessments import assessment_rubric, list_assessments, load_assessment
+from .assessment_lookup import assessment_rubric, load_assessment
+from .assessments import list_assessments
 from .attendance import monthly_summary
 from .documents import SECTION_NAMES, Progress
 from .ranking import rank_assessment

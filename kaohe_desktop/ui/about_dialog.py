@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from kaohe_desktop import __version__
 from kaohe_desktop.resources import resource
 
-from .icon import app_icon
+from .common.icon import app_icon
 
 FONT_NAME = "文泉驿微米黑（WenQuanYi Micro Hei）"
 FONT_LICENCE_FILE = "wqy-microhei.COPYRIGHT.txt"

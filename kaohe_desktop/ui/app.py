@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from kaohe_desktop.settings import APP_NAME, data_dir, default_db_path
 
-from .fonts import install_cjk_font
-from .icon import app_icon
+from .common.fonts import install_cjk_font
+from .common.icon import app_icon
 from .main_window import MainWindow
 from .welcome_dialog import WelcomeDialog, is_first_run, mark_first_run_done, station_name
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .page import Changes, Page
+from .common.page import Changes, Page
 
 if TYPE_CHECKING:
     from kaohe_desktop.services.database import Database
@@ -43,13 +43,13 @@ def _page_factories() -> list[tuple[str, Callable[[Database, Changes], Page]]]:
         return build
 
     return [
-        ("概览", lazy("overview_page", "OverviewPage")),
-        ("站点与人员", lazy("roster_page", "RosterPage")),
-        ("考核细则", lazy("rubrics_page", "RubricsPage")),
-        ("考核评分", lazy("scoring_page", "ScoringPage")),
-        ("考勤", lazy("attendance_page", "AttendancePage")),
-        ("排名", lazy("ranking_page", "RankingPage")),
-        ("打印与导出", lazy("documents_page", "DocumentsPage")),
+        ("概览", lazy("overview.page", "OverviewPage")),
+        ("站点与人员", lazy("roster.page", "RosterPage")),
+        ("考核细则", lazy("rubrics.page", "RubricsPage")),
+        ("考核评分", lazy("scoring.page", "ScoringPage")),
+        ("考勤", lazy("attendance.page", "AttendancePage")),
+        ("排名", lazy("ranking.page", "RankingPage")),
+        ("打印与导出", lazy("documents.page", "DocumentsPage")),
     ]
 
 
@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
         """
         if self.db is not None or self._wanted_page != 0:
             return
-        from .overview_page import OverviewPage
+        from .overview.page import OverviewPage
 
         page = OverviewPage(None, self.changes)
         page.show_overview(ov)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .icon import app_icon
+from .common.icon import app_icon
 
 # Each setting once, with its default.
 FIRST_RUN_DONE = "app/first_run_done"  # bool, False: the welcome has not been answered yet

@@ -66,7 +66,7 @@ def _bad_template(path: Path) -> Path:
 
 def _print_image(page, out_dir: Path) -> Path:
     """What 打印 puts on paper: the summary document drawn on an A4-landscape-wide image."""
-    from kaohe_desktop.ui.attendance_print import summary_document
+    from kaohe_desktop.ui.attendance.printing import summary_document
 
     doc = summary_document(page.summary.html())
     doc.setPageSize(QSizeF(1100, 10_000))
@@ -158,7 +158,9 @@ def _shoot(window, out_dir: Path) -> list[Path]:
     shift.use_default()
     shift.unit_combo.setCurrentIndex(0)
 
-    from kaohe_desktop.ui import attendance_page  # a large roster: the month judged on a worker
+    from kaohe_desktop.ui.attendance import (
+        page as attendance_page,  # a large roster: the month judged on a worker
+    )
 
     threshold, attendance_page.BACKGROUND_FROM_STAFF = attendance_page.BACKGROUND_FROM_STAFF, 1
     try:

@@ -25,7 +25,7 @@ def _page(window):
     try:
         return window.open_page("排名"), window
     except StopIteration:  # not in the navigation yet: show the page by itself
-        from kaohe_desktop.ui.ranking_page import RankingPage
+        from kaohe_desktop.ui.ranking.page import RankingPage
 
         page = RankingPage(window.db, window.changes)
         page.resize(1280, 800)

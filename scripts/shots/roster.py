@@ -14,8 +14,8 @@ from openpyxl import Workbook
 from PySide6.QtWidgets import QWidget
 
 from kaohe_desktop.services import roster
-from kaohe_desktop.ui.roster_import_dialog import RosterImportDialog
-from kaohe_desktop.ui.roster_models import ALL, Scope
+from kaohe_desktop.ui.roster.import_dialog import RosterImportDialog
+from kaohe_desktop.ui.roster.models import ALL, Scope
 
 
 def _dialog_shot(dialog: QWidget, out_dir: Path, name: str) -> Path:

@@ -21,10 +21,10 @@ from PySide6.QtCore import QSettings
 from kaohe_desktop.domain.periods import parse_period
 from kaohe_desktop.services import assessments, roster
 from kaohe_desktop.services.database import open_db
-from kaohe_desktop.ui.page import Changes
-from kaohe_desktop.ui.rubric_copy_dialog import CopyRubricDialog
-from kaohe_desktop.ui.rubric_tree_model import KIND, MAX, WEIGHT
-from kaohe_desktop.ui.rubrics_page import GRADES_TAB, ITEMS_TAB, RULES_TAB, RubricsPage
+from kaohe_desktop.ui.common.page import Changes
+from kaohe_desktop.ui.rubrics.copy_dialog import CopyRubricDialog
+from kaohe_desktop.ui.rubrics.page import GRADES_TAB, ITEMS_TAB, RULES_TAB, RubricsPage
+from kaohe_desktop.ui.rubrics.tree_model import KIND, MAX, WEIGHT
 
 
 def _choose(page: RubricsPage, code: str) -> None:

@@ -28,7 +28,8 @@ from kaohe_desktop.services import (
     standings,
     totals,
 )
-from kaohe_desktop.services.assessments import GroupSpec, load_assessment, subjects_by_code
+from kaohe_desktop.services.assessment_lookup import load_assessment, subjects_by_code
+from kaohe_desktop.services.assessments import GroupSpec
 from kaohe_desktop.services.demo import load_demo
 from kaohe_desktop.store.models import Score
 
@@ -310,6 +311,6 @@ def test_demo_ranking_table_and_choices(db):
     ids = load_demo(db)
     choices = standings.assessment_choices(db)
     assert {c.id for c in choices} == {a.id for a in assessments.list_assessments(db)}
-    table = ranking.ranking_table(db, ids["year"])
+    table = standings.ranking_table(db, ids["year"])
     assert len(table.rows) == 12 and table.groups == ("第一组", "第二组")
     assert all(r.complete for r in table.rows)

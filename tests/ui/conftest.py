@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings
 
-from kaohe_desktop.ui.fonts import install_cjk_font
+from kaohe_desktop.ui.common.fonts import install_cjk_font
 
 
 @pytest.fixture

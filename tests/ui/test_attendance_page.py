@@ -23,12 +23,12 @@ from kaohe_desktop.services import assessments, attendance, roster
 from kaohe_desktop.services.assessments import GroupSpec
 from kaohe_desktop.services.database import open_db
 from kaohe_desktop.services.results import ImportPreview
-from kaohe_desktop.ui.attendance_empty_state import EMPTY_MONTH, NO_DATA, NO_STAFF
-from kaohe_desktop.ui.attendance_import_dialog import ERROR_BACKGROUND, AttendanceImportDialog
-from kaohe_desktop.ui.attendance_jobs import Cancelled, in_thread
-from kaohe_desktop.ui.attendance_page import AttendancePage
-from kaohe_desktop.ui.column_mapping_dialog import ColumnMappingDialog
-from kaohe_desktop.ui.page import Changes
+from kaohe_desktop.ui.attendance.empty_state import EMPTY_MONTH, NO_DATA, NO_STAFF
+from kaohe_desktop.ui.attendance.import_dialog import ERROR_BACKGROUND, AttendanceImportDialog
+from kaohe_desktop.ui.attendance.jobs import Cancelled, in_thread
+from kaohe_desktop.ui.attendance.page import AttendancePage
+from kaohe_desktop.ui.common.column_mapping_dialog import ColumnMappingDialog
+from kaohe_desktop.ui.common.page import Changes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "attendance"
 PEOPLE = [("S01", "周建国", "0101"), ("S02", "吴晓燕", "0102"), ("S03", "郑海", "0103"),
@@ -534,8 +534,8 @@ def test_the_summary_prints_in_chinese(qtbot, page, june, tmp_path):
 def test_a_large_roster_judges_the_month_on_a_worker(qtbot, page, june, monkeypatch):
     """Above BACKGROUND_FROM_STAFF active staff the month is judged off the GUI thread: the
     page says so at once, a month chosen meanwhile wins, and only its rows are shown."""
-    from kaohe_desktop.ui import attendance_page
-    from kaohe_desktop.ui.attendance_empty_state import LOADING
+    from kaohe_desktop.ui.attendance import page as attendance_page
+    from kaohe_desktop.ui.attendance.empty_state import LOADING
 
     monkeypatch.setattr(attendance_page, "BACKGROUND_FROM_STAFF", 1)
     page.refresh()

@@ -8,8 +8,8 @@ import openpyxl
 from PySide6.QtCore import QDate
 
 from kaohe_desktop.services.demo import load_demo
-from kaohe_desktop.ui.documents_page import DocumentsPage, removable_drives
-from kaohe_desktop.ui.page import Changes
+from kaohe_desktop.ui.common.page import Changes
+from kaohe_desktop.ui.documents.page import DocumentsPage, removable_drives
 
 
 def _page(qtbot, db, tmp_path):
@@ -70,7 +70,7 @@ def test_printing_paints_every_page_onto_the_chosen_printer(qtbot, db, tmp_path,
         return QPrintDialog.DialogCode.Accepted
 
     monkeypatch.setattr(QPrintDialog, "exec", accept)
-    from kaohe_desktop.ui.pdf_print import print_pdf
+    from kaohe_desktop.ui.common.pdf_print import print_pdf
 
     assert print_pdf(page, certificate)
     out = PdfReader(printed)

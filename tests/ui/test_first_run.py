@@ -14,7 +14,7 @@ from kaohe_desktop import __version__
 from kaohe_desktop.services import roster
 from kaohe_desktop.ui import app as app_module
 from kaohe_desktop.ui.about_dialog import AboutDialog
-from kaohe_desktop.ui.icon import app_icon
+from kaohe_desktop.ui.common.icon import app_icon
 from kaohe_desktop.ui.welcome_dialog import (
     FIRST_RUN_DONE,
     STATION_NAME,

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from kaohe_desktop.services import assessments, ranking, review, rubrics, score_sheet
 from kaohe_desktop.services.demo import load_demo
-from kaohe_desktop.ui.page import Changes
-from kaohe_desktop.ui.ranking_model import SORT_ROLE
-from kaohe_desktop.ui.ranking_page import RankingPage
+from kaohe_desktop.ui.common.page import Changes
+from kaohe_desktop.ui.ranking.model import SORT_ROLE
+from kaohe_desktop.ui.ranking.page import RankingPage
 
 
 @pytest.fixture

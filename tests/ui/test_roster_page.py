@@ -14,12 +14,12 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from kaohe_desktop.services import roster
-from kaohe_desktop.ui.page import Changes
-from kaohe_desktop.ui.roster_import_dialog import ERROR_BACKGROUND, RosterImportDialog
-from kaohe_desktop.ui.roster_models import ALL, INACTIVE, Scope
-from kaohe_desktop.ui.roster_page import RosterPage
-from kaohe_desktop.ui.staff_dialog import StaffDialog
-from kaohe_desktop.ui.unit_dialog import UnitDialog
+from kaohe_desktop.ui.common.page import Changes
+from kaohe_desktop.ui.roster.import_dialog import ERROR_BACKGROUND, RosterImportDialog
+from kaohe_desktop.ui.roster.models import ALL, INACTIVE, Scope
+from kaohe_desktop.ui.roster.page import RosterPage
+from kaohe_desktop.ui.roster.staff_dialog import StaffDialog
+from kaohe_desktop.ui.roster.unit_dialog import UnitDialog
 
 
 @pytest.fixture
@@ -316,7 +316,7 @@ def test_export_units_and_staff(qtbot, page, seeded, monkeypatch, tmp_path):
 
 
 def test_cancelling_an_import_job_writes_nothing(db, tmp_path):
-    from kaohe_desktop.ui.roster_jobs import import_job
+    from kaohe_desktop.ui.roster.jobs import import_job
 
     rows = [[f"U{n:04d}", f"第{n}站", "新城街道"] for n in range(1, 1101)]
     path = workbook(tmp_path / "big.xlsx", ["编号", "名称", "所属街道"], *rows)

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QFileDialog, QLineEd
 
 from kaohe_desktop.domain.periods import parse_period
 from kaohe_desktop.services import assessments, roster, rubrics
-from kaohe_desktop.ui import rubrics_page as page_module
-from kaohe_desktop.ui.page import Changes
-from kaohe_desktop.ui.rubric_tree_model import COLUMNS, KIND, MAX, PROBLEM_COLOR, TITLE, WEIGHT
-from kaohe_desktop.ui.rubrics_page import LOCKED_TEXT, RubricsPage
+from kaohe_desktop.ui.common.page import Changes
+from kaohe_desktop.ui.rubrics import page as page_module
+from kaohe_desktop.ui.rubrics.page import LOCKED_TEXT, RubricsPage
+from kaohe_desktop.ui.rubrics.tree_model import COLUMNS, KIND, MAX, PROBLEM_COLOR, TITLE, WEIGHT
 
 
 @pytest.fixture

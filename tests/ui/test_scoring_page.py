@@ -17,9 +17,9 @@ from kaohe_desktop.domain.periods import parse_period
 from kaohe_desktop.services import assessments, roster, score_sheet, scores
 from kaohe_desktop.services.assessments import GroupSpec
 from kaohe_desktop.services.database import open_db
-from kaohe_desktop.ui.assessment_list import EMPTY_TEXT
-from kaohe_desktop.ui.page import Changes
-from kaohe_desktop.ui.scoring_page import ScoringPage
+from kaohe_desktop.ui.common.page import Changes
+from kaohe_desktop.ui.scoring.assessment_list import EMPTY_TEXT
+from kaohe_desktop.ui.scoring.page import ScoringPage
 
 
 def _units(db) -> None:

@@ -1,0 +1,68 @@
+"""Looking up an assessment and its subjects inside an open session.
+
+Kept apart from `assessments` (which creates and moves assessments) because scores,
+attendance points, ranking and documents all need these lookups, and `assessments` itself
+calls into attendance points when a month's staff assessment is created: with the lookups
+here, every service imports them from one place and no two services import each other.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from kaohe_desktop.domain.errors import InputError, Problem
+from kaohe_desktop.domain.rubric import Rubric
+from kaohe_desktop.domain.states import STATE_NAMES, State, editable
+from kaohe_desktop.store.models import Assessment, Staff, Subject, Unit
+
+from .rubrics import rubric_from_row
+
+
+def subject_code(subject: Subject) -> str:
+    return subject.unit.code if subject.unit else subject.staff.code if subject.staff else ""
+
+
+def subject_name(subject: Subject) -> str:
+    return subject.unit.name if subject.unit else subject.staff.name if subject.staff else ""
+
+
+def subject_area(subject: Subject) -> str:
+    if subject.unit is not None:
+        return subject.unit.area.name if subject.unit.area else ""
+    if subject.staff is not None and subject.staff.unit is not None:
+        return subject.staff.unit.name
+    return ""
+
+
+def load_assessment(s: Session, assessment_id: int) -> Assessment:
+    a = s.get(Assessment, assessment_id)
+    if a is None:
+        raise InputError(Problem(f"没有编号为 {assessment_id} 的考核", column="考核",
+                                 value=assessment_id))
+    return a
+
+
+def require_editable(a: Assessment) -> None:
+    """Refuse any edit once the assessment is approved or published (locked)."""
+    state = State(a.state)
+    if not editable(state):
+        raise InputError(Problem(
+            f"考核 {a.id}“{a.name}”{STATE_NAMES[state]}，已锁定，不能修改；"
+            "如需更正，请管理员填写理由后重新打开", column="考核", value=a.id))
+
+
+def assessment_rubric(s: Session, a: Assessment) -> Rubric:
+    return rubric_from_row(a.rubric)
+
+
+def load_subjects(s: Session, assessment_id: int) -> list[Subject]:
+    """The subjects with their unit/staff (and area) loaded in a few queries, not one each."""
+    return list(s.scalars(
+        select(Subject).where(Subject.assessment_id == assessment_id).order_by(Subject.id)
+        .options(selectinload(Subject.unit).selectinload(Unit.area),
+                 selectinload(Subject.staff).selectinload(Staff.unit))))
+
+
+def subjects_by_code(s: Session, assessment_id: int) -> dict[str, Subject]:
+    return {subject_code(x): x for x in load_subjects(s, assessment_id)}

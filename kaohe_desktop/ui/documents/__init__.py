@@ -1,0 +1,1 @@
+"""打印与导出: certificates, notices, sheets and publicity lists."""

@@ -1,0 +1,1 @@
+"""概览: the counts and the latest assessments."""

@@ -1,0 +1,1 @@
+"""排名: the ranking table and charts, drill-down, grade scale and review."""

@@ -1,0 +1,229 @@
+"""明细: one subject's item-by-item scores, each assessor's score, its bonus and deduction
+events with their evidence, and the items where it lost most points.
+
+Non-modal (`open()`), so the ranking stays usable beside it. Double-clicking an
+assessor's score offers to correct it through `services.scores.set_score`; on a locked
+assessment the dialog says so instead, and the service refuses any write that slips
+past (the assessment locked from elsewhere) with its own message.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kaohe_desktop.domain.errors import InputError
+from kaohe_desktop.domain.numbers import shown
+from kaohe_desktop.domain.standings import change_text
+from kaohe_desktop.services import drill_down, scores
+from kaohe_desktop.services.database import Database
+from kaohe_desktop.services.ranking_results import DrillDown, ItemLine
+
+from ..common.messages import error_text
+
+LOCKED_TEXT = ("本考核已审议或已公示，已锁定，评分不能修改。"
+               "如需更正，请管理员在“审议与公示”中填写理由后重新打开。")
+REMARK_COLOR = QColor("#fde3cf")
+SECTION_NAMES = {"bonus": "加分", "deduction": "减分", "veto": "一票否决"}
+FIXED_COLUMNS = 4  # 项目, 满分, 得分, 失分; assessors follow
+
+
+class DrillDownDialog(QDialog):
+    score_changed = Signal()
+
+    def __init__(self, db: Database, assessment_id: int, subject_code: str, *,
+                 normalised: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.assessment_id = assessment_id
+        self.subject_code = subject_code
+        self.normalised = normalised
+        self.data: DrillDown | None = None
+        self.setWindowTitle("考核明细")
+        self.resize(1040, 720)
+        self.header = QLabel()
+        self.header.setStyleSheet("font-size: 12pt; font-weight: bold;")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.items = QTreeWidget()
+        self.items.setAlternatingRowColors(True)
+        self.items.setUniformRowHeights(True)
+        self.items.itemDoubleClicked.connect(self._double_clicked)
+        self.events = QTableWidget(0, 8)
+        self.events.setHorizontalHeaderLabels(
+            ["类别", "规则", "分值", "事项", "日期", "说明", "佐证材料", "计入"])
+        self.events.verticalHeader().setVisible(False)
+        self.events.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        events_header = self.events.horizontalHeader()
+        events_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        events_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        events_header.resizeSection(1, 260)
+        events_header.setStretchLastSection(True)
+        self.events.cellDoubleClicked.connect(lambda row, _col: self.open_evidence(row))
+        self.lost = QLabel()
+        self.lost.setWordWrap(True)
+        self.lost.setStyleSheet("background: #fff8e6; border: 1px solid #e0c36a; padding: 6px;")
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(QLabel("加分、减分与一票否决事项（双击打开佐证材料）"))
+        lower_layout.addWidget(self.events)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.items)
+        splitter.addWidget(lower)
+        splitter.setSizes([470, 150])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.lost)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(buttons)
+        self.reload()
+
+    # ------------------------------------------------------------------ showing
+    def reload(self) -> None:
+        d = self.data = drill_down.drill_down(self.db, self.assessment_id, self.subject_code,
+                                              normalised=self.normalised)
+        r = d.row
+        where = "　".join(x for x in (d.area, d.group) if x)
+        self.header.setText(f"{d.subject_code}　{d.subject_name}　{where}")
+        change = change_text(r.change, r.previous_rank is not None or r.change is not None)
+        group = f"（{d.group}内第 {r.group_rank} 名）" if d.group else ""
+        veto = "，一票否决：" + "、".join(r.vetoed) if r.vetoed else ""
+        self.summary.setText(
+            f"总分 <b>{shown(r.total)}</b> = 基础分 {shown(r.base)} + 加分 {shown(r.bonus)}"
+            f"（申报 {shown(d.bonus_claimed)}）− 减分 {shown(r.deduction)}"
+            f"（申报 {shown(d.deduction_claimed)}）"
+            f"　第 <b>{r.rank}</b> 名{group}　等次 <b>{r.grade}</b>{veto}"
+            + (f"　较上期 {change}" if change else "")
+            + f"　评分完成 {r.assessors_done}/{r.assessors_expected}"
+            + ("　<span style='color:#8a5a00'>（已锁定，只能查看）</span>" if d.locked else ""))
+        lost = "；".join(f"{i.code} {i.title[:18]}（失 {shown(i.lost)} 分）" for i in d.most_lost)
+        missing = sum(len(i.remark_needed) for i in d.items)
+        self.lost.setText(f"<b>失分最多：</b>{lost or '无'}"
+                          + (f"<br><b>须补写说明：</b>{missing} 处满分或低于六成的评分没有写理由（橙色格）"
+                             if missing else ""))
+        self._fill_items(d)
+        self._fill_events(d)
+
+    def _fill_items(self, d: DrillDown) -> None:
+        names = [f"{n}\n（{role}）" for n, role in d.assessors]
+        self.items.clear()
+        self.items.setColumnCount(FIXED_COLUMNS + len(names))
+        self.items.setHeaderLabels(["项目", "满分", "得分", "失分", *names])
+        parents: list[QTreeWidgetItem] = []
+        bold = QFont()
+        bold.setBold(True)
+        for line in d.items:
+            cells = [f"{line.code} {line.title}", shown(line.max), shown(line.score), shown(line.lost)]
+            cells += [("—" if x.value is None else shown(x.value)) for x in line.scores]
+            node = QTreeWidgetItem(cells)
+            node.setData(0, Qt.ItemDataRole.UserRole, line.code)
+            node.setToolTip(0, line.title)
+            for c in range(1, len(cells)):
+                node.setTextAlignment(c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if not line.is_leaf:
+                for c in range(4):
+                    node.setFont(c, bold)
+            for k, x in enumerate(line.scores):
+                column = FIXED_COLUMNS + k
+                tip = f"{x.assessor}：{'未评' if x.value is None else shown(x.value)}"
+                if x.remark:
+                    tip += f"\n说明：{x.remark}"
+                if x.assessor in line.remark_needed:
+                    node.setBackground(column, QBrush(REMARK_COLOR))
+                    tip += "\n满分或低于六成，须写明理由（尚未填写）"
+                node.setToolTip(column, tip + ("" if d.locked else "\n双击更正"))
+            del parents[line.depth:]
+            (parents[-1].addChild(node) if parents else self.items.addTopLevelItem(node))
+            parents.append(node)
+        self.items.expandAll()
+        header = self.items.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        for c in range(1, self.items.columnCount()):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+
+    def _fill_events(self, d: DrillDown) -> None:
+        self.events.setRowCount(len(d.events))
+        for row, line in enumerate(d.events):
+            e = line.event
+            cells = [SECTION_NAMES.get(e.section, e.section), f"{e.rule_code} {line.title}",
+                     shown(e.amount), e.matter, str(e.occurred_on or ""), e.note, e.evidence,
+                     "是" if line.counted else "否（同一事项取最高）"]
+            for column, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
+                if not line.counted:
+                    cell.setForeground(QBrush(QColor("#888888")))
+                self.events.setItem(row, column, cell)
+
+    def line(self, code: str) -> ItemLine:
+        assert self.data is not None
+        return next(x for x in self.data.items if x.code == code)
+
+    def find_item(self, code: str) -> QTreeWidgetItem | None:
+        flags = Qt.MatchFlag.MatchWildcard | Qt.MatchFlag.MatchRecursive
+        matches = [it for it in self.items.findItems("*", flags)
+                   if it.data(0, Qt.ItemDataRole.UserRole) == code]
+        return matches[0] if matches else None
+
+    # ------------------------------------------------------------------ correcting
+    def _double_clicked(self, node: QTreeWidgetItem, column: int) -> None:
+        code = node.data(0, Qt.ItemDataRole.UserRole)
+        if self.data is None or column < FIXED_COLUMNS or not self.line(code).is_leaf:
+            return
+        self.request_edit(code, self.data.assessors[column - FIXED_COLUMNS][0])
+
+    def request_edit(self, code: str, assessor: str) -> bool:
+        """Ask for a corrected score (a locked assessment is refused with a message)."""
+        if self.data is not None and self.data.locked:
+            QMessageBox.warning(self, "不能修改", LOCKED_TEXT)
+            return False
+        line = self.line(code)
+        current = next((x.value for x in line.scores if x.assessor == assessor), None)
+        text, ok = QInputDialog.getText(
+            self, "更正评分", f"{code} {line.title[:30]}\n评分人：{assessor}（满分 {shown(line.max)}）",
+            text="" if current is None else shown(current))
+        if not ok or not text.strip():
+            return False
+        return self.edit_score(code, assessor, text.strip())
+
+    def edit_score(self, code: str, assessor: str, value: str) -> bool:
+        """Write the score through the service; its refusal is shown, nothing changes."""
+        try:
+            scores.set_score(self.db, self.assessment_id, self.subject_code, code, value,
+                             assessor=assessor)
+        except InputError as exc:
+            QMessageBox.warning(self, "不能修改", error_text(exc))
+            return False
+        self.reload()
+        self.score_changed.emit()
+        return True
+
+    def open_evidence(self, row: int) -> None:
+        if self.data is None or not 0 <= row < len(self.data.events):
+            return
+        evidence = self.data.events[row].event.evidence
+        if evidence:
+            path = scores.evidence_path(self.db, evidence)
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

@@ -1,0 +1,378 @@
+"""排名: where results are read, argued over, approved and published.
+
+The page shows what the services compute — `standings.ranking_table` (ranks, group ranks,
+grades, change since the previous period, completion), `drill_down`, `grade_scale`,
+`review` — and adds no rule of its own: filtering by area or group only hides rows, and
+every number is rounded by `domain.numbers.shown`.
+
+Permissions: the program has no log-in yet. Whoever runs it counts as the administrator
+(`is_admin`, default True); `set_admin(False)` is a clerk's seat, where 重新打开 is
+disabled — and the service refuses a reopen without the administrator flag anyway.
+
+Writes (review steps, a saved grade scale, a corrected score) are announced on the change
+hub ("assessments", "rubrics", "scores"); the page reloads itself after its own writes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kaohe_desktop.domain.errors import InputError
+from kaohe_desktop.domain.states import STATE_NAMES, State
+from kaohe_desktop.services import assessments, grade_scale, review, standings
+from kaohe_desktop.services.ranking_results import RankingTable
+
+from ..common.messages import show_error
+from ..common.page import Changes, Page
+from .drill_down_dialog import DrillDownDialog
+from .grade_scale_editor import GradeScaleEditor
+from .model import RankingModel, RankingProxy
+from .review_dialog import ReviewDialog
+from .review_panel import ReviewPanel
+
+ALL = "全部"
+BANNER_STYLE = ("background: #fff4ce; border: 1px solid #e0c36a; border-radius: 3px; "
+                "padding: 6px 10px; color: #5c4400;")
+LOCKED_TEXT = ("本考核{state}，已锁定：评分、加减分、评分组和等次都不能修改。"
+               "如需更正，请管理员点“重新打开”并写明理由。")
+
+
+class RankingPage(Page):
+    title = "排名"
+
+    def __init__(self, db, changes: Changes, parent: QWidget | None = None) -> None:
+        self._own_change = False
+        super().__init__(db, changes, parent)
+        self.is_admin = True
+        self.actor = ""  # the last 操作人 typed in a review dialog
+        self.ranking: RankingTable | None = None  # unfiltered; the proxy filters
+        self.choices: list[standings.AssessmentChoice] = []
+        self.drill: DrillDownDialog | None = None
+        self.review_dialog: ReviewDialog | None = None
+        self.charts = None  # ranking_charts.ChartsPanel, built when its tab is first shown
+
+        self.assessment_combo = QComboBox()
+        self.assessment_combo.setMinimumWidth(360)
+        self.assessment_combo.currentIndexChanged.connect(self._assessment_chosen)
+        self.normalise_check = QCheckBox("折合分")
+        self.normalise_check.setToolTip("各评分组的基础分按本组最高分折合为满分后再排名定档"
+                                        "（加分、减分不折合），以消除各组宽严不一")
+        self.normalise_check.toggled.connect(lambda _=False: self.load())
+        self.summary = QLabel()
+        self.summary.setStyleSheet("color: #555;")
+        head = QHBoxLayout()
+        head.addWidget(QLabel("考核："))
+        head.addWidget(self.assessment_combo)
+        head.addWidget(self.normalise_check)
+        head.addStretch(1)
+        head.addWidget(self.summary)
+
+        self.area_label = QLabel("街道/乡镇：")
+        self.area_combo = QComboBox()
+        self.area_combo.setMinimumWidth(160)
+        self.group_combo = QComboBox()
+        self.group_combo.setMinimumWidth(120)
+        self.group_rank_check = QCheckBox("组内排名")
+        self.group_rank_check.setToolTip("交叉考核：按评分组分别排名")
+        self.drill_button = QPushButton("查看明细…")
+        self.area_combo.currentIndexChanged.connect(self._filter)
+        self.group_combo.currentIndexChanged.connect(self._filter)
+        self.group_rank_check.toggled.connect(self._group_rank_toggled)
+        self.drill_button.clicked.connect(lambda: self.open_drill_down())
+        filters = QHBoxLayout()
+        filters.addWidget(self.area_label)
+        filters.addWidget(self.area_combo)
+        filters.addWidget(QLabel("评分组："))
+        filters.addWidget(self.group_combo)
+        filters.addWidget(self.group_rank_check)
+        filters.addStretch(1)
+        filters.addWidget(self.drill_button)
+
+        self.banner = QLabel()
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+
+        self.model = RankingModel(self)
+        self.proxy = RankingProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.doubleClicked.connect(lambda index: self.open_drill_down(self.proxy.code_at(index.row())))
+        table_tab = QWidget()
+        table_layout = QVBoxLayout(table_tab)
+        table_layout.setContentsMargins(0, 4, 0, 0)
+        table_layout.addLayout(filters)
+        table_layout.addWidget(self.table, 1)
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet("color: #555;")
+        table_layout.addWidget(self.count_label)
+
+        self.grades = GradeScaleEditor()
+        self.grades.save_requested.connect(self.save_grades)
+        grades_scroll = QScrollArea()
+        grades_scroll.setWidgetResizable(True)
+        grades_scroll.setWidget(self.grades)
+
+        self.charts_holder = QWidget()
+        QVBoxLayout(self.charts_holder).setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(table_tab, "排名表")
+        self.tabs.addTab(grades_scroll, "等次设置")
+        self.tabs.addTab(self.charts_holder, "图表")
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        self.review = ReviewPanel()
+        self.review.setMinimumWidth(220)
+        self.review.action_requested.connect(self.start_review)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(self.review)
+        splitter.setStretchFactor(0, 1)
+        splitter.setSizes([1040, 230])
+
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #1a7f37;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(head)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.message)
+
+    # ------------------------------------------------------------------ loading
+    @property
+    def assessment_id(self) -> int | None:
+        return self.assessment_combo.currentData()
+
+    def refresh(self) -> None:
+        keep = self.assessment_id
+        self.choices = standings.assessment_choices(self.db)
+        self.assessment_combo.blockSignals(True)
+        self.assessment_combo.clear()
+        for c in self.choices:
+            state = STATE_NAMES[State(c.state)]
+            self.assessment_combo.addItem(f"{c.period_label}　{c.name}（{state}）", c.id)
+        found = self.assessment_combo.findData(keep)
+        self.assessment_combo.setCurrentIndex(found if found >= 0 else 0)
+        self.assessment_combo.blockSignals(False)
+        self.load()
+
+    def select_assessment(self, assessment_id: int) -> None:
+        if not self.choices:
+            self.refresh()
+        self.assessment_combo.setCurrentIndex(self.assessment_combo.findData(assessment_id))
+
+    def _assessment_chosen(self) -> None:
+        self.group_rank_check.setChecked(False)
+        self.load()
+
+    def load(self) -> None:
+        """Re-read the chosen assessment's ranking, grades and review state."""
+        aid = self.assessment_id
+        if aid is None:
+            self.ranking = None
+            self.model.set_table(None)
+            self.summary.setText("还没有考核：请先在“考核评分”页新建考核")
+            self.review.setEnabled(False)
+            return
+        self.review.setEnabled(True)
+        table = self.ranking = standings.ranking_table(self.db, aid,
+                                                     normalised=self.normalise_check.isChecked())
+        self.model.set_table(table)
+        self._fill_filters(table)
+        self._size_columns(table)
+        self.proxy.sort(self.proxy.sortColumn() if self.proxy.sortColumn() >= 0 else 0,
+                        self.proxy.sortOrder())
+        prev = f"较上期：{table.previous.period_label}" if table.previous else "没有上期可比"
+        self.summary.setText(f"{table.rubric_code} 第 {table.rubric_version} 版　{prev}")
+        locked = table.locked
+        self.banner.setText(LOCKED_TEXT.format(state=STATE_NAMES[State(table.state)]) if locked else "")
+        self.banner.setVisible(locked)
+        self.review.set_admin(self.is_admin)
+        self.review.show_state(table.state, review.review_history(self.db, aid),
+                               (table.objection_start, table.objection_end))
+        self.grades.show_scale(table, table.grade_scale, read_only=locked)
+        if self.charts is not None:
+            self.charts.set_table(table)
+        self._update_count()
+
+    def _fill_filters(self, table: RankingTable) -> None:
+        self.area_label.setText("所在单位：" if table.subject_kind == "staff" else "街道/乡镇：")
+        for combo, values in ((self.area_combo, table.areas), (self.group_combo, table.groups)):
+            keep = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(ALL)
+            combo.addItems(list(values))
+            combo.setCurrentIndex(max(combo.findText(keep), 0))
+            combo.setEnabled(bool(values))
+            combo.blockSignals(False)
+        self.group_rank_check.setEnabled(bool(table.groups))
+        self._filter()
+
+    def _size_columns(self, table: RankingTable) -> None:
+        """Widths from the texts (header, longest name) — no per-row measuring."""
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        longest = {"name": max((r.subject_name for r in table.rows), key=len, default=""),
+                   "area": max((r.area for r in table.rows), key=len, default=""),
+                   "code": max((r.subject_code for r in table.rows), key=len, default=""),
+                   "group": max((r.group for r in table.rows), key=len, default="")}
+        for column, (kind, _) in enumerate(self.model._kinds):
+            text = longest.get(kind, {"rank": "888", "complete": "8/8", "change": "▲88"}.get(kind, "888.88"))
+            if kind == "grade":
+                text = "基本合格（一票否决）"
+            if kind == "grade" and not any(r.vetoed for r in table.rows):
+                text = max(table.grade_names, key=len, default="")
+            width = max(metrics.horizontalAdvance(self.model.headers[column]) + 22,
+                        metrics.horizontalAdvance(text) + 14)
+            header.resizeSection(column, min(width, 150 if kind == "area" else 240))
+
+    # ------------------------------------------------------------------ filtering
+    def _filter(self) -> None:
+        area = self.area_combo.currentText()
+        group = self.group_combo.currentText()
+        self.proxy.set_filter("" if area in (ALL, "") else area, "" if group in (ALL, "") else group)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        total = self.model.rowCount()
+        shown_rows = self.proxy.rowCount()
+        part = f"，显示 {shown_rows} 个" if shown_rows != total else ""
+        self.count_label.setText(f"共 {total} 个对象{part}；双击一行查看明细，点击列标题排序")
+
+    def _group_rank_toggled(self, on: bool) -> None:
+        self.model.set_by_group(on)
+        if self.ranking is not None:
+            self._size_columns(self.ranking)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+
+    def set_filter(self, area: str = "", group: str = "") -> None:
+        """Show only one area's and/or one group's subjects ("" for all)."""
+        self.area_combo.setCurrentIndex(max(self.area_combo.findText(area or ALL), 0))
+        self.group_combo.setCurrentIndex(max(self.group_combo.findText(group or ALL), 0))
+
+    def visible_codes(self) -> list[str]:
+        return [self.proxy.code_at(r) for r in range(self.proxy.rowCount())]
+
+    # ------------------------------------------------------------------ drill-down
+    def selected_code(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.proxy.code_at(rows[0].row()) if rows else None
+
+    def open_drill_down(self, code: str | None = None) -> DrillDownDialog | None:
+        code = code or self.selected_code() or (self.visible_codes() or [None])[0]
+        if code is None or self.assessment_id is None:
+            return None
+        dialog = self.drill = DrillDownDialog(self.db, self.assessment_id, code,
+                                              normalised=self.normalise_check.isChecked(), parent=self)
+        dialog.score_changed.connect(self._score_changed)
+        dialog.open()
+        return dialog
+
+    def _score_changed(self) -> None:
+        self._announce("scores")
+        self.load()
+
+    # ------------------------------------------------------------------ grades
+    def save_grades(self, grades: dict) -> bool:
+        if self.assessment_id is None:
+            return False
+        try:
+            info = grade_scale.save_grade_scale(self.db, self.assessment_id, grades)
+        except InputError as exc:
+            show_error(self, "保存等次", exc)
+            return False
+        self.message.setText(f"等次已保存为细则 {info.code} 第 {info.version} 版，并用于本考核。")
+        self._announce("rubrics")
+        self.load()
+        return True
+
+    # ------------------------------------------------------------------ review
+    def set_admin(self, is_admin: bool) -> None:
+        self.is_admin = is_admin
+        self.review.set_admin(is_admin)
+
+    def start_review(self, action: str) -> ReviewDialog | None:
+        if self.ranking is None:
+            return None
+        dialog = self.review_dialog = ReviewDialog(action, self.ranking.name, self.actor, self)
+        dialog.accepted.connect(lambda: self.run_review(dialog))
+        dialog.open()
+        return dialog
+
+    def run_review(self, dialog: ReviewDialog) -> bool:
+        """Carry out the dialog's step through the service; its refusal is shown."""
+        if self.assessment_id is None:
+            return False
+        start, end = dialog.objection_dates()
+        try:
+            info = assessments.change_state(
+                self.db, self.assessment_id, dialog.action, actor=dialog.actor, reason=dialog.reason,
+                actor_is_admin=self.is_admin, objection_start=start, objection_end=end)
+        except InputError as exc:
+            show_error(self, dialog.windowTitle(), exc)
+            return False
+        self.actor = dialog.actor or self.actor
+        self.message.setText(f"考核现为“{STATE_NAMES[State(info.state)]}”。")
+        self._announce("assessments")
+        self.refresh()
+        return True
+
+    # ------------------------------------------------------------------ charts
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.charts_holder:
+            self.show_charts()
+
+    def show_charts(self, kind: str | None = None, subject: str | None = None):
+        """Build the charts on first use (QtCharts loads here) and show one."""
+        if self.charts is None:
+            from .charts import ChartsPanel
+
+            self.charts = ChartsPanel(self._trend)
+            self.charts_holder.layout().addWidget(self.charts)
+            self.charts.set_table(self.ranking, subject or self.selected_code())
+        self.tabs.setCurrentWidget(self.charts_holder)
+        if kind is not None:
+            self.charts.show_kind(kind, subject)
+        return self.charts
+
+    def _trend(self, code: str):
+        return standings.subject_trend(self.db, self.assessment_id, code) if self.assessment_id else []
+
+    # ------------------------------------------------------------------ changes
+    def on_changed(self, what: str) -> None:
+        if not self._own_change:
+            super().on_changed(what)
+
+    def _announce(self, what: str) -> None:
+        self._own_change = True
+        try:
+            self.changes.changed.emit(what)
+        finally:
+            self._own_change = False

@@ -1,0 +1,1 @@
+"""站点与人员: the unit tree, the staff table, their dialogs and the roster import."""

@@ -1,0 +1,80 @@
+"""考核评分: the list of assessments, the 新建考核 wizard, and score entry for the one opened.
+
+The page broadcasts what it wrote ("scores", "assessments") and ignores its own
+broadcasts: its views already show what they wrote, and reloading the sheet on every
+saved keystroke would be wasted work.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from kaohe_desktop.services import assessments
+
+from ..common.page import Changes, Page
+from .assessment_list import AssessmentList
+from .assessment_wizard import AssessmentWizard
+from .entry_view import ScoreEntryView
+
+
+class ScoringPage(Page):
+    title = "考核评分"
+
+    def __init__(self, db, changes: Changes, parent: QWidget | None = None) -> None:
+        self._own_change = False
+        super().__init__(db, changes, parent)
+        self.wizard: AssessmentWizard | None = None
+        self.list = AssessmentList()
+        self.entry = ScoreEntryView(db)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.list)
+        self.stack.addWidget(self.entry)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.stack)
+        self.list.new_requested.connect(self.new_assessment)
+        self.list.open_requested.connect(self.open_assessment)
+        self.entry.back_requested.connect(self.show_list)
+        self.entry.wrote.connect(self._announce)
+
+    # ------------------------------------------------------------------ refresh
+    def refresh(self) -> None:
+        self.list.set_items(assessments.list_assessments(self.db))
+        if self.stack.currentWidget() is self.entry and self.entry.assessment_id is not None:
+            self.entry.reload()
+
+    def on_changed(self, what: str) -> None:
+        if not self._own_change:
+            super().on_changed(what)
+
+    def _announce(self, what: str) -> None:
+        self._own_change = True
+        try:
+            self.changes.changed.emit(what)
+        finally:
+            self._own_change = False
+
+    # ------------------------------------------------------------------ navigation
+    def open_assessment(self, assessment_id: int, assessor: str | None = None) -> None:
+        self.list.select(assessment_id)
+        self.stack.setCurrentWidget(self.entry)
+        self.entry.open(assessment_id, assessor)
+
+    def show_list(self) -> None:
+        self.entry.form.commit_focused()
+        self.stack.setCurrentWidget(self.list)
+        self.list.set_items(assessments.list_assessments(self.db))
+        self.list.table.setFocus()
+
+    def new_assessment(self) -> AssessmentWizard:
+        wizard = self.wizard = AssessmentWizard(self.db, self)
+        wizard.accepted.connect(lambda: self._created(wizard))
+        wizard.open()
+        return wizard
+
+    def _created(self, wizard: AssessmentWizard) -> None:
+        if wizard.created is None:
+            return
+        self._announce("assessments")
+        self.list.set_items(assessments.list_assessments(self.db))
+        self.open_assessment(wizard.created.id)
