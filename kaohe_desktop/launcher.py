@@ -1,7 +1,7 @@
 """The `kaohe` entry point: the window when no subcommand is given, else the command line.
 
-Kept apart from cli.py so that starting the window does not first import every service
-(and SQLAlchemy) before anything is on screen.
+Kept apart from the `cli` package so that starting the window does not first import every
+service (and SQLAlchemy) before anything is on screen.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """`kaohe attendance …`: import clock exports, set the rules, print the summary, and turn
 attendance into points of an assessment.
 
-`add_attendance_commands(sub, add)` hangs the commands on the main parser (cli.py's
-`build_parser` passes its subparsers and its `add(parent, name, func, help)` helper).
+`add_attendance_commands(sub, add)` hangs the commands on the top-level subparsers.
 Commands take `(db, args)`; bad input raises InputError, which `cli.main` prints one line
 per problem (exit 2, nothing written). The readers (python-calamine) load only when a
 file is read, so `kaohe` starts as fast as before.
@@ -11,13 +10,12 @@ file is read, so `kaohe` starts as fast as before.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kaohe_desktop.cli.common import AddCommand, add_group, pad, print_json
 from kaohe_desktop.domain.attendance import Shift
 from kaohe_desktop.domain.attendance_points import rule_from_dict
 from kaohe_desktop.domain.errors import InputError, Problem
@@ -31,16 +29,6 @@ FORMAT_HELP = ("auto（按内容识别）、dingtalk_raw、dingtalk_report、wec
                "zkteco_log、zkteco_attlog、zkteco_usb、template")
 SUMMARY_KEYS = ("staff_code", "name", "workdays", "late", "late_minutes", "early", "early_minutes",
                 "missing", "absent_days", "leave_days")
-
-
-def _w(text: object, width: int) -> str:
-    text = str(text)
-    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - used)
-
-
-def _out(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def _date(text: str, column: str) -> date:
@@ -90,7 +78,7 @@ def _print_preview(preview: ImportPreview) -> None:
             target = "→ 同名待选：" + "、".join(f"{c.code}（{c.unit_name}）" for c in p.candidates)
         else:
             target = "→ 名册中没有"
-        print(f"  {_w(p.person_id, 20)} {_w(who, 12)} {p.days:>3} 天 {p.punches:>4} 次打卡  "
+        print(f"  {pad(p.person_id, 20)} {pad(who, 12)} {p.days:>3} 天 {p.punches:>4} 次打卡  "
               f"新增 {p.new_punches if p.status == 'matched' else '待定':>4}  {target}")
 
 
@@ -105,7 +93,7 @@ def cmd_import(db: Database, args: argparse.Namespace) -> None:
                    if not ({p.key, p.person_id, p.name} & set(choices))]
     if args.dry_run and open_people:
         if args.json:
-            _out(_preview_json(preview))
+            print_json(_preview_json(preview))
             return
         _print_preview(preview)
         print(f"（试导入，未写入）{len(open_people)} 人需要指定：--map 姓名=人员编号、"
@@ -113,7 +101,7 @@ def cmd_import(db: Database, args: argparse.Namespace) -> None:
         return
     result = attendance.commit_import(db, preview, choices, dry_run=args.dry_run)
     if args.json:
-        _out({**_preview_json(preview), "dry_run": args.dry_run,
+        print_json({**_preview_json(preview), "dry_run": args.dry_run,
               "punches_added": result.punches_added, "punches_known": result.punches_known,
               "days_saved": result.days_saved, "leave_saved": result.leave_saved,
               "staff_created": list(result.staff_created), "skipped": list(result.skipped)})
@@ -191,7 +179,7 @@ def cmd_rule(db: Database, args: argparse.Namespace) -> None:
             raise InputError(problems)
         rule = attendance.set_points_rule(db, args.rubric, args.item, new)
     if args.json:
-        _out(rule.to_dict())
+        print_json(rule.to_dict())
     else:
         print(f"{args.rubric} 项目 {args.item}：{rule.text()}")
 
@@ -202,7 +190,7 @@ def cmd_rule(db: Database, args: argparse.Namespace) -> None:
 def cmd_summary(db: Database, args: argparse.Namespace) -> None:
     rows = attendance.monthly_summary(db, args.month, args.unit)
     if args.json:
-        _out([{"staff_code": r.staff_code, "name": r.name, "workdays": r.workdays,
+        print_json([{"staff_code": r.staff_code, "name": r.name, "workdays": r.workdays,
                "late": r.late, "late_minutes": r.late_minutes, "early": r.early,
                "early_minutes": r.early_minutes, "missing": r.missing,
                "absent_days": as_number(r.absent_days),
@@ -210,10 +198,10 @@ def cmd_summary(db: Database, args: argparse.Namespace) -> None:
         return
     for note in dict.fromkeys(n for r in rows for n in r.notes):
         print(f"提示：{note}", file=sys.stderr)
-    print(_w("编号", 10) + _w("姓名", 14) + "应出勤  迟到(分钟)  早退(分钟)  缺卡  旷工  请假")
+    print(pad("编号", 10) + pad("姓名", 14) + "应出勤  迟到(分钟)  早退(分钟)  缺卡  旷工  请假")
     for r in rows:
         leave = "、".join(f"{k}{shown(v)}天" for k, v in r.leave_days.items()) or "—"
-        print(f"{_w(r.staff_code, 10)}{_w(r.name, 14)}{r.workdays:>6}  "
+        print(f"{pad(r.staff_code, 10)}{pad(r.name, 14)}{r.workdays:>6}  "
               f"{r.late:>3}({r.late_minutes:>4})  {r.early:>3}({r.early_minutes:>4})  "
               f"{r.missing:>4}  {shown(r.absent_days):>4}  {leave}")
     print(f"共 {len(rows)} 人")
@@ -222,35 +210,34 @@ def cmd_summary(db: Database, args: argparse.Namespace) -> None:
 def cmd_log(db: Database, args: argparse.Namespace) -> None:
     rows = attendance.day_log(db, args.month, args.unit, args.person, args.status)
     if args.json:
-        _out([{"staff_code": r.staff_code, "name": r.name, "date": r.day.isoformat(),
+        print_json([{"staff_code": r.staff_code, "name": r.name, "date": r.day.isoformat(),
                "punches": list(r.punches), "status": r.status, "kinds": list(r.kinds)}
               for r in rows])
         return
     for r in rows:
-        print(f"{_w(r.staff_code, 10)}{_w(r.name, 14)}{r.day}  {_w(' '.join(r.punches), 24)}{r.status}")
+        print(f"{pad(r.staff_code, 10)}{pad(r.name, 14)}{r.day}  {pad(' '.join(r.punches), 24)}{r.status}")
 
 
 def cmd_apply(db: Database, args: argparse.Namespace) -> None:
     result = attendance.apply_to_assessment(db, args.id)
     if args.json:
-        _out({"assessment": result.assessment_id, "assessor": result.assessor,
+        print_json({"assessment": result.assessment_id, "assessor": result.assessor,
               "values": [{"staff_code": v.staff_code, "name": v.name, "item": v.item_code,
                           "points": as_number(v.points), "remark": v.remark, "status": v.status}
                          for v in result.values],
               "no_data": list(result.no_data)})
         return
     for v in result.values:
-        print(f"{_w(v.staff_code, 10)}{_w(v.name, 14)}项目 {v.item_code}：{shown(v.points)} 分  {v.remark}")
+        print(f"{pad(v.staff_code, 10)}{pad(v.name, 14)}项目 {v.item_code}：{shown(v.points)} 分  {v.remark}")
     print(f"考核 {result.assessment_id}（评分人“{result.assessor}”）：{result.summary()}")
 
 
 # ----------------------------------------------------------------------------- parser
 
 
-def add_attendance_commands(sub: Any, add: Any) -> None:
+def add_attendance_commands(sub: Any, add: AddCommand) -> None:
     """`kaohe attendance import|shift|leave|calendar|rule|summary|log|apply`."""
-    parent = sub.add_parser("attendance", help="考勤：导入打卡记录、规则、汇总、折算考核分")
-    att = parent.add_subparsers(dest="sub", required=True, parser_class=type(parent))
+    att = add_group(sub, "attendance", "考勤：导入打卡记录、规则、汇总、折算考核分")
 
     sp = add(att, "import", cmd_import, "导入考勤文件（钉钉、企业微信、中控考勤机、本程序模板）")
     sp.add_argument("file")

@@ -1,47 +1,54 @@
-"""The ranking dashboard's commands: `annual`, `excellent`, `ranking`, `drill`, `grades`.
+"""The ranking commands: `rank` (ranks and grades of one assessment) and the dashboard's
+`annual`, `excellent`, `ranking`, `drill`, `grades`.
 
-Wired into the parser by `cli.build_parser` through `add_ranking_commands(sub, add)`;
-every command has the `(db, args)` signature of the others. Bad input raises InputError
-(exit 2, one line per problem). Numbers are printed with the one rounding rule
-(`domain.numbers.shown` / `as_number`). This module does not import `cli` (which
-imports it).
+`add_rank_command` and `add_ranking_commands` register them on the top-level
+subparsers (two functions, because `rank` comes before `review` in `kaohe --help` and the
+others after `attendance`). Bad input raises InputError (exit 2, one line per problem).
+Numbers are printed with the one rounding rule (`domain.numbers.shown` / `as_number`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import unicodedata
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kaohe_desktop.cli.common import AddCommand, name_width, pad, print_json
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.numbers import as_number, shown
 from kaohe_desktop.domain.rollup import PART_NAMES, PARTS, mix_text
 from kaohe_desktop.domain.standings import change_text
-from kaohe_desktop.services import drill_down, grade_scale, rollup, standings
+from kaohe_desktop.services import drill_down, grade_scale, ranking, rollup, standings
 from kaohe_desktop.services.database import Database
 
-AddCommand = Callable[[Any, str, Any, str], argparse.ArgumentParser]
+# ----------------------------------------------------------------------------- rank
 
 
-def _w(text: object, width: int, right: bool = False) -> str:
-    """Pad to a display width: a Chinese character takes two terminal columns."""
-    text = str(text)
-    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    fill = " " * max(0, width - used)
-    return fill + text if right else text + fill
-
-
-def _out(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-def _name_width(names: list[str]) -> int:
-    return max([12, *(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in n) + 2
-                      for n in names)])
+def cmd_rank(db: Database, args: argparse.Namespace) -> None:
+    results = ranking.rank_assessment(db, args.id)
+    if args.json:
+        print_json([{
+            "subject_code": r.subject_code, "subject_name": r.subject_name,
+            "base": as_number(r.base), "bonus": as_number(r.bonus),
+            "deduction": as_number(r.deduction), "total": as_number(r.total),
+            "rank": r.rank, "grade": r.grade,
+            "items": {code: as_number(v) for code, v in r.items.items()},
+            "vetoed": list(r.vetoed),
+            "complete": f"{r.assessors_done}/{r.assessors_expected}",
+        } for r in results])
+        return
+    widths = (10, max([20, *(len(r.subject_name) * 2 + 2 for r in results)]))
+    print(pad("名次", 4, True) + "  " + pad("编号", widths[0]) + pad("名称", widths[1])
+          + pad("基础分", 8, True) + pad("加分", 7, True) + pad("减分", 7, True)
+          + pad("总分", 8, True) + "  等次")
+    for r in results:
+        veto = "（一票否决）" if r.vetoed else ""
+        print(pad(r.rank, 4, True) + "  " + pad(r.subject_code, widths[0])
+              + pad(r.subject_name, widths[1]) + pad(shown(r.base), 8, True)
+              + pad(shown(r.bonus), 7, True) + pad(shown(r.deduction), 7, True)
+              + pad(shown(r.total), 8, True) + f"  {r.grade}{veto}")
 
 
 # ----------------------------------------------------------------------------- annual
@@ -50,7 +57,7 @@ def _name_width(names: list[str]) -> int:
 def cmd_annual(db: Database, args: argparse.Namespace) -> None:
     result = rollup.annual_rollup(db, args.year, args.rubric, args.mix)
     if args.json:
-        _out([{
+        print_json([{
             "subject_code": r.subject_code, "subject_name": r.subject_name, "area": r.area,
             "total": as_number(r.total), "rank": r.rank, "grade": r.grade,
             "parts": {p: as_number(v) for p, v in r.parts.items()},
@@ -58,26 +65,26 @@ def cmd_annual(db: Database, args: argparse.Namespace) -> None:
         } for r in result.rows])
         return
     parts = [p for p in PARTS if p in result.mix]
-    width = _name_width([r.subject_name for r in result.rows])
+    width = name_width([r.subject_name for r in result.rows])
     print(f"{result.year} 年度汇总：{result.rubric_name}（{result.rubric_code}），{mix_text(result.mix)}")
     print("来源：" + "、".join(f"{x.period_key}" for x in result.sources))
     if result.unpublished:
         print(f"注意：{len(result.unpublished)} 次考核尚未公示："
               + "、".join(x.period_key for x in result.unpublished))
-    print(_w("名次", 4, True) + "  " + _w("编号", 10) + _w("姓名/名称", width)
-          + "".join(_w(PART_NAMES[p], 10, True) for p in parts) + _w("汇总", 8, True) + "  等次")
+    print(pad("名次", 4, True) + "  " + pad("编号", 10) + pad("姓名/名称", width)
+          + "".join(pad(PART_NAMES[p], 10, True) for p in parts) + pad("汇总", 8, True) + "  等次")
     for r in result.rows:
-        cells = "".join(_w(shown(r.parts[p]) if p in r.parts else "—", 10, True) for p in parts)
+        cells = "".join(pad(shown(r.parts[p]) if p in r.parts else "—", 10, True) for p in parts)
         note = "（一票否决）" if r.vetoed else ""
-        print(_w(r.rank, 4, True) + "  " + _w(r.subject_code, 10) + _w(r.subject_name, width)
-              + cells + _w(shown(r.total), 8, True) + f"  {r.grade}{note}")
+        print(pad(r.rank, 4, True) + "  " + pad(r.subject_code, 10) + pad(r.subject_name, width)
+              + cells + pad(shown(r.total), 8, True) + f"  {r.grade}{note}")
     print(f"共 {len(result.rows)} 个对象")
 
 
 def cmd_excellent(db: Database, args: argparse.Namespace) -> None:
     lists = rollup.excellent_lists(db, args.year, args.rubric, args.per)
     if args.json:
-        _out([{"period": x.period_key, "label": x.period_label, "grade": x.grade,
+        print_json([{"period": x.period_key, "label": x.period_label, "grade": x.grade,
                "derived": x.derived,
                "subjects": [{"subject_code": c, "subject_name": n, "total": as_number(t), "rank": k}
                             for c, n, t, k in x.subjects]} for x in lists])
@@ -99,7 +106,7 @@ def cmd_ranking(db: Database, args: argparse.Namespace) -> None:
         if args.by_group else list(table.rows)
     compared = table.previous is not None
     if args.json:
-        _out([{
+        print_json([{
             "subject_code": r.subject_code, "subject_name": r.subject_name, "area": r.area,
             "group": r.group, "rank": r.rank, "group_rank": r.group_rank,
             "sections": {s.code: as_number(v) for s, v in zip(table.sections, r.sections, strict=True)},
@@ -109,28 +116,28 @@ def cmd_ranking(db: Database, args: argparse.Namespace) -> None:
             "complete": f"{r.assessors_done}/{r.assessors_expected}",
         } for r in rows])
         return
-    width = _name_width([r.subject_name for r in rows])
-    widths = [max(10, _name_width([s.short_title]) - 10 + 2) for s in table.sections]
-    heads = [_w(s.short_title, w, True) for s, w in zip(table.sections, widths, strict=True)]
+    width = name_width([r.subject_name for r in rows])
+    widths = [max(10, name_width([s.short_title]) - 10 + 2) for s in table.sections]
+    heads = [pad(s.short_title, w, True) for s, w in zip(table.sections, widths, strict=True)]
     rank_head = "组内" if args.by_group else "名次"
     print(f"{table.name}（{table.period_label}）" + ("，折合分" if table.normalised else "")
           + (f"，较上期：{table.previous.period_label}" if compared else ""))
-    print(_w(rank_head, 4, True) + "  " + _w("编号", 10) + _w("名称", width) + "".join(heads)
-          + _w("加分", 7, True) + _w("减分", 7, True) + _w("总分", 8, True) + "  " + _w("等次", 10)
-          + _w("较上期", 7) + "完成")
+    print(pad(rank_head, 4, True) + "  " + pad("编号", 10) + pad("名称", width) + "".join(heads)
+          + pad("加分", 7, True) + pad("减分", 7, True) + pad("总分", 8, True) + "  " + pad("等次", 10)
+          + pad("较上期", 7) + "完成")
     for r in rows:
         rank = r.group_rank if args.by_group else r.rank
-        print(_w(rank, 4, True) + "  " + _w(r.subject_code, 10) + _w(r.subject_name, width)
-              + "".join(_w(shown(v), w, True) for v, w in zip(r.sections, widths, strict=True))
-              + _w(shown(r.bonus), 7, True) + _w(shown(r.deduction), 7, True)
-              + _w(shown(r.total), 8, True) + "  " + _w(r.grade, 10)
-              + _w(change_text(r.change, compared), 7) + f"{r.assessors_done}/{r.assessors_expected}")
+        print(pad(rank, 4, True) + "  " + pad(r.subject_code, 10) + pad(r.subject_name, width)
+              + "".join(pad(shown(v), w, True) for v, w in zip(r.sections, widths, strict=True))
+              + pad(shown(r.bonus), 7, True) + pad(shown(r.deduction), 7, True)
+              + pad(shown(r.total), 8, True) + "  " + pad(r.grade, 10)
+              + pad(change_text(r.change, compared), 7) + f"{r.assessors_done}/{r.assessors_expected}")
 
 
 def cmd_drill(db: Database, args: argparse.Namespace) -> None:
     d = drill_down.drill_down(db, args.id, args.subject)
     if args.json:
-        _out({
+        print_json({
             "subject_code": d.subject_code, "subject_name": d.subject_name, "total": as_number(d.row.total),
             "rank": d.row.rank, "grade": d.row.grade,
             "items": [{"code": i.code, "title": i.title, "max": as_number(i.max),
@@ -206,7 +213,7 @@ def cmd_grades(db: Database, args: argparse.Namespace) -> None:
     if not preview.ok:
         raise InputError([Problem(p) for p in preview.problems])
     if args.json:
-        _out({"counts": preview.counts, "grades": preview.grades, "saved": bool(args.save)})
+        print_json({"counts": preview.counts, "grades": preview.grades, "saved": bool(args.save)})
     else:
         print("预览：" + "，".join(f"{g} {n} 个" for g, n in preview.counts.items()))
     if args.save:
@@ -218,9 +225,15 @@ def cmd_grades(db: Database, args: argparse.Namespace) -> None:
 # ----------------------------------------------------------------------------- parser
 
 
+def add_rank_command(sub: Any, add: AddCommand) -> None:
+    """`kaohe rank` on the top-level subparsers."""
+    sp = add(sub, "rank", cmd_rank, "排名与定档")
+    sp.add_argument("id", type=int)
+
+
 def add_ranking_commands(sub: Any, add: AddCommand) -> None:
-    """Add the commands to `sub` (the top-level subparsers) with `add(parent, name,
-    func, help)` from `cli.build_parser`, which gives each --db/--json."""
+    """`kaohe annual|excellent|ranking|drill|grades` on the top-level subparsers, with
+    `add(parent, name, func, help)` (`common.command_adder`), which gives each --db/--json."""
     sp = add(sub, "annual", cmd_annual, "年终汇总：由月度、季度或年度结果汇总并排名定档")
     sp.add_argument("--year", type=int, required=True)
     sp.add_argument("--rubric", required=True, help="细则编号，如 VILLAGE-ATT")

@@ -4,10 +4,10 @@
     kaohe report attendance MONTH --out DIR
     kaohe export tally --year 2024 --out FILE.xlsx
 
-Wired into the parser by `cli.build_parser` through `add_report_commands(sub, add)`;
-each command has the `(db, args)` signature of the others. Files are written through
-`io.safe_write`, so a full or read-only USB drive gives a one-line Chinese error (exit 2)
-and no half-written file. This module does not import `cli`.
+`add_report_commands(sub, add)` registers them on the top-level subparsers; each command
+has the `(db, args)` signature of the others. Files are written through `io.safe_write`,
+so a full or read-only USB drive gives a one-line Chinese error (exit 2) and no
+half-written file.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kaohe_desktop.cli.common import AddCommand, add_group, print_json
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.reports.certificates import CertificateTemplate
 from kaohe_desktop.services import documents as docs
@@ -68,7 +69,7 @@ def _finish(args: argparse.Namespace, job: Any) -> None:
     if isinstance(files, Path):
         files = [files]
     if args.json:
-        print(json.dumps([str(f) for f in files], ensure_ascii=False, indent=2))
+        print_json([str(f) for f in files])
     else:
         for f in files:
             print(f"已保存：{f}")
@@ -113,7 +114,7 @@ def cmd_tally(db: Database, args: argparse.Namespace) -> None:
     _finish(args, tally_job(db, args.year, out, args.id))
 
 
-def _common(sp: argparse.ArgumentParser, with_out: bool = True) -> None:
+def _add_document_options(sp: argparse.ArgumentParser, with_out: bool = True) -> None:
     if with_out:
         sp.add_argument("--out", required=True, help="保存到这个文件夹（可以是 U 盘）")
     sp.add_argument("--issuer", help="发文/发证单位，如 芙蓉街道办事处")
@@ -122,14 +123,13 @@ def _common(sp: argparse.ArgumentParser, with_out: bool = True) -> None:
     sp.add_argument("--date", type=_date, help="落款日期，如 2024-12-20（默认今天）")
 
 
-def add_report_commands(sub: Any, add: Any) -> None:
+def add_report_commands(sub: Any, add: AddCommand) -> None:
     """`kaohe report …` and `kaohe export tally` on the top-level subparsers."""
-    parent = sub.add_parser("report", help="打印文件：荣誉证书、通知、评分表、公示名单、考勤月报（PDF）")
-    rep = parent.add_subparsers(dest="sub", required=True, parser_class=type(parent))
+    rep = add_group(sub, "report", "打印文件：荣誉证书、通知、评分表、公示名单、考勤月报（PDF）")
 
     sp = add(rep, "certificates", cmd_certificates, "为评为最高等次的对象生成荣誉证书")
     sp.add_argument("id", type=int)
-    _common(sp)
+    _add_document_options(sp)
     sp.add_argument("--each", action="store_true", help="每个对象一个 PDF（默认合成一个）")
     sp.add_argument("--grades", help="发证书的等次（默认最高等次），如 优秀,良好")
     sp.add_argument("--honour", help="称号，如 便民服务工作优秀单位")
@@ -138,7 +138,7 @@ def add_report_commands(sub: Any, add: Any) -> None:
 
     sp = add(rep, "notices", cmd_notices, "为一般、需改进、较差的对象生成整改通知书、诫勉谈话通知、通报批评")
     sp.add_argument("id", type=int)
-    _common(sp)
+    _add_document_options(sp)
     sp.add_argument("--subjects", help="只为这些对象（编号，逗号分隔）")
     sp.add_argument("--kinds", help="通知种类：rectify,talk,criticise（默认按等次）")
 
@@ -151,15 +151,14 @@ def add_report_commands(sub: Any, add: Any) -> None:
 
     sp = add(rep, "publicity", cmd_publicity, "考核结果公示名单")
     sp.add_argument("id", type=int)
-    _common(sp)
+    _add_document_options(sp)
 
     sp = add(rep, "attendance", cmd_attendance_report, "各单位考勤月报")
     sp.add_argument("month", help="月份，如 2024-11")
-    _common(sp)
+    _add_document_options(sp)
     sp.add_argument("--unit", help="只要这个单位（编号或名称）")
 
-    parent = sub.add_parser("export", help="导出：年终汇总表（Excel）")
-    exp = parent.add_subparsers(dest="sub", required=True, parser_class=type(parent))
+    exp = add_group(sub, "export", "导出：年终汇总表（Excel）")
     sp = add(exp, "tally", cmd_tally, "年终汇总表：汇总、分项得分、考勤汇总、加减分事项")
     sp.add_argument("--year", type=int, required=True)
     sp.add_argument("--out", required=True, help="保存为这个 .xlsx 文件（可以在 U 盘上）")

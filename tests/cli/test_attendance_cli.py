@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from kaohe_desktop import cli
-from kaohe_desktop.cli_attendance import SUMMARY_KEYS, add_attendance_commands
+from kaohe_desktop.cli.attendance import SUMMARY_KEYS, add_attendance_commands
 from kaohe_desktop.io.attendance.records import ParsedAttendance, Punch
 from kaohe_desktop.services import attendance
 from kaohe_desktop.services.database import open_db

@@ -16,7 +16,7 @@ from fractions import Fraction
 import pytest
 
 from kaohe_desktop import cli
-from kaohe_desktop.cli_ranking import add_ranking_commands, parse_scale_text
+from kaohe_desktop.cli.ranking import add_ranking_commands, parse_scale_text
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from pdf_helpers import pdf_text
 
-from kaohe_desktop.cli_reports import add_report_commands
+from kaohe_desktop.cli.reports import add_report_commands
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.domain.numbers import as_number
 
