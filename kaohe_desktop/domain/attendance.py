@@ -357,6 +357,13 @@ class MonthlySummary:
     leave_days: Mapping[str, Decimal] = field(default_factory=dict)  # type → days
     counted_leave_days: Decimal = ZERO  # days of leave types that count against the score
     days_by_category: Mapping[str, int] = field(default_factory=dict)  # normal/anomaly/absent/leave
+    # late arrivals turned into absence by the shift's thresholds: still late arrivals for
+    # "every N lates count as half a day", or arriving later would cost less
+    late_as_absent: int = 0
+
+    @property
+    def late_arrivals(self) -> int:
+        return self.late + self.late_as_absent
 
     @property
     def total_leave_days(self) -> Decimal:
@@ -366,7 +373,7 @@ class MonthlySummary:
 def summarize(days: Iterable[DayResult], counting_leave: Container[str] = ()) -> MonthlySummary:
     """Add up day results; `counting_leave` names the leave types that count against the
     score (the others, e.g. 年假 or 公出, are listed but cost nothing)."""
-    workdays = late = late_minutes = early = early_minutes = missing = 0
+    workdays = late = late_minutes = early = early_minutes = missing = late_as_absent = 0
     absent = ZERO
     leave: dict[str, Decimal] = {}
     categories = {"normal": 0, "anomaly": 0, "absent": 0, "leave": 0}
@@ -381,8 +388,9 @@ def summarize(days: Iterable[DayResult], counting_leave: Container[str] = ()) ->
         early_minutes += d.early_minutes if d.early else 0
         missing += d.missing
         absent += d.absent
+        late_as_absent += d.lateness > 0
         for kind, amount in d.leave:
             leave[kind] = leave.get(kind, ZERO) + amount
     counted = sum((v for k, v in leave.items() if k in counting_leave), ZERO)
     return MonthlySummary(workdays, late, late_minutes, early, early_minutes, missing, absent,
-                          dict(sorted(leave.items())), counted, categories)
+                          dict(sorted(leave.items())), counted, categories, late_as_absent)

@@ -133,8 +133,10 @@ def attendance_points(summary: MonthlySummary, rule: AttendancePointsRule, maxim
 
     charge(f"迟到 {summary.late} 次", summary.late, rule.per_late)
     if rule.late_per_half_day:
-        halves = summary.late // rule.late_per_half_day
-        charge(f"每迟到 {rule.late_per_half_day} 次记旷工半天，折旷工 {shown(halves * HALF)} 天",
+        halves = summary.late_arrivals // rule.late_per_half_day
+        counted = (f"（含已记旷工的迟到 {summary.late_as_absent} 次）"
+                   if summary.late_as_absent and halves else "")
+        charge(f"每迟到 {rule.late_per_half_day} 次记旷工半天{counted}，折旷工 {shown(halves * HALF)} 天",
                halves * HALF, rule.per_absent_day)
     charge(f"早退 {summary.early} 次", summary.early, rule.per_early)
     charge(f"缺卡 {summary.missing} 次", summary.missing, rule.per_missing)

@@ -324,6 +324,21 @@ def test_a_later_check_in_never_raises_the_points(days, index, first, out, minut
     assert points(after, shift, rule) <= points(before, shift, rule)
 
 
+def test_a_late_arrival_turned_into_absence_still_counts_towards_every_n_lates():
+    # found by the property above: with "every late also counts as half a day", 09:06
+    # (late, plus half a day) cost more than 09:07 (beyond the 6-minute threshold: half a
+    # day absent instead of late) — arriving later must never cost less
+    shift = Shift(time(9), time(17, 30), 5, 0, 6, None)
+    rule = AttendancePointsRule(D("0.5"), D(0), D(0), D("1.0"), 1, D(0))
+    got = {}
+    for t in (time(9, 6), time(9, 7)):
+        summary = summarize([evaluate_day(date(2024, 6, 3), True, [t], shift)])
+        got[t] = attendance_points(summary, rule, D(30)).points
+    assert got[time(9, 6)] == D(29)
+    # half a day absent instead of late, and the late arrival's own half day
+    assert got[time(9, 7)] == D(29)
+
+
 @settings(max_examples=150, deadline=None)
 @given(month, thresholds, st.lists(st.sampled_from(WORKDAYS), max_size=4))
 def test_the_counts_add_up_to_the_workdays(days, th, sick):
