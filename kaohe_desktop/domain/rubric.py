@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from .consequences import Consequence, consequences_from_raw, consequences_to_raw
 from .errors import InputError, Problem
 from .numbers import ZERO, is_multiple, shown, to_decimal
 
@@ -53,6 +54,9 @@ class Item:
     children: tuple[Item, ...] = ()
     combine: str = "sum"  # parent only: "sum" or "weighted" (Σ weight × child)
     weight: Decimal = Decimal(1)  # used when the parent combines by weight
+    # leaf only: an administrator may mark it 不适用 for one subject; the subject's score is
+    # then converted to the full scale over the items that apply
+    allow_na: bool = False
 
     @property
     def is_leaf(self) -> bool:
@@ -153,6 +157,7 @@ class Rubric:
     veto: tuple[VetoRule, ...] = ()
     grades: GradeScale = field(default_factory=GradeScale)
     source: str = ""
+    consequences: tuple[Consequence, ...] = ()  # which documents follow each grade
 
     def walk(self) -> Iterator[Item]:
         for item in self.items:
@@ -265,7 +270,8 @@ def _item(raw: dict[str, Any], problems: list[Problem], seen: set[str]) -> Item 
             problems.append(Problem("等次评分的项目至少要有一个等次", column=code))
     rule = raw.get("rule")
     return Item(kind=kind, step=step, levels=tuple(levels),
-                rule=dict(rule) if isinstance(rule, dict) else None, **common)
+                rule=dict(rule) if isinstance(rule, dict) else None,
+                allow_na=bool(raw.get("allow_na", False)), **common)
 
 
 def _section(raw: dict[str, Any] | None, name: str, problems: list[Problem],
@@ -366,12 +372,14 @@ def rubric_from_dict(raw: dict[str, Any], *, file: str = "") -> Rubric:
         seen.add(vcode)
         veto.append(VetoRule(vcode, str(v.get("title", ""))))
     grades = _grades(raw.get("grades"), problems)
+    consequences = consequences_from_raw(raw.get("consequences"),
+                                         {b.name for b in grades.bands}, problems)
     if problems:
         raise InputError([Problem(**{**p.__dict__, "file": p.file or file}) for p in problems])
     return Rubric(code=code, version=version, name=str(raw.get("name", code)),
                   subject_kind=subject_kind, full_marks=full, items=items, bonus=bonus,
                   deduction=deduction, veto=tuple(veto), grades=grades,
-                  source=str(raw.get("source", "")))
+                  source=str(raw.get("source", "")), consequences=consequences)
 
 
 # ---------------------------------------------------------------------------- writing
@@ -398,6 +406,8 @@ def _item_dict(item: Item) -> dict[str, Any]:
         out["levels"] = [{"name": lv.name, "points": _n(lv.points)} for lv in item.levels]
     if item.rule:
         out["rule"] = dict(item.rule)
+    if item.allow_na:
+        out["allow_na"] = True
     return out
 
 
@@ -435,4 +445,5 @@ def rubric_to_dict(rubric: Rubric) -> dict[str, Any]:
         "deduction": _section_dict(rubric.deduction),
         "veto": [{"code": v.code, "title": v.title} for v in rubric.veto],
         "grades": {"mode": str(rubric.grades.mode), "scale": scale},
+        "consequences": consequences_to_raw(rubric.consequences),
     }

@@ -87,6 +87,9 @@ class Staff(Base):
     attendance_no: Mapped[str] = mapped_column(String(50), default="", index=True)
     phone: Mapped[str] = mapped_column(String(50), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 负责人 of the unit (for documents to the person in charge); a post of 站长/主任 also
+    # makes one when nobody is marked
+    head: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     unit: Mapped[Unit | None] = relationship()
 
 
@@ -117,6 +120,9 @@ class Assessment(Base):
     # the objection period (公示期) of the current publication; cleared when reopened
     objection_start: Mapped[date | None] = mapped_column(Date)
     objection_end: Mapped[date | None] = mapped_column(Date)
+    # what an assessment was made from when it is not scored directly: the JSON of an
+    # annual roll-up (年度综合) — its year, rubric, parts and weights; "" for the usual kind
+    origin: Mapped[str] = mapped_column(Text, default="", server_default="")
     rubric: Mapped[RubricRow] = relationship()
 
 
@@ -141,6 +147,9 @@ class Subject(Base):
         ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # 不参评: left out of grading, ranking and documents by an administrator, with a reason
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    exclude_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     unit: Mapped[Unit | None] = relationship()
     staff: Mapped[Staff | None] = relationship()
 
@@ -154,6 +163,9 @@ class AssessorGroup(Base):
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(50))
+    # the rubric items this group scores, as a JSON list of item codes (a code stands for
+    # its whole section); "" means every item
+    items: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class GroupSubject(Base):
@@ -166,7 +178,8 @@ class GroupSubject(Base):
 
 class Assessor(Base):
     __tablename__ = "assessor"
-    __table_args__ = (UniqueConstraint("assessment_id", "name"),)
+    # one person may sit in several groups (360: a colleague who also assesses themselves)
+    __table_args__ = (UniqueConstraint("assessment_id", "name", "group_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(100))
@@ -191,6 +204,37 @@ class Score(Base):
     remark: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, server_default=func.now(), onupdate=func.now())
+
+
+class SubjectItemNA(Base):
+    """An item marked 不适用 for one subject (the rubric allows it): the subject's score is
+    converted to the full scale over the items that apply."""
+
+    __tablename__ = "subject_item_na"
+    __table_args__ = (UniqueConstraint("subject_id", "item_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id", ondelete="CASCADE"))
+    item_code: Mapped[str] = mapped_column(String(50))
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class ScoreOverride(Base):
+    """An administrator's value for a derived item (attendance …) of one subject: it
+    replaces the value derived from the data, never averaged with it."""
+
+    __tablename__ = "score_override"
+    __table_args__ = (UniqueConstraint("subject_id", "item_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id", ondelete="CASCADE"))
+    item_code: Mapped[str] = mapped_column(String(50))
+    value: Mapped[Decimal] = mapped_column(DecimalText)
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
 
 class EventRow(Base):
@@ -353,3 +397,28 @@ class DocumentNumber(Base):
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     prefix: Mapped[str] = mapped_column(String(40), primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Setting(Base):
+    """The office's own words on its documents: issuer, 文号 prefix, contact, address."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class DocumentIssue(Base):
+    """The number a document was given for one subject and recipient: a reprint of the same
+    document carries the same 文号 or certificate number."""
+
+    __tablename__ = "document_issue"
+    __table_args__ = (UniqueConstraint("assessment_id", "subject_id", "kind", "recipient"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subject.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    number: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
