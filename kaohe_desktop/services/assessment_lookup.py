@@ -8,13 +8,16 @@ here, every service imports them from one place and no two services import each 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.rubric import Rubric
 from kaohe_desktop.domain.states import STATE_NAMES, State, editable
-from kaohe_desktop.store.models import Assessment, Staff, Subject, Unit
+from kaohe_desktop.store.models import Assessment, AssessorGroup, Staff, Subject, Unit
 
 from .rubrics import rubric_from_row
 
@@ -66,3 +69,15 @@ def load_subjects(s: Session, assessment_id: int) -> list[Subject]:
 
 def subjects_by_code(s: Session, assessment_id: int) -> dict[str, Subject]:
     return {subject_code(x): x for x in load_subjects(s, assessment_id)}
+
+
+def group_item_codes(group: AssessorGroup) -> tuple[str, ...]:
+    """The rubric item codes a group scores (a section's code stands for its leaves);
+    () means every item. Stored as a JSON list in `assessor_group.items`."""
+    if not group.items:
+        return ()
+    return tuple(str(c) for c in json.loads(group.items))
+
+
+def store_group_item_codes(group: AssessorGroup, codes: Sequence[str]) -> None:
+    group.items = json.dumps(list(codes), ensure_ascii=False) if codes else ""
