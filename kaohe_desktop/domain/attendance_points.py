@@ -15,12 +15,13 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from .attendance import MonthlySummary
+from .completeness import ATTENDANCE_SOURCE
 from .errors import Problem
 from .numbers import ZERO, shown, to_decimal
 
 # The assessor name under which attendance-derived values are stored. It scores only the
 # derived items, so it is never counted among the assessors expected to finish a sheet.
-ATTENDANCE_ASSESSOR = "考勤系统"
+ATTENDANCE_ASSESSOR = ATTENDANCE_SOURCE  # the assessor whose values come from attendance
 
 HALF = Decimal("0.5")
 # rule keys as a rubric item's `rule` dict spells them → field names

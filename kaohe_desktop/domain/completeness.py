@@ -21,6 +21,12 @@ from .rubric import Item, ItemKind, Rubric
 
 PENDING = "待定"  # the grade shown for an incomplete subject
 EXCLUDED = "不参评"
+# Assessors that are data sources, not people: their values are the derived items'
+# values (attendance; an annual roll-up's parts). A person's typed value for a derived
+# item never counts; an administrator's override replaces the source's value.
+ATTENDANCE_SOURCE = "考勤系统"
+ROLLUP_SOURCE = "年度综合"
+DATA_SOURCES = frozenset({ATTENDANCE_SOURCE, ROLLUP_SOURCE})
 
 
 @dataclass(frozen=True)

@@ -1,34 +1,151 @@
-"""Ranking an assessment: aggregate assessors, add events, rank and grade.
+"""Ranking an assessment: aggregate assessors, add events, check completeness, rank and
+grade.
 
 Hot path (1,000 subjects × 35 items × 5 assessors under a second): the scores arrive
 grouped per subject, role and item from `store.queries`, decimal texts are parsed once
-per distinct value, and the rubric is flattened once (`ScoringPlan`).
+per distinct value, and the rubric is flattened once (`ScoringPlan`). Completeness is
+counted in SQL per assessor and item set; item lists are read only for the pairs that
+fall short.
+
+Nothing is concluded from missing data: a subject some assessor (group) has not finished,
+or whose derived items have no data, has no rank and no grade (待定); an excluded subject
+(不参评) neither. Ranks and grade quotas count the graded subjects only.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kaohe_desktop.domain.aggregation import combine_roles
-from kaohe_desktop.domain.attendance_points import ATTENDANCE_ASSESSOR
+from kaohe_desktop.domain.completeness import (
+    DATA_SOURCES,
+    Slot,
+    convert_base,
+    derived_leaves,
+    leaves_under,
+    missing_items,
+)
 from kaohe_desktop.domain.grading import Ranked, assign_grades, competition_ranks
+from kaohe_desktop.domain.rubric import Rubric
 from kaohe_desktop.domain.scoring import Event, ScoringPlan, score_subject
 from kaohe_desktop.store.db import Database
-from kaohe_desktop.store.models import AssessmentRole, Assessor, EventRow, GroupSubject, Subject
-from kaohe_desktop.store.queries import score_values, scored_per_assessor, subject_labels
+from kaohe_desktop.store.models import (
+    AssessmentRole,
+    Assessor,
+    AssessorGroup,
+    EventRow,
+    GroupSubject,
+    ScoreOverride,
+    Subject,
+    SubjectItemNA,
+)
+from kaohe_desktop.store.queries import (
+    score_values,
+    scored_counts,
+    scored_items,
+    subject_labels,
+)
 
-from .assessment_lookup import assessment_rubric, load_assessment
+from .assessment_lookup import assessment_rubric, group_item_codes, load_assessment
 from .gc_pause import gc_paused
 from .results import SubjectResult
 
 
 def rank_assessment(db: Database, assessment_id: int) -> list[SubjectResult]:
-    """Every subject with base, bonus, deduction, total, rank and grade; best first."""
+    """Every subject with base, bonus, deduction, total, completeness, rank and grade;
+    the graded best first, then the incomplete and excluded by code."""
     with gc_paused():
         return _rank(db, assessment_id)
+
+
+@dataclass(frozen=True)
+class _Who:
+    """Who must score what in one assessment, and the administrators' marks."""
+
+    slots: dict[int, list[Slot]]  # subject id → its slots
+    sources: frozenset[int]  # assessor ids that are data sources
+    derived: frozenset[str]
+    overrides: dict[tuple[int, str], Decimal]
+    not_applicable: dict[int, set[str]]
+    excluded: dict[int, str]  # subject id → reason
+
+
+def _who(s: Session, a_id: int, rubric: Rubric, subject_ids: Iterable[int],
+         assessors: list) -> _Who:
+    groups = s.execute(select(AssessorGroup).where(AssessorGroup.assessment_id == a_id)
+                       .order_by(AssessorGroup.id)).scalars().all()
+    members: dict[int, set[int]] = defaultdict(set)
+    for gid, sid in s.execute(select(GroupSubject.group_id, GroupSubject.subject_id)
+                              .join(Subject).where(Subject.assessment_id == a_id)):
+        members[gid].add(sid)
+    sources = frozenset(aid for aid, _, _, name in assessors if name in DATA_SOURCES)
+    people = [(aid, gid, name) for aid, gid, _, name in assessors if aid not in sources]
+    all_leaves = leaves_under(rubric, ())
+    group_slots: list[tuple[int, list[Slot]]] = []  # (group id, its slots)
+    for g in groups:
+        leaves = leaves_under(rubric, group_item_codes(g))
+        inside = [Slot(f"{g.name}/{name}", leaves, aid) for aid, gid, name in people if gid == g.id]
+        group_slots.append((g.id, inside or [Slot(g.name, leaves)]))
+    loose = [Slot(name, all_leaves, aid) for aid, gid, name in people if gid is None]
+    if not groups and not loose:
+        loose = [Slot("评分人", all_leaves)]
+    slots: dict[int, list[Slot]] = {}
+    for sid in subject_ids:
+        mine = [slot for gid, group in group_slots
+                if not members.get(gid) or sid in members[gid] for slot in group]
+        slots[sid] = mine + loose
+    overrides = {(sid, code): value for sid, code, value in s.execute(
+        select(ScoreOverride.subject_id, ScoreOverride.item_code, ScoreOverride.value)
+        .join(Subject).where(Subject.assessment_id == a_id))}
+    na: dict[int, set[str]] = defaultdict(set)
+    for sid, code in s.execute(select(SubjectItemNA.subject_id, SubjectItemNA.item_code)
+                               .join(Subject).where(Subject.assessment_id == a_id)):
+        na[sid].add(code)
+    excluded = {sid: reason for sid, reason in s.execute(
+        select(Subject.id, Subject.exclude_reason)
+        .where(Subject.assessment_id == a_id, Subject.excluded))}
+    return _Who(slots, sources, derived_leaves(rubric), overrides, dict(na), excluded)
+
+
+def _missing(s: Session, a_id: int, who: _Who,
+             derived_present: dict[int, set[str]]) -> dict[int, tuple[str, ...]]:
+    """Subject id → what it lacks (only subjects that lack something)."""
+    by_leaves: dict[frozenset[str], set[int]] = defaultdict(set)
+    for slots in who.slots.values():
+        for slot in slots:
+            if slot.assessor_id is not None:
+                by_leaves[slot.leaves].add(slot.assessor_id)
+    counts = {leaves: scored_counts(s, a_id, ids, leaves) for leaves, ids in by_leaves.items()}
+    short: set[tuple[int, int]] = set()
+    suspect: set[int] = set()
+    for sid, slots in who.slots.items():
+        na = who.not_applicable.get(sid, set())
+        for slot in slots:
+            if slot.assessor_id is None:
+                suspect.add(sid)
+            elif counts[slot.leaves].get((sid, slot.assessor_id), 0) < len(slot.leaves) or na:
+                short.add((sid, slot.assessor_id))
+                suspect.add(sid)
+        if (who.derived - derived_present.get(sid, set()) - na):
+            suspect.add(sid)
+    details = scored_items(s, a_id, short)
+    out = {}
+    for sid in suspect:
+        # a slot whose count was full needs no item list: it scored all its leaves
+        scored = {slot.assessor_id: (details.get(sid, {}).get(slot.assessor_id, set())
+                                     if (sid, slot.assessor_id) in short else slot.leaves)
+                  for slot in who.slots[sid] if slot.assessor_id is not None}
+        lack = missing_items(who.slots[sid], scored, who.derived,
+                             derived_present.get(sid, set()), who.not_applicable.get(sid, set()))
+        if lack:
+            out[sid] = lack
+    return out
 
 
 def _rank(db: Database, assessment_id: int) -> list[SubjectResult]:
@@ -36,19 +153,22 @@ def _rank(db: Database, assessment_id: int) -> list[SubjectResult]:
         a = load_assessment(s, assessment_id)
         rubric = assessment_rubric(s, a)
         plan = ScoringPlan(rubric)
-        leaf_count = len(plan.leaf_codes)
         weights = {r.role: r.weight for r in s.scalars(
             select(AssessmentRole).where(AssessmentRole.assessment_id == a.id))}
         labels = subject_labels(s, a.id)
 
         assessors = s.execute(select(Assessor.id, Assessor.group_id, Assessor.role, Assessor.name)
                               .where(Assessor.assessment_id == a.id)).all()
+        who = _who(s, a.id, rubric, [sid for sid, _, _, _ in labels], assessors)
         role_of = {str(aid): role for aid, _, role, _ in assessors}
-        single_role = len({role for _, _, role, _ in assessors}) <= 1
+        source_ids = {str(aid) for aid in who.sources}
+        # with derived items, each value's assessor tells a source from a person's typing
+        single_role = len({role for _, _, role, _ in assessors}) <= 1 and not who.derived
         only_role = assessors[0].role if assessors else ""
 
         parsed: dict[str, Decimal] = {}
         by_subject: dict[int, dict[str, dict[str, list[Decimal]]]] = defaultdict(dict)
+        derived_values: dict[int, dict[str, Decimal]] = defaultdict(dict)
         for sid, code, joined in score_values(s, a.id, with_assessor=not single_role):
             if single_role:
                 values = []
@@ -59,24 +179,30 @@ def _rank(db: Database, assessment_id: int) -> list[SubjectResult]:
                     values.append(value)
                 by_subject[sid][code] = {only_role: values}
                 continue
+            derived = code in who.derived
             by_role: dict[str, list[Decimal]] = {}
             for pair in joined.split(","):
                 aid, raw = pair.split(":")
                 value = parsed.get(raw)
                 if value is None:
                     value = parsed[raw] = Decimal(raw)
+                if derived:  # only its source counts; a person's typed value never does
+                    if aid in source_ids:
+                        derived_values[sid][code] = value
+                    continue
+                if aid in source_ids:
+                    continue
                 by_role.setdefault(role_of[aid], []).append(value)
-            by_subject[sid][code] = by_role
-        per_assessor = scored_per_assessor(s, a.id)
+            if by_role:
+                by_subject[sid][code] = by_role
+        for (sid, code), value in who.overrides.items():
+            if code in who.derived:
+                derived_values[sid][code] = value  # replaces the source's value
+        missing = _missing(s, a.id, who, {sid: set(v) for sid, v in derived_values.items()})
 
         events: dict[int, list[Event]] = defaultdict(list)
         for e in s.scalars(select(EventRow).where(EventRow.assessment_id == a.id)):
             events[e.subject_id].append(Event(e.rule_code, e.amount, e.matter, e.id))
-
-        group_subjects: dict[int, set[int]] = defaultdict(set)
-        for gid, sid in s.execute(select(GroupSubject.group_id, GroupSubject.subject_id)
-                                  .join(Subject).where(Subject.assessment_id == a.id)):
-            group_subjects[gid].add(sid)
         trimmed = a.trimmed_mean
 
     scored = []
@@ -86,20 +212,43 @@ def _rank(db: Database, assessment_id: int) -> list[SubjectResult]:
             value = combine_roles(by_role, weights, trimmed)
             if value is not None:
                 leaves[item_code] = value
+        leaves.update(derived_values.get(sid, {}))
+        na = who.not_applicable.get(sid, set())
+        for item_code in na:
+            leaves.pop(item_code, None)
         result = score_subject(rubric, leaves, events.get(sid, ()), plan)
-        expected = [aid for aid, gid, _, name in assessors if name != ATTENDANCE_ASSESSOR
-                    and (gid is None or not group_subjects.get(gid) or sid in group_subjects[gid])]
-        done = sum(per_assessor.get((sid, aid), 0) >= leaf_count for aid in expected)
-        scored.append((code, name, area, result, done, len(expected)))
+        conversion = convert_base(rubric, result.base, na) if na else None
+        base = conversion.value if conversion else result.base
+        slots = [x for x in who.slots[sid] if x.assessor_id is not None]
+        lack = missing.get(sid, ())
+        done = sum(1 for x in slots if not any(line.startswith(f"{x.label}：") for line in lack))
+        scored.append((sid, code, name, area, result, base, conversion, lack, done, len(slots)))
 
-    ranked = [Ranked(code, r.total, bool(r.vetoed)) for code, _, _, r, _, _ in scored]
-    ranks = competition_ranks(ranked)
-    grades = assign_grades(rubric.grades, ranked)
+    graded = [Ranked(code, base + r.bonus - r.deduction, bool(r.vetoed))
+              for sid, code, _, _, r, base, _, lack, _, _ in scored
+              if not lack and sid not in who.excluded]
+    ranks = competition_ranks(graded)
+    grades = assign_grades(rubric.grades, graded)
+    overridden = defaultdict(list)
+    for sid, item_code in who.overrides:
+        overridden[sid].append(item_code)
     out = [
-        SubjectResult(subject_code=code, subject_name=name, area=area, base=r.base,
-                      bonus=r.bonus, deduction=r.deduction, total=r.total, rank=ranks[code],
-                      grade=grades[code], items=r.items, vetoed=r.vetoed, assessors_done=done,
-                      assessors_expected=expected)
-        for code, name, area, r, done, expected in scored
+        SubjectResult(subject_code=code, subject_name=name, area=area, base=base,
+                      bonus=r.bonus, deduction=r.deduction, total=base + r.bonus - r.deduction,
+                      rank=ranks.get(code), grade=grades.get(code), items=r.items,
+                      vetoed=r.vetoed, assessors_done=done, assessors_expected=expected,
+                      complete=not lack, missing=lack, excluded=sid in who.excluded,
+                      exclude_reason=who.excluded.get(sid, ""),
+                      not_applicable=tuple(sorted(who.not_applicable.get(sid, ()))),
+                      conversion=conversion.text() if conversion else "",
+                      overridden=tuple(sorted(overridden.get(sid, ()))))
+        for sid, code, name, area, r, base, conversion, lack, done, expected in scored
     ]
-    return sorted(out, key=lambda r: (r.rank, r.subject_code))
+    return sorted(out, key=result_order)
+
+
+def result_order(r: SubjectResult) -> tuple:
+    """The graded by rank, then the incomplete, then the excluded, each by code."""
+    if r.rank is not None:
+        return (0, r.rank, r.subject_code)
+    return (2 if r.excluded else 1, 0, r.subject_code)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from kaohe_desktop.domain.completeness import EXCLUDED, PENDING
+
 from .results import EventInfo
 
 
@@ -58,20 +60,34 @@ class RankingRow:
     bonus: Decimal
     deduction: Decimal
     total: Decimal  # 折合 base + bonus − deduction when the table is normalised
-    rank: int  # among all subjects of the assessment
-    group_rank: int  # among the subjects of its group
-    grade: str
-    grade_index: int  # the band's place in the scale (0 best); -1 without a scale
+    rank: int | None  # among the graded subjects of the assessment; None: not graded
+    group_rank: int | None  # among the graded subjects of its group
+    grade: str | None  # None: 待定 (incomplete) or 不参评
+    grade_index: int  # the band's place in the scale (0 best); -1 without a scale or grade
     vetoed: tuple[str, ...] = ()
     previous_rank: int | None = None
     change: int | None = None  # places gained since the previous period (▲ > 0)
     assessors_done: int = 0
     assessors_expected: int = 0
     raw_base: Decimal | None = None  # the base before 折合 (normalised tables only)
+    complete: bool = True
+    missing: tuple[str, ...] = ()  # see SubjectResult.missing
+    excluded: bool = False
+    exclude_reason: str = ""
+    not_applicable: tuple[str, ...] = ()
+    conversion: str = ""
+    overridden: tuple[str, ...] = ()
 
     @property
-    def complete(self) -> bool:
-        return self.assessors_done >= self.assessors_expected
+    def graded(self) -> bool:
+        return self.grade is not None
+
+    @property
+    def grade_text(self) -> str:
+        """What a person reads in the grade column: the grade, 待定 or 不参评."""
+        if self.excluded:
+            return EXCLUDED
+        return self.grade if self.grade is not None else PENDING
 
 
 @dataclass(frozen=True)
@@ -188,7 +204,7 @@ class StateChangeInfo:
 class RollupSource:
     assessment_id: int
     name: str
-    part: str  # monthly / quarterly / annual
+    part: str  # monthly / quarterly / annual / adhoc
     period_key: str
     state: str
 
@@ -198,13 +214,15 @@ class RollupRow:
     subject_code: str
     subject_name: str
     area: str
-    parts: dict[str, Decimal]  # part → the subject's mean for it (present parts only)
+    parts: dict[str, Decimal]  # part → the subject's mean for it, shown (present parts only)
     counts: dict[str, int]  # part → periods counted
-    total: Decimal
+    total: Decimal  # Σ contributions, exactly
     rank: int
     grade: str
     vetoed: bool = False
     missing: tuple[str, ...] = ()  # parts of the mix it has no result for
+    contributions: dict[str, Decimal] = field(default_factory=dict)  # part → weight × mean
+    weights: dict[str, Decimal] = field(default_factory=dict)  # part → weight applied
 
 
 @dataclass(frozen=True)

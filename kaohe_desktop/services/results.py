@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
 
+from kaohe_desktop.domain.completeness import EXCLUDED, PENDING
 from kaohe_desktop.domain.errors import Problem
 from kaohe_desktop.domain.rubric import Rubric
 
@@ -63,6 +64,7 @@ class GroupInfo:
     name: str
     role: str
     subject_codes: tuple[str, ...]  # empty: the group scores every subject
+    item_codes: tuple[str, ...] = ()  # rubric items/sections it scores; empty: every item
 
 
 @dataclass(frozen=True)
@@ -178,12 +180,30 @@ class SubjectResult:
     bonus: Decimal
     deduction: Decimal
     total: Decimal
-    rank: int
-    grade: str
+    rank: int | None  # None: not graded (incomplete or 不参评)
+    grade: str | None
     items: dict[str, Decimal]
     vetoed: tuple[str, ...] = ()
-    assessors_done: int = 0  # assessors who scored every leaf of this subject
+    assessors_done: int = 0  # assessors who scored every item they are assigned
     assessors_expected: int = 0
+    complete: bool = True
+    missing: tuple[str, ...] = ()  # "第一组/张三：1.1、2.3", one line per assessor or source
+    excluded: bool = False  # 不参评
+    exclude_reason: str = ""
+    not_applicable: tuple[str, ...] = ()  # item codes marked 不适用 for this subject
+    conversion: str = ""  # "得分 ÷ 适用项满分 × 满分 = 换算分" when items do not apply
+    overridden: tuple[str, ...] = ()  # derived items an administrator set by hand
+
+    @property
+    def graded(self) -> bool:
+        return self.grade is not None
+
+    @property
+    def grade_text(self) -> str:
+        """What a person reads in the grade column: the grade, 待定 or 不参评."""
+        if self.excluded:
+            return EXCLUDED
+        return self.grade if self.grade is not None else PENDING
 
 
 @dataclass(frozen=True)

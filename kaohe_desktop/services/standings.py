@@ -147,6 +147,11 @@ def ranking_table(db: Database, assessment_id: int, group: str | None = None,
     totals = [SubjectTotal(0, r.subject_code, r.subject_name, r.area, r.base, r.bonus,
                            r.deduction, r.vetoed) for r in results]
     bases, total_of, ranked = standing(totals, group_of, rubric.full_marks, normalised)
+    # only the graded (complete, taking part) are ranked, within groups too
+    graded = {r.subject_code for r in results if r.graded}
+    ranked = [x for x in ranked if x.key in graded]
+    ranks: Mapping[str, int | None]
+    grades: Mapping[str, str | None]
     if normalised:
         ranks = competition_ranks(ranked)
         grades = assign_grades(rubric.grades, ranked)
@@ -167,12 +172,15 @@ def ranking_table(db: Database, assessment_id: int, group: str | None = None,
             subject_code=code, subject_name=r.subject_name, area=r.area,
             group=group_of.get(code, ""), sections=tuple(r.items[x.code] for x in sections),
             base=bases[code], bonus=r.bonus, deduction=r.deduction, total=total_of[code],
-            rank=ranks[code], group_rank=group_ranks[code], grade=grades[code],
-            grade_index=band_index.get(grades[code], -1), vetoed=r.vetoed,
-            previous_rank=previous.get(code), change=rank_change(ranks[code], previous.get(code)),
+            rank=ranks.get(code), group_rank=group_ranks.get(code), grade=grades.get(code),
+            grade_index=band_index.get(grades.get(code) or "", -1), vetoed=r.vetoed,
+            previous_rank=previous.get(code),
+            change=rank_change(ranks[code], previous.get(code)) if ranks.get(code) else None,
             assessors_done=r.assessors_done, assessors_expected=r.assessors_expected,
-            raw_base=r.base if normalised else None))
-    rows.sort(key=lambda x: (x.rank, x.subject_code))
+            raw_base=r.base if normalised else None, complete=r.complete, missing=r.missing,
+            excluded=r.excluded, exclude_reason=r.exclude_reason,
+            not_applicable=r.not_applicable, conversion=r.conversion, overridden=r.overridden))
+    rows.sort(key=lambda x: (x.rank is None, x.excluded, x.rank or 0, x.subject_code))
     return RankingTable(
         assessment_id=assessment_id, full_marks=rubric.full_marks, sections=sections,
         grade_names=tuple(b.name for b in rubric.grades.bands), rows=tuple(rows),

@@ -13,10 +13,10 @@ import sqlite3
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 
-from sqlalchemy import TextClause, select, text
+from sqlalchemy import TextClause, func, select, text
 from sqlalchemy.orm import Session
 
-from .models import Punch
+from .models import Punch, Score
 
 # One row per subject and item with every value as exact text; the index
 # ix_score_assessment_subject_item serves the grouping without a sort. Assessor ids ride
@@ -176,3 +176,33 @@ def insert_punches(s: Session, by_staff: Mapping[int, Collection[datetime]],
     if new:
         conn.execute(Punch.__table__.insert(), new)
     return len(new)
+
+
+def scored_counts(s: Session, assessment_id: int, assessor_ids: Collection[int],
+                  item_codes: Collection[str]) -> dict[tuple[int, int], int]:
+    """(subject id, assessor id) → how many of `item_codes` that assessor scored for it."""
+    rows = s.execute(
+        select(Score.subject_id, Score.assessor_id, func.count())
+        .where(Score.assessment_id == assessment_id, Score.assessor_id.in_(list(assessor_ids)),
+               Score.item_code.in_(list(item_codes)))
+        .group_by(Score.subject_id, Score.assessor_id))
+    return {(sid, aid): n for sid, aid, n in rows}
+
+
+def scored_items(s: Session, assessment_id: int,
+                 pairs: Collection[tuple[int, int]]) -> dict[int, dict[int, set[str]]]:
+    """Subject id → assessor id → the item codes scored, for the (subject, assessor) pairs
+    asked (those that fell short: their missing items are listed)."""
+    out: dict[int, dict[int, set[str]]] = {}
+    if not pairs:
+        return out
+    wanted = set(pairs)
+    subjects = sorted({sid for sid, _ in wanted})
+    for start in range(0, len(subjects), 500):  # bound the IN list
+        rows = s.execute(select(Score.subject_id, Score.assessor_id, Score.item_code)
+                         .where(Score.assessment_id == assessment_id,
+                                Score.subject_id.in_(subjects[start:start + 500])))
+        for sid, aid, code in rows:
+            if (sid, aid) in wanted:
+                out.setdefault(sid, {}).setdefault(aid, set()).add(code)
+    return out

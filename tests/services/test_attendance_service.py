@@ -338,7 +338,9 @@ def test_column_mappings_are_remembered(db):
 
 
 def test_the_attendance_assessor_is_not_expected_to_finish_sheets(db):
-    """Completion counts only people: 考勤系统 scores just the derived item."""
+    """Completion counts only people, on the items people score: 考勤系统 gives just the
+    derived item, and the person's sheet is done without it (issue 12: a derived item
+    belongs to its source)."""
     from kaohe_desktop.domain.attendance_points import ATTENDANCE_ASSESSOR
     from kaohe_desktop.domain.periods import parse_period
     from kaohe_desktop.services import assessments, ranking, roster, scores
@@ -347,14 +349,19 @@ def test_the_attendance_assessor_is_not_expected_to_finish_sheets(db):
     roster.add_staff(db, "张三", "U1", code="P1")
     info = assessments.create_assessment(db, "VILLAGE-ATT", parse_period("2024-06"),
                                          subjects="staff")
-    scores.set_score(db, info.id, "P1", "1", 28, assessor=ATTENDANCE_ASSESSOR)
-    for item, value in (("2", 18), ("3", 25), ("4", 17)):
+    for item, value in (("2", 18), ("3", 25)):
         scores.set_score(db, info.id, "P1", item, value, assessor="站长")
     [row] = ranking.rank_assessment(db, info.id)
     assert (row.assessors_done, row.assessors_expected) == (0, 1)
-    scores.set_score(db, info.id, "P1", "1", 28, assessor="站长")
+    assert not row.complete and row.grade is None and row.rank is None
+    assert any("1 尚无数据" in line for line in row.missing), row.missing
+    assert any(line.endswith("：4") for line in row.missing), row.missing
+    scores.set_score(db, info.id, "P1", "4", 17, assessor="站长")
+    scores.set_score(db, info.id, "P1", "1", 28, assessor=ATTENDANCE_ASSESSOR)
     [row] = ranking.rank_assessment(db, info.id)
     assert (row.assessors_done, row.assessors_expected) == (1, 1)
+    assert row.complete and row.missing == () and row.grade is not None and row.rank == 1
+    assert row.total == 88
 
 
 def test_a_report_row_checked_out_after_midnight(staffed):

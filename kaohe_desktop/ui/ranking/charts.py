@@ -212,7 +212,8 @@ class ChartsPanel(QWidget):
         series.attachAxis(axis_x)
         series.attachAxis(axis_y)
         _style(chart, f"{row.subject_name}　分项得分与平均")
-        self.note.setText(f"{row.subject_code} {row.subject_name}：总分 {shown(row.total)}，第 {row.rank} 名")
+        place = f"第 {row.rank} 名" if row.rank is not None else row.grade_text
+        self.note.setText(f"{row.subject_code} {row.subject_name}：总分 {shown(row.total)}，{place}")
 
     def _trend(self, chart: QChart, table: RankingTable, code: str | None) -> None:
         code = code or table.rows[0].subject_code

@@ -107,15 +107,21 @@ class DrillDownDialog(QDialog):
         where = "　".join(x for x in (d.area, d.group) if x)
         self.header.setText(f"{d.subject_code}　{d.subject_name}　{where}")
         change = change_text(r.change, r.previous_rank is not None or r.change is not None)
-        group = f"（{d.group}内第 {r.group_rank} 名）" if d.group else ""
+        group = f"（{d.group}内第 {r.group_rank} 名）" if d.group and r.group_rank else ""
+        place = f"第 <b>{r.rank}</b> 名" if r.rank is not None else "不排名"
         veto = "，一票否决：" + "、".join(r.vetoed) if r.vetoed else ""
         self.summary.setText(
             f"总分 <b>{shown(r.total)}</b> = 基础分 {shown(r.base)} + 加分 {shown(r.bonus)}"
             f"（申报 {shown(d.bonus_claimed)}）− 减分 {shown(r.deduction)}"
             f"（申报 {shown(d.deduction_claimed)}）"
-            f"　第 <b>{r.rank}</b> 名{group}　等次 <b>{r.grade}</b>{veto}"
+            f"　{place}{group}　等次 <b>{r.grade_text}</b>{veto}"
             + (f"　较上期 {change}" if change else "")
             + f"　评分完成 {r.assessors_done}/{r.assessors_expected}"
+            + (f"<br><b>不参评：</b>{r.exclude_reason}" if r.excluded else "")
+            + (f"<br><b>未评完：</b>{'；'.join(r.missing)}" if not r.complete and not r.excluded else "")
+            + (f"<br><b>不适用折算：</b>{r.conversion}" if r.conversion else "")
+            + (f"<br><b>管理员更正值：</b>项目 {'、'.join(r.overridden)}（代替取自数据的值）"
+               if r.overridden else "")
             + ("　<span style='color:#8a5a00'>（已锁定，只能查看）</span>" if d.locked else ""))
         lost = "；".join(f"{i.code} {i.title[:18]}（失 {shown(i.lost)} 分）" for i in d.most_lost)
         missing = sum(len(i.remark_needed) for i in d.items)

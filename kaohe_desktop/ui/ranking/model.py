@@ -33,6 +33,7 @@ UP_COLOR = QColor("#1a7f37")
 DOWN_COLOR = QColor("#c62828")
 MUTED = QColor("#777777")
 INCOMPLETE = QColor("#fff1c7")
+EXCLUDED_COLOR = QColor("#e6e6e6")
 
 
 def grade_colors(count: int) -> list[QColor]:
@@ -75,7 +76,9 @@ class RankingModel(QAbstractTableModel):
         self.beginResetModel()
         self.table = table
         self.rows = list(table.rows) if table else []
-        self._kinds = [("rank", -1), ("code", -1), ("name", -1), ("area", -1)]
+        # 完成情况 right after the name: visible at any window size (nothing is concluded
+        # from missing data, and the user must see why a subject has no rank)
+        self._kinds = [("rank", -1), ("code", -1), ("name", -1), ("complete", -1), ("area", -1)]
         if table and table.groups:
             self._kinds.append(("group", -1))
         if table:
@@ -85,12 +88,12 @@ class RankingModel(QAbstractTableModel):
             self._kinds.append(("bonus", -1))
         if table is None or table.has_deduction or any(r.deduction for r in table.rows):
             self._kinds.append(("deduction", -1))
-        self._kinds += [("total", -1), ("grade", -1), ("change", -1), ("complete", -1)]
+        self._kinds += [("total", -1), ("grade", -1), ("change", -1)]
         area = "所在单位" if table and table.subject_kind == "staff" else "街道/乡镇"
         names = {"rank": "组内名次" if self.by_group else "名次", "code": "编号", "name": "名称",
                  "area": area, "group": "评分组", "bonus": "加分", "deduction": "减分",
                  "total": "折合总分" if table and table.normalised else "总分", "grade": "等次",
-                 "change": "较上期", "complete": "完成"}
+                 "change": "较上期", "complete": "完成情况"}
         self.headers = [table.sections[i].short_title if kind == "section" and table else names[kind]
                         for kind, i in self._kinds]
         self._colors = grade_colors(len(table.grade_names)) if table else []
@@ -127,12 +130,14 @@ class RankingModel(QAbstractTableModel):
                     prev = self.table.previous
                     return f"与上期（{prev.period_label}）名次相比" if prev else "没有上期考核可比"
                 if kind == "complete":
-                    return "已评完全部项目的评分人 / 应评分的评分人"
+                    return ("已评完 / 未评完（已评完的评分人 / 应评分的评分人）/ 不参评；"
+                            "未评完和不参评的对象不排名、不定档")
         return None
 
     def _text(self, r: RankingRow, kind: str, i: int) -> str:
         if kind == "rank":
-            return str(r.group_rank if self.by_group else r.rank)
+            rank = r.group_rank if self.by_group else r.rank
+            return "—" if rank is None else str(rank)
         if kind == "code":
             return r.subject_code
         if kind == "name":
@@ -143,21 +148,24 @@ class RankingModel(QAbstractTableModel):
             return r.group
         if kind == "section":
             return shown(r.sections[i])
-        if kind in ("bonus", "deduction", "total"):
+        if kind == "total":
+            marked = r.conversion or r.overridden  # the tooltip says how
+            return shown(r.total) + (" ※" if marked else "")
+        if kind in ("bonus", "deduction"):
             return shown(getattr(r, kind))
         if kind == "grade":
-            return r.grade + ("（一票否决）" if r.vetoed else "")
+            return r.grade_text + ("（一票否决）" if r.vetoed else "")
         if kind == "change":
             return change_text(r.change, self.table is not None and self.table.previous is not None)
-        return f"{r.assessors_done}/{r.assessors_expected}"
+        return status_text(r)
 
     def _sort_key(self, r: RankingRow, kind: str, i: int) -> Any:
         if kind == "rank":
             if self.by_group and self.table:
                 groups = list(self.table.groups)
                 g = groups.index(r.group) if r.group in groups else len(groups)
-                return g * 100000 + r.group_rank
-            return r.rank
+                return g * 100000 + (r.group_rank if r.group_rank is not None else 99999)
+            return r.rank if r.rank is not None else 10**9 + (1 if r.excluded else 0)
         if kind == "section":
             return float(round2(r.sections[i]))
         if kind in ("bonus", "deduction", "total"):
@@ -167,7 +175,10 @@ class RankingModel(QAbstractTableModel):
         if kind == "change":
             return -100000 if r.change is None else r.change
         if kind == "complete":
-            return r.assessors_done / r.assessors_expected if r.assessors_expected else 1.0
+            if r.excluded:
+                return -1.0
+            return 2.0 if r.complete else (
+                r.assessors_done / r.assessors_expected if r.assessors_expected else 0.0)
         return self._text(r, kind, i)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -193,8 +204,8 @@ class RankingModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             if kind == "grade" and 0 <= r.grade_index < len(self._colors):
                 return QBrush(self._colors[r.grade_index])
-            if kind == "complete" and not r.complete:
-                return QBrush(INCOMPLETE)
+            if kind == "complete" and (not r.complete or r.excluded):
+                return QBrush(EXCLUDED_COLOR if r.excluded else INCOMPLETE)
         if role == Qt.ItemDataRole.ForegroundRole and kind == "change":
             if r.change is not None and r.change > 0:
                 return QBrush(UP_COLOR)
@@ -208,13 +219,40 @@ class RankingModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if kind == "change" and r.previous_rank is not None:
                 return f"上期第 {r.previous_rank} 名，本期第 {r.rank} 名"
-            if kind == "complete" and not r.complete:
-                return f"还有 {r.assessors_expected - r.assessors_done} 位评分人没有评完"
-            if kind == "total" and r.raw_base is not None:
-                return f"折合前基础分 {shown(r.raw_base)}，折合后 {shown(r.base)}"
+            if kind in ("complete", "grade", "rank") and (r.excluded or not r.complete):
+                return status_tip(r)
+            if kind == "total" and (r.raw_base is not None or r.conversion or r.overridden):
+                return total_tip(r)
             if kind == "grade" and r.vetoed:
                 return "一票否决：" + "、".join(r.vetoed)
         return None
+
+
+def status_text(r: RankingRow) -> str:
+    """The 完成情况 cell: 不参评 / 未评完 (done/expected) / 已评完, with the marks that
+    change how the score was made (不适用折算, 更正值)."""
+    if r.excluded:
+        return "不参评"
+    head = "已评完" if r.complete else f"未评完 {r.assessors_done}/{r.assessors_expected}"
+    notes = (["不适用折算"] if r.conversion else []) + (["含更正值"] if r.overridden else [])
+    return head + (f"（{'、'.join(notes)}）" if notes else "")
+
+
+def status_tip(r: RankingRow) -> str:
+    if r.excluded:
+        return f"不参评：{r.exclude_reason}\n不排名、不定档、不出文书"
+    return "未评完，暂不排名、不定档（待定）：\n" + "\n".join(r.missing)
+
+
+def total_tip(r: RankingRow) -> str:
+    lines = []
+    if r.raw_base is not None:
+        lines.append(f"折合前基础分 {shown(r.raw_base)}，折合后 {shown(r.base)}")
+    if r.conversion:
+        lines.append(f"不适用项目 {'、'.join(r.not_applicable)}，基础分按适用项目折算：{r.conversion}")
+    if r.overridden:
+        lines.append(f"项目 {'、'.join(r.overridden)} 为管理员更正值，代替取自数据的值")
+    return "\n".join(lines)
 
 
 class RankingProxy(QSortFilterProxyModel):

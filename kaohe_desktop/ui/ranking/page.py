@@ -244,7 +244,8 @@ class RankingPage(Page):
                    "code": max((r.subject_code for r in table.rows), key=len, default=""),
                    "group": max((r.group for r in table.rows), key=len, default="")}
         for column, (kind, _) in enumerate(self.model._kinds):
-            text = longest.get(kind, {"rank": "888", "complete": "8/8", "change": "▲88"}.get(kind, "888.88"))
+            samples = {"rank": "888", "complete": "未评完 8/8", "change": "▲88"}
+            text = longest.get(kind, samples.get(kind, "888.88"))
             if kind == "grade":
                 text = "基本合格（一票否决）"
             if kind == "grade" and not any(r.vetoed for r in table.rows):

@@ -1,0 +1,124 @@
+"""Derived items (attendance now, service records later) belong to their source.
+
+A derived item takes its value from its data only: a person's typed value is refused
+(`derived_refused`, asked by every way of entering scores). An administrator may set one
+subject's value with a reason (`override_derived`): it replaces the derived value — never
+averaged with it —, is recorded with who and when, and is marked wherever the score is
+shown (`SubjectResult.overridden`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from kaohe_desktop.domain.completeness import DATA_SOURCES
+from kaohe_desktop.domain.errors import InputError, Problem
+from kaohe_desktop.domain.rubric import ItemKind, Rubric
+from kaohe_desktop.domain.scoring import ValueRefused, parse_leaf_value
+from kaohe_desktop.store.db import Database
+from kaohe_desktop.store.models import ScoreOverride
+
+from .assessment_lookup import (
+    assessment_rubric,
+    load_assessment,
+    require_editable,
+    subject_code,
+    subjects_by_code,
+)
+
+
+def source_of(rubric: Rubric, item_code: str) -> str:
+    """The data a derived item comes from, in words ("考勤数据")."""
+    item = rubric.item(item_code)
+    source = str((item.rule or {}).get("source", "")) if item is not None else ""
+    return {"attendance": "考勤数据", "rollup": "年度汇总"}.get(source, "数据")
+
+
+def derived_refused(rubric: Rubric, item_code: str, assessor: str) -> str:
+    """Why `assessor` may not type a value for this item ("" when they may)."""
+    item = rubric.item(item_code)
+    if item is None or item.kind != ItemKind.DERIVED or assessor in DATA_SOURCES:
+        return ""
+    return (f"项目 {item.code}“{item.title}”取自{source_of(rubric, item.code)}，不能手工录入；"
+            "如需更正，请由管理员填写理由后更正（kaohe scores set … --override --reason 理由）")
+
+
+@dataclass(frozen=True)
+class OverrideInfo:
+    subject_code: str
+    item_code: str
+    value: Decimal
+    reason: str
+    actor: str
+    at: datetime | None
+
+
+def _derived_item(rubric: Rubric, item_code: str):
+    item = rubric.item(item_code)
+    if item is None or not item.is_leaf or item.kind != ItemKind.DERIVED:
+        raise InputError(Problem(f"项目 {item_code} 不是取自数据的项目，按常规评分录入即可",
+                                 column="项目", value=item_code))
+    return item
+
+
+def override_derived(db: Database, assessment_id: int, subject: str, item_code: str,
+                     value: object, *, reason: str, actor: str = "") -> OverrideInfo:
+    """Set a derived item's value for one subject by hand, replacing the derived value."""
+    with db.session() as s:
+        a = load_assessment(s, assessment_id)
+        require_editable(a)
+        rubric = assessment_rubric(s, a)
+        problems = []
+        if not reason.strip():
+            problems.append(Problem("更正取自数据的项目必须填写理由（--reason）", column="--reason"))
+        try:
+            item = _derived_item(rubric, item_code)
+            points = parse_leaf_value(item, value)
+        except ValueRefused as exc:
+            problems.append(exc.problem)
+        except InputError as exc:
+            problems.extend(exc.problems)
+        subj = subjects_by_code(s, a.id).get(subject)
+        if subj is None:
+            problems.append(Problem("该对象不在本次考核中", column="对象", value=subject))
+        if problems:
+            raise InputError(problems)
+        row = s.scalar(select(ScoreOverride).where(ScoreOverride.subject_id == subj.id,
+                                                   ScoreOverride.item_code == item.code))
+        if row is None:
+            row = ScoreOverride(subject_id=subj.id, item_code=item.code)
+            s.add(row)
+        row.value, row.reason, row.actor = points, reason.strip(), actor.strip()
+        row.at = datetime.now()
+        s.flush()
+        return OverrideInfo(subject, item.code, points, row.reason, row.actor, row.at)
+
+
+def clear_override(db: Database, assessment_id: int, subject: str, item_code: str) -> bool:
+    """Go back to the derived value; False when there was no override."""
+    with db.session() as s:
+        a = load_assessment(s, assessment_id)
+        require_editable(a)
+        subj = subjects_by_code(s, a.id).get(subject)
+        if subj is None:
+            raise InputError(Problem("该对象不在本次考核中", column="对象", value=subject))
+        row = s.scalar(select(ScoreOverride).where(ScoreOverride.subject_id == subj.id,
+                                                   ScoreOverride.item_code == item_code))
+        if row is None:
+            return False
+        s.delete(row)
+        return True
+
+
+def list_overrides(db: Database, assessment_id: int) -> list[OverrideInfo]:
+    with db.session() as s:
+        load_assessment(s, assessment_id)
+        subjects = {x.id: subject_code(x) for x in subjects_by_code(s, assessment_id).values()}
+        rows = s.scalars(select(ScoreOverride).where(ScoreOverride.subject_id.in_(subjects))
+                         .order_by(ScoreOverride.subject_id, ScoreOverride.item_code))
+        return [OverrideInfo(subjects[r.subject_id], r.item_code, r.value, r.reason, r.actor, r.at)
+                for r in rows]
