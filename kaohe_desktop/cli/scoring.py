@@ -17,7 +17,8 @@ from kaohe_desktop.services.database import Database
 
 
 def cmd_scores_template(db: Database, args: argparse.Namespace) -> None:
-    path = scores.write_template(db, args.id, Path(args.out), assessor=args.assessor)
+    path = scores.write_template(db, args.id, Path(args.out), assessor=args.assessor,
+                                 group=args.group)
     print(f"评分表已生成：{path}")
 
 
@@ -35,7 +36,7 @@ def cmd_scores_set(db: Database, args: argparse.Namespace) -> None:
 
 
 def cmd_scores_submit(db: Database, args: argparse.Namespace) -> None:
-    scores.submit_sheet(db, args.id, args.assessor)
+    scores.submit_sheet(db, args.id, args.assessor, group=args.group)
     print(f"评分人 {args.assessor} 的评分表已提交")
 
 
@@ -77,6 +78,7 @@ def add_scoring_commands(sub: Any, add: AddCommand) -> None:
     sp.add_argument("id", type=int)
     sp.add_argument("out")
     sp.add_argument("--assessor", help="预填这位评分人已有的分数")
+    sp.add_argument("--group", help="只含该评分组负责的对象和项目（评分人在多个组时也用它指明）")
     sp = add(sc, "import", cmd_scores_import, "导入填好的评分表")
     sp.add_argument("id", type=int)
     sp.add_argument("file")
@@ -96,6 +98,7 @@ def add_scoring_commands(sub: Any, add: AddCommand) -> None:
     sp = add(sc, "submit", cmd_scores_submit, "评分人提交评分表（之后不能再改）")
     sp.add_argument("id", type=int)
     sp.add_argument("--assessor", required=True)
+    sp.add_argument("--group", help="评分人在多个评分组时，提交哪一组的评分表")
 
     ev = add_group(sub, "event", "加分、减分、一票否决事项")
     sp = add(ev, "add", cmd_event_add, "记录一项加减分")

@@ -11,7 +11,7 @@ sheet _meta names the assessment so a workbook is not read into the wrong one.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -81,10 +81,15 @@ def _validation(item: Item) -> DataValidation:
 
 def write_score_template(path: Path, rubric: Rubric, *, assessment_id: int, title: str,
                          subjects: Sequence[tuple[str, str]],
-                         values: Mapping[tuple[str, str], Decimal] | None = None) -> Path:
-    """Write the template; `values` pre-fills (subject code, leaf code) → points."""
+                         values: Mapping[tuple[str, str], Decimal] | None = None,
+                         items: Collection[str] | None = None) -> Path:
+    """Write the template; `values` pre-fills (subject code, leaf code) → points.
+
+    `items` (leaf codes) keeps only those columns, for a group that scores part of the
+    rubric; None: every leaf. The 考核细则 sheet always shows the whole rubric.
+    """
     values = values or {}
-    leaves = rubric.leaves()
+    leaves = [i for i in rubric.leaves() if items is None or i.code in items]
     wb = Workbook()
     ws = wb.active
     ws.title = SCORE_SHEET

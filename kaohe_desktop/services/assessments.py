@@ -1,5 +1,6 @@
 """Assessments: creating one (rubric, period, subjects, assessor groups, role weights),
-looking at it, and moving it through 草稿 → 已提交 → 已审议 → 已公示."""
+looking at it, renaming and removing it (and its groups and assessors) while nothing is
+locked, and moving it through 草稿 → 已提交 → 已审议 → 已公示."""
 
 from __future__ import annotations
 
@@ -7,22 +8,27 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from kaohe_desktop.domain.completeness import check_item_codes
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.numbers import shown, to_decimal
 from kaohe_desktop.domain.periods import PERIOD_KIND_NAMES, Period, PeriodKind
+from kaohe_desktop.domain.rubric import Rubric
 from kaohe_desktop.domain.states import STATE_NAMES, State, next_state
-from kaohe_desktop.store.db import Database
+from kaohe_desktop.store.db import Database, backup_sqlite
 from kaohe_desktop.store.models import (
     Area,
     Assessment,
     AssessmentRole,
+    Assessor,
     AssessorGroup,
     GroupSubject,
     RubricRow,
+    Score,
     Staff,
     StateChange,
     Subject,
@@ -30,9 +36,12 @@ from kaohe_desktop.store.models import (
 )
 
 from .assessment_lookup import (
+    assessment_rubric,
+    group_item_codes,
     load_assessment,
     load_subjects,
     require_editable,
+    store_group_item_codes,
     subject_area,
     subject_code,
     subject_name,
@@ -49,6 +58,14 @@ class GroupSpec:
     name: str
     role: str = DEFAULT_ROLE
     subject_codes: tuple[str, ...] = ()  # empty: every subject
+    item_codes: tuple[str, ...] = ()  # rubric items or sections (a section: its leaves); empty: all
+
+
+def split_codes(text: str | None) -> tuple[str, ...]:
+    """`A,B，C、D` → ("A", "B", "C", "D"): commas of either width and 、 all separate."""
+    for sep in ("，", "、"):
+        text = (text or "").replace(sep, ",")
+    return tuple(dict.fromkeys(c.strip() for c in (text or "").split(",") if c.strip()))
 
 
 def parse_group(text: str) -> GroupSpec:
@@ -149,20 +166,41 @@ def create_assessment(db: Database, rubric_code: str, period: Period, *,
             s.add(subj)
             by_code[x.code] = subj
         s.flush()
+        rubric = assessment_rubric(s, a)
+        problems = [p for g in groups for p in _group_problems(rubric, g, by_code)]
+        if all(g.subject_codes for g in groups):  # a subject no group scores is never complete
+            covered = {c for g in groups for c in g.subject_codes}
+            if alone := [c for c in by_code if c not in covered]:
+                problems.append(Problem("这些对象没有评分组负责：请把它们分给某个评分组，或不考核它们",
+                                        column="--subjects", value="、".join(alone)))
+        if problems:
+            raise InputError(problems)
         for g in groups:
-            _add_group(s, a, g, by_code)
+            _add_group(s, a, g, by_code, rubric)
         info = _info(s, a)
     if row.subject_kind == "staff":  # a month's staff assessment takes its attendance at once
         refresh_assessments(db, period.start, period.end, only=info.id)
     return info
 
 
-def _add_group(s: Session, a: Assessment, g: GroupSpec, by_code: Mapping[str, Subject]) -> None:
+def _group_problems(rubric: Rubric, g: GroupSpec, by_code: Mapping[str, Subject]) -> list[Problem]:
+    """Every reason a group's subjects or items cannot be taken, each naming the value."""
+    problems = []
     missing = [c for c in g.subject_codes if c not in by_code]
     if missing:
-        raise InputError(Problem(f"评分组“{g.name}”的对象不在本次考核中", column="--subjects",
-                                 value="、".join(missing)))
+        problems.append(Problem(f"评分组“{g.name}”的对象不在本次考核中", column="--subjects",
+                                value="、".join(missing)))
+    for p in check_item_codes(rubric, g.item_codes):
+        problems.append(Problem(f"评分组“{g.name}”：{p.reason}", column=p.column, value=p.value))
+    return problems
+
+
+def _add_group(s: Session, a: Assessment, g: GroupSpec, by_code: Mapping[str, Subject],
+               rubric: Rubric) -> None:
+    if problems := _group_problems(rubric, g, by_code):
+        raise InputError(problems)
     group = AssessorGroup(assessment_id=a.id, name=g.name, role=g.role)
+    store_group_item_codes(group, tuple(dict.fromkeys(g.item_codes)))
     s.add(group)
     s.flush()
     for code in dict.fromkeys(g.subject_codes):
@@ -171,7 +209,7 @@ def _add_group(s: Session, a: Assessment, g: GroupSpec, by_code: Mapping[str, Su
 
 def add_group(db: Database, assessment_id: int, spec: GroupSpec,
               weight: Decimal | None = None) -> AssessmentInfo:
-    """Add an assessor group (交叉考核), optionally limited to some subjects."""
+    """Add an assessor group (交叉考核), optionally limited to some subjects and items."""
     with db.session() as s:
         a = load_assessment(s, assessment_id)
         require_editable(a)
@@ -184,7 +222,7 @@ def add_group(db: Database, assessment_id: int, spec: GroupSpec,
             s.add(AssessmentRole(assessment_id=a.id, role=spec.role, weight=weight or Decimal(1)))
         elif weight is not None:
             role.weight = weight
-        _add_group(s, a, spec, subjects_by_code(s, a.id))
+        _add_group(s, a, spec, subjects_by_code(s, a.id), assessment_rubric(s, a))
         s.flush()
         return _info(s, a)
 
@@ -204,6 +242,199 @@ def set_role_weight(db: Database, assessment_id: int, role: str,
         return _info(s, a)
 
 
+# --------------------------------------------------------------- renaming and removing
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What a removal took away, and where the database was copied first."""
+
+    what: str  # "考核 3“2024年度考核”", "评分组“第一组”", "评分人“张三”（第一组）"
+    scores: int  # scores removed with it
+    backup: Path | None  # the copy taken before removing scores; None when there were none
+
+    def summary(self) -> str:
+        gone = f"，连同 {self.scores} 条评分" if self.scores else ""
+        kept = f"；删除前已备份数据库：{self.backup}" if self.backup else ""
+        return f"已删除{self.what}{gone}{kept}"
+
+
+class NeedsConfirmation(InputError):
+    """The removal would take scores with it: the caller must ask and confirm first.
+
+    An InputError, so that the command line exits 2 with the reason when `--yes` is not
+    given; the window catches it, shows the count, and calls again with `confirmed=True`.
+    """
+
+    def __init__(self, what: str, scores: int) -> None:
+        super().__init__(Problem(f"{what}有 {scores} 条评分，删除会一并删除（删除前先备份数据库）；"
+                                 "确认删除请加 --yes"))
+        self.what = what
+        self.scores = scores
+
+
+def _name(text: str, column: str) -> str:
+    name = text.strip()
+    if not name:
+        raise InputError(Problem("名称不能为空", column=column, value=text))
+    return name
+
+
+def _backup_before(db: Database, reason: str) -> Path | None:
+    """A copy of the database file before scores are removed (none for PostgreSQL, which
+    is backed up on its server). Taken before the session writes anything."""
+    return backup_sqlite(db.path, reason) if db.path is not None else None
+
+
+def _remove(db: Database, what: str, scores: int, confirmed: bool) -> Path | None:
+    if scores and not confirmed:
+        raise NeedsConfirmation(what, scores)
+    return _backup_before(db, "delete") if scores else None
+
+
+def _score_count(s: Session, *where: object) -> int:
+    return s.scalar(select(func.count(Score.id)).where(*where)) or 0
+
+
+def _group(s: Session, a: Assessment, name: str) -> AssessorGroup:
+    group = s.scalar(select(AssessorGroup).where(AssessorGroup.assessment_id == a.id,
+                                                 AssessorGroup.name == name.strip()))
+    if group is None:
+        names = s.scalars(select(AssessorGroup.name).where(AssessorGroup.assessment_id == a.id)
+                          .order_by(AssessorGroup.id))
+        raise InputError(Problem(f"本次考核没有评分组“{name}”，已有：{'、'.join(names) or '无'}",
+                                 column="评分组", value=name))
+    return group
+
+
+def rename_assessment(db: Database, assessment_id: int, new_name: str) -> AssessmentInfo:
+    with db.session() as s:
+        a = load_assessment(s, assessment_id)
+        require_editable(a)
+        a.name = _name(new_name, "名称")
+        s.flush()
+        return _info(s, a)
+
+
+def delete_assessment(db: Database, assessment_id: int, *, confirmed: bool = False) -> Removal:
+    """Remove a draft (or submitted) assessment with everything in it.
+
+    Holding scores, it is refused with NeedsConfirmation unless `confirmed`; then the
+    database is backed up first.
+    """
+    with db.session() as s:
+        a = load_assessment(s, assessment_id)
+        require_editable(a)
+        what = f"考核 {a.id}“{a.name}”"
+        count = _score_count(s, Score.assessment_id == a.id)
+        backup = _remove(db, what, count, confirmed)
+        # the database's ON DELETE CASCADE takes subjects, groups, assessors, scores,
+        # events and the state history with it
+        s.execute(delete(Assessment).where(Assessment.id == a.id))
+        return Removal(what, count, backup)
+
+
+def rename_group(db: Database, assessment_id: int, old: str, new: str) -> AssessmentInfo:
+    with db.session() as s:
+        a = load_assessment(s, assessment_id)
+        require_editable(a)
+        group = _group(s, a, old)
+        name = _name(new, "评分组")
+        if name != group.name and s.scalar(select(AssessorGroup.id).where(
+                AssessorGroup.assessment_id == a.id, AssessorGroup.name == name)):
+            raise InputError(Problem("评分组已存在", column="评分组", value=name))
+        group.name = name
+        s.flush()
+        return _info(s, a)
+
+
+def remove_group(db: Database, assessment_id: int, name: str, *,
+                 confirmed: bool = False) -> Removal:
+    """Remove an assessor group with its assessors and their scores (backed up first)."""
+    with db.session() as s:
+        a = load_assessment(s, assessment_id)
+        require_editable(a)
+        group = _group(s, a, name)
+        what = f"评分组“{group.name}”"
+        in_group = select(Assessor.id).where(Assessor.group_id == group.id)
+        count = _score_count(s, Score.assessor_id.in_(in_group))
+        backup = _remove(db, what, count, confirmed)
+        s.execute(delete(Assessor).where(Assessor.group_id == group.id))  # scores cascade
+        s.execute(delete(AssessorGroup).where(AssessorGroup.id == group.id))
+        return Removal(what, count, backup)
+
+
+def _assessor_records(s: Session, a: Assessment, name: str, group: str | None) -> list[Assessor]:
+    """The records of one person (several when they sit in several groups); with `group`
+    only theirs in that group. None found is an InputError."""
+    name = name.strip()
+    rows = list(s.scalars(select(Assessor).where(Assessor.assessment_id == a.id,
+                                                 Assessor.name == name).order_by(Assessor.id)))
+    if not rows:
+        raise InputError(Problem("本次考核没有这位评分人", column="评分人", value=name))
+    if group is None:
+        return rows
+    g = _group(s, a, group)
+    mine = [r for r in rows if r.group_id == g.id]
+    if not mine:
+        raise InputError(Problem(f"评分人“{name}”不在评分组“{g.name}”中，在：{_groups_of(s, rows)}",
+                                 column="--group", value=group))
+    return mine
+
+
+def _groups_of(s: Session, rows: Sequence[Assessor]) -> str:
+    names = dict(s.execute(select(AssessorGroup.id, AssessorGroup.name)
+                           .where(AssessorGroup.id.in_([r.group_id for r in rows]))).all())
+    return "、".join(f"{names[r.group_id]}（{r.role}）" if r.group_id in names else f"（{r.role}）"
+                    for r in rows)
+
+
+def rename_assessor(db: Database, assessment_id: int, old: str, new: str, *,
+                    group: str | None = None) -> int:
+    """Rename a person (every group they sit in, or only `group`); returns how many
+    records were renamed."""
+    with db.session() as s:
+        a = load_assessment(s, assessment_id)
+        require_editable(a)
+        rows = _assessor_records(s, a, old, group)
+        name = _name(new, "评分人")
+        if name != rows[0].name:
+            clash = s.scalars(select(Assessor).where(
+                Assessor.assessment_id == a.id, Assessor.name == name,
+                or_(*(Assessor.group_id.is_(None) if r.group_id is None
+                      else Assessor.group_id == r.group_id for r in rows)))).all()
+            if clash:
+                raise InputError(Problem(f"评分人“{name}”已在{_groups_of(s, clash)}中",
+                                         column="评分人", value=name))
+        for r in rows:
+            r.name = name
+        return len(rows)
+
+
+def remove_assessor(db: Database, assessment_id: int, name: str, *, group: str | None = None,
+                    confirmed: bool = False) -> Removal:
+    """Take a person off an assessment (or off one group) with their scores.
+
+    A person in several groups must be named with their group: which record to remove
+    is not guessed.
+    """
+    with db.session() as s:
+        a = load_assessment(s, assessment_id)
+        require_editable(a)
+        rows = _assessor_records(s, a, name, group)
+        if len(rows) > 1:
+            raise InputError(Problem(f"评分人“{rows[0].name}”在多个评分组中：{_groups_of(s, rows)}；"
+                                     "请用 --group 指明从哪一组移除", column="--group", value=name))
+        who = rows[0]
+        g = s.get(AssessorGroup, who.group_id) if who.group_id is not None else None
+        what = (f"评分组“{g.name}”的评分人“{who.name}”" if g is not None
+                else f"评分人“{who.name}”（{who.role}）")
+        count = _score_count(s, Score.assessor_id == who.id)
+        backup = _remove(db, what, count, confirmed)
+        s.execute(delete(Assessor).where(Assessor.id == who.id))  # scores cascade
+        return Removal(what, count, backup)
+
+
 def _info(s: Session, a: Assessment) -> AssessmentInfo:
     subjects = load_subjects(s, a.id)
     by_id = {x.id: subject_code(x) for x in subjects}
@@ -211,7 +442,8 @@ def _info(s: Session, a: Assessment) -> AssessmentInfo:
     for g in s.scalars(select(AssessorGroup).where(AssessorGroup.assessment_id == a.id)
                        .order_by(AssessorGroup.id)):
         ids = s.scalars(select(GroupSubject.subject_id).where(GroupSubject.group_id == g.id))
-        groups.append(GroupInfo(g.id, g.name, g.role, tuple(sorted(by_id[i] for i in ids))))
+        groups.append(GroupInfo(g.id, g.name, g.role, tuple(sorted(by_id[i] for i in ids)),
+                                group_item_codes(g)))
     roles = {r.role: r.weight for r in s.scalars(
         select(AssessmentRole).where(AssessmentRole.assessment_id == a.id)
         .order_by(AssessmentRole.id))}
@@ -300,6 +532,7 @@ def describe(info: AssessmentInfo) -> str:
     roles = "，".join(f"{r} {shown(w)}" for r, w in info.roles.items())
     groups = "；".join(f"{g.name}（{g.role}）" + (f"：{'、'.join(g.subject_codes)}"
                                                   if g.subject_codes else "：全部对象")
+                       + (f"，项目 {'、'.join(g.item_codes)}" if g.item_codes else "，全部项目")
                        for g in info.groups)
     return "\n".join([
         f"考核 {info.id}：{info.name}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from kaohe_desktop.domain.errors import InputError, Problem
+from kaohe_desktop.domain.rubric import Rubric
 from kaohe_desktop.domain.scoring import ValueRefused, check_event, parse_leaf_value
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import (
@@ -26,6 +28,7 @@ from kaohe_desktop.store.models import (
 
 from .assessment_lookup import (
     assessment_rubric,
+    group_item_codes,
     load_assessment,
     load_subjects,
     require_editable,
@@ -37,27 +40,23 @@ from .results import EventInfo, ImportReport
 
 
 def ensure_assessor(s: Session, a: Assessment, name: str, role: str | None = None,
-              group: str | None = None, create: bool = True) -> Assessor:
-    """The assessor by name; a new one gets the role of its group (or the only role)."""
+                    group: str | None = None, create: bool = True) -> Assessor:
+    """The assessor `name` (in `group`, or of `role`); a new one gets the role of its group
+    (or the only role).
+
+    One person may sit in several groups of an assessment (360: a colleague who also
+    assesses themselves), so a name alone may be ambiguous: then the group (or role) picks
+    the record, and without one the request is refused naming the groups, never guessed.
+    A person named with a group they are not in yet is added to it.
+    """
     name = name.strip()
     if not name:
         raise InputError(Problem("请用 --assessor 写明评分人姓名", column="--assessor"))
-    found = s.scalar(select(Assessor).where(Assessor.assessment_id == a.id,
-                                            Assessor.name == name))
-    if found is not None:
-        if role and role != found.role:
-            raise InputError(Problem(f"评分人“{name}”在本次考核中的角色是“{found.role}”",
-                                     column="--role", value=role))
-        return found
-    if not create:
-        raise InputError(Problem("本次考核没有这位评分人", column="--assessor", value=name))
     groups = s.scalars(select(AssessorGroup).where(AssessorGroup.assessment_id == a.id)
                        .order_by(AssessorGroup.id)).all()
-    roles = list(s.scalars(select(AssessmentRole.role).where(AssessmentRole.assessment_id == a.id)
-                           .order_by(AssessmentRole.id)))
     chosen = None
     if group:
-        chosen = next((g for g in groups if g.name == group), None)
+        chosen = next((g for g in groups if g.name == group.strip()), None)
         if chosen is None:
             raise InputError(Problem(f"本次考核没有评分组“{group}”，已有："
                                      f"{'、'.join(g.name for g in groups) or '无'}",
@@ -65,6 +64,27 @@ def ensure_assessor(s: Session, a: Assessment, name: str, role: str | None = Non
         if role and role != chosen.role:
             raise InputError(Problem(f"评分组“{group}”的角色是“{chosen.role}”", column="--role",
                                      value=role))
+    records = list(s.scalars(select(Assessor).where(Assessor.assessment_id == a.id,
+                                                    Assessor.name == name).order_by(Assessor.id)))
+    matches = ([r for r in records if r.group_id == chosen.id] if chosen is not None
+               else [r for r in records if r.role == role] if role else records)
+    if len(matches) == 1:
+        return matches[0]
+    seats = "、".join(f"{g.name}（{g.role}）" if (g := next((x for x in groups if x.id == r.group_id),
+                                                          None)) else f"角色“{r.role}”"
+                     for r in records)
+    if matches:
+        raise InputError(Problem(f"评分人“{name}”在本次考核中有多个评分组：{seats}；"
+                                 "请用 --group 指明是哪一组", column="--group", value=name))
+    if not create:
+        if records:
+            asked = f"评分组“{chosen.name}”" if chosen is not None else f"角色“{role}”"
+            raise InputError(Problem(f"评分人“{name}”不在{asked}中，在：{seats}",
+                                     column="--group" if chosen is not None else "--role",
+                                     value=name))
+        raise InputError(Problem("本次考核没有这位评分人", column="--assessor", value=name))
+    roles = list(s.scalars(select(AssessmentRole.role).where(AssessmentRole.assessment_id == a.id)
+                           .order_by(AssessmentRole.id)))
     if role is None:
         if chosen is not None:
             role = chosen.role
@@ -88,12 +108,34 @@ def ensure_assessor(s: Session, a: Assessment, name: str, role: str | None = Non
     return assessor
 
 
-def _allowed_subjects(s: Session, assessor: Assessor) -> set[int] | None:
-    """Subject ids the assessor's group scores, or None for every subject."""
-    if assessor.group_id is None:
+def _allowed_items(s: Session, rubric: Rubric,
+                   group_id: int | None) -> tuple[frozenset[str], str] | None:
+    """The leaves a group scores (a section's code stands for its leaves) and the group's
+    name, or None when it scores every item (or there is no group)."""
+    group = s.get(AssessorGroup, group_id) if group_id is not None else None
+    codes = group_item_codes(group) if group is not None else ()
+    if group is None or not codes:
+        return None
+    leaves = {i.code for c in codes if (top := rubric.item(c)) is not None
+              for i in top.walk() if i.is_leaf}
+    return frozenset(leaves), group.name
+
+
+def _item_refused(s: Session, rubric: Rubric, assessor: Assessor, item_code: str) -> str:
+    """Why the assessor may not score this leaf ("" when they may)."""
+    allowed = _allowed_items(s, rubric, assessor.group_id)
+    if allowed is None or item_code in allowed[0]:
+        return ""
+    codes = group_item_codes(s.get(AssessorGroup, assessor.group_id))
+    return f"评分组“{allowed[1]}”只负责项目 {'、'.join(codes)}，不负责项目 {item_code}"
+
+
+def _allowed_subjects(s: Session, group_id: int | None) -> set[int] | None:
+    """Subject ids a group scores, or None for every subject (or no group)."""
+    if group_id is None:
         return None
     ids = set(s.scalars(select(GroupSubject.subject_id)
-                        .where(GroupSubject.group_id == assessor.group_id)))
+                        .where(GroupSubject.group_id == group_id)))
     return ids or None
 
 
@@ -120,6 +162,8 @@ def set_score(db: Database, assessment_id: int, subject: str, item_code: str, va
             reason = (f"细则 {rubric.code} 没有项目 {item_code}" if item is None
                       else f"项目 {item_code} 是合计项，不能直接打分")
             raise InputError(Problem(reason, column="项目", value=item_code))
+        if refused := _item_refused(s, rubric, who, item.code):
+            raise InputError(Problem(refused, column="项目", value=item_code))
         try:
             points = parse_leaf_value(item, value)
         except ValueRefused as exc:
@@ -127,7 +171,7 @@ def set_score(db: Database, assessment_id: int, subject: str, item_code: str, va
         subj = subjects_by_code(s, a.id).get(subject)
         if subj is None:
             raise InputError(Problem("该对象不在本次考核中", column="对象", value=subject))
-        allowed = _allowed_subjects(s, who)
+        allowed = _allowed_subjects(s, who.group_id)
         if allowed is not None and subj.id not in allowed:
             raise InputError(Problem(f"评分人“{who.name}”所在评分组不负责这个对象",
                                      column="对象", value=subject))
@@ -163,7 +207,7 @@ def import_scores(db: Database, assessment_id: int, path: Path, *, assessor: str
         rubric = assessment_rubric(s, a)
         cells = read_score_workbook(path, rubric, assessment_id=a.id)
         subjects = subjects_by_code(s, a.id)
-        allowed = _allowed_subjects(s, who)
+        allowed = _allowed_subjects(s, who.group_id)
         problems: list[Problem] = []
         flagged: set[int] = set()
         for c in cells:
@@ -177,6 +221,13 @@ def import_scores(db: Database, assessment_id: int, path: Path, *, assessor: str
                 flagged.add(c.row)
                 problems.append(Problem(reason, file=path.name, sheet="评分表", row=c.row,
                                         column="编号", value=c.subject_code))
+        refused_columns: set[str] = set()
+        for c in cells:  # items outside the group's share: once per column, at its first row
+            if c.column not in refused_columns and (
+                    refused := _item_refused(s, rubric, who, c.item_code)):
+                refused_columns.add(c.column)
+                problems.append(Problem(refused, file=path.name, sheet="评分表", row=c.row,
+                                        column=c.column, value=c.item_code))
         if problems:
             raise InputError(problems)
         existing = {(sid, code): (sid_row, value) for sid, code, sid_row, value in s.execute(
@@ -203,8 +254,11 @@ def import_scores(db: Database, assessment_id: int, path: Path, *, assessor: str
 
 
 def write_template(db: Database, assessment_id: int, path: Path, *,
-                   assessor: str | None = None) -> Path:
-    """The score workbook for an assessment (pre-filled with an assessor's scores)."""
+                   assessor: str | None = None, group: str | None = None) -> Path:
+    """The score workbook for an assessment (pre-filled with an assessor's scores).
+
+    For a group (named, or the assessor's), only the subjects and items it scores.
+    """
     from kaohe_desktop.io.score_workbook import write_score_template
 
     with db.session() as s:
@@ -213,9 +267,24 @@ def write_template(db: Database, assessment_id: int, path: Path, *,
         subjects = sorted(subjects_by_code(s, a.id).items())
         values = {}
         title = f"{a.name} 评分表"
+        items: frozenset[str] | None = None
+        if group and not assessor:
+            g = s.scalar(select(AssessorGroup).where(AssessorGroup.assessment_id == a.id,
+                                                     AssessorGroup.name == group.strip()))
+            if g is None:
+                names = s.scalars(select(AssessorGroup.name)
+                                  .where(AssessorGroup.assessment_id == a.id))
+                raise InputError(Problem(f"本次考核没有评分组“{group}”，已有：{'、'.join(names) or '无'}",
+                                         column="--group", value=group))
+            allowed = _allowed_subjects(s, g.id)
+            if allowed is not None:
+                subjects = [(c, x) for c, x in subjects if x.id in allowed]
+            items = (_allowed_items(s, rubric, g.id) or (None, ""))[0]
+            title += f"（评分组：{g.name}）"
         if assessor:
-            who = ensure_assessor(s, a, assessor, create=False)
-            allowed = _allowed_subjects(s, who)
+            who = ensure_assessor(s, a, assessor, group=group, create=False)
+            items = (_allowed_items(s, rubric, who.group_id) or (None, ""))[0]
+            allowed = _allowed_subjects(s, who.group_id)
             if allowed is not None:
                 subjects = [(c, x) for c, x in subjects if x.id in allowed]
             by_id = {x.id: c for c, x in subjects}
@@ -227,7 +296,7 @@ def write_template(db: Database, assessment_id: int, path: Path, *,
             title += f"（评分人：{who.name}）"
         pairs = [(c, subject_name(x)) for c, x in subjects]
     return write_score_template(path, rubric, assessment_id=assessment_id, title=title,
-                                subjects=pairs, values=values)
+                                subjects=pairs, values=values, items=items)
 
 
 def add_event(db: Database, assessment_id: int, subject: str, rule_code: str, amount: object,
@@ -277,12 +346,14 @@ def list_events(db: Database, assessment_id: int, subject: str | None = None) ->
         return [_event_info(e, subjects[e.subject_id]) for e in s.scalars(q.order_by(EventRow.id))]
 
 
-def submit_sheet(db: Database, assessment_id: int, assessor: str) -> None:
-    """An assessor hands in their sheet; it is read-only for them afterwards."""
+def submit_sheet(db: Database, assessment_id: int, assessor: str, *,
+                 group: str | None = None) -> None:
+    """An assessor hands in their sheet (in `group`, when they sit in several); it is
+    read-only for them afterwards."""
     with db.session() as s:
         a = load_assessment(s, assessment_id)
         require_editable(a)
-        who = ensure_assessor(s, a, assessor, create=False)
+        who = ensure_assessor(s, a, assessor, group=group, create=False)
         who.submitted_at = datetime.now()
 
 
@@ -294,14 +365,34 @@ def iter_score_rows(s: Session, assessment_id: int) -> Iterator[tuple[int, int, 
         .where(Score.assessment_id == assessment_id))
 
 
-def add_assessor(db: Database, assessment_id: int, name: str, *, role: str | None = None,
-                 group: str | None = None) -> tuple[str, str]:
-    """Register an assessor in a group (or role); returns (name, role)."""
+@dataclass(frozen=True)
+class Seat:
+    """An assessor's place in an assessment, and whether registering just added it."""
+
+    name: str
+    role: str
+    group: str  # "" when the assessor belongs to no group
+    added: bool
+
+
+def seat_assessor(db: Database, assessment_id: int, name: str, *, role: str | None = None,
+                  group: str | None = None) -> Seat:
+    """Register an assessor in a group (or role); a person already in other groups gets a
+    seat in this one too. `added` is False when they already sat there (nothing written)."""
     with db.session() as s:
         a = load_assessment(s, assessment_id)
         require_editable(a)
+        before = set(s.scalars(select(Assessor.id).where(Assessor.assessment_id == a.id)))
         who = ensure_assessor(s, a, name, role, group)
-        return who.name, who.role
+        g = s.get(AssessorGroup, who.group_id) if who.group_id is not None else None
+        return Seat(who.name, who.role, g.name if g else "", who.id not in before)
+
+
+def add_assessor(db: Database, assessment_id: int, name: str, *, role: str | None = None,
+                 group: str | None = None) -> tuple[str, str]:
+    """Register an assessor in a group (or role); returns (name, role)."""
+    seat = seat_assessor(db, assessment_id, name, role=role, group=group)
+    return seat.name, seat.role
 
 
 # ---------------------------------------------------------------------------- the entry form
