@@ -36,6 +36,7 @@ from kaohe_desktop.cli.review import add_review_command
 from kaohe_desktop.cli.roster import add_roster_commands
 from kaohe_desktop.cli.rubrics import add_rubric_commands
 from kaohe_desktop.cli.scoring import add_scoring_commands
+from kaohe_desktop.cli.settings import add_settings_commands
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.services.database import MigrationFailed, open_db
 from kaohe_desktop.settings import DB_ENV, default_db_path
@@ -54,6 +55,7 @@ COMMAND_GROUPS = (
     add_attendance_commands,  # attendance
     add_ranking_commands,  # annual, excellent, ranking, drill, grades
     add_report_commands,  # report, export
+    add_settings_commands,  # settings
 )
 
 

@@ -1,8 +1,13 @@
 """Printed documents and the year-end tally from the command line:
 
-    kaohe report certificates|notices|sheets|publicity ID --out DIR
+    kaohe consequences ID [--json]            who gets which document, and why
+    kaohe report certificates|notices|sheets|publicity ID --out DIR [--draft]
     kaohe report attendance MONTH --out DIR
     kaohe export tally --year 2024 --out FILE.xlsx
+
+Certificates and notices are exactly the rows of `kaohe consequences`; they, and the
+公示 list, exit 2 before 审议 unless `--draft` asks for a watermarked preview. Issuer,
+prefix, contact and address come from `kaohe settings` (an option overrides one run).
 
 `add_report_commands(sub, add)` registers them on the top-level subparsers; each command
 has the `(db, args)` signature of the others. Files are written through `io.safe_write`,
@@ -19,10 +24,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kaohe_desktop.cli.common import AddCommand, add_group, print_json
+from kaohe_desktop.cli.common import AddCommand, add_group, name_width, pad, print_json
 from kaohe_desktop.domain.errors import InputError, Problem
+from kaohe_desktop.domain.states import STATE_NAMES, State
 from kaohe_desktop.reports.certificates import CertificateTemplate
 from kaohe_desktop.services import documents as docs
+from kaohe_desktop.services.consequences import assessment_consequences
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.tally import tally_job
 
@@ -55,24 +62,53 @@ def load_template(path: str | None) -> CertificateTemplate:
 
 
 def _options(args: argparse.Namespace) -> docs.DocumentOptions:
-    base = docs.DocumentOptions()
     loaded = load_template(getattr(args, "template", None))
     template = replace(loaded, issuer=args.issuer or loaded.issuer,
                        honour=getattr(args, "honour", None) or loaded.honour)
     return docs.DocumentOptions(
-        issuer=args.issuer or base.issuer, number_prefix=args.prefix or base.number_prefix,
-        contact=args.contact or "", issued=args.date, certificate=template)
+        issuer=args.issuer or "", number_prefix=args.prefix or "", contact=args.contact or "",
+        address=getattr(args, "address", None) or "", issued=args.date, certificate=template,
+        draft=bool(getattr(args, "draft", False)))
 
 
 def _finish(args: argparse.Namespace, job: Any) -> None:
     files = docs.run(job)
     if isinstance(files, Path):
         files = [files]
+    renamed = getattr(files, "renamed", {})
     if args.json:
         print_json([str(f) for f in files])
     else:
         for f in files:
-            print(f"已保存：{f}")
+            note = f"（已有同名文件“{renamed[f]}”，未覆盖，另存为此名）" if f in renamed else ""
+            print(f"已保存：{f}{note}")
+
+
+def cmd_consequences(db: Database, args: argparse.Namespace) -> None:
+    found = assessment_consequences(db, args.id)
+    if args.json:
+        print_json([{"subject_code": r.subject_code, "subject_name": r.subject_name,
+                     "grade": r.grade, "kind": r.kind, "recipient": r.recipient,
+                     "recipient_kind": r.recipient_kind, "reason": r.reason,
+                     **({"problem": r.problem} if r.problem else {})} for r in found.rows])
+        return
+    print(f"考核 {found.assessment_id}“{found.assessment_name}”，细则 {found.rubric_code} "
+          f"第 {found.rubric_version} 版，{STATE_NAMES[State(found.state)]}")
+    if not found.rules:
+        print(f"细则《{found.rubric_name}》没有规定结果运用：不发证书或通知。")
+    elif not found.rows:
+        print("没有对象的等次对应需要发的文书。")
+    width = name_width([r.subject_name for r in found.rows])
+    for r in found.rows:
+        who = r.recipient or "（无负责人）"
+        print(f"{pad(r.subject_code, 10)}{pad(r.subject_name, width)}{pad(r.grade, 10)}"
+              f"{pad(r.kind_name, 18)}{pad(who, 10)}{r.reason}")
+        if r.problem:
+            print(f"    ⚠ {r.problem}")
+    if found.ungraded:
+        print(f"未定等次、不发文书：{'、'.join(found.ungraded)}")
+    if found.rows and State(found.state) not in docs.APPROVED:
+        print("尚未审议通过：证书和通知须在审议通过后生成（--draft 可预览草稿）。")
 
 
 def _codes(text: str | None) -> list[str] | None:
@@ -81,15 +117,13 @@ def _codes(text: str | None) -> list[str] | None:
 
 def cmd_certificates(db: Database, args: argparse.Namespace) -> None:
     _finish(args, docs.certificates_job(db, args.id, args.out, _options(args),
-                                        per_subject=args.each, grades=_codes(args.grades)))
+                                        per_subject=args.each, grades=_codes(args.grades),
+                                        subjects=_codes(args.subjects)))
 
 
 def cmd_notices(db: Database, args: argparse.Namespace) -> None:
     kinds = _codes(args.kinds)
-    bad = [k for k in kinds or () if k not in ("rectify", "talk", "criticise")]
-    if bad:
-        raise InputError(Problem("通知种类应是 rectify（整改）、talk（诫勉谈话）或 criticise（通报批评）",
-                                 column="--kinds", value="、".join(bad)))
+    docs.check_notice_kinds(kinds)
     _finish(args, docs.notices_job(db, args.id, args.out, _options(args),
                                    subjects=_codes(args.subjects), kinds=kinds))
 
@@ -114,33 +148,43 @@ def cmd_tally(db: Database, args: argparse.Namespace) -> None:
     _finish(args, tally_job(db, args.year, out, args.id))
 
 
-def _add_document_options(sp: argparse.ArgumentParser, with_out: bool = True) -> None:
+def _add_document_options(sp: argparse.ArgumentParser, with_out: bool = True,
+                          draft: bool = False) -> None:
     if with_out:
         sp.add_argument("--out", required=True, help="保存到这个文件夹（可以是 U 盘）")
-    sp.add_argument("--issuer", help="发文/发证单位，如 芙蓉街道办事处")
-    sp.add_argument("--prefix", help="文号前缀，如 芙街便（文号：芙街便〔2024〕3号）")
-    sp.add_argument("--contact", help="联系人及电话")
+    sp.add_argument("--issuer", help="发文/发证单位（默认：kaohe settings 中的设置）")
+    sp.add_argument("--prefix", help="文号前缀（默认：kaohe settings 中的设置；文号：前缀〔2024〕3号）")
+    sp.add_argument("--contact", help="联系人及电话（默认：kaohe settings 中的设置）")
+    sp.add_argument("--address", help="地址（默认：kaohe settings 中的设置）")
     sp.add_argument("--date", type=_date, help="落款日期，如 2024-12-20（默认今天）")
+    if draft:
+        sp.add_argument("--draft", action="store_true",
+                        help="审议通过前的预览：每页印“草稿”水印，不编号、不登记")
 
 
 def add_report_commands(sub: Any, add: AddCommand) -> None:
     """`kaohe report …` and `kaohe export tally` on the top-level subparsers."""
+    sp = add(sub, "consequences", cmd_consequences, "按细则的结果运用列出应发的证书和通知：发给谁、为什么")
+    sp.add_argument("id", type=int)
+
     rep = add_group(sub, "report", "打印文件：荣誉证书、通知、评分表、公示名单、考勤月报（PDF）")
 
-    sp = add(rep, "certificates", cmd_certificates, "为评为最高等次的对象生成荣誉证书")
+    sp = add(rep, "certificates", cmd_certificates, "按细则的结果运用生成荣誉证书（须审议通过）")
     sp.add_argument("id", type=int)
-    _add_document_options(sp)
-    sp.add_argument("--each", action="store_true", help="每个对象一个 PDF（默认合成一个）")
-    sp.add_argument("--grades", help="发证书的等次（默认最高等次），如 优秀,良好")
+    _add_document_options(sp, draft=True)
+    sp.add_argument("--each", action="store_true",
+                    help="每份证书一个 PDF，文件名含证书编号和对象（默认合成一个）")
+    sp.add_argument("--subjects", help="只为这些对象（编号，逗号分隔）")
+    sp.add_argument("--grades", help="只发这些等次的证书，如 优秀,良好（默认按细则）")
     sp.add_argument("--honour", help="称号，如 便民服务工作优秀单位")
     sp.add_argument("--template", help="证书模板 JSON：title、body（含 {name} {year} {honour}）、"
                                        "honour、closing、issuer、seal、frame")
 
-    sp = add(rep, "notices", cmd_notices, "为一般、需改进、较差的对象生成整改通知书、诫勉谈话通知、通报批评")
+    sp = add(rep, "notices", cmd_notices, "按细则的结果运用生成通知，每份一个 PDF（须审议通过）")
     sp.add_argument("id", type=int)
-    _add_document_options(sp)
+    _add_document_options(sp, draft=True)
     sp.add_argument("--subjects", help="只为这些对象（编号，逗号分隔）")
-    sp.add_argument("--kinds", help="通知种类：rectify,talk,criticise（默认按等次）")
+    sp.add_argument("--kinds", help="只要这些种类：rectify,report,talk,criticise,advice（默认按细则全部）")
 
     sp = add(rep, "sheets", cmd_sheets, "评分表：空白（按评分组，一对象一页）或已填（--filled）")
     sp.add_argument("id", type=int)
@@ -149,9 +193,9 @@ def add_report_commands(sub: Any, add: AddCommand) -> None:
     sp.add_argument("--group", help="只要这个评分组的空白评分表")
     sp.add_argument("--subjects", help="只要这些对象（编号，逗号分隔）")
 
-    sp = add(rep, "publicity", cmd_publicity, "考核结果公示名单")
+    sp = add(rep, "publicity", cmd_publicity, "考核结果公示名单（须审议通过）")
     sp.add_argument("id", type=int)
-    _add_document_options(sp)
+    _add_document_options(sp, draft=True)
 
     sp = add(rep, "attendance", cmd_attendance_report, "各单位考勤月报")
     sp.add_argument("month", help="月份，如 2024-11")

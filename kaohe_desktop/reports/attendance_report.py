@@ -45,7 +45,7 @@ class AttendanceReport:
     end: date
     units: tuple[UnitAttendance, ...]
     issued: date
-    issuer: str = "芙蓉街道便民服务中心"
+    issuer: str = ""
 
 
 def write_attendance_report(path: Path | str, report: AttendanceReport) -> Path:

@@ -3,6 +3,8 @@ Chinese date and a seal placeholder — all vectors, so a page costs a few KB.
 
 Long names shrink (down to 20 pt) and then wrap; nothing is drawn outside the frame.
 One PDF holds a batch (`write_certificates`) or one subject (`write_certificate`).
+The certificate number (证书编号) sits in the upper left corner inside the frame; a preview
+from an assessment not yet approved carries a large 草稿 across the page and no number.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .chinese_dates import chinese_date
 from .fonts import register
-from .layout import centred_lines, fit
+from .layout import centred_lines, draft_watermark, fit
 
 RED = (0.72, 0.09, 0.09)
 GOLD = (0.72, 0.55, 0.18)
@@ -26,13 +28,15 @@ GOLD = (0.72, 0.55, 0.18)
 
 @dataclass(frozen=True)
 class CertificateTemplate:
-    """The editable wording and layout choices. `body` uses {name}, {year}, {honour}."""
+    """The editable wording and layout choices. `body` uses {name}, {period} (2024年度,
+    2024年第三季度, 2024年10月), {year}, {honour} and {grade}. An empty `honour` or
+    `issuer` is filled per certificate (the grade earned; the office's setting)."""
 
     title: str = "荣誉证书"
-    body: str = "授予 {name} {year}年度{honour} 称号"
-    honour: str = "便民服务工作优秀单位"
+    body: str = "授予 {name} {period}“{honour}”称号"
+    honour: str = ""
     closing: str = "特发此证，以资鼓励。"
-    issuer: str = "芙蓉街道办事处"
+    issuer: str = ""
     seal: bool = True  # draw the red circle where the seal goes
     frame: bool = True
 
@@ -44,6 +48,11 @@ class Certificate:
     issued: date
     grade: str = "优秀"
     honour: str = ""  # overrides the template's honour ("" → template)
+    period: str = ""  # 2024年度 / 2024年第三季度 / 2024年10月; "" → {year}年度
+    number: str = ""  # 证书编号
+    person: bool = False  # a person: the name is followed by 同志
+    draft: bool = False  # a preview: 草稿 across the page, no number
+    issuer: str = ""  # overrides the template's issuer
 
 
 def _frame(c: Canvas, w: float, h: float) -> None:
@@ -124,16 +133,19 @@ def draw_certificate(c: Canvas, cert: Certificate, t: CertificateTemplate,
     c.drawCentredString(w / 2, h - 52 * mm, title)
     c.setFillColorRGB(0, 0, 0)
 
-    honour = cert.honour or t.honour
+    honour = cert.honour or t.honour or f"{cert.grade}{'工作人员' if cert.person else '单位'}"
+    words = dict(year=cert.year, honour=honour, grade=cert.grade,
+                 period=cert.period or f"{cert.year}年度")
     # the name gets a line of its own; it shrinks, then wraps, to fit
     before, _, after = t.body.partition("{name}")
-    before = before.format(year=cert.year, honour=honour).strip()
-    after = after.format(year=cert.year, honour=honour).strip()
+    before = before.format(**words).strip()
+    after = after.format(**words).strip()
+    name = f"{cert.name} 同志" if cert.person else cert.name
     blocks: list[tuple[float, list[str], float, float]] = []  # (size, lines, leading, gap)
     if before:
         size, lines = fit(before, song, 24, inner, min_size=16, max_lines=2)
         blocks.append((size, lines, size * 1.6, 0))
-    size, lines = fit(cert.name, song, 32, inner, min_size=20, max_lines=2)
+    size, lines = fit(name, song, 32, inner, min_size=20, max_lines=2)
     blocks.append((size, lines, size * 1.3, 6 * mm))
     if after:
         size, lines = fit(after, song, 24, inner, min_size=16, max_lines=2)
@@ -153,10 +165,16 @@ def draw_certificate(c: Canvas, cert: Certificate, t: CertificateTemplate,
         y -= leading * len(lines) - size
 
     x_sign = X_SIGN
-    size, lines = fit(t.issuer, song, 20, 90 * mm, min_size=14, max_lines=2)
+    size, lines = fit(cert.issuer or t.issuer, song, 20, 90 * mm, min_size=14, max_lines=2)
     yy = centred_lines(c, lines, song, size, x_sign, 30 * mm + size * 1.4 * len(lines), size * 1.4)
     c.setFont(song, 18)
     c.drawCentredString(x_sign, yy - 2 * mm, chinese_date(cert.issued))
+    number = cert.number or ("草稿，不编号" if cert.draft else "")
+    if number:
+        c.setFont(song, 11)
+        c.drawString(24 * mm, h - 26 * mm, f"证书编号：{number}")
+    if cert.draft:
+        draft_watermark(c, w, h, song)
 
 
 def iter_certificates(path: Path | str, certs: Sequence[Certificate],

@@ -156,3 +156,24 @@ def draw_table(c: Canvas, columns: Sequence[Column], rows: Sequence[Sequence[str
             c.setLineWidth(0.5)
         y = draw_row(y, cells)
     return y
+
+
+DRAFT_MARK = "草稿"
+DRAFT_NOTE = "草稿 · 未经审议 · 不得作为正式文件"
+
+
+def draft_watermark(c: Canvas, width: float, height: float, font: str) -> None:
+    """A preview from an assessment not yet approved: a large grey 草稿 across the page
+    and a line saying why, drawn over the content so no print of it passes as issued."""
+    c.saveState()
+    c.setFillColorRGB(0.55, 0.55, 0.55)
+    if hasattr(c, "setFillAlpha"):
+        c.setFillAlpha(0.35)
+    c.translate(width / 2, height / 2)
+    c.rotate(35)
+    size = min(width, height) / 3.2
+    c.setFont(font, size)
+    c.drawCentredString(0, -size / 3, DRAFT_MARK)
+    c.setFont(font, size / 7)
+    c.drawCentredString(0, -size / 3 - size / 4.5, DRAFT_NOTE)
+    c.restoreState()

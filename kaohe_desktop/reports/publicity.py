@@ -12,14 +12,14 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .chinese_dates import plain_date
 from .fonts import register
-from .layout import Column, draw_table, fit, wrap
+from .layout import Column, draft_watermark, draw_table, fit, wrap
 
 MARGIN = 20 * mm
 
 
 @dataclass(frozen=True)
 class PublicityRow:
-    rank: int
+    rank: int | None  # None: not ranked (不参评)
     code: str
     name: str
     area: str
@@ -34,9 +34,11 @@ class PublicityList:
     published: date
     objection_start: date
     objection_end: date
-    issuer: str = "芙蓉街道便民服务中心"
+    issuer: str = ""
     contact: str = ""  # 联系人及电话
     intro: str = ""
+    address: str = ""  # where written objections go
+    draft: bool = False  # a preview: 草稿 across every page
 
 
 def write_publicity(path: Path | str, p: PublicityList) -> Path:
@@ -61,13 +63,15 @@ def write_publicity(path: Path | str, p: PublicityList) -> Path:
     y -= 4
 
     def new_page() -> float:
+        if p.draft:
+            draft_watermark(c, w, h, song)
         c.showPage()
         return h - MARGIN
 
     cols = [Column("名次", 16 * mm, "centre"), Column("编号", 22 * mm), Column("名称", 70 * mm),
             Column("所属", width - 148 * mm), Column("总分", 20 * mm, "right"),
             Column("等次", 20 * mm, "centre")]
-    rows = [(str(r.rank), r.code, r.name, r.area, r.total, r.grade) for r in p.rows]
+    rows = [(str(r.rank) if r.rank else "—", r.code, r.name, r.area, r.total, r.grade) for r in p.rows]
     y = draw_table(c, cols, rows, x=MARGIN, y_top=y, y_bottom=MARGIN + 10 * mm, font=sans, size=10,
                    new_page=new_page) - 10 * mm
     if y < MARGIN + 40 * mm:
@@ -76,10 +80,16 @@ def write_publicity(path: Path | str, p: PublicityList) -> Path:
     if p.contact:
         c.drawString(MARGIN, y, f"联系人及电话：{p.contact}")
         y -= 20
+    if p.address:
+        for line in wrap(f"书面意见请寄送：{p.address}", song, 12, width):
+            c.drawString(MARGIN, y, line)
+            y -= 20
     c.drawString(MARGIN, y, f"公示时间：{plain_date(p.objection_start)}至{plain_date(p.objection_end)}")
     y -= 36
     c.drawRightString(w - MARGIN, y, p.issuer)
     c.drawRightString(w - MARGIN, y - 20, plain_date(p.published))
+    if p.draft:
+        draft_watermark(c, w, h, song)
     c.showPage()
     c.save()
     return Path(path)

@@ -116,4 +116,9 @@ def load_demo(db: Database, seed: int = 2024) -> dict[str, int]:
         staff_quality = {c: rng.uniform(0.6, 0.98) for c in staff_codes}
         _fill(db, info.id, att, "街道便民服务中心", staff_quality, rng, staff_codes)
         monthly.append(info.id)
+    from .office_settings import save_office_settings  # the demo office's own letterhead
+
+    save_office_settings(db, {"issuer": f"{STREET}便民服务中心", "prefix": "芙街便",
+                              "contact": "王伟 0731-85551234",
+                              "address": f"{STREET}芙蓉南路1号便民服务中心"})
     return {"year": year.id, "monthly": monthly[0]}

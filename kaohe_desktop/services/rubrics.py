@@ -33,13 +33,30 @@ def builtin_rubric(code: str) -> Rubric:
     return rubric_from_dict(json.loads(text), file=f"{code}.json")
 
 
+def _same_rules(a: Rubric, b: Rubric) -> bool:
+    return {**rubric_to_dict(a), "version": 0} == {**rubric_to_dict(b), "version": 0}
+
+
 def ensure_builtin_rubrics(db: Database) -> None:
-    """Add any built-in rubric the database does not have yet (first open)."""
+    """Add any built-in rubric the database does not have yet (first open).
+
+    When a built-in rubric of this program differs from the newest stored version and
+    that version is itself a built-in one (say the program now carries the text's
+    consequences), the program's form is added as the next version: new assessments get
+    it, stored assessments keep the version they were made with. A rubric whose newest
+    version the office made itself is left alone — its edits win."""
     with db.session() as s:
-        present = set(s.scalars(select(RubricRow.code)))
+        newest: dict[str, RubricRow] = {}
+        for row in s.scalars(select(RubricRow).order_by(RubricRow.version)):
+            newest[row.code] = row
         for code in BUILTIN_CODES:
-            if code not in present:
-                s.add(_row(builtin_rubric(code), builtin=True))
+            shipped = builtin_rubric(code)
+            row = newest.get(code)
+            if row is None:
+                s.add(_row(shipped, builtin=True))
+            elif row.builtin and not _same_rules(rubric_from_row(row), shipped):
+                s.add(_row(rubric_from_dict({**rubric_to_dict(shipped), "version": row.version + 1}),
+                           builtin=True))
 
 
 def _row(rubric: Rubric, builtin: bool = False) -> RubricRow:

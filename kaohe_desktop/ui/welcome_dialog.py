@@ -71,7 +71,7 @@ class WelcomeDialog(QDialog):
 
         self.name_edit = QLineEdit(name)
         self.name_edit.setObjectName("name")
-        self.name_edit.setPlaceholderText("例如：芙蓉街道、东风社区便民服务站")
+        self.name_edit.setPlaceholderText("例如：城关镇、东风社区便民服务站")
         self.name_edit.textChanged.connect(lambda _: self.problem.hide())
         form = QFormLayout()
         form.addRow("街道/乡镇或站点名称：", self.name_edit)

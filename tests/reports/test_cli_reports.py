@@ -8,6 +8,7 @@ import json
 
 import openpyxl
 import pytest
+from doc_data import add_stations, frnl_assessment
 from pdf_helpers import pdf_text
 
 from kaohe_desktop.cli.reports import add_report_commands
@@ -35,21 +36,24 @@ def _run(db, *argv: str) -> None:
     args.func(db, args)
 
 
-def test_report_commands_write_pdfs(demo, tmp_path, capsys):
-    db, ids = demo
-    a = str(ids["year"])
-    _run(db, "report", "certificates", a, "--out", str(tmp_path), "--date", "2024-12-20",
-         "--issuer", "芙蓉街道办事处")
-    _run(db, "report", "notices", a, "--out", str(tmp_path), "--subjects", "FR01",
+def test_report_commands_write_pdfs(db, tmp_path, capsys):
+    add_stations(db)
+    a = str(frnl_assessment(db))
+    out = tmp_path / "out"
+    _run(db, "report", "certificates", a, "--out", str(out), "--date", "2024-12-20",
+         "--issuer", "测试区人民政府")
+    _run(db, "report", "notices", a, "--out", str(out), "--subjects", "A04",
          "--kinds", "criticise", "--date", "2024-12-20")
-    _run(db, "report", "sheets", a, "--out", str(tmp_path))
-    _run(db, "report", "publicity", a, "--out", str(tmp_path), "--json", "--date", "2024-12-20")
-    out = capsys.readouterr().out
-    assert "已保存" in out
-    names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == sorted(["荣誉证书_1.pdf", "通知_1.pdf", "空白评分表_1.pdf", "公示_1.pdf"])
-    assert "二〇二四年十二月" in pdf_text(tmp_path / "荣誉证书_1.pdf")[1]
-    assert "通报批评" in pdf_text(tmp_path / "通知_1.pdf")[1]
+    _run(db, "report", "sheets", a, "--out", str(out))
+    _run(db, "report", "publicity", a, "--out", str(out), "--json", "--date", "2024-12-20")
+    assert "已保存" in capsys.readouterr().out
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(["荣誉证书_2024群众工作站考核_4份.pdf", "空白评分表_1.pdf",
+                            "测街便〔2024〕1号_新华社区群众工作站_通报批评.pdf",
+                            "公示_2024群众工作站考核结果公示.pdf"])
+    text = pdf_text(out / "荣誉证书_2024群众工作站考核_4份.pdf")[1]
+    assert "二〇二四年十二月" in text and "测试区人民政府" in text
+    assert "通报批评" in pdf_text(out / "测街便〔2024〕1号_新华社区群众工作站_通报批评.pdf")[1]
 
 
 def test_bad_kind_is_refused(demo, tmp_path):
@@ -81,18 +85,20 @@ def test_through_main_when_wired(demo, tmp_path, capsys):
     assert code == 2 and "2030 年没有年度考核" in capsys.readouterr().err
 
 
-def test_certificate_template_file(demo, tmp_path):
-    db, ids = demo
+def test_certificate_template_file(db, tmp_path):
+    add_stations(db)
+    aid = str(frnl_assessment(db))
     template = tmp_path / "t.json"
-    template.write_text(json.dumps({"title": "奖状", "body": "{name}：被评为{year}年度{honour}。",
+    template.write_text(json.dumps({"title": "奖状", "body": "{name}：被评为{period}{grade}{honour}。",
                                     "honour": "先进集体", "closing": ""}, ensure_ascii=False),
                         encoding="utf-8")
     out = tmp_path / "out"
-    _run(db, "report", "certificates", str(ids["year"]), "--out", str(out), "--template", str(template),
-         "--issuer", "芙蓉区人民政府", "--date", "2025-01-08")
-    text = pdf_text(out / "荣誉证书_1.pdf")[1]
+    _run(db, "report", "certificates", aid, "--out", str(out), "--template", str(template),
+         "--issuer", "芙蓉区人民政府", "--date", "2025-01-08", "--subjects", "A01")
+    [pdf] = out.iterdir()
+    text = pdf_text(pdf)[1]
     assert "奖状" in text
-    assert "2024年度先进集体" in text and "芙蓉区人民政府" in text and "二〇二五年一月" in text
+    assert "2024年度工作优秀先进集体" in text and "芙蓉区人民政府" in text and "二〇二五年一月" in text
     template.write_text('{"colour": "red"}', encoding="utf-8")
     with pytest.raises(InputError, match="不认识"):
-        _run(db, "report", "certificates", str(ids["year"]), "--out", str(out), "--template", str(template))
+        _run(db, "report", "certificates", aid, "--out", str(out), "--template", str(template))
