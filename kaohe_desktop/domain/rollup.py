@@ -4,15 +4,20 @@ A subject's year result mixes up to three parts:
 
 - monthly   — the mean of its monthly totals (月度平均),
 - quarterly — the mean of its quarterly totals (季度平均),
-- annual    — its year-end assessment total (年度考核; the mean if there are several).
+- annual    — its year-end assessment total (年度考核; the mean if there are several),
+- adhoc     — the mean of its ad-hoc results in the year (专项/抽查: period kind adhoc).
 
 Only periods the subject took part in count: a staff member who joined in May is
 averaged over May–December, not pulled down by empty months. The mix weighs the parts,
 e.g. monthly 0.4 + annual 0.6; weights are shares of their own sum (4:6 is the same
 mix), and when a subject lacks a part of the mix the remaining parts are re-weighed
 over what it has (like roles in `aggregation`), and the missing part is reported.
-A veto (一票否决) in any counted period vetoes the year. Everything in full precision;
-ranks and grades then follow `grading` exactly as for one period.
+A veto (一票否决) in any counted period vetoes the year.
+
+Every figure shown adds up (README 计分规则): a part's mean is rounded half up to 2
+decimals once; each part's weighted contribution (weight × that shown mean) is rounded
+once; the year's total is the exact sum of the shown contributions. Ranks and grades
+then follow `grading` exactly as for one period.
 """
 
 from __future__ import annotations
@@ -21,19 +26,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .numbers import ZERO, shown, to_decimal
+from .numbers import ZERO, round2, shown, to_decimal
 
 MONTHLY = "monthly"
 QUARTERLY = "quarterly"
 ANNUAL = "annual"
-PARTS = (MONTHLY, QUARTERLY, ANNUAL)
-PART_NAMES = {MONTHLY: "月度平均", QUARTERLY: "季度平均", ANNUAL: "年度考核"}
+ADHOC = "adhoc"
+PARTS = (MONTHLY, QUARTERLY, ANNUAL, ADHOC)
+PART_NAMES = {MONTHLY: "月度平均", QUARTERLY: "季度平均", ANNUAL: "年度考核", ADHOC: "专项平均"}
 _ALIASES = {
     "monthly": MONTHLY, "month": MONTHLY, "月度": MONTHLY, "月": MONTHLY,
     "quarterly": QUARTERLY, "quarter": QUARTERLY, "季度": QUARTERLY, "季": QUARTERLY,
     "annual": ANNUAL, "year": ANNUAL, "yearly": ANNUAL, "年度": ANNUAL, "年": ANNUAL,
+    "adhoc": ADHOC, "ad-hoc": ADHOC, "专项": ADHOC, "抽查": ADHOC,
 }
-PERIOD_PART = {"month": MONTHLY, "quarter": QUARTERLY, "year": ANNUAL}  # PeriodKind → part
+# PeriodKind → part
+PERIOD_PART = {"month": MONTHLY, "quarter": QUARTERLY, "year": ANNUAL, "adhoc": ADHOC}
 
 
 def parse_mix(text: str) -> dict[str, Decimal]:
@@ -49,7 +57,7 @@ def parse_mix(text: str) -> dict[str, Decimal]:
         part = _ALIASES.get(name.strip().lower())
         if part is None or not sep:
             raise ValueError(f"无法识别的汇总组成“{piece.strip()}”：应写作 monthly:0.4,annual:0.6"
-                             "（可用 monthly、quarterly、annual）")
+                             "（可用 monthly、quarterly、annual、adhoc）")
         if part in raw:
             raise ValueError(f"汇总组成“{part}”重复")
         value = value.strip()
@@ -76,9 +84,9 @@ def normalise_mix(mix: Mapping[str, Decimal]) -> dict[str, Decimal]:
 
 def default_mix(parts_present: Iterable[str]) -> dict[str, Decimal]:
     """Without a mix: the monthly average if the year has monthly results, else the
-    quarterly average, else the year-end assessment."""
+    quarterly average, else the year-end assessment (ad-hoc results only when asked)."""
     present = set(parts_present)
-    for part in PARTS:
+    for part in (MONTHLY, QUARTERLY, ANNUAL):
         if part in present:
             return {part: Decimal(1)}
     return {MONTHLY: Decimal(1)}
@@ -93,41 +101,64 @@ def mix_text(mix: Mapping[str, Decimal]) -> str:
 class PeriodTotal:
     """One subject's result in one period."""
 
-    part: str  # monthly / quarterly / annual
+    part: str  # monthly / quarterly / annual / adhoc
     key: str  # the period's key (2024-03, 2024-Q1, 2024)
     total: Decimal
     vetoed: bool = False
+    complete: bool = True  # False: that period's result lacks scores — it proves nothing
 
 
 @dataclass(frozen=True)
 class Rolled:
-    total: Decimal
-    parts: dict[str, Decimal] = field(default_factory=dict)  # part → its mean (present parts)
+    total: Decimal  # Σ contributions, exactly
+    parts: dict[str, Decimal] = field(default_factory=dict)  # part → its mean, shown (2 dp)
     counts: dict[str, int] = field(default_factory=dict)  # part → number of periods counted
     missing: tuple[str, ...] = ()  # parts of the mix the subject has no result for
     vetoed: bool = False
+    # part → weight × shown mean, rounded once; with a part missing the weights are the
+    # mix re-weighed over the parts present (`weights`)
+    contributions: dict[str, Decimal] = field(default_factory=dict)
+    weights: dict[str, Decimal] = field(default_factory=dict)  # part → weight applied
+    # keys of counted periods whose result is incomplete: their parts are left out and the
+    # year is pending (no rank, no grade) until they are complete
+    pending: tuple[str, ...] = ()
+
+
+def contributions(parts: Mapping[str, Decimal], weights: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """Each part's shown contribution: weight × its shown mean, rounded half up once.
+    The year's total is their exact sum — what the saved 年度综合 stores as its leaves."""
+    return {p: round2(weights[p] * v) for p, v in parts.items() if p in weights}
 
 
 def roll_up(periods: Sequence[PeriodTotal], mix: Mapping[str, Decimal]) -> Rolled | None:
-    """The subject's year result, or None when it has none of the mix's parts."""
+    """The subject's year result, or None when it has none of the mix's parts.
+
+    A part with an incomplete period is left out whole (a mean over the months that
+    happen to be finished would conclude from missing data) and the period is named in
+    `pending`; the caller grades only results without pending periods."""
     sums: dict[str, Decimal] = {}
     counts: dict[str, int] = {}
     vetoed = False
+    pending = tuple(p.key for p in periods if p.part in mix and not p.complete)
+    waiting = {p.part for p in periods if p.part in mix and not p.complete}
     for p in periods:
-        if p.part not in mix:
+        if p.part not in mix or p.part in waiting:
             continue
         sums[p.part] = sums.get(p.part, ZERO) + p.total
         counts[p.part] = counts.get(p.part, 0) + 1
         vetoed = vetoed or p.vetoed
     if not counts:
-        return None
-    parts = {part: sums[part] / counts[part] for part in PARTS if part in counts}
+        return Rolled(ZERO, missing=tuple(p for p in mix if p not in waiting), pending=pending) \
+            if pending else None
+    parts = {part: round2(sums[part] / counts[part]) for part in PARTS if part in counts}
     weight = sum((mix[p] for p in parts), ZERO)
     if weight <= 0:
         return None
-    total = sum((mix[p] * v for p, v in parts.items()), ZERO) / weight
-    missing = tuple(p for p in mix if p not in parts)
-    return Rolled(total, parts, counts, missing, vetoed)
+    applied = {p: mix[p] / weight for p in parts} if weight != 1 else {p: mix[p] for p in parts}
+    shares = contributions(parts, applied)
+    missing = tuple(p for p in mix if p not in parts and p not in waiting)
+    return Rolled(sum(shares.values(), ZERO), parts, counts, missing, vetoed, shares, applied,
+                  pending)
 
 
 def top_graded(rows: Iterable[tuple[str, int, str]], top_grade: str) -> list[str]:

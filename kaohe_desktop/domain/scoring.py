@@ -5,7 +5,11 @@ Invariants the tests hold:
   value and the allowed range named;
 - claims for the same matter (同一事项) count once, at the highest amount; each section
   is capped;
-- total = Σ leaves + min(bonus, cap) − min(deduction, cap), kept in full precision.
+- every figure shown adds up (README 计分规则): a leaf's combined value (the mean over
+  assessors, roles weighted) is rounded half up to 2 decimals once; a plain parent is the
+  exact sum of its rounded children; a weighted parent is Σ weight × child rounded once;
+  base = Σ top items; total = base + bonus − deduction, each section rounded once. So
+  every figure is a 2-decimal value and a clerk summing a printed row gets its total.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .errors import Problem
-from .numbers import ZERO, is_multiple, shown, to_decimal
+from .numbers import ZERO, is_multiple, round2, shown, to_decimal
 from .rubric import NO_WORDS, YES_WORDS, EventSection, Item, ItemKind, Rubric
 
 
@@ -66,6 +70,10 @@ def parse_leaf_value(item: Item, raw: object) -> Decimal:
     return value
 
 
+# exponents of Decimals that already carry at most 2 decimals (0, 0.5, 12.25; 1E+1)
+_CENTS_EXPONENTS = frozenset({-2, -1, 0, 1, 2, 3})
+
+
 class ScoringPlan:
     """A rubric flattened once for scoring many subjects: parents after their children.
 
@@ -93,17 +101,31 @@ class ScoringPlan:
             visit(top)
 
     def item_scores(self, leaves: Mapping[str, Decimal]) -> dict[str, Decimal]:
-        out = {code: leaves.get(code, ZERO) for code in self.leaf_codes}
+        """Every item's shown score: leaves rounded once, parents from rounded children."""
+        out: dict[str, Decimal] = {}
+        for code in self.leaf_codes:
+            value = leaves.get(code)
+            # a value typed within its step already has ≤ 2 decimals: skip the quantize
+            # (most leaves of most subjects) — the hot loop of ranking 1,000 subjects
+            out[code] = ZERO if value is None else (
+                value if value.as_tuple().exponent in _CENTS_EXPONENTS else round2(value))
         for code, children in self.parents:
             total = ZERO
+            weighted = False
             for child, weight in children:
-                total += out[child] if weight is None else weight * out[child]
-            out[code] = total
+                if weight is None:
+                    total += out[child]
+                else:
+                    total += weight * out[child]
+                    weighted = True
+            # a plain sum of 2-decimal values is exact; a weighted one is rounded once
+            out[code] = round2(total) if weighted else total
         return out
 
 
 def item_scores(rubric: Rubric, leaves: Mapping[str, Decimal]) -> dict[str, Decimal]:
-    """Scores for every item code: leaves as given (missing = 0), parents combined."""
+    """Shown scores for every item code: leaves rounded once (missing = 0), parents
+    combined from them (see the module's rule)."""
     return ScoringPlan(rubric).item_scores(leaves)
 
 
@@ -165,6 +187,16 @@ def section_total(section: EventSection, events: Iterable[Event]) -> tuple[Decim
     return claimed, min(claimed, section.cap)
 
 
+def event_totals(rubric: Rubric, events: Iterable[Event]) -> tuple[Decimal, Decimal]:
+    """(bonus, deduction) as shown: each section's counted sum, capped, rounded once (a
+    rule may allow finer amounts than cents). Both the item path and the totals fast path
+    use it, so they agree to the cent."""
+    events = list(events)
+    _, bonus = section_total(rubric.bonus, events)
+    _, deduction = section_total(rubric.deduction, events)
+    return round2(bonus), round2(deduction)
+
+
 @dataclass(frozen=True)
 class SubjectScore:
     base: Decimal
@@ -184,8 +216,7 @@ def score_subject(rubric: Rubric, leaves: Mapping[str, Decimal],
     items = (plan or ScoringPlan(rubric)).item_scores(leaves)
     base = sum((items[code] for code in (plan.top_codes if plan else
                                          [i.code for i in rubric.items])), ZERO)
-    _, bonus = section_total(rubric.bonus, events)
-    _, deduction = section_total(rubric.deduction, events)
+    bonus, deduction = event_totals(rubric, events)
     veto_codes = {v.code for v in rubric.veto}
     vetoed = tuple(sorted({e.rule_code for e in events if e.rule_code in veto_codes}))
     return SubjectScore(base, bonus, deduction, base + bonus - deduction, items, vetoed)

@@ -28,6 +28,7 @@ class SubjectTotal:
     bonus: Decimal
     deduction: Decimal
     vetoed: tuple[str, ...] = ()
+    complete: bool = True  # False: some assessor or part is missing — nothing follows from it
 
     @property
     def total(self) -> Decimal:
@@ -217,12 +218,13 @@ class RollupRow:
     parts: dict[str, Decimal]  # part → the subject's mean for it, shown (present parts only)
     counts: dict[str, int]  # part → periods counted
     total: Decimal  # Σ contributions, exactly
-    rank: int
+    rank: int | None  # None while pending: no rank and no grade (待定)
     grade: str
     vetoed: bool = False
     missing: tuple[str, ...] = ()  # parts of the mix it has no result for
     contributions: dict[str, Decimal] = field(default_factory=dict)  # part → weight × mean
     weights: dict[str, Decimal] = field(default_factory=dict)  # part → weight applied
+    pending: tuple[str, ...] = ()  # periods whose result is incomplete (keys)
 
 
 @dataclass(frozen=True)
