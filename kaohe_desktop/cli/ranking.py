@@ -56,13 +56,26 @@ def cmd_rank(db: Database, args: argparse.Namespace) -> None:
 
 def cmd_annual(db: Database, args: argparse.Namespace) -> None:
     result = rollup.annual_rollup(db, args.year, args.rubric, args.mix)
+    saved = rollup.save_annual_rollup(db, args.year, args.rubric, args.mix, args.name or "") \
+        if args.save else None
     if args.json:
-        print_json([{
+        rows = [{
             "subject_code": r.subject_code, "subject_name": r.subject_name, "area": r.area,
             "total": as_number(r.total), "rank": r.rank, "grade": r.grade,
             "parts": {p: as_number(v) for p, v in r.parts.items()},
+            "contributions": {p: as_number(v) for p, v in r.contributions.items()},
+            "weights": {p: float(w) for p, w in r.weights.items()},
             "periods": dict(r.counts), "missing": list(r.missing), "vetoed": r.vetoed,
-        } for r in result.rows])
+            "pending": list(r.pending),
+        } for r in result.rows]
+        if saved is None:
+            print_json(rows)
+            return
+        print_json({"rows": rows, "saved": {
+            "assessment_id": saved.assessment_id, "name": saved.name, "created": saved.created,
+            "rubric_code": saved.rubric_code, "rubric_version": saved.rubric_version,
+            "subjects": saved.subjects, "incomplete": list(saved.incomplete),
+            "drafts": [x.assessment_id for x in saved.drafts]}})
         return
     parts = [p for p in PARTS if p in result.mix]
     width = name_width([r.subject_name for r in result.rows])
@@ -71,14 +84,27 @@ def cmd_annual(db: Database, args: argparse.Namespace) -> None:
     if result.unpublished:
         print(f"注意：{len(result.unpublished)} 次考核尚未公示："
               + "、".join(x.period_key for x in result.unpublished))
+    # each part shows its mean and its weighted share; 汇总 is the sum of the shares
     print(pad("名次", 4, True) + "  " + pad("编号", 10) + pad("姓名/名称", width)
-          + "".join(pad(PART_NAMES[p], 10, True) for p in parts) + pad("汇总", 8, True) + "  等次")
+          + "".join(pad(PART_NAMES[p], 10, True) + pad("折合", 8, True) for p in parts)
+          + pad("汇总", 8, True) + "  等次")
     for r in result.rows:
-        cells = "".join(pad(shown(r.parts[p]) if p in r.parts else "—", 10, True) for p in parts)
+        cells = "".join(pad(shown(r.parts[p]) if p in r.parts else "—", 10, True)
+                        + pad(shown(r.contributions[p]) if p in r.contributions else "—", 8, True)
+                        for p in parts)
         note = "（一票否决）" if r.vetoed else ""
-        print(pad(r.rank, 4, True) + "  " + pad(r.subject_code, 10) + pad(r.subject_name, width)
-              + cells + pad(shown(r.total), 8, True) + f"  {r.grade}{note}")
+        if r.pending:
+            note += f"（未评完：{'、'.join(r.pending)}）"
+        print(pad(r.rank if r.rank is not None else "—", 4, True) + "  " + pad(r.subject_code, 10)
+              + pad(r.subject_name, width) + cells + pad(shown(r.total), 8, True) + f"  {r.grade}{note}")
     print(f"共 {len(result.rows)} 个对象")
+    if saved is not None:
+        print(rollup.describe_saved(saved, result.mix))
+        if saved.drafts:
+            print("注意：以下来源考核尚未审议通过，审议年度综合前请先完成："
+                  + "、".join(f"{x.assessment_id} {x.period_key}" for x in saved.drafts))
+        if saved.incomplete:
+            print(f"待定（缺少汇总组成，补齐或由管理员填写后才定档）：{'、'.join(saved.incomplete)}")
 
 
 def cmd_excellent(db: Database, args: argparse.Namespace) -> None:
@@ -234,10 +260,15 @@ def add_rank_command(sub: Any, add: AddCommand) -> None:
 def add_ranking_commands(sub: Any, add: AddCommand) -> None:
     """`kaohe annual|excellent|ranking|drill|grades` on the top-level subparsers, with
     `add(parent, name, func, help)` (`common.command_adder`), which gives each --db/--json."""
-    sp = add(sub, "annual", cmd_annual, "年终汇总：由月度、季度或年度结果汇总并排名定档")
+    sp = add(sub, "annual", cmd_annual,
+             "年终汇总：由月度、季度、年度或专项结果汇总并排名定档，可存为年度综合考核")
     sp.add_argument("--year", type=int, required=True)
     sp.add_argument("--rubric", required=True, help="细则编号，如 VILLAGE-ATT")
-    sp.add_argument("--mix", help="汇总比例，如 monthly:0.4,annual:0.6（默认：月度平均）")
+    sp.add_argument("--mix", help="汇总比例，如 monthly:0.4,annual:0.5,adhoc:0.1"
+                                  "（adhoc：专项、抽查；默认：月度平均）")
+    sp.add_argument("--save", action="store_true",
+                    help="另存为年度综合考核（草稿），可审议、公示并出具证书与通知；再次保存更新该草稿")
+    sp.add_argument("--name", help="年度综合考核的名称（与 --save 同用）")
 
     sp = add(sub, "excellent", cmd_excellent, "各月或各季度的优秀工作人员（最高等次）名单")
     sp.add_argument("--year", type=int, required=True)
