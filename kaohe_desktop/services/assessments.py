@@ -316,6 +316,24 @@ def rename_assessment(db: Database, assessment_id: int, new_name: str) -> Assess
         return _info(s, a)
 
 
+def for_editing(db: Database, assessment_id: int) -> AssessmentInfo:
+    """The assessment, refused like any edit when it is locked: the window asks for a new
+    name only when the name can be changed."""
+    with db.session() as s:
+        a = load_assessment(s, assessment_id)
+        require_editable(a)
+        return _info(s, a)
+
+
+def removal_cost(db: Database, assessment_id: int) -> int:
+    """How many scores deleting the assessment would take (for asking first); refused
+    like the deletion itself when it is locked."""
+    with db.session() as s:
+        a = load_assessment(s, assessment_id)
+        require_editable(a)
+        return _score_count(s, Score.assessment_id == a.id)
+
+
 def delete_assessment(db: Database, assessment_id: int, *, confirmed: bool = False) -> Removal:
     """Remove a draft (or submitted) assessment with everything in it.
 

@@ -375,3 +375,209 @@ def test_a_pause_in_typing_saves_without_leaving_the_item(qtbot, db, assessment)
     qtbot.keyClicks(spin, "5")
     qtbot.keyClick(spin, Qt.Key.Key_Tab)
     assert score_sheet.sheet_for(db, assessment, "张三").values["U1"] == {"1.1": D("12.5")}
+
+
+# ----------------------------------------------------------------------------- who scores what
+
+
+def _when_modal(qtbot, kind: type, act, seen: list) -> None:
+    """Once a modal dialog of `kind` is up, let `act(dialog)` answer it as a user would."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind):
+            QTimer.singleShot(20, poll)
+            return
+        seen.append(dialog.text() if isinstance(dialog, QMessageBox) else dialog)
+        act(dialog)
+    QTimer.singleShot(0, poll)
+
+
+def _type_chinese(widget, text: str) -> None:
+    """Chinese arrives through an input method as a committed string."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def _back_to(qtbot, page, widget) -> None:
+    """A closed dialog hands the activation back (the offscreen platform does not)."""
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    widget.setFocus()
+
+
+def _click_row(qtbot, view, rect) -> None:
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_wizard_gives_each_group_its_items(qtbot, db):
+    """FRNL: items 1–4 by the cross-assessment groups, item 5 by 街道工委 — chosen with the
+    mouse and the keyboard on the 评分分工 page."""
+    _units(db)
+    page = _page(qtbot, db)
+    wizard = page.new_assessment()
+    qtbot.waitExposed(wizard)
+    wizard.rubric_page.select("FRNL")
+    next_button = wizard.button(wizard.WizardButton.NextButton)
+    for _ in range(2):
+        qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(wizard.subjects_page.pick_radio, Qt.MouseButton.LeftButton)
+    wizard.subjects_page.checks.set_checked(["U1", "U2", "U3", "U4"])
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    groups = wizard.groups_page
+    groups.groups.item(0, 0).setText("第一组")
+    groups.add_group("街道工委", "上级")
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+
+    assign = wizard.assign_page
+    tree = assign.tree
+    assert [tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole + 1)
+            for i in range(tree.topLevelItemCount())] == ["1", "2", "3", "4", "5"]
+    assert assign.items_label.text() == "全部项目"
+    # 第一组: untick item 5 with the keyboard (End, Space)
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key.Key_End)
+    qtbot.keyClick(tree, Qt.Key.Key_Space)
+    assert assign.items_label.text() == "项目 1、2、3、4"
+    # 街道工委: only item 5 — click the group, untick 1…4 from the top
+    work = assign.group_list.findItems("街道工委", Qt.MatchFlag.MatchExactly)[0]
+    _click_row(qtbot, assign.group_list, assign.group_list.visualItemRect(work))
+    assert assign.items_label.text() == "全部项目"
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key.Key_Home)
+    for _ in range(4):
+        qtbot.keyClick(tree, Qt.Key.Key_Space)
+        qtbot.keyClick(tree, Qt.Key.Key_Down)
+    assert assign.items_label.text() == "项目 5"
+    qtbot.keyClick(tree, Qt.Key.Key_Space)  # nothing left: the page cannot go on
+    assert not next_button.isEnabled() and "请至少勾选一个项目" in assign.items_label.text()
+    qtbot.keyClick(tree, Qt.Key.Key_Space)
+    assert next_button.isEnabled()
+    wizard.resize(900, 600)
+    assign.grab().save("/tmp/wizard_assign_page.png")
+
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    summary = wizard.confirm_page.summary.text()
+    assert "第一组（上级）：全部对象，项目 1、2、3、4" in summary
+    assert "街道工委（上级）：全部对象，项目 5" in summary
+    qtbot.mouseClick(wizard.button(wizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    [created] = assessments.list_assessments(db)
+    assert [(g.name, g.item_codes) for g in created.groups] == [
+        ("第一组", ("1", "2", "3", "4")), ("街道工委", ("5",))]
+    with pytest.raises(InputError, match="不负责项目 5"):
+        scores.set_score(db, created.id, "U1", "5", 8, assessor="张三", group="第一组")
+
+
+def test_wizard_sections_tick_with_their_parent(qtbot, db):
+    """CY2019: ticking off one section leaves its item partly ticked and names sections."""
+    _units(db)
+    page = _page(qtbot, db)
+    wizard = page.new_assessment()
+    wizard.rubric_page.select("CY2019")
+    for _ in range(4):
+        wizard.next()
+    assign = wizard.assign_page
+    tree = assign.tree
+    first = tree.topLevelItem(0)
+    section = first.child(0)  # 1.1
+    rect = tree.visualItemRect(section)
+    tree.setFocus()
+    tree.setCurrentItem(section)
+    qtbot.keyClick(tree, Qt.Key.Key_Space)
+    assert first.checkState(0) == Qt.CheckState.PartiallyChecked
+    assert assign.item_codes("评分组") == ("1.2", "1.3", "1.4", "2", "3")
+    _click_row(qtbot, tree, rect)  # selecting with the mouse does not tick
+    assert assign.item_codes("评分组") == ("1.2", "1.3", "1.4", "2", "3")
+
+
+def test_list_renames_with_f2_and_refuses_a_locked_one(qtbot, db, assessment, monkeypatch):
+    page = _page(qtbot, db)
+    table = page.list.table
+    table.setFocus()
+    seen: list = []
+
+    def rename(dialog) -> None:
+        edit = dialog.findChild(__import__("PySide6.QtWidgets").QtWidgets.QLineEdit)
+        edit.selectAll()
+        _type_chinese(edit, "二〇二四年站点考核")
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+    _when_modal(qtbot, QInputDialog, rename, seen)
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    assert seen and assessments.get_assessment(db, assessment).name == "二〇二四年站点考核"
+    assert page.list.model.items[0].name == "二〇二四年站点考核"
+
+    with db.session() as s:  # approved: locked (审议 itself needs complete scores)
+        from kaohe_desktop.store.models import Assessment
+        s.get(Assessment, assessment).state = "reviewed"
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: told.append(text))
+    _back_to(qtbot, page, table)
+    qtbot.mouseClick(page.list.rename_button, Qt.MouseButton.LeftButton)
+    assert told and "已锁定" in told[0] and len(seen) == 1  # refused before asking a name
+    told.clear()
+    _back_to(qtbot, page, table)
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert told and "已锁定" in told[0] and len(assessments.list_assessments(db)) == 1
+
+
+def test_list_deletes_with_del_after_asking_and_names_the_backup(qtbot, db, assessment):
+    other = assessments.create_assessment(db, "CY2019", parse_period("2024-Q1"),
+                                          subjects=["U1"], name="一季度抽查").id
+    scores.set_score(db, assessment, "U1", "1.1", 18, assessor="张三")
+    scores.set_score(db, assessment, "U2", "1.1", 17, assessor="张三")
+    page = _page(qtbot, db)
+    table = page.list.table
+    page.list.select(assessment)
+    table.setFocus()
+    asked: list = []
+
+    def no(box) -> None:
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.No), Qt.MouseButton.LeftButton)
+    _when_modal(qtbot, QMessageBox, no, asked)
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert "其中的 2 条评分将一并删除" in asked[0] and "backups" in asked[0]
+    assert len(assessments.list_assessments(db)) == 2  # No: nothing happened
+
+    told: list = []
+
+    def yes_then_ok(box) -> None:
+        def ok(info) -> None:
+            qtbot.mouseClick(info.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        _when_modal(qtbot, QMessageBox, ok, told)
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    _when_modal(qtbot, QMessageBox, yes_then_ok, asked)
+    _back_to(qtbot, page, table)
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: len(told) >= 1, timeout=5000)
+    assert [a.id for a in assessments.list_assessments(db)] == [other]
+    note = told[-1]
+    assert "连同 2 条评分" in note and "删除前已备份数据库" in note
+    backup = Path(note.split("删除前已备份数据库：")[1].strip())
+    assert backup.is_file()
+    assert [a.id for a in page.list.model.items] == [other] and page.list.selected_id() == other
+
+    # an assessment without scores: still asked, from the context menu, no backup note
+    _when_modal(qtbot, QMessageBox, lambda box: qtbot.mouseClick(
+        box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton), asked)
+    _back_to(qtbot, page, table)
+    # a right click: the platform turns it into this event (QTest's clicks do not)
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+    where = table.visualRect(page.list.model.index(0, 1)).center()
+    QApplication.sendEvent(table.viewport(), QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, where, table.viewport().mapToGlobal(where)))
+    menu = page.list.menu
+    qtbot.waitExposed(menu)
+    qtbot.keyClick(menu, Qt.Key.Key_Down)
+    qtbot.keyClick(menu, Qt.Key.Key_Down)
+    qtbot.keyClick(menu, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not assessments.list_assessments(db), timeout=5000)
+    assert "还没有评分" in asked[-1]
+    assert page.list.stack.currentWidget() is page.list.empty_label
+    assert not page.list.delete_button.isEnabled()

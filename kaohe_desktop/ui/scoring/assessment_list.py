@@ -1,13 +1,16 @@
-"""The list of assessments (编号, 名称, 周期, 细则, 对象数, 状态) and its empty state."""
+"""The list of assessments (编号, 名称, 周期, 细则, 对象数, 状态) and its empty state;
+rename (F2) and delete (Del) from the buttons, the context menu or the keys."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -63,6 +66,8 @@ class AssessmentTableModel(QAbstractTableModel):
 class AssessmentList(QWidget):
     open_requested = Signal(int)  # assessment id
     new_requested = Signal()
+    rename_requested = Signal(int)  # assessment id
+    delete_requested = Signal(int)  # assessment id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,16 +97,38 @@ class AssessmentList(QWidget):
         self.new_button = QPushButton("新建考核…")
         self.open_button = QPushButton("录入评分")
         self.open_button.setDefault(True)
+        self.rename_button = QPushButton("重命名…")
+        self.delete_button = QPushButton("删除…")
+        self.rename_button.setToolTip("修改考核名称（F2）；已审议、已公示的考核已锁定，不能修改")
+        self.delete_button.setToolTip("删除考核（Del）；有评分时先确认，并在删除前备份数据库")
         self.new_button.clicked.connect(self.new_requested)
         self.open_button.clicked.connect(self._open)
+        self.rename_button.clicked.connect(lambda: self._emit(self.rename_requested))
+        self.delete_button.clicked.connect(lambda: self._emit(self.delete_requested))
+        # the keys act on the table (where the selection is), and the same actions make
+        # its context menu
+        self.rename_action = QAction("重命名…", self.table)
+        self.rename_action.setShortcut(QKeySequence(Qt.Key.Key_F2))
+        self.delete_action = QAction("删除…", self.table)
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        for action, signal in ((self.rename_action, self.rename_requested),
+                               (self.delete_action, self.delete_requested)):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(lambda _=False, signal=signal: self._emit(signal))
+            self.table.addAction(action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu)
         title = QLabel("考核评分")
         title.setStyleSheet("font-size: 14pt; font-weight: bold;")
         bar = QHBoxLayout()
         bar.addWidget(title)
         bar.addStretch(1)
         bar.addWidget(self.new_button)
+        bar.addWidget(self.rename_button)
+        bar.addWidget(self.delete_button)
         bar.addWidget(self.open_button)
-        hint = QLabel("双击一项考核或选中后按 Enter，即可逐项录入评分、登记加减分、导入评分表。")
+        hint = QLabel("双击一项考核或选中后按 Enter，即可逐项录入评分、登记加减分、导入评分表；"
+                      "F2 重命名，Del 删除。")
         hint.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -112,9 +139,11 @@ class AssessmentList(QWidget):
         selected = self.selected_id()
         self.model.set_items(items)
         self.stack.setCurrentWidget(self.table if items else self.empty_label)
-        self.open_button.setEnabled(bool(items))
-        if items:
-            self.select(selected if selected is not None else items[-1].id)
+        for button in (self.open_button, self.rename_button, self.delete_button):
+            button.setEnabled(bool(items))
+        if items:  # keep the selection; after a deletion, the newest
+            ids = {a.id for a in items}
+            self.select(selected if selected in ids else items[-1].id)
 
     def select(self, assessment_id: int) -> None:
         for row, a in enumerate(self.model.items):
@@ -127,6 +156,19 @@ class AssessmentList(QWidget):
         return self.model.items[rows[0].row()].id if rows else None
 
     def _open(self) -> None:
+        self._emit(self.open_requested)
+
+    def _emit(self, signal: Signal) -> None:
         selected = self.selected_id()
         if selected is not None:
-            self.open_requested.emit(selected)
+            signal.emit(selected)
+
+    def _menu(self, pos: QPoint) -> None:
+        row = self.table.indexAt(pos).row()
+        if row < 0:
+            return
+        self.table.selectRow(row)
+        self.menu = QMenu(self.table)  # kept, so that a test can reach the open menu
+        self.menu.addAction(self.rename_action)
+        self.menu.addAction(self.delete_action)
+        self.menu.popup(self.table.viewport().mapToGlobal(pos))
