@@ -1,0 +1,56 @@
+"""A clerk sums a row of the year-end tally in Excel and gets the printed total: read back
+with openpyxl, every parent column is the sum of its children's columns, each section's
+小计 the sum of its top-level items, and 总分 = Σ sections + 加分 − 减分 (README 计分规则)."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import openpyxl
+import pytest
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory):
+    from kaohe_desktop.services.database import open_db
+    from kaohe_desktop.services.demo import load_demo
+    from kaohe_desktop.services.scores import add_event
+    from kaohe_desktop.services.tally import export_tally
+
+    folder = tmp_path_factory.mktemp("tally-sums")
+    db = open_db(folder / "k.db")
+    ids = load_demo(db, seed=5)
+    add_event(db, ids["year"], "FR02", "D1", 1)
+    wb = openpyxl.load_workbook(export_tally(db, 2024, folder / "年终汇总.xlsx"))
+    yield wb
+    db.close()
+
+
+def num(value) -> D:
+    return D(str(value)) if value is not None else D(0)
+
+
+def test_summary_rows_add_up(workbook):
+    ws = workbook["汇总"]
+    head = [c.value for c in ws[2]]
+    first, bonus, minus, total = 4, head.index("加分"), head.index("减分"), head.index("总分")
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    assert rows
+    for row in rows:
+        assert sum(num(v) for v in row[first:bonus]) + num(row[bonus]) - num(row[minus]) == num(row[total])
+
+
+def test_section_sheets_add_up(workbook):
+    for ws in workbook.worksheets[1:]:
+        head = [c.value for c in ws[2]]
+        if head[-1] != "小计":
+            continue
+        codes = [str(h).split(" ")[0] for h in head[3:-1]]
+        for row in ws.iter_rows(min_row=3, values_only=True):
+            values = dict(zip(codes, row[3:-1], strict=True))
+            for code in codes:
+                children = [c for c in codes if c.rsplit(".", 1)[0] == code and c != code]
+                if children:
+                    assert sum(num(values[c]) for c in children) == num(values[code]), (ws.title, code)
+            tops = [c for c in codes if "." not in c.split(".", 1)[1]]
+            assert sum(num(values[c]) for c in tops) == num(row[-1]), ws.title
