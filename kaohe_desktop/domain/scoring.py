@@ -70,10 +70,6 @@ def parse_leaf_value(item: Item, raw: object) -> Decimal:
     return value
 
 
-# exponents of Decimals that already carry at most 2 decimals (0, 0.5, 12.25; 1E+1)
-_CENTS_EXPONENTS = frozenset({-2, -1, 0, 1, 2, 3})
-
-
 class ScoringPlan:
     """A rubric flattened once for scoring many subjects: parents after their children.
 
@@ -86,6 +82,7 @@ class ScoringPlan:
         self.leaf_codes: list[str] = []
         self.parents: list[tuple[str, list[tuple[str, Decimal | None]]]] = []
         self.top_codes = [i.code for i in rubric.items]
+        self._rounded: dict[Decimal, Decimal] = {}  # value → round2(value), per plan
 
         def visit(item: Item) -> None:
             if item.is_leaf:
@@ -103,12 +100,18 @@ class ScoringPlan:
     def item_scores(self, leaves: Mapping[str, Decimal]) -> dict[str, Decimal]:
         """Every item's shown score: leaves rounded once, parents from rounded children."""
         out: dict[str, Decimal] = {}
+        rounded = self._rounded
         for code in self.leaf_codes:
             value = leaves.get(code)
-            # a value typed within its step already has ≤ 2 decimals: skip the quantize
-            # (most leaves of most subjects) — the hot loop of ranking 1,000 subjects
-            out[code] = ZERO if value is None else (
-                value if value.as_tuple().exponent in _CENTS_EXPONENTS else round2(value))
+            if value is None:
+                out[code] = ZERO
+                continue
+            # means of a few scores repeat a lot across 1,000 subjects: round each distinct
+            # value once (the hot loop of ranking)
+            shown_value = rounded.get(value)
+            if shown_value is None:
+                shown_value = rounded[value] = round2(value)
+            out[code] = shown_value
         for code, children in self.parents:
             total = ZERO
             weighted = False
