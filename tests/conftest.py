@@ -19,3 +19,20 @@ def db(tmp_path: Path):
     database = open_db(tmp_path / "kaohe.db")
     yield database
     database.close()
+
+
+@pytest.fixture
+def leave_out_unfinished():
+    """`leave_out_unfinished(db, assessment_id)`: mark every incomplete subject 不参评, as
+    an administrator would to take a partly scored assessment through review (tests of
+    locking and review that do not care about the scores)."""
+    from kaohe_desktop.services import ranking, subject_marks
+
+    def leave_out(db, assessment_id: int) -> list[str]:
+        codes = [r.subject_code for r in ranking.rank_assessment(db, assessment_id)
+                 if not r.complete and not r.excluded]
+        for code in codes:
+            subject_marks.exclude_subject(db, assessment_id, code, reason="测试：未评完，不参评")
+        return codes
+
+    return leave_out

@@ -37,6 +37,7 @@ from kaohe_desktop.cli.roster import add_roster_commands
 from kaohe_desktop.cli.rubrics import add_rubric_commands
 from kaohe_desktop.cli.scoring import add_scoring_commands
 from kaohe_desktop.cli.settings import add_settings_commands
+from kaohe_desktop.cli.subjects import add_subject_commands
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.services.database import MigrationFailed, open_db
 from kaohe_desktop.settings import DB_ENV, default_db_path
@@ -50,6 +51,7 @@ COMMAND_GROUPS = (
     add_roster_commands,  # unit, staff
     add_assessment_commands,  # assessment
     add_scoring_commands,  # scores, event
+    add_subject_commands,  # subject
     add_rank_command,  # rank
     add_review_command,  # review
     add_attendance_commands,  # attendance

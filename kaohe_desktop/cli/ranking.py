@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from kaohe_desktop.domain.rollup import PART_NAMES, PARTS, mix_text
 from kaohe_desktop.domain.standings import change_text
 from kaohe_desktop.services import drill_down, grade_scale, ranking, rollup, standings
 from kaohe_desktop.services.database import Database
+from kaohe_desktop.services.ranking_results import RankingRow
+from kaohe_desktop.services.results import SubjectResult
 
 # ----------------------------------------------------------------------------- rank
 
@@ -36,7 +39,7 @@ def cmd_rank(db: Database, args: argparse.Namespace) -> None:
             "rank": r.rank, "grade": r.grade,
             "items": {code: as_number(v) for code, v in r.items.items()},
             "vetoed": list(r.vetoed),
-            "complete": f"{r.assessors_done}/{r.assessors_expected}",
+            **completion_json(r),
         } for r in results])
         return
     widths = (10, max([20, *(len(r.subject_name) * 2 + 2 for r in results)]))
@@ -45,10 +48,43 @@ def cmd_rank(db: Database, args: argparse.Namespace) -> None:
           + pad("总分", 8, True) + "  等次")
     for r in results:
         veto = "（一票否决）" if r.vetoed else ""
-        print(pad(r.rank, 4, True) + "  " + pad(r.subject_code, widths[0])
+        print(pad(r.rank or "—", 4, True) + "  " + pad(r.subject_code, widths[0])
               + pad(r.subject_name, widths[1]) + pad(shown(r.base), 8, True)
               + pad(shown(r.bonus), 7, True) + pad(shown(r.deduction), 7, True)
-              + pad(shown(r.total), 8, True) + f"  {r.grade}{veto}")
+              + pad(shown(r.total), 8, True) + f"  {r.grade_text}{veto}{status_note(r)}")
+    print_missing(results)
+
+
+def completion_json(r: SubjectResult | RankingRow) -> dict[str, Any]:
+    """The completeness keys of a rank/ranking row (issue: nothing concluded from missing
+    data): `complete`, `missing`, `excluded` and the administrators' marks."""
+    return {
+        "complete": r.complete, "missing": list(r.missing), "excluded": r.excluded,
+        "exclude_reason": r.exclude_reason, "not_applicable": list(r.not_applicable),
+        "conversion": r.conversion, "overridden": list(r.overridden),
+        "assessors": f"{r.assessors_done}/{r.assessors_expected}",
+    }
+
+
+def status_note(r: SubjectResult | RankingRow) -> str:
+    notes = []
+    if r.excluded:
+        notes.append(f"不参评：{r.exclude_reason}")
+    elif not r.complete:
+        notes.append("未评完")
+    if r.conversion:
+        notes.append(f"不适用项换算 {r.conversion}")
+    if r.overridden:
+        notes.append(f"{'、'.join(r.overridden)} 为管理员更正值")
+    return f"（{'；'.join(notes)}）" if notes else ""
+
+
+def print_missing(rows: Sequence[SubjectResult | RankingRow]) -> None:
+    lacking = [r for r in rows if not r.complete and not r.excluded]
+    if lacking:
+        print(f"\n{len(lacking)} 个对象未评完，暂不定档、不排名：")
+        for r in lacking:
+            print(f"  {r.subject_code} {r.subject_name}：" + "；".join(r.missing))
 
 
 # ----------------------------------------------------------------------------- annual
@@ -128,7 +164,8 @@ def cmd_excellent(db: Database, args: argparse.Namespace) -> None:
 
 def cmd_ranking(db: Database, args: argparse.Namespace) -> None:
     table = standings.ranking_table(db, args.id, args.group, args.area, normalised=args.normalised)
-    rows = sorted(table.rows, key=lambda r: (r.group, r.group_rank, r.subject_code)) \
+    rows = sorted(table.rows, key=lambda r: (r.group, r.group_rank is None, r.group_rank or 0,
+                                             r.subject_code)) \
         if args.by_group else list(table.rows)
     compared = table.previous is not None
     if args.json:
@@ -139,7 +176,7 @@ def cmd_ranking(db: Database, args: argparse.Namespace) -> None:
             "base": as_number(r.base), "bonus": as_number(r.bonus),
             "deduction": as_number(r.deduction), "total": as_number(r.total), "grade": r.grade,
             "vetoed": list(r.vetoed), "previous_rank": r.previous_rank, "change": r.change,
-            "complete": f"{r.assessors_done}/{r.assessors_expected}",
+            **completion_json(r),
         } for r in rows])
         return
     width = name_width([r.subject_name for r in rows])
@@ -152,12 +189,14 @@ def cmd_ranking(db: Database, args: argparse.Namespace) -> None:
           + pad("加分", 7, True) + pad("减分", 7, True) + pad("总分", 8, True) + "  " + pad("等次", 10)
           + pad("较上期", 7) + "完成")
     for r in rows:
-        rank = r.group_rank if args.by_group else r.rank
+        rank = (r.group_rank if args.by_group else r.rank) or "—"
         print(pad(rank, 4, True) + "  " + pad(r.subject_code, 10) + pad(r.subject_name, width)
               + "".join(pad(shown(v), w, True) for v, w in zip(r.sections, widths, strict=True))
               + pad(shown(r.bonus), 7, True) + pad(shown(r.deduction), 7, True)
-              + pad(shown(r.total), 8, True) + "  " + pad(r.grade, 10)
-              + pad(change_text(r.change, compared), 7) + f"{r.assessors_done}/{r.assessors_expected}")
+              + pad(shown(r.total), 8, True) + "  " + pad(r.grade_text, 10)
+              + pad(change_text(r.change, compared), 7) + f"{r.assessors_done}/{r.assessors_expected}"
+              + status_note(r))
+    print_missing(rows)
 
 
 def cmd_drill(db: Database, args: argparse.Namespace) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from kaohe_desktop.cli.common import AddCommand, CliError, add_group, print_json
 from kaohe_desktop.domain.numbers import as_number, shown
-from kaohe_desktop.services import scores
+from kaohe_desktop.services import derived_items, scores
 from kaohe_desktop.services.database import Database
 
 # ----------------------------------------------------------------------------- scores
@@ -29,6 +29,12 @@ def cmd_scores_import(db: Database, args: argparse.Namespace) -> None:
 
 
 def cmd_scores_set(db: Database, args: argparse.Namespace) -> None:
+    if args.override:  # an administrator's value for a derived item, replacing it
+        info = derived_items.override_derived(db, args.id, args.subject, args.item, args.value,
+                                              reason=args.reason or "", actor=args.assessor)
+        print(f"已更正：{info.subject_code} 项目 {info.item_code} 取 {args.value}"
+              f"（代替取自数据的值；理由：{info.reason}）")
+        return
     report = scores.set_score(db, args.id, args.subject, args.item, args.value,
                               assessor=args.assessor, role=args.role, group=args.group,
                               remark=args.remark or "")
@@ -95,6 +101,9 @@ def add_scoring_commands(sub: Any, add: AddCommand) -> None:
     sp.add_argument("--role")
     sp.add_argument("--group")
     sp.add_argument("--remark")
+    sp.add_argument("--override", action="store_true",
+                    help="管理员更正取自数据的项目（如考勤），代替原值；需 --reason")
+    sp.add_argument("--reason", help="更正理由（--override 时必填）")
     sp = add(sc, "submit", cmd_scores_submit, "评分人提交评分表（之后不能再改）")
     sp.add_argument("id", type=int)
     sp.add_argument("--assessor", required=True)

@@ -74,11 +74,16 @@ def missing_items(slots: Iterable[Slot], scored: Mapping[int, Collection[str]],
     out: list[str] = []
     for slot in slots:
         done = scored.get(slot.assessor_id, ()) if slot.assessor_id is not None else ()
-        left = sorted(slot.leaves - set(done) - set(not_applicable), key=_code_key)
-        if slot.assessor_id is None and slot.leaves - set(not_applicable):
-            out.append(f"{slot.label}：尚无评分人，{'、'.join(left)} 未评")
+        wanted = slot.leaves - set(not_applicable)
+        left = sorted(wanted - set(done), key=_code_key)
+        # nothing scored yet: the count says it (the group's items are its assignment)
+        some = "、".join(left) if len(left) < len(wanted) or len(left) <= 5 else f"全部 {len(left)} 项"
+        if slot.assessor_id is None and wanted:
+            out.append(f"{slot.label}：尚无评分人，{some} 未评")
+        elif left and len(left) == len(wanted) and len(left) > 5:
+            out.append(f"{slot.label}：{some}未评")
         elif left:
-            out.append(f"{slot.label}：{'、'.join(left)}")
+            out.append(f"{slot.label}：{some}")
     gone = sorted(set(derived) - set(derived_present) - set(not_applicable), key=_code_key)
     if gone:
         out.append(f"数据折算：{'、'.join(gone)} 尚无数据")

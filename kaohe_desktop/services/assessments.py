@@ -49,6 +49,7 @@ from .assessment_lookup import (
 )
 from .attendance_points import refresh_assessments
 from .results import AssessmentInfo, GroupInfo, SubjectInfo
+from .review import require_complete
 
 DEFAULT_ROLE = "上级"
 
@@ -506,8 +507,11 @@ def change_state(db: Database, assessment_id: int, action: str, *, actor: str = 
     - reopen: only an administrator (`actor_is_admin`; the command line's `--admin`, the
       window's administrator setting) and only with a reason. Reopening clears the
       objection period; the history keeps it.
+    - submit: refused while any subject is incomplete (`review.require_complete`).
     All problems are reported together and nothing is written.
     """
+    if action == "submit":
+        require_complete(db, assessment_id)
     with db.session() as s:
         a = load_assessment(s, assessment_id)
         problems: list[Problem] = []

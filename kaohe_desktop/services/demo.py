@@ -1,11 +1,13 @@
 """A realistic demo: one 街道, 12 community stations, ~60 staff, a year-end CY2019
 assessment scored by two cross-assessment groups with a few events, and three months
-of VILLAGE-ATT staff assessments. Deterministic: the same seed gives the same data."""
+of VILLAGE-ATT staff assessments whose 工作时间 item comes from the clock punches of those
+months (the demo has punches; typed values never stand in for a derived item).
+Deterministic: the same seed gives the same data."""
 
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, insert, select
@@ -13,8 +15,9 @@ from sqlalchemy import func, insert, select
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.domain.periods import parse_period
 from kaohe_desktop.domain.rubric import Item, ItemKind, Rubric
+from kaohe_desktop.domain.workcalendar import is_workday
 from kaohe_desktop.store.db import Database
-from kaohe_desktop.store.models import Assessor, Score, Unit
+from kaohe_desktop.store.models import Assessor, Punch, Score, Staff, Unit
 
 from .assessment_lookup import load_assessment, subjects_by_code
 from .assessments import GroupSpec, create_assessment
@@ -58,9 +61,36 @@ def _fill(db: Database, assessment_id: int, rubric: Rubric, assessor: str,
         rows = [
             {"assessment_id": assessment_id, "subject_id": subjects[c].id, "assessor_id": who.id,
              "item_code": item.code, "value": _leaf_value(rng, item, quality[c]), "remark": ""}
-            for c in codes for item in rubric.leaves()
+            for c in codes for item in rubric.leaves() if item.kind != ItemKind.DERIVED
         ]
         s.execute(insert(Score), rows)
+
+
+def _punch(db: Database, first: date, last: date, rng: random.Random) -> None:
+    """Clock punches for every staff member on the workdays of [first, last]: mostly on
+    time, now and then late, early or a forgotten punch, rarely a day away. Written
+    before the monthly assessments are made, which take their 工作时间 from them."""
+    rows = []
+    with db.session() as s:
+        staff_ids = list(s.scalars(select(Staff.id).order_by(Staff.id)))
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    workdays = [d for d in days if is_workday(d)]
+    for staff_id in staff_ids:
+        habit = rng.uniform(0.0, 0.12)  # how often this person slips
+        for day in workdays:
+            if rng.random() < habit / 6:
+                continue  # a day away
+            start = datetime.combine(day, time(8, 40)) + timedelta(minutes=rng.randint(0, 18))
+            if rng.random() < habit:
+                start += timedelta(minutes=rng.randint(10, 40))  # late
+            end = datetime.combine(day, time(17, 31)) + timedelta(minutes=rng.randint(0, 40))
+            if rng.random() < habit / 2:
+                end -= timedelta(minutes=rng.randint(20, 60))  # early
+            rows.append({"staff_id": staff_id, "at": start, "import_id": None})
+            if rng.random() > habit / 3:  # a forgotten check-out now and then
+                rows.append({"staff_id": staff_id, "at": end, "import_id": None})
+    with db.session() as s:
+        s.execute(insert(Punch), rows)
 
 
 def load_demo(db: Database, seed: int = 2024) -> dict[str, int]:
@@ -106,6 +136,7 @@ def load_demo(db: Database, seed: int = 2024) -> dict[str, int]:
               note="经查实，已整改", occurred_on=date(2024, 5, 12))
     add_event(db, year.id, "FR11", "D1", 1, matter="未按时上报材料", occurred_on=date(2024, 3, 8))
 
+    _punch(db, date(2024, 10, 1), date(2024, 12, 31), rng)
     att = get_rubric(db, "VILLAGE-ATT")
     monthly = []
     for month in ("2024-10", "2024-11", "2024-12"):

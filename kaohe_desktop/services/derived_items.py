@@ -20,7 +20,7 @@ from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.rubric import ItemKind, Rubric
 from kaohe_desktop.domain.scoring import ValueRefused, parse_leaf_value
 from kaohe_desktop.store.db import Database
-from kaohe_desktop.store.models import ScoreOverride
+from kaohe_desktop.store.models import Assessor, Score, ScoreOverride
 
 from .assessment_lookup import (
     assessment_rubric,
@@ -29,6 +29,7 @@ from .assessment_lookup import (
     subject_code,
     subjects_by_code,
 )
+from .results import DerivedValue
 
 
 def source_of(rubric: Rubric, item_code: str) -> str:
@@ -122,3 +123,26 @@ def list_overrides(db: Database, assessment_id: int) -> list[OverrideInfo]:
                          .order_by(ScoreOverride.subject_id, ScoreOverride.item_code))
         return [OverrideInfo(subjects[r.subject_id], r.item_code, r.value, r.reason, r.actor, r.at)
                 for r in rows]
+
+
+def derived_values(db: Database, assessment_id: int) -> dict[str, dict[str, DerivedValue]]:
+    """Subject code → derived leaf → the value that counts: an override where there is one,
+    else the source's (with its working as the remark)."""
+    with db.session() as s:
+        a = load_assessment(s, assessment_id)
+        rubric = assessment_rubric(s, a)
+        derived = [i.code for i in rubric.leaves() if i.kind == ItemKind.DERIVED]
+        out: dict[str, dict[str, DerivedValue]] = {}
+        if not derived:
+            return out
+        code_of = {x.id: subject_code(x) for x in subjects_by_code(s, a.id).values()}
+        rows = s.execute(select(Score.subject_id, Score.item_code, Score.value, Score.remark)
+                         .join(Assessor, Assessor.id == Score.assessor_id)
+                         .where(Score.assessment_id == a.id, Score.item_code.in_(derived),
+                                Assessor.name.in_(DATA_SOURCES)))
+        for sid, code, value, remark in rows:
+            out.setdefault(code_of[sid], {})[code] = DerivedValue(value, remark)
+        for r in s.scalars(select(ScoreOverride).where(ScoreOverride.subject_id.in_(code_of))):
+            out.setdefault(code_of[r.subject_id], {})[r.item_code] = DerivedValue(
+                r.value, f"管理员更正：{r.reason}", True)
+        return out

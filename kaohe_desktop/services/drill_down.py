@@ -123,4 +123,4 @@ def drill_down(db: Database, assessment_id: int, subject_code: str, *,
         events=tuple(EventLine(event_info(e, subject_code), _rule_title(rubric, e.rule_code),
                                e.id in counted) for e in events),
         most_lost=tuple(worst), bonus_claimed=bonus_claimed, deduction_claimed=deduction_claimed,
-        locked=locked)
+        locked=locked, rubric=rubric)

@@ -54,7 +54,7 @@ from kaohe_desktop.store.queries import (
 
 from .assessment_lookup import assessment_rubric, group_item_codes, load_assessment
 from .gc_pause import gc_paused
-from .results import SubjectResult
+from .results import SubjectResult, SubjectStanding
 
 
 def rank_assessment(db: Database, assessment_id: int) -> list[SubjectResult]:
@@ -252,3 +252,10 @@ def result_order(r: SubjectResult) -> tuple:
     if r.rank is not None:
         return (0, r.rank, r.subject_code)
     return (2 if r.excluded else 1, 0, r.subject_code)
+
+
+def standings_of(db: Database, assessment_id: int) -> dict[str, SubjectStanding]:
+    """Subject code → complete or what it lacks, over every assessor (the score-entry
+    list shows it beside each assessor's own ✓)."""
+    return {r.subject_code: SubjectStanding(r.complete, r.missing, r.excluded)
+            for r in rank_assessment(db, assessment_id)}

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from kaohe_desktop.domain.completeness import EXCLUDED, PENDING
+from kaohe_desktop.domain.rubric import Rubric
 
 from .results import EventInfo
 
@@ -173,6 +174,7 @@ class DrillDown:
     bonus_claimed: Decimal = Decimal(0)
     deduction_claimed: Decimal = Decimal(0)
     locked: bool = False
+    rubric: Rubric | None = None  # which items may be 不适用 or are derived
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from kaohe_desktop.domain.completeness import EXCLUDED, PENDING
 from kaohe_desktop.domain.errors import Problem
-from kaohe_desktop.domain.rubric import Rubric
+from kaohe_desktop.domain.rubric import ItemKind, Rubric
 
 
 @dataclass(frozen=True)
@@ -219,6 +219,24 @@ class AssessorInfo:
         return self.submitted_at is not None
 
 
+@dataclass(frozen=True)
+class DerivedValue:
+    """A derived item's value for one subject: from its source, or overridden by hand."""
+
+    value: Decimal
+    remark: str = ""  # the source's working (考勤：迟到 2 次 −2 …) or the override's reason
+    overridden: bool = False
+
+
+@dataclass(frozen=True)
+class SubjectStanding:
+    """Whether a subject is complete over every assessor, and what it lacks."""
+
+    complete: bool
+    missing: tuple[str, ...] = ()
+    excluded: bool = False
+
+
 @dataclass
 class SheetData:
     """One assessor's score sheet for one assessment: everything the entry form shows.
@@ -237,14 +255,25 @@ class SheetData:
     events: dict[str, list[EventInfo]]  # subject code → its bonus/deduction/veto events
     locked: bool  # the assessment is approved or published
     editable: bool  # an assessor is chosen, the sheet is not submitted, nothing is locked
+    # the leaves this assessor scores: their group's items, never the derived ones
+    required: frozenset[str] | None = None
+    # subject code → derived leaf → its value from the data or an administrator's override
+    derived: dict[str, dict[str, DerivedValue]] = field(default_factory=dict)
+    # subject code → what the whole assessment still lacks for it (every assessor)
+    standing: dict[str, SubjectStanding] = field(default_factory=dict)
+
+    @property
+    def leaves(self) -> frozenset[str]:
+        if self.required is not None:
+            return self.required
+        return frozenset(i.code for i in self.rubric.leaves() if i.kind != ItemKind.DERIVED)
 
     def scored_count(self, subject_code: str) -> int:
-        leaves = {i.code for i in self.rubric.leaves()}
-        return len(leaves & self.values.get(subject_code, {}).keys())
+        return len(self.leaves & self.values.get(subject_code, {}).keys())
 
     def is_complete(self, subject_code: str) -> bool:
-        """True when this assessor has scored every leaf of the subject."""
-        return self.scored_count(subject_code) == len(self.rubric.leaves())
+        """True when this assessor has scored every leaf they are assigned."""
+        return self.scored_count(subject_code) == len(self.leaves)
 
 
 @dataclass(frozen=True)

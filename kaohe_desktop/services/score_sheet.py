@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kaohe_desktop.domain.completeness import leaves_under
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.rubric import Rubric
 from kaohe_desktop.domain.scoring import Event, score_subject, section_total
@@ -22,8 +23,10 @@ from kaohe_desktop.domain.states import State, editable
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import Assessor, AssessorGroup, EventRow, GroupSubject, Score
 
-from .assessment_lookup import assessment_rubric, load_assessment
+from .assessment_lookup import assessment_rubric, group_item_codes, load_assessment
 from .assessments import assessment_info
+from .derived_items import derived_values
+from .ranking import standings_of
 from .results import AssessorInfo, EventInfo, SheetData, SubjectPreview
 from .scores import event_info
 
@@ -64,6 +67,8 @@ def sheet_for(db: Database, assessment_id: int, assessor: str | None) -> SheetDa
             if who is None:
                 raise InputError(Problem("本次考核没有这位评分人", column="评分人", value=assessor))
             group_id = s.scalar(select(Assessor.group_id).where(Assessor.id == who.id))
+            group = s.get(AssessorGroup, group_id) if group_id is not None else None
+            required = leaves_under(rubric, group_item_codes(group) if group else ())
             if group_id is not None:
                 allowed = set(s.scalars(select(GroupSubject.subject_id)
                                         .where(GroupSubject.group_id == group_id)))
@@ -79,10 +84,15 @@ def sheet_for(db: Database, assessment_id: int, assessor: str | None) -> SheetDa
         for row in s.scalars(select(EventRow).where(EventRow.assessment_id == a.id)
                              .order_by(EventRow.id)):
             events[code_of[row.subject_id]].append(event_info(row, code_of[row.subject_id]))
-        return SheetData(
+        sheet = SheetData(
             assessment=info, rubric=rubric, assessor=who, subjects=subjects,
             values=dict(values), remarks=dict(remarks), events=dict(events), locked=locked,
-            editable=who is not None and not who.submitted and not locked)
+            editable=who is not None and not who.submitted and not locked,
+            required=required if who is not None else None)
+    # what counts for the derived items, and each subject's standing over every assessor
+    sheet.derived = derived_values(db, assessment_id)
+    sheet.standing = standings_of(db, assessment_id)
+    return sheet
 
 
 def subject_preview(rubric: Rubric, leaves: Mapping[str, Decimal],

@@ -36,6 +36,7 @@ from .assessment_lookup import (
     subject_name,
     subjects_by_code,
 )
+from .derived_items import derived_refused
 from .results import EventInfo, ImportReport
 
 
@@ -123,6 +124,8 @@ def _allowed_items(s: Session, rubric: Rubric,
 
 def _item_refused(s: Session, rubric: Rubric, assessor: Assessor, item_code: str) -> str:
     """Why the assessor may not score this leaf ("" when they may)."""
+    if (refused := derived_refused(rubric, item_code, assessor.name)):
+        return refused
     allowed = _allowed_items(s, rubric, assessor.group_id)
     if allowed is None or item_code in allowed[0]:
         return ""

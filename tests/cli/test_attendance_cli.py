@@ -202,6 +202,11 @@ def test_rule_and_apply_to_a_month_assessment(office, db_path):
     assert ranked["0106"]["items"]["1"] == 26
     again = office.json("attendance", "apply", aid)
     assert {v["status"] for v in again["values"]} == {"unchanged"}
+    # attendance alone is not a result: submitting waits for the people's items too
+    assert office("review", aid, "submit").code == 2
+    for code in ranked:
+        for item, value in (("2", 18), ("3", 27), ("4", 18)):
+            office.ok("scores", "set", aid, code, item, value, "--assessor", "站长")
     office.ok("review", aid, "submit")
     office.ok("review", aid, "approve")
     r = office("attendance", "apply", aid)

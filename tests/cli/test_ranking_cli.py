@@ -97,7 +97,8 @@ def test_ranking_table_and_drill_down(kaohe, demo):
     for r in rows:
         want = ranked[r["subject_code"]]
         assert r["total"] == want["total"] and r["rank"] == want["rank"]
-        assert r["group"] in ("第一组", "第二组") and r["complete"] == "3/3"
+        assert r["group"] in ("第一组", "第二组") and r["assessors"] == "3/3"
+        assert r["complete"] is True and r["missing"] == [] and r["excluded"] is False
     first = kaohe.json("ranking", year, "--group", "第一组")
     assert {r["group"] for r in first} == {"第一组"}
     assert sorted(r["group_rank"] for r in first) == [1, 2, 3, 4, 5, 6]

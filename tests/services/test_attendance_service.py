@@ -251,7 +251,7 @@ def month_assessment(staffed):
     return info.id
 
 
-def test_apply_writes_the_points_with_how_they_were_derived(staffed, month_assessment):
+def test_apply_writes_the_points_with_how_they_were_derived(staffed, month_assessment, leave_out_unfinished):
     db = staffed
     imported = attendance.commit_import(
         db, attendance.preview_parsed(db, log_file(people=PEOPLE[:5]), "a" * 64))
@@ -279,6 +279,7 @@ def test_apply_writes_the_points_with_how_they_were_derived(staffed, month_asses
     assert points()["S06"] == 29
     again = attendance.apply_to_assessment(db, month_assessment)
     assert {v.status for v in again.values} == {"unchanged"} and again.no_data == ()
+    leave_out_unfinished(db, month_assessment)  # only attendance is scored here
     for action in ("submit", "approve"):
         assessments.change_state(db, month_assessment, action)
     with pytest.raises(InputError, match="已锁定"):

@@ -61,9 +61,10 @@ def test_save_refuses_an_invalid_rubric_and_writes_nothing(db):
     assert [v.version for v in rubrics.rubric_versions(db, "CY2019")] == [1]
 
 
-def test_a_version_used_by_a_submitted_assessment_is_locked(db):
+def test_a_version_used_by_a_submitted_assessment_is_locked(db, leave_out_unfinished):
     assessment = _assessment(db)
     assert not rubrics.rubric_is_locked(db, "CY2019", 1)  # a draft does not lock
+    leave_out_unfinished(db, assessment)
     assessments.change_state(db, assessment, "submit")
     assert rubrics.rubric_is_locked(db, "CY2019", 1)
     assert rubrics.locked_versions(db, "CY2019") == {1}

@@ -9,7 +9,7 @@ import pytest
 
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.domain.periods import parse_period
-from kaohe_desktop.services import assessments, ranking, roster, score_sheet, scores
+from kaohe_desktop.services import assessments, ranking, roster, score_sheet, scores, subject_marks
 from kaohe_desktop.services.assessments import GroupSpec
 
 
@@ -55,6 +55,11 @@ def test_submitted_or_locked_sheets_are_not_editable(db, assessment):
     scores.submit_sheet(db, assessment, "甲")
     assert not score_sheet.sheet_for(db, assessment, "甲").editable
     assert score_sheet.sheet_for(db, assessment, "乙").editable
+    # nothing is scored: submitting is refused until every subject is complete or left out
+    with pytest.raises(InputError, match="未评完"):
+        assessments.change_state(db, assessment, "submit")
+    for code in ("U1", "U2", "U3", "U4"):
+        subject_marks.exclude_subject(db, assessment, code, reason="测试：只看锁定")
     for action in ("submit", "approve"):
         assessments.change_state(db, assessment, action)
     sheet = score_sheet.sheet_for(db, assessment, "乙")

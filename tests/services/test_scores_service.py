@@ -51,9 +51,10 @@ def test_roles_combine_by_weight_in_the_ranking(db, assessment):
     assert result["U1"].assessors_expected == 3 and result["U1"].assessors_done == 0
 
 
-def test_locked_assessment_refuses_every_edit(db, assessment, tmp_path: Path):
+def test_locked_assessment_refuses_every_edit(db, assessment, tmp_path: Path, leave_out_unfinished):
     scores.set_score(db, assessment, "U1", "1.1", 20, assessor="甲", group="第一组")
     path = scores.write_template(db, assessment, tmp_path / "t.xlsx", assessor="甲")
+    leave_out_unfinished(db, assessment)
     for action in ("submit", "approve", "publish"):
         assessments.change_state(db, assessment, action, actor="主任")
     edits = [

@@ -461,7 +461,8 @@ def test_the_points_rule_is_edited_per_item(qtbot, page, june):
 # ---------------------------------------------------------------------------- into the score
 
 
-def test_apply_to_an_assessment_shows_how_each_value_was_derived(qtbot, page, june, changes):
+def test_apply_to_an_assessment_shows_how_each_value_was_derived(qtbot, page, june, changes,
+                                                             leave_out_unfinished):
     info = assessments.create_assessment(june, "VILLAGE-ATT", parse_period("2024-06"), subjects="staff",
                                          groups=[GroupSpec("考核组", "上级")])
     page.refresh()
@@ -478,6 +479,7 @@ def test_apply_to_an_assessment_shows_how_each_value_was_derived(qtbot, page, ju
     # the month's assessment took its attendance values when it was created
     assert rows["S05"][3] == "27" and rows["S05"][5] == "未变"
     assert "未变 6 项" in panel.message_label.text()
+    leave_out_unfinished(june, info.id)  # only attendance is scored here
     for action in ("submit", "approve"):
         assessments.change_state(june, info.id, action)
     page.refresh()

@@ -240,3 +240,81 @@ def test_the_page_refreshes_after_a_change_elsewhere(qtbot, page, db, demo):
     assessments.change_state(db, demo["year"], "submit")
     page.changes.changed.emit("assessments")
     assert page.review.state == "submitted"
+
+
+def answer_mark(qtbot, value: str | None, reason: str) -> None:
+    """When the mark dialog is up: type the value and the reason, then press Enter."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from kaohe_desktop.ui.ranking.mark_dialog import MarkDialog
+
+    def act() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, MarkDialog):
+            QTimer.singleShot(20, act)
+            return
+        assert not dialog.ok_button.isEnabled()  # nothing typed: no OK
+        if value is not None:
+            assert dialog.value_edit is not None
+            dialog.value_edit.selectAll()
+            qtbot.keyClicks(dialog.value_edit, value)
+        dialog.reason_edit.setFocus()
+        for ch in reason:  # Chinese text arrives as committed input-method text
+            from PySide6.QtGui import QInputMethodEvent
+
+            event = QInputMethodEvent()
+            event.setCommitString(ch)
+            QApplication.sendEvent(dialog.reason_edit, event)
+        qtbot.keyClick(dialog.reason_edit, Qt.Key.Key_Return)
+    QTimer.singleShot(0, act)
+
+
+def test_marks_from_the_drill_down_exclude_and_correct_a_derived_item(qtbot, page, db, demo):
+    page.select_assessment(demo["monthly"])
+    dialog = page.open_drill_down("FR01-02")
+    assert not dialog.data.row.excluded
+    # the derived 工作时间 item: only an administrator's correction replaces it
+    dialog.items.setCurrentItem(dialog.find_item("1"))
+    assert dialog.override_button.isEnabled() and not dialog.na_button.isEnabled()
+    dialog.items.setCurrentItem(dialog.find_item("2"))
+    assert not dialog.override_button.isEnabled()
+    rect = dialog.items.visualItemRect(dialog.find_item("1"))
+    qtbot.mouseClick(dialog.items.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    answer_mark(qtbot, "25", "考勤机故障")
+    qtbot.mouseClick(dialog.override_button, Qt.MouseButton.LeftButton)
+    row = {r.subject_code: r for r in ranking.rank_assessment(db, demo["monthly"])}["FR01-02"]
+    assert row.items["1"] == 25 and row.overridden == ("1",)
+    assert "管理员更正值" in dialog.summary.text()
+    # 不参评 from the same dialog, and back
+    answer_mark(qtbot, None, "病假")
+    qtbot.mouseClick(dialog.exclude_button, Qt.MouseButton.LeftButton)
+    assert dialog.data.row.excluded and dialog.exclude_button.text() == "恢复参评"
+    row_of = page.visible_codes().index("FR01-02")
+    assert cell(page, row_of, "完成情况") == "不参评" and cell(page, row_of, "名次") == "—"
+    assert cell(page, row_of, "等次") == "不参评"
+    qtbot.mouseClick(dialog.exclude_button, Qt.MouseButton.LeftButton)
+    assert not dialog.data.row.excluded
+
+
+def test_incomplete_subjects_show_what_is_missing_without_a_grade(qtbot, page, db, demo):
+    from kaohe_desktop.domain.periods import parse_period
+    from kaohe_desktop.services.assessments import GroupSpec
+
+    info = assessments.create_assessment(db, "CY2019", parse_period("2025"), subjects="units",
+                                         groups=[GroupSpec("评审组", "上级")])
+    from kaohe_desktop.services import scores
+
+    scores.set_score(db, info.id, "FR01", "1.1", 18, assessor="张三")
+    page.refresh()  # the page re-reads its list when shown; a new assessment joins it
+    page.select_assessment(info.id)
+    status = column(page, "完成情况")
+    assert status <= 4  # beside the name: seen at the default window size
+    header = page.table.horizontalHeader()
+    right = header.sectionViewportPosition(status) + header.sectionSize(status)
+    assert right <= page.table.viewport().width()
+    row = page.visible_codes().index("FR01")
+    assert cell(page, row, "完成情况").startswith("未评完")
+    assert cell(page, row, "等次") == "待定" and cell(page, row, "名次") == "—"
+    tip = page.proxy.index(row, status).data(Qt.ItemDataRole.ToolTipRole)
+    assert "评审组/张三：1.2.1" in tip

@@ -331,12 +331,13 @@ def test_grade_scale_and_preview(qtbot, page):
     assert "暂无预览" in editor.preview.text()
 
 
-def test_a_rubric_used_by_a_submitted_assessment_is_read_only(qtbot, page, db):
+def test_a_rubric_used_by_a_submitted_assessment_is_read_only(qtbot, page, db, leave_out_unfinished):
     items = page.items_editor
     roster.add_unit(db, "第一站", code="U1", area="城关街道")
     info = assessments.create_assessment(db, "CY2019", parse_period("2024"), subjects="units")
     choose(page, "CY2019")
     assert not page.banner.isVisible()  # a draft does not lock
+    leave_out_unfinished(db, info.id)
     assessments.change_state(db, info.id, "submit")
     page.changes.changed.emit("assessments")
     assert page.banner.isVisible() and page.banner_label.text() == LOCKED_TEXT

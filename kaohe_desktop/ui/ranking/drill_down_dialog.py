@@ -30,12 +30,14 @@ from PySide6.QtWidgets import (
 
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.domain.numbers import shown
+from kaohe_desktop.domain.rubric import ItemKind
 from kaohe_desktop.domain.standings import change_text
-from kaohe_desktop.services import drill_down, scores
+from kaohe_desktop.services import derived_items, drill_down, scores, subject_marks
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.ranking_results import DrillDown, ItemLine
 
 from ..common.messages import error_text
+from .mark_dialog import MarkDialog
 
 LOCKED_TEXT = ("本考核已审议或已公示，已锁定，评分不能修改。"
                "如需更正，请管理员在“审议与公示”中填写理由后重新打开。")
@@ -91,6 +93,18 @@ class DrillDownDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
+        # an administrator's marks, each with a reason (issue: nothing concluded from
+        # missing data; derived items belong to their source)
+        self.exclude_button = buttons.addButton("不参评…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.exclude_button.setToolTip("把这个对象标为不参评（需理由）；再点一次恢复参评")
+        self.exclude_button.clicked.connect(self.toggle_excluded)
+        self.na_button = buttons.addButton("不适用…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.na_button.setToolTip("把选中的项目标为不适用（细则允许时；需理由），得分按适用项目折算")
+        self.na_button.clicked.connect(self.toggle_not_applicable)
+        self.override_button = buttons.addButton("更正数据项…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.override_button.setToolTip("管理员更正选中的取自数据的项目（如考勤），代替原值（需理由）")
+        self.override_button.clicked.connect(self.override_selected)
+        self.items.currentItemChanged.connect(lambda *_: self._update_mark_buttons())
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.summary)
@@ -123,6 +137,7 @@ class DrillDownDialog(QDialog):
             + (f"<br><b>管理员更正值：</b>项目 {'、'.join(r.overridden)}（代替取自数据的值）"
                if r.overridden else "")
             + ("　<span style='color:#8a5a00'>（已锁定，只能查看）</span>" if d.locked else ""))
+        self._update_mark_buttons()
         lost = "；".join(f"{i.code} {i.title[:18]}（失 {shown(i.lost)} 分）" for i in d.most_lost)
         missing = sum(len(i.remark_needed) for i in d.items)
         self.lost.setText(f"<b>失分最多：</b>{lost or '无'}"
@@ -225,6 +240,75 @@ class DrillDownDialog(QDialog):
         self.reload()
         self.score_changed.emit()
         return True
+
+    # ------------------------------------------------------------------ marks
+    def _selected_leaf(self):
+        node = self.items.currentItem()
+        code = node.data(0, Qt.ItemDataRole.UserRole) if node is not None else None
+        rubric = self.data.rubric if self.data is not None else None
+        item = rubric.item(code) if code and rubric is not None else None
+        return item if item is not None and item.is_leaf else None
+
+    def _update_mark_buttons(self) -> None:
+        if self.data is None:
+            return
+        r, open_ = self.data.row, not self.data.locked
+        self.exclude_button.setText("恢复参评" if r.excluded else "不参评…")
+        self.exclude_button.setEnabled(open_)
+        leaf = self._selected_leaf()
+        self.na_button.setEnabled(open_ and leaf is not None and leaf.allow_na)
+        self.na_button.setText("取消不适用" if leaf is not None and leaf.code in r.not_applicable
+                               else "不适用…")
+        self.override_button.setEnabled(open_ and leaf is not None and leaf.kind == ItemKind.DERIVED)
+
+    def _ask(self, title: str, text: str, **kwargs) -> MarkDialog | None:
+        dialog = self.mark_dialog = MarkDialog(title, text, parent=self, **kwargs)
+        return dialog if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def _mark(self, action) -> bool:
+        try:
+            action()
+        except InputError as exc:
+            QMessageBox.warning(self, "不能修改", error_text(exc))
+            return False
+        self.reload()
+        self.score_changed.emit()
+        return True
+
+    def toggle_excluded(self) -> bool:
+        if self.data is None:
+            return False
+        if self.data.row.excluded:
+            return self._mark(lambda: subject_marks.include_subject(
+                self.db, self.assessment_id, self.subject_code))
+        dialog = self._ask("不参评", f"{self.subject_code} {self.data.subject_name} 不参加本次考核："
+                           "不排名、不定档、不出证书和通知。")
+        return dialog is not None and self._mark(lambda: subject_marks.exclude_subject(
+            self.db, self.assessment_id, self.subject_code, reason=dialog.reason))
+
+    def toggle_not_applicable(self) -> bool:
+        leaf = self._selected_leaf()
+        if self.data is None or leaf is None:
+            return False
+        if leaf.code in self.data.row.not_applicable:
+            return self._mark(lambda: subject_marks.unmark_not_applicable(
+                self.db, self.assessment_id, self.subject_code, leaf.code))
+        dialog = self._ask("不适用", f"项目 {leaf.code}“{leaf.title}”对 {self.subject_code} 不适用："
+                           "基础分按适用项目折算为满分制（得分 ÷ 适用项满分 × 满分）。")
+        return dialog is not None and self._mark(lambda: subject_marks.mark_not_applicable(
+            self.db, self.assessment_id, self.subject_code, leaf.code, reason=dialog.reason))
+
+    def override_selected(self) -> bool:
+        leaf = self._selected_leaf()
+        if self.data is None or leaf is None:
+            return False
+        line = self.line(leaf.code)
+        dialog = self._ask("更正数据项", f"项目 {leaf.code}“{leaf.title}”取自数据；更正值将代替它"
+                           f"（不与原值平均），并在结果中标明。满分 {shown(leaf.max)}。",
+                           value_label="更正为", value=shown(line.score))
+        return dialog is not None and self._mark(lambda: derived_items.override_derived(
+            self.db, self.assessment_id, self.subject_code, leaf.code, dialog.value,
+            reason=dialog.reason, actor="管理员"))
 
     def open_evidence(self, row: int) -> None:
         if self.data is None or not 0 <= row < len(self.data.events):

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.domain.states import STATE_NAMES, State
-from kaohe_desktop.services import score_sheet, scores
+from kaohe_desktop.services import ranking, score_sheet, scores
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.results import AssessorInfo, EventInfo, SheetData, SubjectInfo
 
@@ -246,7 +246,8 @@ class ScoreEntryView(QWidget):
         self.subject_code = code
         where = f"（{subject.area}）" if subject.area else ""
         self.form.load(f"{subject.code}　{subject.name}{where}", sheet.values.get(code, {}),
-                       sheet.remarks.get(code, {}), sheet.events.get(code, []))
+                       sheet.remarks.get(code, {}), sheet.events.get(code, []),
+                       sheet.derived.get(code, {}))
         self.events.show_subject(sheet.assessment.id, sheet.rubric, subject,
                                  sheet.events.get(code, []), not sheet.locked)
 
@@ -287,11 +288,14 @@ class ScoreEntryView(QWidget):
                                  assessor=self._who())
         except InputError as exc:
             return "；".join(exc.lines())
+        was_done = sheet.is_complete(subject)
         values = sheet.values.setdefault(subject, {})
         if value is None:
             values.pop(code, None)
         else:
             values[code] = value
+        if sheet.is_complete(subject) != was_done:  # the whole assessment's view may change
+            sheet.standing = ranking.standings_of(self.db, sheet.assessment.id)
         self.subjects.refresh_row(subject)
         self._update_progress()
         self.wrote.emit("scores")

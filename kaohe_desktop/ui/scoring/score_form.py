@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
 )
 
 from kaohe_desktop.domain.numbers import shown
-from kaohe_desktop.domain.rubric import KIND_NAMES, Item, Rubric
+from kaohe_desktop.domain.rubric import KIND_NAMES, Item, ItemKind, Rubric
 from kaohe_desktop.domain.scoring import ValueRefused, parse_leaf_value
-from kaohe_desktop.services.results import EventInfo, SubjectPreview
+from kaohe_desktop.services.results import DerivedValue, EventInfo, SubjectPreview
 from kaohe_desktop.services.score_sheet import subject_preview
 
 from .leaf_editors import LeafEditor, SpinEditor, make_editor
@@ -54,6 +54,7 @@ class _Row:
     editor: LeafEditor
     remark: QLineEdit
     hint: QLabel
+    derived: bool = False  # its value comes from data (attendance …): shown, never typed
 
 
 class ScoreForm(QWidget):
@@ -66,6 +67,7 @@ class ScoreForm(QWidget):
         self.by_code: dict[str, _Row] = {}
         self.subtotals: dict[str, QLabel] = {}
         self.values: dict[str, Decimal] = {}  # stored values of the current subject
+        self.derived: dict[str, DerivedValue] = {}  # the derived items' values that count
         self.remarks: dict[str, str] = {}
         self.events: list[EventInfo] = []
         self.live: dict[str, Decimal | None] = {}  # valid typing not saved yet
@@ -179,7 +181,11 @@ class ScoreForm(QWidget):
         self.grid.addWidget(top_label, r, 2)
         self.grid.addWidget(remark, r, 3)
         self.grid.addWidget(hint, r + 1, 0, 1, 4)
-        row = _Row(len(self.rows), item, editor, remark, hint)
+        row = _Row(len(self.rows), item, editor, remark, hint, item.kind == ItemKind.DERIVED)
+        if row.derived:
+            title.setToolTip(f"{title.toolTip()}\n取自数据，自动计算，不能手工录入；"
+                             "如需更正，请管理员在“排名”页的逐项明细里更正并写明理由")
+            remark.setPlaceholderText("取自数据，自动计算")
         self.rows.append(row)
         self.by_code[item.code] = row
         editor.edited.connect(lambda row=row: self._edited(row))
@@ -192,16 +198,24 @@ class ScoreForm(QWidget):
 
     # ------------------------------------------------------------------ loading
     def load(self, title: str, values: dict[str, Decimal], remarks: dict[str, str],
-             events: list[EventInfo]) -> None:
-        """Show one subject's stored values; no widget is created or destroyed."""
+             events: list[EventInfo], derived: dict[str, DerivedValue] | None = None) -> None:
+        """Show one subject's stored values; no widget is created or destroyed. Derived
+        items show the value that counts (from the data, or an administrator's)."""
         self.subject_label.setText(title)
         self.values = dict(values)
         self.remarks = dict(remarks)
+        self.derived = dict(derived or {})
         self.events = list(events)
         self.live = {}
         for row in self.rows:
-            row.editor.load(self.values.get(row.item.code))
-            row.remark.setText(self.remarks.get(row.item.code, ""))
+            if row.derived:
+                got = self.derived.get(row.item.code)
+                row.editor.load(got.value if got else None)
+                row.remark.setText(got.remark if got else "尚无数据")
+                row.remark.setToolTip(got.remark if got else "")
+            else:
+                row.editor.load(self.values.get(row.item.code))
+                row.remark.setText(self.remarks.get(row.item.code, ""))
             if row.hint.isVisibleTo(self.body):
                 row.hint.hide()
         focused = self._row_of(self.focusWidget())[0] if self.focusWidget() else None
@@ -215,8 +229,8 @@ class ScoreForm(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
         for row in self.rows:
-            row.editor.set_read_only(read_only)
-            row.remark.setReadOnly(read_only)
+            row.editor.set_read_only(read_only or row.derived)
+            row.remark.setReadOnly(read_only or row.derived)
 
     def clear(self, title: str) -> None:
         self.load(title, {}, {}, [])
@@ -225,6 +239,9 @@ class ScoreForm(QWidget):
     def shown_values(self) -> dict[str, Decimal]:
         """Stored values overlaid with valid typing that is not saved yet."""
         out = dict(self.values)
+        for code in [c for c in out if c in self.by_code and self.by_code[c].derived]:
+            del out[code]  # a typed value never counts for a derived item
+        out.update({code: d.value for code, d in self.derived.items()})
         for code, value in self.live.items():
             if value is None:
                 out.pop(code, None)

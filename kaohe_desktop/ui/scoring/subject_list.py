@@ -1,4 +1,5 @@
-"""The subjects of one score sheet, with a ✓ once this assessor scored every leaf."""
+"""The subjects of one score sheet, with a ✓ once this assessor scored every item they are
+assigned, and the subject's standing over every assessor (未评完 / 不参评: no grade yet)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ class SubjectListModel(QAbstractListModel):
         self.beginResetModel()
         self.sheet = sheet
         self.subjects = sheet.subjects if sheet else ()
-        self._leaves = len(sheet.rubric.leaves()) if sheet else 0
+        self._leaves = len(sheet.leaves) if sheet else 0
         self.endResetModel()
 
     def rowCount(self, parent: _Index = _ROOT) -> int:
@@ -38,16 +39,26 @@ class SubjectListModel(QAbstractListModel):
         subject = self.subjects[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             mark = DONE if self.done(subject.code) else "　"
-            return f"{mark} {subject.code}  {subject.name}"
+            return f"{mark} {subject.code}  {subject.name}{self._standing_text(subject.code)}"
         if role == Qt.ItemDataRole.ToolTipRole:
             where = f"（{subject.area}）" if subject.area else ""
+            standing = self.sheet.standing.get(subject.code)
+            overall = ("" if standing is None else "\n不参评" if standing.excluded
+                       else "\n全部评分人已评完" if standing.complete
+                       else "\n尚未评完（暂不定档）：\n" + "\n".join(standing.missing))
             return (f"{subject.name}{where}\n"
-                    f"已评 {self.sheet.scored_count(subject.code)} / {self._leaves} 项")
+                    f"本人已评 {self.sheet.scored_count(subject.code)} / {self._leaves} 项{overall}")
         if role == Qt.ItemDataRole.ForegroundRole and self.done(subject.code):
             return QBrush(QColor("#1e7b34"))
         if role == Qt.ItemDataRole.UserRole:
             return subject.code
         return None
+
+    def _standing_text(self, code: str) -> str:
+        standing = self.sheet.standing.get(code) if self.sheet else None
+        if standing is None or (standing.complete and not standing.excluded):
+            return ""
+        return "　·不参评" if standing.excluded else "　·未评完"
 
     def done(self, code: str) -> bool:
         return self.sheet is not None and self.sheet.assessor is not None \
