@@ -67,9 +67,8 @@ def _clean(key: str, value: str) -> tuple[str, Problem | None]:
     return text, None
 
 
-def save_office_settings(db: Database, values: Mapping[str, str]) -> OfficeSettings:
-    """Store some or all settings at once; every problem is reported and nothing written.
-    An empty contact or address removes it."""
+def setting_problems(values: Mapping[str, str]) -> tuple[dict[str, str], list[Problem]]:
+    """(the cleaned values, what is wrong with them) — the window checks as the user types."""
     problems: list[Problem] = []
     cleaned: dict[str, str] = {}
     for key, value in values.items():
@@ -81,6 +80,13 @@ def save_office_settings(db: Database, values: Mapping[str, str]) -> OfficeSetti
         if problem is not None:
             problems.append(problem)
         cleaned[key] = text
+    return cleaned, problems
+
+
+def save_office_settings(db: Database, values: Mapping[str, str]) -> OfficeSettings:
+    """Store some or all settings at once; every problem is reported and nothing written.
+    An empty contact or address removes it."""
+    cleaned, problems = setting_problems(values)
     if problems:
         raise InputError(problems)
     with db.session() as s:

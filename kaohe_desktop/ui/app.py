@@ -76,13 +76,22 @@ def make_app() -> QApplication:
     return app
 
 
-def _welcome(settings: QSettings, parent: QWidget | None) -> bool:
+def _welcome(settings: QSettings, parent: QWidget | None, db: Database | None = None) -> bool:
     """The first-run dialog; True when the demo data is wanted. Closing it answers nothing,
-    so it comes back at the next start."""
+    so it comes back at the next start. An empty start's letterhead goes into `db`."""
     dialog = WelcomeDialog(data_dir(), station_name(settings), parent)
     if dialog.exec() != WelcomeDialog.DialogCode.Accepted:
         return False
     dialog.remember(settings)
+    office = dialog.office()
+    if db is not None and office:
+        from kaohe_desktop.domain.errors import InputError
+        from kaohe_desktop.services.office_settings import save_office_settings
+
+        try:
+            save_office_settings(db, office)
+        except InputError:  # a bad prefix: the documents page asks again when it is needed
+            pass
     return dialog.choice == WelcomeDialog.DEMO
 
 
@@ -109,7 +118,7 @@ def _open(target: str, demo: bool, parent: QWidget | None = None,
         from kaohe_desktop.services.demo import load_demo
 
         if first_run:
-            wanted = _welcome(settings, parent)
+            wanted = _welcome(settings, parent, db)
         else:
             wanted = demo or QMessageBox.question(
                 None, "便民服务站考核",

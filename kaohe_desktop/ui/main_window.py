@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "新建数据库(&N)…", self.new_database, QKeySequence.StandardKey.New)
         self._action(file_menu, "打开数据库(&O)…", self.open_database, QKeySequence.StandardKey.Open)
         self._action(file_menu, "立即备份(&B)", self.backup_now)
+        self._action(file_menu, "单位信息(&I)…", self.edit_office)
         file_menu.addSeparator()
         self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit)
         help_menu = self.menuBar().addMenu("帮助(&H)")
@@ -194,6 +195,17 @@ class MainWindow(QMainWindow):
             return
         target = backup_sqlite(self.db.path, "manual")
         self.statusBar().showMessage(f"已备份到 {target}", 8000)
+
+    def edit_office(self) -> None:
+        """文件 → 单位信息: the issuer, 文号 prefix, contact and address documents print."""
+        if self.db is None:
+            return
+        from .settings.office_dialog import OfficeSettingsDialog
+
+        dialog = OfficeSettingsDialog(self.db, self)
+        if dialog.exec():
+            self.changes.changed.emit("settings")
+            self.statusBar().showMessage("单位信息已保存", 5000)
 
     def about(self) -> None:
         from kaohe_desktop.settings import data_dir

@@ -1,8 +1,9 @@
 """The first start: whose program this is, and demo data or an empty start.
 
 ui/app.py shows it once: when the settings carry no first-run mark and the database it
-opens is empty. The dialog only asks; app.py loads the demo data. `remember` writes the
-answers to QSettings. No database code here, so importing ui/app.py stays free of
+opens is empty. The dialog only asks; app.py loads the demo data, or, for an empty start,
+stores the office's letterhead (`office()`: issuer, 文号 prefix, contact, address) in the
+database. `remember` writes the other answers to QSettings. No database code here, so importing ui/app.py stays free of
 SQLAlchemy (tests/test_launcher.py holds that).
 """
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,6 +27,13 @@ from PySide6.QtWidgets import (
 from .common.icon import app_icon
 
 # Each setting once, with its default.
+# the letterhead asked for an empty start: setting key → label, example
+OFFICE_FIELDS = {
+    "issuer": ("发文/发证单位(&U)：", "例如：城关镇便民服务中心"),
+    "prefix": ("文号前缀(&P)：", "例如：城便（文号写作 城便〔2024〕1号）"),
+    "contact": ("联系人及电话(&C)：", "例如：王伟 0731-85551234"),
+    "address": ("地址(&D)：", "例如：城关镇人民路1号"),
+}
 FIRST_RUN_DONE = "app/first_run_done"  # bool, False: the welcome has not been answered yet
 STATION_NAME = "station/name"  # str, "": the 街道/乡镇 or station that uses the program
 
@@ -80,6 +89,16 @@ class WelcomeDialog(QDialog):
         self.problem.setStyleSheet("color: #b3261e;")
         self.problem.hide()
 
+        office_box = QGroupBox("证书和通知的落款（从空白开始时填写，以后可在“文件 → 单位信息”中修改）")
+        office_form = QFormLayout(office_box)
+        self.office_edits: dict[str, QLineEdit] = {}
+        for key, (label, example) in OFFICE_FIELDS.items():
+            edit = QLineEdit()
+            edit.setObjectName(key)
+            edit.setPlaceholderText(example)
+            self.office_edits[key] = edit
+            office_form.addRow(label, edit)
+
         choices = QLabel(
             "<p><b>装入演示数据</b>：一个街道、12 个社区便民服务站、60 名工作人员和一次年度考核，"
             "适合先熟悉操作。</p>"
@@ -103,6 +122,7 @@ class WelcomeDialog(QDialog):
         text.addWidget(intro)
         text.addLayout(form)
         text.addWidget(self.problem)
+        text.addWidget(office_box)
         text.addWidget(choices)
         text.addWidget(folder)
         top = QHBoxLayout()
@@ -116,6 +136,12 @@ class WelcomeDialog(QDialog):
 
     def name(self) -> str:
         return " ".join(self.name_edit.text().split())
+
+    def office(self) -> dict[str, str]:
+        """The letterhead typed in (only what was filled in); the demo has its own."""
+        if self.choice != self.EMPTY:
+            return {}
+        return {k: " ".join(e.text().split()) for k, e in self.office_edits.items() if e.text().strip()}
 
     def _choose(self, choice: str) -> None:
         if choice == self.EMPTY and not self.name():

@@ -1,44 +1,152 @@
-"""打印与导出: a batch runs off the GUI thread and the file lands in the chosen folder."""
+"""打印与导出: the consequences listed before generating, refusals before 审议, the
+草稿 preview, settings asked when missing, and batches run off the GUI thread."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import openpyxl
-from PySide6.QtCore import QDate
+from doc_data import add_stations, frnl_assessment
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel
 
 from kaohe_desktop.services.demo import load_demo
+from kaohe_desktop.services.office_settings import office_settings
 from kaohe_desktop.ui.common.page import Changes
 from kaohe_desktop.ui.documents.page import DocumentsPage, removable_drives
+from kaohe_desktop.ui.settings.office_dialog import OfficeSettingsDialog
 
 
-def _page(qtbot, db, tmp_path):
-    ids = load_demo(db)
+def pdf_text(path) -> tuple[int, str]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    text = "".join(p.extract_text() for p in reader.pages)
+    return len(reader.pages), text.replace("\n", "").replace(" ", "")
+
+
+def _page(qtbot, db, out, aid):
     page = DocumentsPage(db, Changes())
     qtbot.addWidget(page)
+    page.resize(1000, 760)
+    page.show()
     page.refresh()
-    page.assessment_combo.setCurrentIndex(page.assessment_combo.findData(ids["year"]))
-    page.folder_edit.setText(str(tmp_path))
+    page.assessment_combo.setCurrentIndex(page.assessment_combo.findData(aid))
+    page.folder_edit.setText(str(out))
     page.date_edit.setDate(QDate(2024, 12, 20))
     return page
 
 
-def test_publicity_and_certificates(qtbot, db, tmp_path):
-    page = _page(qtbot, db, tmp_path)
-    page.buttons["publicity"].click()
-    qtbot.waitUntil(lambda: (tmp_path / "公示_1.pdf").exists() and page.file_list.count() == 1,
-                    timeout=10000)
-    page.each_check.setChecked(True)
-    page.buttons["certificates"].click()
-    qtbot.waitUntil(lambda: page.file_list.count() > 1, timeout=10000)
-    assert all(p.suffix == ".pdf" for p in page.last_files)
+def _click(qtbot, widget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def _table(page) -> list[tuple[str, ...]]:
+    t = page.consequence_table
+    return [tuple(t.item(r, c).text() for c in range(5)) for r in range(t.rowCount())]
+
+
+def test_the_page_lists_the_consequences_then_issues_exactly_them(qtbot, db, tmp_path):
+    add_stations(db)
+    aid = frnl_assessment(db)
+    out = tmp_path / "u盘"
+    page = _page(qtbot, db, out, aid)
+    assert _table(page) == [
+        ("A01", "东风社区群众工作站", "工作优秀", "荣誉证书", "东风社区群众工作站"),
+        ("A01", "东风社区群众工作站", "工作优秀", "荣誉证书", "赵一"),
+        ("A01", "东风社区群众工作站", "工作优秀", "荣誉证书", "钱二"),
+        ("A01", "东风社区群众工作站", "工作优秀", "荣誉证书", "孙三"),
+        ("A03", "红旗社区群众工作站", "工作一般", "限期书面报告通知", "红旗社区群众工作站"),
+        ("A03", "红旗社区群众工作站", "工作一般", "诫勉谈话通知", "王八"),
+        ("A04", "新华社区群众工作站", "工作较差", "通报批评", "新华社区群众工作站")]
+    assert "应发 7 份" in page.consequence_label.text()
+    assert "测试街道便民服务中心" in page.office_label.text()
+    _click(qtbot, page.buttons["notices"])
+    qtbot.waitUntil(lambda: len(page.last_files) == 3, timeout=10000)
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in page.last_files)
+    assert page.last_files[0].name == "测街便〔2024〕1号_红旗社区群众工作站_限期书面报告通知.pdf"
+    # again: the same numbers, new names, the old files untouched
+    _click(qtbot, page.buttons["notices"])
+    qtbot.waitUntil(lambda: "原文件未覆盖" in page.status_label.text(), timeout=10000)
+    assert page.last_files[0].name == "测街便〔2024〕1号_红旗社区群众工作站_限期书面报告通知（2）.pdf"
+
+
+def test_before_review_the_page_refuses_and_previews_a_draft(qtbot, db, tmp_path):
+    add_stations(db)
+    aid = frnl_assessment(db, approve=False)
+    out = tmp_path / "out"
+    page = _page(qtbot, db, out, aid)
+    assert "尚未审议通过" in page.consequence_label.text()
+    _click(qtbot, page.buttons["certificates"])
+    assert "尚未审议通过" in page.status_label.text() and not out.exists()
+    _click(qtbot, page.buttons["publicity"])
+    assert "公示名单只能在审议通过" in page.status_label.text() and not out.exists()
+    page.draft_check.setFocus()
+    qtbot.keyClick(page.draft_check, Qt.Key.Key_Space)
+    assert page.draft_check.isChecked()
+    _click(qtbot, page.buttons["certificates"])
+    qtbot.waitUntil(lambda: bool(page.last_files), timeout=10000)
+    [pdf] = page.last_files
+    assert pdf.name.startswith("草稿_") and "草稿·未经审议" in pdf_text(pdf)[1]
+    # score sheets never needed 审议
+    _click(qtbot, page.buttons["filled"])
+    qtbot.waitUntil(lambda: any("评分结果表" in p.name for p in page.last_files), timeout=10000)
+
+
+def test_a_missing_setting_is_asked_for_before_generating(qtbot, db, tmp_path):
+    add_stations(db, office=False)
+    aid = frnl_assessment(db)
+    page = _page(qtbot, db, tmp_path / "out", aid)
+    assert "未设置" in page.office_label.text()
+
+    seen: list[str] = []
+
+    def fill() -> None:  # no assert in here: a failure must not leave the dialog open
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, OfficeSettingsDialog):
+            QTimer.singleShot(20, fill)
+            return
+        seen.extend(label.text() for label in dialog.findChildren(QLabel))
+        qtbot.keyClicks(dialog.edits["issuer"], "Chengguan Service Centre")
+        qtbot.keyClicks(dialog.edits["prefix"], "CG")
+        _click(qtbot, dialog.ok_button)
+        if dialog.isVisible():
+            dialog.reject()
+
+    QTimer.singleShot(0, fill)
+    _click(qtbot, page.buttons["certificates"])
+    assert any("生成前请先填写：发文/发证单位、文号前缀" in t for t in seen)
+    qtbot.waitUntil(lambda: bool(page.last_files), timeout=10000)
+    assert office_settings(db).prefix == "CG"
+    assert "CG证〔2024〕1号" in pdf_text(page.last_files[0])[1]
+    assert "Chengguan Service Centre" in page.office_label.text()
+
+
+def test_the_settings_dialog_checks_as_you_type(qtbot, db):
+    dialog = OfficeSettingsDialog(db)
+    qtbot.addWidget(dialog)
+    assert not dialog.ok_button.isEnabled()  # issuer and prefix are needed
+    qtbot.keyClicks(dialog.edits["issuer"], "Town office")
+    qtbot.keyClicks(dialog.edits["prefix"], "T(1)")
+    assert not dialog.ok_button.isEnabled() and "括号" in dialog.hint.text()
+    dialog.edits["prefix"].selectAll()
+    qtbot.keyClicks(dialog.edits["prefix"], "T")
+    assert dialog.ok_button.isEnabled()
+    _click(qtbot, dialog.ok_button)
+    assert office_settings(db).issuer == "Town office"
+
+
+def test_publicity_and_tally_on_the_demo(qtbot, db, tmp_path):
+    ids = load_demo(db)
+    page = _page(qtbot, db, tmp_path, ids["year"])
+    assert page.consequence_table.rowCount() == 0
+    assert "没有规定结果运用" in page.consequence_label.text()
+    page.draft_check.setChecked(True)
+    _click(qtbot, page.buttons["publicity"])
+    qtbot.waitUntil(lambda: len(page.last_files) == 1, timeout=10000)
+    assert page.last_files[0].name.startswith("草稿_公示_")
     assert page.options().issued == date(2024, 12, 20)
-    assert "已保存" in page.status_label.text()
-
-
-def test_tally_for_the_assessment_year(qtbot, db, tmp_path):
-    page = _page(qtbot, db, tmp_path)
-    page.buttons["tally"].click()
+    _click(qtbot, page.buttons["tally"])
     target = tmp_path / "2024年度考核汇总.xlsx"
     qtbot.waitUntil(lambda: page.last_files == [target], timeout=10000)
     assert openpyxl.load_workbook(target).sheetnames[0] == "汇总"
@@ -55,8 +163,10 @@ def test_printing_paints_every_page_onto_the_chosen_printer(qtbot, db, tmp_path,
     from pypdf import PdfReader
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
-    page = _page(qtbot, db, tmp_path)
-    page.buttons["certificates"].click()
+    add_stations(db)
+    aid = frnl_assessment(db)
+    page = _page(qtbot, db, tmp_path / "out", aid)
+    _click(qtbot, page.buttons["certificates"])
     qtbot.waitUntil(lambda: bool(page.last_files), timeout=10000)
     certificate = page.last_files[0]
     pages_in = len(PdfReader(certificate).pages)

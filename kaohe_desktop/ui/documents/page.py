@@ -5,6 +5,12 @@ Every batch is a generator job of `services.documents` / `services.tally` run of
 thread with progress and cancel (`tasks.run_job`); the files go through `io.safe_write`,
 so a full or read-only drive reports a clear message and leaves no half-written file.
 Removable drives come from QStorageInfo.
+
+Certificates and notices are the rows of `services.consequences`, listed on the page
+before anything is generated; they and the 公示 list need an approved assessment (the
+page says why not, and “草稿预览” makes a watermarked preview instead). The issuer,
+文号 prefix, contact and address are the database's settings: when one is missing the
+page asks for it (the 单位信息 dialog) instead of printing a blank or another office.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QStorageInfo
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -21,21 +28,38 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from kaohe_desktop.domain.errors import InputError
+from kaohe_desktop.domain.states import STATE_NAMES, State
 from kaohe_desktop.services import documents as docs
 from kaohe_desktop.services import standings, tally
+from kaohe_desktop.services.consequences import assessment_consequences
+from kaohe_desktop.services.office_settings import SETTING_NAMES, office_settings
 
+from ..common.messages import error_text
 from ..common.page import Changes, Page
 from ..common.pdf_print import open_in_viewer, print_pdf
 from ..common.tasks import run_job
+from ..settings.office_dialog import OfficeSettingsDialog
+
+# what each button needs from the office's settings (the services refuse without them)
+NEEDS = {"certificates": ("issuer", "prefix"), "notices": ("issuer", "prefix"),
+         "publicity": ("issuer", "contact"), "attendance": ("issuer",)}
+NEEDS_DRAFT = {"certificates": ("issuer",), "notices": ("issuer",)}
+APPROVED_ONLY = {"certificates": "荣誉证书", "notices": "通知", "publicity": "公示名单"}
+CONSEQUENCE_COLUMNS = ("编号", "名称", "等次", "文书", "发给", "依据")
+PROBLEM_STYLE = "color: #b3261e;"
 
 
 def removable_drives() -> list[tuple[str, str]]:
@@ -62,14 +86,16 @@ class DocumentsPage(Page):
 
         form = QFormLayout()
         self.assessment_combo = QComboBox()
+        self.assessment_combo.currentIndexChanged.connect(lambda _: self._show_consequences())
         form.addRow("考核：", self.assessment_combo)
-        self.issuer_edit = QLineEdit(docs.DocumentOptions().issuer)
-        form.addRow("发文/发证单位：", self.issuer_edit)
-        self.prefix_edit = QLineEdit(docs.DocumentOptions().number_prefix)
-        form.addRow("文号前缀：", self.prefix_edit)
-        self.contact_edit = QLineEdit()
-        self.contact_edit.setPlaceholderText("如 王伟 0731-85551234")
-        form.addRow("联系人及电话：", self.contact_edit)
+        office_row = QHBoxLayout()
+        self.office_label = QLabel()
+        self.office_label.setWordWrap(True)
+        self.office_button = QPushButton("单位信息…")
+        self.office_button.clicked.connect(lambda: self.edit_office())
+        office_row.addWidget(self.office_label, 1)
+        office_row.addWidget(self.office_button)
+        form.addRow("落款：", office_row)
         self.date_edit = QDateEdit(QDate.currentDate())
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy年M月d日")
@@ -89,13 +115,26 @@ class DocumentsPage(Page):
         form.addRow("保存到：", folder_row)
         layout.addLayout(form)
 
+        self.consequence_label = QLabel()
+        self.consequence_label.setWordWrap(True)
+        layout.addWidget(self.consequence_label)
+        self.consequence_table = QTableWidget(0, len(CONSEQUENCE_COLUMNS))
+        self.consequence_table.setHorizontalHeaderLabels(CONSEQUENCE_COLUMNS)
+        self.consequence_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.consequence_table.verticalHeader().hide()
+        header = self.consequence_table.horizontalHeader()
+        for column in range(len(CONSEQUENCE_COLUMNS) - 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.consequence_table, 1)
+
         box = QGroupBox("生成")
         grid = QGridLayout(box)
         self.each_check = QCheckBox("证书每个对象一个文件")
         self.month_edit = QLineEdit(QDate.currentDate().addMonths(-1).toString("yyyy-MM"))
         self.month_edit.setMaximumWidth(90)
         self.buttons: dict[str, QPushButton] = {}
-        specs = [("certificates", "荣誉证书"), ("notices", "整改通知、诫勉谈话、通报批评"),
+        specs = [("certificates", "荣誉证书（按上表）"), ("notices", "通知（按上表，每份一个文件）"),
                  ("blank", "空白评分表"), ("filled", "评分结果表"), ("publicity", "公示名单"),
                  ("tally", "年终汇总表（Excel）"), ("attendance", "考勤月报")]
         for n, (key, text) in enumerate(specs):
@@ -106,6 +145,8 @@ class DocumentsPage(Page):
         for column in range(3):  # three equal columns of buttons
             grid.setColumnStretch(column, 1)
         grid.addWidget(self.each_check, 3, 0)
+        self.draft_check = QCheckBox("草稿预览（未审议时；每页印“草稿”，不编号）")
+        grid.addWidget(self.draft_check, 4, 0, 1, 2)
         month_row = QHBoxLayout()
         month_row.addWidget(QLabel("考勤月份："))
         month_row.addWidget(self.month_edit)
@@ -127,6 +168,7 @@ class DocumentsPage(Page):
         actions.addWidget(self.print_button)
         layout.addLayout(actions)
         self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
         self.last_files: list[Path] = []
         self._fill_drives()
@@ -141,14 +183,58 @@ class DocumentsPage(Page):
         index = self.assessment_combo.findData(current)
         if index >= 0:
             self.assessment_combo.setCurrentIndex(index)
+        self._show_office()
+        self._show_consequences()
+
+    def _show_office(self) -> None:
+        office = office_settings(self.db)
+        parts = [f"{SETTING_NAMES[k]}：{getattr(office, k) or '未设置'}" for k in SETTING_NAMES]
+        self.office_label.setText("；".join(parts))
+
+    def _show_consequences(self) -> None:
+        """The documents the rubric calls for, before anything is generated."""
+        table = self.consequence_table
+        table.setRowCount(0)
+        aid = self.assessment_combo.currentData()
+        if aid is None:
+            self.consequence_label.setText("")
+            return
+        try:
+            found = assessment_consequences(self.db, aid)
+        except InputError as exc:
+            self.consequence_label.setText(error_text(exc))
+            return
+        state = State(found.state)
+        head = (f"按细则《{found.rubric_name}》（第 {found.rubric_version} 版）的结果运用，"
+                f"应发 {len(found.rows)} 份证书或通知；考核{STATE_NAMES[state]}")
+        if not found.rules:
+            head = f"细则《{found.rubric_name}》没有规定结果运用：不发证书或通知；考核{STATE_NAMES[state]}"
+        if state not in docs.APPROVED:
+            head += "，尚未审议通过：证书、通知和公示名单只能生成草稿预览"
+        if found.ungraded:
+            head += f"。未定等次、不发文书：{'、'.join(found.ungraded)}"
+        self.consequence_label.setText(head + "。")
+        table.setRowCount(len(found.rows))
+        for n, r in enumerate(found.rows):
+            who = r.recipient or "（无负责人）"
+            cells = (r.subject_code, r.subject_name, r.grade, r.kind_name, who, r.problem or r.reason)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                table.setItem(n, column, item)
+
+    def edit_office(self, reason: str = "") -> bool:
+        """The 单位信息 dialog; True when saved."""
+        dialog = OfficeSettingsDialog(self.db, self, reason)
+        saved = bool(dialog.exec())
+        if saved:
+            self._show_office()
+            self.changes.changed.emit("settings")
+        return saved
 
     def options(self) -> docs.DocumentOptions:
-        base = docs.DocumentOptions()
-        issuer = self.issuer_edit.text().strip() or base.issuer
-        return docs.DocumentOptions(
-            issuer=issuer, number_prefix=self.prefix_edit.text().strip() or base.number_prefix,
-            contact=self.contact_edit.text().strip(), issued=self.date_edit.date().toPython(),
-            certificate=docs.CertificateTemplate(issuer=issuer))
+        return docs.DocumentOptions(issued=self.date_edit.date().toPython(),
+                                    draft=self.draft_check.isChecked())
 
     def job_for(self, key: str):
         """The generator job for a button (what the worker thread runs)."""
@@ -173,21 +259,58 @@ class DocumentsPage(Page):
             year = int(info.period_key[:4])
         return lambda: tally.tally_job(self.db, year, out / f"{year}年度考核汇总.xlsx", aid)
 
-    def generate(self, key: str) -> None:
-        if key != "attendance" and self.assessment_combo.currentData() is None:
-            self.status_label.setText("请先选择考核。")
-            return
-        title = self.buttons[key].text()
-        self.status_label.setText(f"正在生成：{title}")
-        run_job(self, title, self.job_for(key), on_done=self._done)
+    def _refuse(self, text: str) -> None:
+        self.status_label.setStyleSheet(PROBLEM_STYLE)
+        self.status_label.setText(text)
 
-    def _done(self, result) -> None:
-        files = [result] if isinstance(result, Path) else list(result)
+    def generate(self, key: str) -> None:
+        aid = self.assessment_combo.currentData()
+        if key != "attendance" and aid is None:
+            self._refuse("请先选择考核。")
+            return
+        draft = self.draft_check.isChecked() and key in APPROVED_ONLY
+        if key in APPROVED_ONLY and not draft:
+            try:  # the service refuses too; saying it here spares a progress dialog
+                docs.require_approved(self.db, aid, APPROVED_ONLY[key])
+            except InputError as exc:
+                self._refuse(error_text(exc))
+                return
+        needed = (NEEDS_DRAFT if draft else NEEDS).get(key, NEEDS.get(key, ()))
+        missing = office_settings(self.db).missing(needed)
+        if missing:
+            names = "、".join(SETTING_NAMES[k] for k in missing)
+            if not self.edit_office(f"生成前请先填写：{names}。"):
+                self._refuse(f"未生成：缺少{names}（可点“单位信息…”填写）。")
+                return
+        title = self.buttons[key].text()
+        self.status_label.setStyleSheet("")
+        self.status_label.setText(f"正在生成：{title}")
+        run_job(self, title, self.job_for(key), on_done=self._done, on_error=self._failed)
+
+    def _add_files(self, files: list[Path]) -> None:
         self.last_files = files
         for f in files:
             self.file_list.insertItem(0, QListWidgetItem(str(f)))
         self.file_list.setCurrentRow(0)
-        self.status_label.setText(f"已保存 {len(files)} 个文件到 {files[0].parent}" if files else "")
+
+    def _done(self, result) -> None:
+        files = [result] if isinstance(result, Path) else list(result)
+        self._add_files(files)
+        text = f"已保存 {len(files)} 个文件到 {files[0].parent}" if files else ""
+        renamed = getattr(result, "renamed", {})
+        if renamed:
+            text += f"；其中 {len(renamed)} 个因已有同名文件而另存为“（2）”等新名，原文件未覆盖"
+        self.status_label.setText(text)
+        self.changes.changed.emit("documents")
+
+    def _failed(self, exc: BaseException) -> None:
+        """A refusal or a failure: say why on the page; files a batch did write are listed."""
+        written = getattr(exc, "written", None)
+        if written:  # not error_text: that says nothing was written
+            self._add_files(list(written))
+            self._refuse("\n".join(exc.lines()))  # type: ignore[attr-defined]
+        else:
+            self._refuse(error_text(exc))
         self.changes.changed.emit("documents")
 
     # ------------------------------------------------------------------ folder
