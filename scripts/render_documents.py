@@ -13,10 +13,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from kaohe_desktop.domain.numbers import shown
 from kaohe_desktop.reports.certificates import Certificate, write_certificates
+from kaohe_desktop.reports.notices import Notice, write_notices
 from kaohe_desktop.services import documents as docs
 from kaohe_desktop.services.database import open_db
 from kaohe_desktop.services.demo import load_demo
@@ -35,17 +38,29 @@ def render(out: Path) -> list[Path]:
         year = ids["year"]
         worst = ranking_table(db, year).rows[-1].subject_code
         update_unit(db, worst, name=LONG_NAME)  # the weakest station: notices for it
-        opts = docs.DocumentOptions(issued=date(2024, 12, 20), contact="王伟 0731-85551234")
+        # the demo's assessments are drafts: certificates and the 公示 list as 草稿 previews
+        opts = docs.DocumentOptions(issued=date(2024, 12, 20), draft=True)
         pdfs: list[Path] = []
-        pdfs += docs.run(docs.certificates_job(db, year, out, opts))
+        pdfs += docs.run(docs.certificates_job(db, ids["monthly"], out, opts))
         pdfs.append(write_certificates(out / "荣誉证书_长名称.pdf",
-                                       [Certificate(LONG_NAME, 2024, date(2024, 12, 20))]))
-        pdfs += docs.run(docs.notices_job(db, year, out, opts, subjects=[worst],
-                                          kinds=["rectify", "talk", "criticise"]))
+                                       [Certificate(LONG_NAME, 2024, date(2024, 12, 20),
+                                                    issuer="芙蓉街道便民服务中心",
+                                                    number="芙街便证〔2024〕1号")]))
+        # CY2019 names no documents: the notices are drawn from sample data, one to the
+        # unit and one to its person in charge
+        row = ranking_table(db, year).rows[-1]
+        sample = Notice("report", "芙街便〔2024〕7号", LONG_NAME, "2024年度社区便民服务站管理考核",
+                        shown(row.total), row.rank, 12, "工作一般", date(2024, 12, 20),
+                        "芙蓉街道便民服务中心", due=date(2025, 1, 19), contact="王伟 0731-85551234",
+                        rubric_name="芙蓉南路社区群众工作站考核办法",
+                        rule_text="凡被评为“工作一般”的群众工作站，要认真查找问题，分析原因，写出书面报告")
+        pdfs.append(write_notices(out / "通知_样例.pdf", [
+            sample, replace(sample, kind="talk", number="芙街便〔2024〕8号", person=True,
+                            recipient="王伟", relation="head")]))
         pdfs += docs.run(docs.sheets_job(db, year, out, subjects=[worst]))
         pdfs += docs.run(docs.sheets_job(db, year, out, filled=True, subjects=["FR02", worst]))
         pdfs += docs.run(docs.publicity_job(db, year, out, opts))
-        pdfs += docs.run(docs.attendance_job(db, "2024-11", out, opts=opts))
+        pdfs += docs.run(docs.attendance_job(db, "2024-11", out, opts=replace(opts, draft=False)))
     finally:
         db.close()
         shutil.rmtree(work, ignore_errors=True)
