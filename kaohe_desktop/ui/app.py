@@ -85,13 +85,14 @@ def _welcome(settings: QSettings, parent: QWidget | None, db: Database | None = 
     dialog.remember(settings)
     office = dialog.office()
     if db is not None and office:
+        import contextlib
+
         from kaohe_desktop.domain.errors import InputError
         from kaohe_desktop.services.office_settings import save_office_settings
 
-        try:
+        # a bad prefix is dropped: the documents page asks again when it is needed
+        with contextlib.suppress(InputError):
             save_office_settings(db, office)
-        except InputError:  # a bad prefix: the documents page asks again when it is needed
-            pass
     return dialog.choice == WelcomeDialog.DEMO
 
 

@@ -1,10 +1,11 @@
 """The first start: whose program this is, and demo data or an empty start.
 
 ui/app.py shows it once: when the settings carry no first-run mark and the database it
-opens is empty. The dialog only asks; app.py loads the demo data, or, for an empty start,
-stores the office's letterhead (`office()`: issuer, 文号 prefix, contact, address) in the
-database. `remember` writes the other answers to QSettings. No database code here, so importing ui/app.py stays free of
-SQLAlchemy (tests/test_launcher.py holds that).
+opens is empty. The dialog only asks; app.py loads the demo data, or, for an empty
+start, stores the office's letterhead (`office()`: issuer, 文号 prefix, contact,
+address) in the database. `remember` writes the other answers to QSettings. No
+database code here, so importing ui/app.py stays free of SQLAlchemy
+(tests/test_launcher.py holds that).
 """
 
 from __future__ import annotations
