@@ -22,7 +22,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kaohe_desktop.domain.aggregation import combine_roles
+from kaohe_desktop.domain.aggregation import combine_roles, role_mean
 from kaohe_desktop.domain.completeness import (
     DATA_SOURCES,
     Slot,
@@ -32,6 +32,7 @@ from kaohe_desktop.domain.completeness import (
     missing_items,
 )
 from kaohe_desktop.domain.grading import Ranked, assign_grades, competition_ranks
+from kaohe_desktop.domain.numbers import ZERO
 from kaohe_desktop.domain.rubric import Rubric
 from kaohe_desktop.domain.scoring import Event, ScoringPlan, score_subject
 from kaohe_desktop.store.db import Database
@@ -46,6 +47,7 @@ from kaohe_desktop.store.models import (
     SubjectItemNA,
 )
 from kaohe_desktop.store.queries import (
+    item_mean_cents,
     score_values,
     scored_counts,
     scored_items,
@@ -74,6 +76,10 @@ class _Who:
     overrides: dict[tuple[int, str], Decimal]
     not_applicable: dict[int, set[str]]
     excluded: dict[int, str]  # subject id → reason
+    # every person scores every item of every subject (no group limits, no 不适用): then a
+    # subject is complete when each item was scored this many times (one score per
+    # assessor and item), which the item means' counts tell without another query
+    everyone: int | None = None
 
 
 def _who(s: Session, a_id: int, rubric: Rubric, subject_ids: Iterable[int],
@@ -110,7 +116,11 @@ def _who(s: Session, a_id: int, rubric: Rubric, subject_ids: Iterable[int],
     excluded = {sid: reason for sid, reason in s.execute(
         select(Subject.id, Subject.exclude_reason)
         .where(Subject.assessment_id == a_id, Subject.excluded))}
-    return _Who(slots, sources, derived_leaves(rubric), overrides, dict(na), excluded)
+    plain = (people and not na and all(not members.get(g.id) and not group_item_codes(g)
+                                       for g in groups)
+             and all(any(gid == g.id for _, gid, _ in people) for g in groups))
+    return _Who(slots, sources, derived_leaves(rubric), overrides, dict(na), excluded,
+                len(people) if plain else None)
 
 
 def _missing(s: Session, a_id: int, who: _Who,
@@ -166,18 +176,37 @@ def _rank(db: Database, assessment_id: int) -> list[SubjectResult]:
         single_role = len({role for _, _, role, _ in assessors}) <= 1 and not who.derived
         only_role = assessors[0].role if assessors else ""
 
+        trimmed = a.trimmed_mean
         parsed: dict[str, Decimal] = {}
+        # one role (the usual case): each item's mean straight away, no per-role grouping
+        counted = not weights or weights.get(only_role, ZERO) > 0
+        leaf_values: dict[int, dict[str, Decimal]] = defaultdict(dict)
         by_subject: dict[int, dict[str, dict[str, list[Decimal]]]] = defaultdict(dict)
         derived_values: dict[int, dict[str, Decimal]] = defaultdict(dict)
-        for sid, code, joined in score_values(s, a.id, with_assessor=not single_role):
+        cents = (item_mean_cents(s, a.id) if single_role and counted and not trimmed
+                 and _six_decimals(rubric) else None)
+        fully_scored: dict[int, int] = defaultdict(int)  # subject → items scored by everyone
+        if cents is not None:  # the hot path: SQLite averages and rounds each item exactly
+            money: dict[int, Decimal] = {}
+            for sid, code, c, n in cents:
+                value = money.get(c)
+                if value is None:
+                    value = money[c] = Decimal(c).scaleb(-2)
+                leaf_values[sid][code] = value
+                if n == who.everyone:
+                    fully_scored[sid] += 1
+        for sid, code, joined in (() if cents is not None else
+                                  score_values(s, a.id, with_assessor=not single_role)):
             if single_role:
+                if not counted:
+                    continue
                 values = []
                 for raw in joined.split(","):
                     value = parsed.get(raw)
                     if value is None:
                         value = parsed[raw] = Decimal(raw)
                     values.append(value)
-                by_subject[sid][code] = {only_role: values}
+                leaf_values[sid][code] = values[0] if len(values) == 1 else role_mean(values, trimmed)
                 continue
             derived = code in who.derived
             by_role: dict[str, list[Decimal]] = {}
@@ -198,16 +227,20 @@ def _rank(db: Database, assessment_id: int) -> list[SubjectResult]:
         for (sid, code), value in who.overrides.items():
             if code in who.derived:
                 derived_values[sid][code] = value  # replaces the source's value
-        missing = _missing(s, a.id, who, {sid: set(v) for sid, v in derived_values.items()})
+        leaf_count = len(plan.leaf_codes)
+        if (cents is not None and who.everyone is not None
+                and all(fully_scored[sid] == leaf_count for sid in who.slots)):
+            missing = {}  # every person scored every item of every subject
+        else:
+            missing = _missing(s, a.id, who, {sid: set(v) for sid, v in derived_values.items()})
 
         events: dict[int, list[Event]] = defaultdict(list)
         for e in s.scalars(select(EventRow).where(EventRow.assessment_id == a.id)):
             events[e.subject_id].append(Event(e.rule_code, e.amount, e.matter, e.id))
-        trimmed = a.trimmed_mean
 
     scored = []
     for sid, code, name, area in labels:
-        leaves = {}
+        leaves = leaf_values.get(sid, {})
         for item_code, by_role in by_subject.get(sid, {}).items():
             value = combine_roles(by_role, weights, trimmed)
             if value is not None:
@@ -245,6 +278,13 @@ def _rank(db: Database, assessment_id: int) -> list[SubjectResult]:
         for sid, code, name, area, r, base, conversion, lack, done, expected in scored
     ]
     return sorted(out, key=result_order)
+
+
+def _six_decimals(rubric: Rubric) -> bool:
+    """Whether every value the rubric allows has at most 6 decimals (the SQL mean's
+    exactness needs it; any real rubric does)."""
+    numbers = [n for i in rubric.leaves() for n in (i.max, i.step, *(lv.points for lv in i.levels))]
+    return all(int(n.as_tuple().exponent) >= -6 for n in numbers)
 
 
 def result_order(r: SubjectResult) -> tuple:

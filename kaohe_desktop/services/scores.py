@@ -224,11 +224,14 @@ def import_scores(db: Database, assessment_id: int, path: Path, *, assessor: str
                 flagged.add(c.row)
                 problems.append(Problem(reason, file=path.name, sheet="评分表", row=c.row,
                                         column="编号", value=c.subject_code))
-        refused_columns: set[str] = set()
-        for c in cells:  # items outside the group's share: once per column, at its first row
-            if c.column not in refused_columns and (
-                    refused := _item_refused(s, rubric, who, c.item_code)):
-                refused_columns.add(c.column)
+        # items outside the group's share, or derived: once per column, at its first row
+        # (asked once per column, not per cell: a 1,000-row sheet has 35,000 cells)
+        seen_columns: set[str] = set()
+        for c in cells:
+            if c.column in seen_columns:
+                continue
+            seen_columns.add(c.column)
+            if refused := _item_refused(s, rubric, who, c.item_code):
                 problems.append(Problem(refused, file=path.name, sheet="评分表", row=c.row,
                                         column=c.column, value=c.item_code))
         if problems:

@@ -217,3 +217,29 @@ def scored_items(s: Session, assessment_id: int,
             if (sid, aid) in wanted:
                 out.setdefault(sid, {}).setdefault(aid, set()).add(code)
     return out
+
+
+# Each item's mean over its assessors, rounded half up to cents, in SQLite alone. The
+# values (at most 6 decimals, which the caller checks) are added as doubles, as the plain
+# average the benchmark's floor computes does: for values below 10^3 a sum of even a few
+# hundred carries an error far below half a millionth, so rounding the sum × 10^6 gives
+# the exact sum in integer millionths (store/ranking_queries.py relies on the same);
+# then cents = ⌊(200·Σ + D) / 2D⌋ with D = n·10^6 is the mean rounded half up (values
+# ≥ 0) — `domain.numbers.round2` of the exact mean.
+_ITEM_CENTS = """
+    SELECT subject_id, item_code, (200 * micro + n * 1000000) / (2 * n * 1000000), n
+    FROM (SELECT subject_id, item_code, COUNT(*) AS n,
+                 CAST(ROUND(SUM(CAST(value AS REAL)) * 1000000) AS INTEGER) AS micro
+          FROM score WHERE assessment_id = ?
+          GROUP BY subject_id, item_code)
+"""
+
+
+def item_mean_cents(s: Session, assessment_id: int) -> list[tuple[int, str, int, int]] | None:
+    """(subject id, item code, mean in cents rounded half up, how many scored it) for every
+    scored item of a one-role assessment; None on a database other than SQLite (the
+    caller averages)."""
+    conn = s.connection()
+    if conn.dialect.name != "sqlite":
+        return None
+    return conn.connection.driver_connection.execute(_ITEM_CENTS, (assessment_id,)).fetchall()
