@@ -46,7 +46,8 @@ def list_assessors(db: Database, assessment_id: int) -> list[AssessorInfo]:
         return _assessors(s, assessment_id)
 
 
-def sheet_for(db: Database, assessment_id: int, assessor: str | None) -> SheetData:
+def sheet_for(db: Database, assessment_id: int, assessor: str | None,
+              group: str | None = None) -> SheetData:
     """The assessor's sheet: their subjects, values, remarks and every subject's events.
 
     With `assessor` None (nobody chosen yet) the sheet lists every subject, holds no
@@ -63,7 +64,9 @@ def sheet_for(db: Database, assessment_id: int, assessor: str | None) -> SheetDa
         remarks: dict[str, dict[str, str]] = defaultdict(dict)
         code_of = {x.id: x.code for x in info.subjects}
         if assessor is not None:
-            who = next((x for x in _assessors(s, a.id) if x.name == assessor.strip()), None)
+            # one person may sit in several groups: `group` picks the seat (else the first)
+            who = next((x for x in _assessors(s, a.id) if x.name == assessor.strip()
+                        and (group is None or x.group == group)), None)
             if who is None:
                 raise InputError(Problem("本次考核没有这位评分人", column="评分人", value=assessor))
             group_id = s.scalar(select(Assessor.group_id).where(Assessor.id == who.id))

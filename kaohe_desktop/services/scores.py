@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from kaohe_desktop.domain.errors import InputError, Problem
-from kaohe_desktop.domain.rubric import Rubric
+from kaohe_desktop.domain.rubric import ItemKind, Rubric
 from kaohe_desktop.domain.scoring import ValueRefused, check_event, parse_leaf_value
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import (
@@ -301,6 +301,9 @@ def write_template(db: Database, assessment_id: int, path: Path, *,
                     values[(by_id[sid], code)] = value
             title += f"（评分人：{who.name}）"
         pairs = [(c, subject_name(x)) for c, x in subjects]
+        # derived items come from their data: no column to type them in
+        typed = {i.code for i in rubric.leaves() if i.kind != ItemKind.DERIVED}
+        items = typed if items is None else frozenset(items) & typed
     return write_score_template(path, rubric, assessment_id=assessment_id, title=title,
                                 subjects=pairs, values=values, items=items)
 
@@ -405,11 +408,12 @@ def add_assessor(db: Database, assessment_id: int, name: str, *, role: str | Non
 
 
 def _own_score(s: Session, assessment_id: int, subject: str, item_code: str,
-               assessor: str) -> tuple[Assessment, Assessor, Subject]:
-    """The writable sheet's assessor (who must exist) and the subject, checked."""
+               assessor: str, group: str | None = None) -> tuple[Assessment, Assessor, Subject]:
+    """The writable sheet's assessor (who must exist; `group` picks one of a person's
+    seats) and the subject, checked."""
     a = load_assessment(s, assessment_id)
     require_editable(a)
-    who = ensure_assessor(s, a, assessor, create=False)
+    who = ensure_assessor(s, a, assessor, group=group, create=False)
     if who.submitted_at is not None:
         raise InputError(Problem(f"评分人“{who.name}”已提交评分表，不能再修改", column="--assessor",
                                  value=who.name))
@@ -423,13 +427,13 @@ def _own_score(s: Session, assessment_id: int, subject: str, item_code: str,
 
 
 def clear_score(db: Database, assessment_id: int, subject: str, item_code: str, *,
-                assessor: str) -> bool:
+                assessor: str, group: str | None = None) -> bool:
     """Remove one assessor's score for one leaf (the item becomes "not scored").
 
     Returns whether a stored score was removed.
     """
     with db.session() as s:
-        _, who, subj = _own_score(s, assessment_id, subject, item_code, assessor)
+        _, who, subj = _own_score(s, assessment_id, subject, item_code, assessor, group)
         done = s.execute(delete(Score).where(Score.subject_id == subj.id,
                                              Score.assessor_id == who.id,
                                              Score.item_code == item_code))
@@ -437,10 +441,10 @@ def clear_score(db: Database, assessment_id: int, subject: str, item_code: str, 
 
 
 def set_remark(db: Database, assessment_id: int, subject: str, item_code: str, remark: str, *,
-               assessor: str) -> None:
+               assessor: str, group: str | None = None) -> None:
     """Set (or clear, with "") the remark of a score the assessor already gave."""
     with db.session() as s:
-        _, who, subj = _own_score(s, assessment_id, subject, item_code, assessor)
+        _, who, subj = _own_score(s, assessment_id, subject, item_code, assessor, group)
         row = s.scalar(select(Score).where(Score.subject_id == subj.id, Score.assessor_id == who.id,
                                            Score.item_code == item_code))
         if row is None:

@@ -582,3 +582,25 @@ def test_list_deletes_with_del_after_asking_and_names_the_backup(qtbot, db, asse
     assert "还没有评分" in asked[-1]
     assert page.list.stack.currentWidget() is page.list.empty_label
     assert not page.list.delete_button.isEnabled()
+
+
+def test_a_person_in_two_groups_scores_each_sheet_on_its_own(qtbot, db):
+    """360: 李梅 rates colleagues (同事) and herself (自评); the assessor list shows both
+    seats, and a score typed on the 自评 seat is stored under that seat only."""
+    _units(db)
+    info = assessments.create_assessment(
+        db, "CY2019", parse_period("2025"), subjects=["U1"],
+        groups=[GroupSpec("同事评议", "同事"), GroupSpec("自评", "自评")],
+        weights={"同事": D("0.7"), "自评": D("0.3")})
+    scores.add_assessor(db, info.id, "李梅", group="同事评议")
+    scores.add_assessor(db, info.id, "李梅", group="自评")
+    page = _entry(qtbot, db, info.id)
+    combo = page.entry.assessor_combo
+    assert [combo.itemText(n) for n in range(combo.count())] == ["李梅（同事评议·同事）", "李梅（自评·自评）"]
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # the second seat, as a user picks it
+    assert page.entry.sheet.assessor.group == "自评"
+    _type(qtbot, page, "1.1", "16")
+    own = score_sheet.sheet_for(db, info.id, "李梅", group="自评")
+    other = score_sheet.sheet_for(db, info.id, "李梅", group="同事评议")
+    assert own.values["U1"]["1.1"] == 16 and other.values == {}

@@ -41,6 +41,7 @@ from .import_dialog import ScoreImportDialog
 from .score_form import ScoreForm
 from .subject_list import SubjectListModel
 
+SEAT_ROLE = Qt.ItemDataRole.UserRole + 1  # the assessor combo's group of each seat
 BANNER_STYLE = ("background: #fff4ce; border: 1px solid #e0c36a; border-radius: 3px; "
                 "padding: 6px 10px; color: #5c4400;")
 
@@ -163,13 +164,18 @@ class ScoreEntryView(QWidget):
             group = f"{a.group}·{a.role}" if a.group else a.role
             self.assessor_combo.addItem(f"{a.name}（{group}）" + ("　已提交" if a.submitted else ""),
                                         a.name)
+            # one person may sit in several groups: each seat is its own sheet
+            self.assessor_combo.setItemData(self.assessor_combo.count() - 1, a.group, SEAT_ROLE)
         self.assessor_combo.setCurrentIndex(max(0, self.assessor_combo.findData(wanted)))
         self.assessor_combo.blockSignals(False)
         self._load_sheet(wanted)
 
     def _load_sheet(self, assessor: str | None) -> None:
         assert self.assessment_id is not None
-        sheet = self.sheet = score_sheet.sheet_for(self.db, self.assessment_id, assessor)
+        seat = (self.assessor_combo.currentData(SEAT_ROLE)
+                if self.assessor_combo.currentData() == assessor else None)
+        sheet = self.sheet = score_sheet.sheet_for(self.db, self.assessment_id, assessor,
+                                                   group=seat or None)
         if assessor:
             self._chosen[self.assessment_id] = assessor
         info = sheet.assessment
@@ -276,16 +282,22 @@ class ScoreEntryView(QWidget):
         assert self.sheet is not None and self.sheet.assessor is not None
         return self.sheet.assessor.name
 
+    def _seat(self) -> str | None:
+        """The group of the sheet's seat (a person may sit in several groups)."""
+        assert self.sheet is not None and self.sheet.assessor is not None
+        return self.sheet.assessor.group or None
+
     def _save_score(self, code: str, value: Decimal | None) -> str | None:
         sheet, subject = self.sheet, self.subject_code
         if sheet is None or subject is None or sheet.assessor is None:
             return "请先选择评分人"
         try:
             if value is None:
-                scores.clear_score(self.db, sheet.assessment.id, subject, code, assessor=self._who())
+                scores.clear_score(self.db, sheet.assessment.id, subject, code, assessor=self._who(),
+                                   group=self._seat())
             else:
                 scores.set_score(self.db, sheet.assessment.id, subject, code, value,
-                                 assessor=self._who())
+                                 assessor=self._who(), group=self._seat())
         except InputError as exc:
             return "；".join(exc.lines())
         was_done = sheet.is_complete(subject)
@@ -307,7 +319,7 @@ class ScoreEntryView(QWidget):
             return "请先选择评分人"
         try:
             scores.set_remark(self.db, sheet.assessment.id, subject, code, text,
-                              assessor=self._who())
+                              assessor=self._who(), group=self._seat())
         except InputError as exc:
             return "；".join(exc.lines())
         sheet.remarks.setdefault(subject, {})[code] = text
@@ -365,7 +377,7 @@ class ScoreEntryView(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return False
         try:
-            scores.submit_sheet(self.db, sheet.assessment.id, who)
+            scores.submit_sheet(self.db, sheet.assessment.id, who, group=self._seat())
         except InputError as exc:
             show_error(self, "提交评分表", exc)
             return False
