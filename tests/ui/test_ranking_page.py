@@ -318,3 +318,20 @@ def test_incomplete_subjects_show_what_is_missing_without_a_grade(qtbot, page, d
     assert cell(page, row, "等次") == "待定" and cell(page, row, "名次") == "—"
     tip = page.proxy.index(row, status).data(Qt.ItemDataRole.ToolTipRole)
     assert "评审组/张三：1.2.1" in tip
+
+
+def test_submitting_an_unfinished_assessment_is_refused_naming_who_is_missing(qtbot, page, db,
+                                                                             warnings):
+    from kaohe_desktop.domain.periods import parse_period
+    from kaohe_desktop.services import scores
+    from kaohe_desktop.services.assessments import GroupSpec
+
+    info = assessments.create_assessment(db, "CY2019", parse_period("2025"), subjects=["FR01", "FR02"],
+                                         groups=[GroupSpec("评审组", "上级")])
+    scores.set_score(db, info.id, "FR01", "1.1", 18, assessor="张三")
+    page.refresh()
+    page.select_assessment(info.id)
+    review_step(qtbot, page, "submit", actor="录入员")
+    assert len(warnings) == 1
+    assert "FR01" in warnings[0] and "评审组/张三" in warnings[0] and "不能提交审议" in warnings[0]
+    assert assessments.get_assessment(db, info.id).state == "draft"
