@@ -35,7 +35,23 @@ STAFF_COLUMNS: dict[str, tuple[tuple[str, ...], bool]] = {
     "post": (("岗位", "职务", "类型"), False),
     "attendance_no": (("考勤号", "考勤编号", "UserId", "用户ID", "钉钉ID"), False),
     "phone": (("电话", "手机", "手机号", "联系电话"), False),
+    "head": (("负责人", "是否负责人"), False),
 }
+
+# How a 负责人 cell says yes or no. An empty cell is 否: the column marks the few people
+# in charge, and a clerk leaves everyone else blank. Anything else is refused by the
+# import (a typo must not silently make or unmake a person in charge).
+_YES = frozenset({"是", "√", "✓", "✔", "1", "y", "yes", "true", "负责人"})
+_NO = frozenset({"否", "", "0", "×", "✗", "n", "no", "false"})
+YES_NO_HINT = "负责人一栏只能填 是 或 否（也可写 √、1、0；空白即否）"
+
+
+def yes_no(text: str) -> bool | None:
+    """True / False for a 负责人 cell, None when the text is neither."""
+    text = text.strip().casefold()
+    if text in _YES:
+        return True
+    return False if text in _NO else None
 
 
 @dataclass(frozen=True)

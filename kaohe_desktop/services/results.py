@@ -45,6 +45,16 @@ class StaffInfo:
     attendance_no: str
     phone: str
     active: bool
+    head: bool = False  # marked 负责人 of the unit in the roster
+
+
+@dataclass(frozen=True)
+class HeadChange:
+    """A 负责人 mark set or cleared; `replaced` is whoever held the unit's mark before
+    (the mark moves), or None."""
+
+    staff: StaffInfo
+    replaced: StaffInfo | None = None
 
 
 @dataclass(frozen=True)

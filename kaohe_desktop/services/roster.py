@@ -7,6 +7,16 @@ Imports: `import_steps` reads the whole workbook, then plans every row (added / 
 unchanged / error) inside one session. A preview rolls that session back; an import
 commits it once, or raises InputError listing every bad row and writes nothing. Preview
 and import run the same code, so what the preview shows is what the import does.
+
+负责人 (person in charge): at most one staff member per unit is marked `head`. Marking
+someone moves the mark: whoever held it in that unit loses it, in the same transaction,
+and the caller is told who (`set_staff_head` returns a HeadChange; an import row shows
+“是（取代 王伟）”). Moving, not refusing, is what an office expects when a station gets a
+new 站长: one step, no need to find and unmark the old one first. Two rows of one
+workbook marking the same unit are refused, though: the file contradicts itself. An
+inactive (停用) person cannot be marked, and 停用 clears the mark; a person who moves to
+another unit leaves the mark behind unless marked again there. Nobody marked:
+services.consequences falls back to the post 站长/主任.
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ if TYPE_CHECKING:  # io (openpyxl, calamine) is imported only when a workbook is
 from .results import (
     AreaInfo,
     FieldChange,
+    HeadChange,
     ImportReport,
     RosterData,
     RowPreview,
@@ -42,7 +53,7 @@ DEFAULT_KIND = "社区便民服务站"
 UNIT_KINDS = ("社区便民服务站", "村便民服务室", "便民服务中心")
 UNIT_LABELS = {"name": "名称", "area": "所属街道", "kind": "类型", "phone": "电话", "address": "地址"}
 STAFF_LABELS = {"name": "姓名", "unit": "所属单位", "post": "岗位", "attendance_no": "考勤号",
-                "phone": "电话"}
+                "phone": "电话", "head": "负责人"}
 _PHONE = re.compile(r"[0-9-]*[0-9][0-9-]*")
 _STEP = 500  # import rows between progress reports
 
@@ -122,7 +133,40 @@ def _unit_info(u: Unit) -> UnitInfo:
 
 def _staff_info(p: Staff) -> StaffInfo:
     return StaffInfo(p.id, p.code, p.name, p.unit.code if p.unit else "",
-                     p.unit.name if p.unit else "", p.post, p.attendance_no, p.phone, p.active)
+                     p.unit.name if p.unit else "", p.post, p.attendance_no, p.phone, p.active,
+                     bool(p.head))
+
+
+def _other_heads(s: Session, unit_id: int | None, own_id: int | None) -> list[Staff]:
+    """Everyone else marked 负责人 in the unit (normally at most one)."""
+    if unit_id is None:
+        return []
+    q = select(Staff).where(Staff.unit_id == unit_id, Staff.head.is_(True))
+    if own_id is not None:
+        q = q.where(Staff.id != own_id)
+    return list(s.scalars(q.order_by(Staff.code)))
+
+
+def _inactive_head_problem(p: Staff) -> Problem:
+    return Problem("已停用的人员不能标为负责人，请先启用", column="负责人", value=p.code)
+
+
+def _mark_head(s: Session, p: Staff, head: bool) -> Staff | None:
+    """Set or clear `p`'s mark; marking takes it from whoever else held it in the unit
+    (returned). Refuses an inactive person or one without a unit."""
+    if not head:
+        p.head = False
+        return None
+    if p.active is False:  # None: a new person, active once flushed
+        raise InputError(_inactive_head_problem(p))
+    if p.unit_id is None and p.unit is None:
+        raise InputError(Problem("没有所属单位的人员不能标为负责人", column="负责人", value=p.code))
+    s.flush()  # p.unit_id is known from here on (a new person, or one who moved)
+    others = _other_heads(s, p.unit_id, p.id)
+    for other in others:
+        other.head = False
+    p.head = True
+    return others[0] if others else None
 
 
 def _next_code(s: Session, model: type[Unit] | type[Staff], prefix: str) -> str:
@@ -162,7 +206,7 @@ def _get_staff(s: Session, key: int | str) -> Staff:
 _UNIT_COLS = (Unit.id, Unit.code, Unit.name, Area.name, Unit.kind, Unit.phone, Unit.active,
               Unit.address)
 _STAFF_COLS = (Staff.id, Staff.code, Staff.name, Unit.code, Unit.name, Staff.post,
-               Staff.attendance_no, Staff.phone, Staff.active)
+               Staff.attendance_no, Staff.phone, Staff.active, Staff.head)
 
 
 # Core execution (not Session.execute): the ORM's row processing doubles the time of a
@@ -175,8 +219,9 @@ def _units(s: Session, *where) -> list[UnitInfo]:
 
 def _staff(s: Session, *where) -> list[StaffInfo]:
     q = select(*_STAFF_COLS).outerjoin(Unit, Staff.unit_id == Unit.id).where(*where)
-    return [StaffInfo(i, c, n, uc or "", un or "", po, at, ph, bool(act))
-            for i, c, n, uc, un, po, at, ph, act in s.connection().execute(q.order_by(Staff.code)).all()]
+    return [StaffInfo(i, c, n, uc or "", un or "", po, at, ph, bool(act), bool(hd))
+            for i, c, n, uc, un, po, at, ph, act, hd
+            in s.connection().execute(q.order_by(Staff.code)).all()]
 
 
 def list_areas(db: Database) -> list[AreaInfo]:
@@ -280,7 +325,9 @@ def set_unit_active(db: Database, unit: int | str, active: bool) -> UnitInfo:
 
 # ---------------------------------------------------------------- staff
 def add_staff(db: Database, name: str, unit: str, *, code: str = "", post: str = "",
-              attendance_no: str = "", phone: str = "") -> StaffInfo:
+              attendance_no: str = "", phone: str = "", head: bool = False) -> StaffInfo:
+    """Add a person to a unit; `head` marks them 负责人, taking the mark from whoever held
+    it in that unit (see the module docstring; `marked_head` tells who that is)."""
     if not name.strip():
         raise InputError(Problem("姓名不能为空", column="姓名"))
     with db.session() as s:
@@ -295,14 +342,20 @@ def add_staff(db: Database, name: str, unit: str, *, code: str = "", post: str =
         person = Staff(code=code, name=name.strip(), unit=u, post=post.strip(),
                        attendance_no=attendance_no.strip(), phone=phone.strip())
         s.add(person)
+        _mark_head(s, person, head)
         s.flush()
         return _staff_info(person)
 
 
 def update_staff(db: Database, person: int | str, *, code: str | None = None,
                  name: str | None = None, unit: int | str | None = None, post: str | None = None,
-                 attendance_no: str | None = None, phone: str | None = None) -> StaffInfo:
-    """Change the given fields of a staff member (by id or code); None leaves a field."""
+                 attendance_no: str | None = None, phone: str | None = None,
+                 head: bool | None = None) -> StaffInfo:
+    """Change the given fields of a staff member (by id or code); None leaves a field.
+
+    `head` True marks them 负责人 and moves the mark from whoever held it in their unit;
+    False clears it. A move to another unit clears the mark unless `head` is True: being
+    in charge of one station says nothing about the next."""
     with db.session() as s:
         p = _get_staff(s, person)
         u = p.unit if unit is None else _get_unit(s, unit)
@@ -311,25 +364,53 @@ def update_staff(db: Database, person: int | str, *, code: str | None = None,
         new_phone = p.phone if phone is None else phone
         problems = staff_problems(new_name, new_code, new_phone, u.code if u else "",
                                   _taken(s, Staff, new_code, p.id), code_required=True)
+        if head and not p.active:
+            problems.append(_inactive_head_problem(p))
         if problems:
             raise InputError(problems)
+        moved = u is not p.unit
         p.code, p.name, p.phone, p.unit = new_code.strip(), new_name.strip(), new_phone.strip(), u
         if post is not None:
             p.post = post.strip()
         if attendance_no is not None:
             p.attendance_no = attendance_no.strip()
+        if head is not None or moved:
+            _mark_head(s, p, bool(head))
         s.flush()
         return _staff_info(p)
 
 
+def set_staff_head(db: Database, person: int | str, head: bool = True) -> HeadChange:
+    """Mark (or unmark) a staff member (by id or code) as their unit's 负责人; marking
+    moves the mark, and the result names whoever held it before."""
+    with db.session() as s:
+        p = _get_staff(s, person)
+        replaced = _mark_head(s, p, head)
+        s.flush()
+        return HeadChange(_staff_info(p), _staff_info(replaced) if replaced else None)
+
+
+def marked_head(db: Database, unit: str) -> StaffInfo | None:
+    """Who is marked 负责人 of a unit (by code or unique name), or None (then the post
+    站长/主任 decides; see services.consequences)."""
+    with db.session() as s:
+        u = _get_unit(s, unit)
+        heads = _other_heads(s, u.id, None)
+        return _staff_info(heads[0]) if heads else None
+
+
 def set_staff_active(db: Database, people: Iterable[int | str], active: bool) -> int:
-    """停用 (or 启用) staff members (by id or code) in one transaction; how many changed."""
+    """停用 (or 启用) staff members (by id or code) in one transaction; how many changed.
+    停用 clears a 负责人 mark: someone who left is no longer in charge, and the unit falls
+    back to its 站长/主任 until someone else is marked."""
     with db.session() as s:
         changed = 0
         for key in people:
             p = _get_staff(s, key)
             changed += p.active != active
             p.active = active
+            if not active:
+                p.head = False
         return changed
 
 
@@ -389,6 +470,9 @@ class _StaffPlan:
             self.by_name.setdefault(u.name, []).append(u)
         self.label = {u.id: f"{u.code} {u.name}" for u in units}
         self.people = {p.code: p for p in s.scalars(select(Staff))}
+        self.heads: dict[int, Staff] = {p.unit_id: p for p in self.people.values()
+                                        if p.head and p.unit_id is not None}
+        self.head_rows: dict[int, int] = {}  # unit id → the file's row that marks its head
 
     def row(self, r: RosterRow, problems: list[Problem]) -> RowPreview:
         f = r.fields
@@ -402,16 +486,25 @@ class _StaffPlan:
                 reason = "有多个同名单位，请写单位编号" if named else "没有这个单位"
                 problems.append(Problem(reason, file=self.file, sheet=r.sheet, row=r.row,
                                         column=r.letters.get("unit", ""), value=key))
+        head = self._head_cell(r, unit, problems)
+        person = self.people.get(code)
+        if head and person is not None and not person.active and not person.head:
+            problems.append(Problem("已停用的人员不能标为负责人，请先启用", file=self.file,
+                                    sheet=r.sheet, row=r.row, column=r.letters["head"],
+                                    value=f.get("head", "")))
         if problems:
             return RowPreview(r.row, code, name, "error", problems=tuple(problems))
         assert unit is not None
-        person = self.people.get(code)
         if person is None:
             person = Staff(code=code, name=name, unit_id=unit.id, post=f.get("post", ""),
                            attendance_no=f.get("attendance_no", ""), phone=f.get("phone", ""))
             self.s.add(person)
             self.people[code] = person
-            return RowPreview(r.row, code, name, "added")
+            # Only a mark needs _set_head: most of a 50,000-row file is not in charge.
+            replaced = self._set_head(person, unit, True) if head else None
+            changes = ([FieldChange("负责人", "", f"是（取代 {replaced.name}）")] if replaced
+                       else [])
+            return RowPreview(r.row, code, name, "added", tuple(changes))
         changes = []
         for field in STAFF_FIELDS:
             new, old = f.get(field, ""), getattr(person, field)
@@ -422,8 +515,49 @@ class _StaffPlan:
             changes.append(FieldChange("所属单位", self.label.get(person.unit_id, ""),
                                        self.label[unit.id]))
             person.unit_id = unit.id
+            if head is None and person.head:  # the mark stays with the unit it was for
+                head = False
+        if head is not None and head != person.head:
+            replaced = self._set_head(person, unit, head)
+            changes.append(FieldChange("负责人", "是" if not head else "否",
+                                       f"是（取代 {replaced.name}）" if replaced
+                                       else "是" if head else "否"))
         return RowPreview(r.row, code, name, "changed" if changes else "unchanged",
                           tuple(changes))
+
+    def _head_cell(self, r: RosterRow, unit: Unit | None, problems: list[Problem]) -> bool | None:
+        """The row's 负责人 cell: True/False, None when the file has no such column.
+        Refuses a value that is neither yes nor no, and a second row marking one unit."""
+        from kaohe_desktop.io.roster_workbook import YES_NO_HINT, yes_no
+
+        if "head" not in r.letters:
+            return None
+        text = r.fields.get("head", "")
+        head = yes_no(text)
+        where = {"file": self.file, "sheet": r.sheet, "row": r.row, "column": r.letters["head"]}
+        if head is None:
+            problems.append(Problem(YES_NO_HINT, value=text, **where))
+        elif head and unit is not None:
+            first = self.head_rows.setdefault(unit.id, r.row)
+            if first != r.row:
+                problems.append(Problem(f"同一单位只能有一名负责人，第 {first} 行已标为"
+                                        f"“{self.label[unit.id]}”的负责人", value=text, **where))
+        return head
+
+    def _set_head(self, person: Staff, unit: Unit, head: bool) -> Staff | None:
+        """Mark or unmark `person` (already in `unit`); a mark moves from the unit's old
+        head, who is returned. Inactive people are not marked (row() refuses them)."""
+        person.head = head
+        for unit_id in [k for k, p in self.heads.items() if p is person]:
+            del self.heads[unit_id]  # unmarked, or marked in the unit they moved to
+        if not head:
+            return None
+        old = self.heads.get(unit.id)
+        self.heads[unit.id] = person
+        if old is None or old is person:
+            return None
+        old.head = False
+        return old
 
 
 def import_steps(db: Database, kind: str, path: Path, *, strict: bool, dry_run: bool) -> RowSteps:
@@ -501,7 +635,7 @@ def import_staff(db: Database, path: Path, dry_run: bool = False) -> ImportRepor
 
 # ---------------------------------------------------------------- export
 UNIT_HEADERS = ["编号", "名称", "所属街道", "类型", "电话", "地址", "状态"]
-STAFF_HEADERS = ["编号", "姓名", "单位编号", "所属单位", "岗位", "考勤号", "电话", "状态"]
+STAFF_HEADERS = ["编号", "姓名", "单位编号", "所属单位", "岗位", "负责人", "考勤号", "电话", "状态"]
 
 
 def export_units(db: Database, path: Path) -> Path:
@@ -517,6 +651,8 @@ def export_staff(db: Database, path: Path) -> Path:
     """Every staff member (inactive ones marked 停用); imports back unchanged."""
     from kaohe_desktop.io.roster_workbook import write_roster
 
-    rows = ([p.code, p.name, p.unit_code, p.unit_name, p.post, p.attendance_no, p.phone,
-             "在用" if p.active else "停用"] for p in list_staff(db, include_inactive=True))
-    return write_roster(path, STAFF_HEADERS, rows, "人员", widths=(14, 10, 12, 28, 14, 12, 16, 8))
+    rows = ([p.code, p.name, p.unit_code, p.unit_name, p.post, "是" if p.head else "否",
+             p.attendance_no, p.phone, "在用" if p.active else "停用"]
+            for p in list_staff(db, include_inactive=True))
+    return write_roster(path, STAFF_HEADERS, rows, "人员",
+                        widths=(14, 10, 12, 28, 14, 8, 12, 16, 8))

@@ -189,3 +189,119 @@ def test_exported_roster_imports_back_unchanged(two_units, tmp_path):
     ws = load_workbook(units).active
     assert [c.value for c in ws[1]] == roster.UNIT_HEADERS
     assert [c.value for c in ws[3]][-1] == "停用"
+
+
+# ---------------------------------------------------------------- 负责人 (person in charge)
+HEAD_HEADER = ["工号", "姓名", "所属单位", "岗位", "负责人"]
+
+
+def heads(db) -> dict[str, str]:
+    """unit code → the code of the person marked 负责人 there."""
+    return {p.unit_code: p.code for p in roster.load_roster(db).staff if p.head}
+
+
+def test_marking_a_head_moves_the_mark_within_the_unit(two_units):
+    db = two_units
+    assert roster.marked_head(db, "U1") is None  # the post 站长 alone marks nobody
+    first = roster.add_staff(db, "李娜", "U1", code="P2", head=True)
+    assert first.head and heads(db) == {"U1": "P2"}
+    assert roster.add_staff(db, "张敏", "U2", code="P3", head=True).head
+    change = roster.set_staff_head(db, "P1")
+    assert change.staff.code == "P1" and change.staff.head
+    assert change.replaced is not None and change.replaced.code == "P2"
+    assert heads(db) == {"U1": "P1", "U2": "P3"}  # the other unit keeps its own
+    assert roster.marked_head(db, "U1").code == "P1"
+    again = roster.set_staff_head(db, "P1")
+    assert again.replaced is None  # already the head: nothing moved
+    roster.update_staff(db, "P2", head=True)
+    assert heads(db) == {"U1": "P2", "U2": "P3"}
+    assert not roster.set_staff_head(db, "P2", head=False).staff.head
+    assert heads(db) == {"U2": "P3"}
+    assert {p.code: p.head for p in roster.list_staff(db)} == {"P1": False, "P2": False, "P3": True}
+
+
+def test_a_head_who_moves_or_leaves_loses_the_mark(two_units):
+    db = two_units
+    roster.set_staff_head(db, "P1")
+    roster.add_staff(db, "张敏", "U2", code="P3", head=True)
+    moved = roster.update_staff(db, "P1", unit="U2")  # not in charge of the new station
+    assert not moved.head and heads(db) == {"U2": "P3"}
+    roster.update_staff(db, "P1", unit="U1", head=True)
+    assert heads(db) == {"U1": "P1", "U2": "P3"}
+    roster.update_staff(db, "P1", post="窗口受理员")  # other edits keep the mark
+    assert heads(db)["U1"] == "P1"
+    roster.set_staff_active(db, ["P1"], False)
+    assert heads(db) == {"U2": "P3"}
+    with pytest.raises(InputError, match="已停用的人员不能标为负责人"):
+        roster.set_staff_head(db, "P1")
+    with pytest.raises(InputError, match="已停用的人员不能标为负责人"):
+        roster.update_staff(db, "P1", name="王小伟", head=True)
+    assert roster.load_roster(db).staff[0].name == "王伟"  # nothing written on refusal
+    with pytest.raises(InputError, match="没有这个人员"):
+        roster.set_staff_head(db, "P404")
+
+
+def test_import_reads_the_head_column(two_units, tmp_path):
+    db = two_units
+    roster.add_staff(db, "李娜", "U1", code="P2", head=True)
+    path = workbook(tmp_path / "人员.xlsx", HEAD_HEADER,
+                    ["P1", "王伟", "U1", "站长", "√"],  # takes the mark from P2
+                    ["P2", "李娜", "U1", "", ""],  # blank is 否: unchanged now
+                    ["P3", "张敏", "U2", "", "是"],
+                    ["P4", "赵强", "U2", "", "0"])
+    rows = roster.preview_staff_import(db, path)
+    assert [r.status for r in rows] == ["changed", "unchanged", "added", "added"]
+    assert rows[0].changes_text() == "负责人：否 → 是（取代 李娜）"
+    assert heads(db) == {"U1": "P2"}  # a preview writes nothing
+    report = roster.import_staff(db, path)
+    assert (report.added, report.changed, report.unchanged) == (2, 1, 1)
+    assert heads(db) == {"U1": "P1", "U2": "P3"}
+    assert roster.import_staff(db, path).unchanged == 4  # the same file twice adds nothing
+
+
+def test_import_refuses_bad_head_values_and_two_heads_in_one_unit(two_units, tmp_path):
+    db = two_units
+    roster.set_staff_head(db, "P1")
+    path = workbook(tmp_path / "人员.xlsx", HEAD_HEADER,
+                    ["P1", "王伟", "U1", "站长", "否"],
+                    ["P2", "李娜", "U2", "", "1"],
+                    ["P3", "张敏", "U2", "", "是"],  # the second head of U2
+                    ["P4", "赵强", "U1", "", "站长"])  # neither yes nor no
+    with pytest.raises(InputError) as err:
+        roster.import_staff(db, path)
+    by_row = {p.row: p for p in err.value.problems}
+    assert set(by_row) == {4, 5}
+    assert (by_row[4].file, by_row[4].column, by_row[4].value) == ("人员.xlsx", "E", "是")
+    assert "同一单位只能有一名负责人，第 3 行" in by_row[4].reason
+    assert (by_row[5].column, by_row[5].value) == ("E", "站长")
+    assert "负责人一栏只能填 是 或 否" in by_row[5].reason
+    assert heads(db) == {"U1": "P1"} and len(roster.list_staff(db)) == 1  # nothing written
+    roster.set_staff_active(db, ["P1"], False)
+    inactive = workbook(tmp_path / "停用.xlsx", HEAD_HEADER, ["P1", "王伟", "U1", "站长", "是"])
+    [row] = roster.preview_staff_import(db, inactive)
+    assert row.status == "error" and "已停用的人员不能标为负责人" in row.problems_text()
+
+
+def test_a_file_without_the_head_column_leaves_marks_alone(two_units, tmp_path):
+    db = two_units
+    roster.set_staff_head(db, "P1")
+    path = workbook(tmp_path / "人员.xlsx", STAFF_HEADER, ["P1", "王伟", "U1", "站长", ""])
+    assert roster.import_staff(db, path).unchanged == 1
+    assert heads(db) == {"U1": "P1"}
+    moved = workbook(tmp_path / "调动.xlsx", STAFF_HEADER, ["P1", "王伟", "U2", "站长", ""])
+    [row] = roster.preview_staff_import(db, moved)
+    assert row.changes_text() == "所属单位：U1 东风社区便民服务站 → U2 向阳社区便民服务站；负责人：是 → 否"
+
+
+def test_exported_heads_import_back_unchanged(two_units, tmp_path):
+    db = two_units
+    roster.set_staff_head(db, "P1")
+    roster.add_staff(db, "李娜", "U1", code="P2")
+    path = roster.export_staff(db, tmp_path / "staff.xlsx")
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path).active
+    assert [c.value for c in ws[1]] == roster.STAFF_HEADERS
+    column = roster.STAFF_HEADERS.index("负责人")
+    assert [[c.value for c in r][column] for r in ws.iter_rows(min_row=2)] == ["是", "否"]
+    assert {r.status for r in roster.preview_staff_import(db, path)} == {"unchanged"}
