@@ -9,6 +9,7 @@ from typing import Any
 from kaohe_desktop.cli.common import AddCommand, add_group, pad, print_json
 from kaohe_desktop.services import roster
 from kaohe_desktop.services.database import Database
+from kaohe_desktop.services.results import StaffInfo
 
 # ----------------------------------------------------------------------------- units
 
@@ -41,10 +42,31 @@ def cmd_unit_export(db: Database, args: argparse.Namespace) -> None:
 # ----------------------------------------------------------------------------- staff
 
 
+def _head_moved(before: StaffInfo | None, now: StaffInfo) -> str:
+    """"（原负责人 … 的标记已取消）" when marking `now` took the mark from `before`."""
+    if before is None or before.code == now.code:
+        return ""
+    return f"（原负责人 {before.code} {before.name} 的标记已取消）"
+
+
 def cmd_staff_add(db: Database, args: argparse.Namespace) -> None:
+    # Asked before the add (a refused add writes nothing, so this read changes nothing).
+    before = roster.marked_head(db, args.unit) if args.head else None
     p = roster.add_staff(db, args.name, args.unit, code=args.code or "", post=args.post or "",
-                         attendance_no=args.attendance_no or "", phone=args.phone or "")
+                         attendance_no=args.attendance_no or "", phone=args.phone or "",
+                         head=args.head)
     print(f"已添加人员 {p.code} {p.name}（{p.unit_name}）")
+    if p.head:
+        print(f"已标为 {p.unit_name} 的负责人" + _head_moved(before, p))
+
+
+def cmd_staff_head(db: Database, args: argparse.Namespace) -> None:
+    change = roster.set_staff_head(db, args.code, head=not args.off)
+    p = change.staff
+    if args.off:
+        print(f"{p.code} {p.name} 不再标为负责人（未标记时按岗位站长/主任确定负责人）")
+    else:
+        print(f"已标为 {p.unit_name} 的负责人：{p.code} {p.name}" + _head_moved(change.replaced, p))
 
 
 def cmd_staff_list(db: Database, args: argparse.Namespace) -> None:
@@ -54,7 +76,7 @@ def cmd_staff_list(db: Database, args: argparse.Namespace) -> None:
         return
     for p in people:
         print(f"{pad(p.code, 10)} {pad(p.name, 8)} {pad(p.unit_name, 24)} {pad(p.post, 12)} "
-              f"考勤号 {p.attendance_no}")
+              f"{pad('负责人' if p.head else '', 6)} 考勤号 {p.attendance_no}")
     print(f"共 {len(people)} 人")
 
 
@@ -97,6 +119,11 @@ def add_roster_commands(sub: Any, add: AddCommand) -> None:
     sp.add_argument("--post", help="岗位")
     sp.add_argument("--attendance-no", help="考勤号")
     sp.add_argument("--phone")
+    sp.add_argument("--head", action="store_true",
+                    help="标为本单位负责人（原负责人的标记随之取消）")
+    sp = add(staff, "head", cmd_staff_head, "标记或取消本单位负责人")
+    sp.add_argument("code", help="人员编号")
+    sp.add_argument("--off", action="store_true", help="取消负责人标记")
     sp = add(staff, "list", cmd_staff_list, "列出人员")
     sp.add_argument("--unit")
     sp.add_argument("--all", action="store_true", help="含已停用")
