@@ -325,3 +325,56 @@ def test_cancelling_an_import_job_writes_nothing(db, tmp_path):
     assert next(job).done == 500
     job.close()  # what tasks.run_job does when 取消 is pressed
     assert roster.list_units(db) == [] and roster.list_areas(db) == []
+
+
+def test_mark_the_person_in_charge_through_the_dialog(qtbot, page, seeded, changes):
+    """Tick 本站负责人 with the mouse for a new person, then with the space bar for
+    another: the mark moves, the dialog says so before saving, the table shows it."""
+    from PySide6.QtCore import QPoint
+
+    page.refresh()
+    page.select_scope(Scope("unit", "U1"))
+    page.tabs.setCurrentWidget(page.staff_table)
+    qtbot.mouseClick(page.add_staff_button, Qt.MouseButton.LeftButton)
+    dialog = page.active_dialog
+    assert isinstance(dialog, StaffDialog) and not dialog.head_check.isChecked()
+    ime_commit(dialog.name_edit, "赵强")
+    qtbot.keyClicks(dialog.code_edit, "P9")
+    box = dialog.head_check
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert box.isChecked() and dialog.head_note.isHidden()  # nobody marked in U1 yet
+    with qtbot.waitSignal(changes.changed):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert {p.code: p.head for p in roster.list_staff(seeded, unit="U1")} == {
+        "P1": False, "P2": False, "P9": True}
+    assert page.last_message == "赵强 已标为 东风社区便民服务站 的负责人"
+    column = [page.staff_model.columns[c].title for c in range(len(page.staff_model.columns))
+              ].index("负责人")
+    model = page.staff_table.model()
+    marks = {model.index(r, 0).data(): model.index(r, column).data() for r in range(model.rowCount())}
+    assert marks == {"P1": "", "P2": "", "P9": "负责人"}
+
+    row = shown_codes(page.staff_table).index("P2")
+    page.staff_table.selectRow(row)
+    qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
+    dialog = page.active_dialog
+    assert dialog.name_edit.text() == "李娜" and not dialog.head_check.isChecked()
+    dialog.head_check.setFocus()
+    qtbot.keyClick(dialog.head_check, Qt.Key.Key_Space)
+    assert dialog.head_check.isChecked()
+    assert dialog.head_note.text() == "保存后原负责人 P9 赵强 的标记将取消"
+    assert not dialog.head_note.isHidden()
+    with qtbot.waitSignal(changes.changed):
+        qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)
+    assert {p.code for p in roster.list_staff(seeded) if p.head} == {"P2"}
+    assert page.last_message == "李娜 已标为 东风社区便民服务站 的负责人，原负责人 P9 赵强 的标记已取消"
+    marks = {model.index(r, 0).data(): model.index(r, column).data() for r in range(model.rowCount())}
+    assert marks == {"P1": "", "P2": "负责人", "P9": ""}
+
+    page.staff_table.selectRow(shown_codes(page.staff_table).index("P2"))
+    page.edit_selected()
+    dialog = page.active_dialog
+    assert dialog.head_check.isChecked() and dialog.head_note.isHidden()  # it is their own mark
+    qtbot.keyClick(dialog.head_check, Qt.Key.Key_Space)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert not any(p.head for p in roster.list_staff(seeded))

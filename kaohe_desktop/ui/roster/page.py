@@ -197,6 +197,7 @@ class RosterPage(Page):
     def _staff_columns(self) -> list[Column]:
         return [Column("编号", lambda p: p.code, 5), Column("姓名", lambda p: p.name, 5),
                 Column("所属站点", lambda p: p.unit_name, 12), Column("岗位", lambda p: p.post, 6),
+                Column("负责人", lambda p: "负责人" if p.head else "", 4),
                 Column("考勤号", lambda p: p.attendance_no, 5), Column("电话", lambda p: p.phone, 8),
                 Column("状态", _status, 3)]
 
@@ -443,7 +444,19 @@ class RosterPage(Page):
                 else (lambda v: roster.update_staff(self.db, person.id, **v)))
         return StaffDialog(self, save=save, taken_codes={p.code for p in self.data.staff},
                            units=units, posts=sorted({p.post for p in self.data.staff if p.post}),
-                           person=person, unit_code=unit_code)
+                           person=person, unit_code=unit_code, heads=self._heads())
+
+    def _heads(self) -> dict[str, str]:
+        """unit code → "编号 姓名" of its marked 负责人, from the loaded roster."""
+        return {p.unit_code: f"{p.code} {p.name}" for p in self.data.staff if p.head}
+
+    def _staff_written(self, info: StaffInfo, heads_before: dict[str, str]) -> None:
+        """Redraw; when the save made someone 负责人, say so, and whose mark it took."""
+        held = heads_before.get(info.unit_code, "")
+        self._written("staff", info.code)
+        if info.head and held != f"{info.code} {info.name}":
+            moved = f"，原负责人 {held} 的标记已取消" if held else ""
+            self._say(f"{info.name} 已标为 {info.unit_name} 的负责人{moved}")
 
     def add_staff(self) -> None:
         unit_code = self._scope.key if self._scope.kind == "unit" else ""
@@ -451,11 +464,13 @@ class RosterPage(Page):
             rows = self.selected_rows()
             unit_code = rows[0].code if len(rows) == 1 else ""
         dialog = self._staff_dialog(None, unit_code)
-        self._open(dialog, lambda info: self._written("staff", info.code))
+        heads = self._heads()
+        self._open(dialog, lambda info: self._staff_written(info, heads))
 
     def edit_staff(self, person: StaffInfo) -> None:
         dialog = self._staff_dialog(person, person.unit_code)
-        self._open(dialog, lambda info: self._written("staff", info.code))
+        heads = self._heads()
+        self._open(dialog, lambda info: self._staff_written(info, heads))
 
     def edit_selected(self) -> None:
         rows = self.selected_rows()
@@ -500,6 +515,8 @@ class RosterPage(Page):
         if units:
             people = sum(self._staff_count.get(t.code, 0) for t in targets)
             detail += f"\n站点下的 {people} 名人员保持在用，需要时请另行停用。" if people else ""
+        elif any(getattr(t, "head", False) for t in targets):
+            detail += "\n停用后不再是负责人（未标记负责人时按岗位站长或主任确定）。"
         detail += "\n勾选“显示已停用”可以看到并重新启用。"
         answer = QMessageBox.question(
             self, f"停用{noun}", f"停用{noun}{what}？\n\n{detail}",
