@@ -422,3 +422,6 @@ class DocumentIssue(Base):
     recipient: Mapped[str] = mapped_column(String(200), default="", server_default="")
     number: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    # what the register (发证登记) lists: the honour as printed and the date on the document
+    title: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    issued: Mapped[date | None] = mapped_column(Date)
