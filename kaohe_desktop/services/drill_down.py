@@ -89,7 +89,9 @@ def drill_down(db: Database, assessment_id: int, subject_code: str, *,
         (aid, code): (value, remark or "") for aid, code, value, remark in scores}
     leaves = aggregate_leaves(((by_id[aid].role, code, value) for aid, code, value, _ in scores),
                               weights, trimmed)
-    combined = ScoringPlan(rubric).item_scores(leaves)
+    # the item scores the ranking made (a derived item's source or override, 不适用 left
+    # out); computed here only for a row without them
+    combined = row.items or ScoringPlan(rubric).item_scores(leaves)
     need = missing_remarks(rubric, ((subject_code, by_id[aid].name, code, value, remark)
                                     for aid, code, value, remark in scores))
     needing: dict[str, list[str]] = {}

@@ -79,6 +79,8 @@ class RankingRow:
     not_applicable: tuple[str, ...] = ()
     conversion: str = ""
     overridden: tuple[str, ...] = ()
+    # every item's shown score, as the ranking made it (derived values, overrides, 不适用)
+    items: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def graded(self) -> bool:

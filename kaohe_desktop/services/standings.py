@@ -179,7 +179,8 @@ def ranking_table(db: Database, assessment_id: int, group: str | None = None,
             assessors_done=r.assessors_done, assessors_expected=r.assessors_expected,
             raw_base=r.base if normalised else None, complete=r.complete, missing=r.missing,
             excluded=r.excluded, exclude_reason=r.exclude_reason,
-            not_applicable=r.not_applicable, conversion=r.conversion, overridden=r.overridden))
+            not_applicable=r.not_applicable, conversion=r.conversion, overridden=r.overridden,
+            items=r.items))
     rows.sort(key=lambda x: (x.rank is None, x.excluded, x.rank or 0, x.subject_code))
     return RankingTable(
         assessment_id=assessment_id, full_marks=rubric.full_marks, sections=sections,

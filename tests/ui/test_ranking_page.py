@@ -57,11 +57,12 @@ def test_opens_on_the_demo_ranking_with_grades_and_completion(page, db, demo):
     assert page.assessment_id == demo["year"]
     results = ranking.rank_assessment(db, demo["year"])
     assert page.visible_codes() == [r.subject_code for r in results]
-    assert cell(page, 0, "总分") == "98.9" and cell(page, 0, "等次") == "优秀"
-    assert cell(page, 0, "完成") == "3/3"
+    # each item's mean rounded once, the total the sum of what is shown (README 计分规则)
+    assert cell(page, 0, "总分") == "98.92" and cell(page, 0, "等次") == "优秀"
+    assert cell(page, 0, "完成情况") == "已评完"
     grade = page.proxy.index(0, column(page, "等次"))
     assert grade.data(Qt.ItemDataRole.BackgroundRole) is not None  # coloured
-    assert page.model.headers[5:8] == ["运行情况", "服务设施", "服务制度"]
+    assert page.model.headers[6:9] == ["运行情况", "服务设施", "服务制度"]
     assert cell(page, 0, "较上期") == ""  # no previous year to compare with
     assert "没有上期可比" in page.summary.text()
 

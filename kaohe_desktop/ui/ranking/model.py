@@ -223,6 +223,8 @@ class RankingModel(QAbstractTableModel):
                 return status_tip(r)
             if kind == "total" and (r.raw_base is not None or r.conversion or r.overridden):
                 return total_tip(r)
+            if kind == "complete" and (r.conversion or r.overridden):
+                return total_tip(r)
             if kind == "grade" and r.vetoed:
                 return "一票否决：" + "、".join(r.vetoed)
         return None
@@ -234,8 +236,8 @@ def status_text(r: RankingRow) -> str:
     if r.excluded:
         return "不参评"
     head = "已评完" if r.complete else f"未评完 {r.assessors_done}/{r.assessors_expected}"
-    notes = (["不适用折算"] if r.conversion else []) + (["含更正值"] if r.overridden else [])
-    return head + (f"（{'、'.join(notes)}）" if notes else "")
+    notes = (["折算"] if r.conversion else []) + (["更正"] if r.overridden else [])
+    return "·".join([head, *notes])
 
 
 def status_tip(r: RankingRow) -> str:

@@ -244,7 +244,7 @@ class RankingPage(Page):
                    "code": max((r.subject_code for r in table.rows), key=len, default=""),
                    "group": max((r.group for r in table.rows), key=len, default="")}
         for column, (kind, _) in enumerate(self.model._kinds):
-            samples = {"rank": "888", "complete": "未评完 8/8", "change": "▲88"}
+            samples = {"rank": "888", "complete": "未评完 8/8·折算", "change": "▲88"}
             text = longest.get(kind, samples.get(kind, "888.88"))
             if kind == "grade":
                 text = "基本合格（一票否决）"

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kaohe_desktop.domain.completeness import DATA_SOURCES
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.domain.states import STATE_NAMES, State
 from kaohe_desktop.services import ranking, score_sheet, scores
@@ -151,7 +152,9 @@ class ScoreEntryView(QWidget):
         """Re-read the assessment and the sheet (keeping assessor and subject)."""
         if self.assessment_id is None:
             return
-        self.assessors = score_sheet.list_assessors(self.db, self.assessment_id)
+        # data sources (考勤系统 …) are not people with a sheet to fill in
+        self.assessors = [a for a in score_sheet.list_assessors(self.db, self.assessment_id)
+                          if a.name not in DATA_SOURCES]
         names = [a.name for a in self.assessors]
         wanted = assessor or self._chosen.get(self.assessment_id)
         if wanted not in names:

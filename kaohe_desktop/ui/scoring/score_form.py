@@ -212,6 +212,7 @@ class ScoreForm(QWidget):
                 got = self.derived.get(row.item.code)
                 row.editor.load(got.value if got else None)
                 row.remark.setText(got.remark if got else "尚无数据")
+                row.remark.setCursorPosition(0)  # the start of a long working, not its end
                 row.remark.setToolTip(got.remark if got else "")
             else:
                 row.editor.load(self.values.get(row.item.code))
