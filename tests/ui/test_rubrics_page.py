@@ -406,3 +406,102 @@ def test_unsaved_edits_are_kept_unless_discarded(qtbot, page, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     page.rubric_list.setCurrentRow(choose_row)
     assert page._code == "FRNL" and not page.dirty
+
+
+def table_editor(qtbot, table, kind):
+    """The open cell editor of a TableEditor's table."""
+    editors = []
+
+    def found() -> bool:
+        editors[:] = [w for w in table.viewport().findChildren(kind) if w.isVisible()]
+        return bool(editors)
+
+    qtbot.waitUntil(found)
+    return editors[0]
+
+
+def pick(qtbot, table, row: int, column: int, *keys) -> None:
+    """Click a cell, press F2 and choose from its drop-down with the keys, then Enter."""
+    rect = table.visualRect(table.model().index(row, column))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    combo = table_editor(qtbot, table, QComboBox)
+    for key in keys:
+        qtbot.keyClick(combo, key)
+    qtbot.keyClick(combo, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState)
+
+
+def test_edit_the_consequences_and_save_them_as_a_new_version(qtbot, page, db):
+    from kaohe_desktop.domain.consequences import Consequence
+    from kaohe_desktop.ui.rubrics.page import CONSEQUENCES_TAB
+
+    choose(page, "CY2019")  # its text names no consequences
+    editor = page.consequences_editor
+    table = editor.table
+    page.tabs.setCurrentIndex(CONSEQUENCES_TAB)
+    assert page.tabs.tabText(CONSEQUENCES_TAB) == "结果运用" and table.rowCount() == 0
+    assert [table.horizontalHeaderItem(c).text() for c in range(4)] == ["等次", "文书", "发给", "依据/说明"]
+    click(qtbot, editor.add_button)
+    assert [table.item(0, c).text() for c in range(4)] == ["优秀", "荣誉证书", "考核对象", ""]
+    pick(qtbot, table, 0, 0, Qt.Key.Key_End)  # the lowest grade
+    pick(qtbot, table, 0, 1, Qt.Key.Key_Down)  # 荣誉证书 → 整改通知书
+    pick(qtbot, table, 0, 2, Qt.Key.Key_Down)  # 考核对象 → 负责人
+    rect = table.visualRect(table.model().index(0, 3))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    note = table_editor(qtbot, table, QLineEdit)
+    note.insert("考核不合格的，限期整改")  # Chinese arrives as from an input method
+    qtbot.keyClick(note, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState)
+    assert [table.item(0, c).text() for c in range(4)] == [
+        "不合格", "整改通知书", "负责人", "考核不合格的，限期整改"]
+    assert page._raw["consequences"] == [{"grade": "不合格", "kind": "rectify", "recipient": "head",
+                                          "note": "考核不合格的，限期整改"}]
+    assert problems(page) == [] and page.save_button.isEnabled()
+
+    click(qtbot, editor.add_button)  # the next pair not listed yet; then removed again
+    assert [table.item(1, c).text() for c in range(3)] == ["优秀", "荣誉证书", "考核对象"]
+    click(qtbot, editor.remove_button)
+    assert table.rowCount() == 1
+
+    with qtbot.waitSignal(page.changes.changed):
+        click(qtbot, page.save_button)
+    saved = rubrics.get_rubric(db, "CY2019")
+    assert saved.version == 2
+    assert saved.consequences == (Consequence("不合格", "rectify", "head", "考核不合格的，限期整改"),)
+    assert page.consequences_editor.table.item(0, 1).text() == "整改通知书"  # reloaded from the store
+
+
+def test_a_renamed_grade_keeps_its_consequences_and_a_lost_grade_is_a_problem(qtbot, page):
+    from kaohe_desktop.ui.rubrics.page import CONSEQUENCES_TAB, GRADES_TAB
+
+    choose(page, "FRNL")
+    table = page.consequences_editor.table
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == [
+        "工作优秀", "工作优秀", "工作一般", "工作一般", "工作较差"]
+    assert table.item(3, 2).text() == "负责人" and table.item(3, 1).text() == "诫勉谈话通知"
+    page.grades_editor.table.item(2, 0).setText("一般")  # renamed in 等次划分
+    assert [table.item(r, 0).text() for r in (2, 3)] == ["一般", "一般"]
+    assert problems(page) == []
+    page.grades_editor.table.selectRow(3)
+    click(qtbot, page.grades_editor.remove_button)  # 工作较差 is gone: its notice names nothing
+    assert any("结果运用" in p and "工作较差" in p for p in problems(page))
+    assert table.item(4, 0).foreground().color() == PROBLEM_COLOR
+    assert table.item(0, 0).foreground().color() != PROBLEM_COLOR
+    assert not page.save_button.isEnabled()
+    page.tabs.setCurrentIndex(GRADES_TAB)
+    page.problems_list.itemClicked.emit(page.problems_list.item(0))
+    assert page.tabs.currentIndex() == CONSEQUENCES_TAB
+
+
+def test_consequences_of_a_used_version_are_read_only(qtbot, page, db, leave_out_unfinished):
+    roster.add_unit(db, "第一站", code="U1", area="城关街道")
+    info = assessments.create_assessment(db, "FRNL", parse_period("2024"), subjects="units")
+    leave_out_unfinished(db, info.id)
+    assessments.change_state(db, info.id, "submit")
+    choose(page, "FRNL")
+    editor = page.consequences_editor
+    assert page.banner.isVisible()
+    assert not editor.add_button.isEnabled() and not editor.remove_button.isEnabled()
+    assert editor.table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers

@@ -96,6 +96,11 @@ class GradesEditor(TableEditor):
 
     def apply(self, entry: Entry, column: int, text: str) -> None:
         if column == 0:
+            # The consequences name grades: a renamed grade keeps what follows from it.
+            old = entry.get("name")
+            for consequence in self.raw.get("consequences") or []:
+                if old and consequence.get("grade") == old:
+                    consequence["grade"] = text
             entry["name"] = text
         elif column == 1:
             entry["min"] = number_or_text(text or "0")

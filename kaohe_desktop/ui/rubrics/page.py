@@ -41,6 +41,7 @@ from kaohe_desktop.services import rubrics
 
 from ..common.messages import show_error
 from ..common.page import Changes, Page
+from .consequences_editor import ConsequencesEditor
 from .copy_dialog import ask_new_rubric
 from .grades_editor import GradesEditor
 from .items_editor import ItemsEditor
@@ -50,8 +51,9 @@ from .rules_editor import AMOUNTS_HINT, RulesEditor
 LOCKED_TEXT = "该细则已被已提交的考核使用，只读"
 SUBJECT_KINDS = {"unit": "单位（站点）", "staff": "工作人员"}
 SECTION_WORDS = {"bonus": "加分项", "deduction": "减分项", "grades": "等次划分", "veto": "一票否决",
-                 "full_marks": "总分", "version": "版本", "subject_kind": "考核对象"}
-ITEMS_TAB, RULES_TAB, GRADES_TAB = range(3)
+                 "full_marks": "总分", "version": "版本", "subject_kind": "考核对象",
+                 "consequences": "结果运用"}
+ITEMS_TAB, RULES_TAB, GRADES_TAB, CONSEQUENCES_TAB = range(4)
 
 
 class RubricsPage(Page):
@@ -97,6 +99,8 @@ class RubricsPage(Page):
         self.tabs.addTab(self._build_rules_tab(), "加减分与否决")
         self.grades_editor = GradesEditor()
         self.tabs.addTab(self._scrolled(self.grades_editor), "等次划分")
+        self.consequences_editor = ConsequencesEditor()
+        self.tabs.addTab(self._scrolled(self.consequences_editor), "结果运用")
         right_layout.addWidget(self.tabs, 1)
         self.problems_label = QLabel()
         self.problems_list = QListWidget()
@@ -121,8 +125,11 @@ class RubricsPage(Page):
         self.export_button.clicked.connect(self.export_file)
         self.problems_list.itemActivated.connect(self._problem_activated)
         self.problems_list.itemClicked.connect(self._problem_activated)
+        # A renamed grade renames its consequences (GradesEditor.apply): show the new name.
+        # Connected first, so the check that follows colours the refilled rows.
+        self.grades_editor.edited.connect(lambda: self.consequences_editor.fill())
         for editor in (self.items_editor, self.bonus_editor, self.deduction_editor, self.veto_editor,
-                       self.grades_editor):
+                       self.grades_editor, self.consequences_editor):
             editor.edited.connect(self._after_edit)
         self.items_editor.message.connect(self._status)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save,
@@ -257,7 +264,8 @@ class RubricsPage(Page):
         self.source_edit.setText(str(raw.get("source", "")))
         self.source_edit.setCursorPosition(0)
         self.source_edit.setToolTip(str(raw.get("source", "")))
-        for editor in (self.bonus_editor, self.deduction_editor, self.veto_editor, self.grades_editor):
+        for editor in (self.bonus_editor, self.deduction_editor, self.veto_editor, self.grades_editor,
+                       self.consequences_editor):
             editor.load(raw, self._locked)
         self.items_editor.load(raw, self._locked, same_rubric)
         self._original = copy.deepcopy(raw)
@@ -284,7 +292,8 @@ class RubricsPage(Page):
         self.subject_combo.setEnabled(not locked)
         if self.items_editor.read_only != locked:
             self.items_editor.set_read_only(locked)
-        for editor in (self.bonus_editor, self.deduction_editor, self.veto_editor, self.grades_editor):
+        for editor in (self.bonus_editor, self.deduction_editor, self.veto_editor, self.grades_editor,
+                       self.consequences_editor):
             if editor.read_only != locked:
                 editor.load(self._raw, locked)
 
@@ -292,7 +301,7 @@ class RubricsPage(Page):
     def _revalidate(self) -> None:
         self._check = rubric_edit.check(self._raw)
         for editor in (self.items_editor, self.bonus_editor, self.deduction_editor, self.veto_editor,
-                       self.grades_editor):
+                       self.grades_editor, self.consequences_editor):
             editor.show_check(self._check)
         self.grades_editor.update_preview()
         self.problems_list.clear()
@@ -324,6 +333,8 @@ class RubricsPage(Page):
             self.items_editor.select(where)
         elif where == "grades" or any(b.get("name") == where for b in self.grades_editor.entries()):
             self.tabs.setCurrentIndex(GRADES_TAB)
+        elif where == "consequences":
+            self.tabs.setCurrentIndex(CONSEQUENCES_TAB)
         elif where in ("bonus", "deduction", "veto") or where in rubric_edit.all_codes(self._raw):
             self.tabs.setCurrentIndex(RULES_TAB)
 
