@@ -2,6 +2,7 @@
 
     kaohe consequences ID [--json]            who gets which document, and why
     kaohe report certificates|notices|sheets|publicity ID --out DIR [--draft]
+    kaohe report register ID [--out FILE.xlsx] [--json]   the certificates issued
     kaohe report attendance MONTH --out DIR
     kaohe export tally --year 2024 --out FILE.xlsx
 
@@ -43,7 +44,7 @@ def _date(text: str) -> date:
 
 def load_template(path: str | None) -> CertificateTemplate:
     """A certificate template from JSON: any of title, body ({name} {year} {honour}),
-    honour, closing, issuer, seal, frame."""
+    honour, closing, issuer, seal_image, frame."""
     if not path:
         return CertificateTemplate()
     try:
@@ -64,7 +65,8 @@ def load_template(path: str | None) -> CertificateTemplate:
 def _options(args: argparse.Namespace) -> docs.DocumentOptions:
     loaded = load_template(getattr(args, "template", None))
     template = replace(loaded, issuer=args.issuer or loaded.issuer,
-                       honour=getattr(args, "honour", None) or loaded.honour)
+                       honour=getattr(args, "honour", None) or loaded.honour,
+                       seal_image=getattr(args, "seal", None) or loaded.seal_image)
     return docs.DocumentOptions(
         issuer=args.issuer or "", number_prefix=args.prefix or "", contact=args.contact or "",
         address=getattr(args, "address", None) or "", issued=args.date, certificate=template,
@@ -119,6 +121,24 @@ def cmd_certificates(db: Database, args: argparse.Namespace) -> None:
     _finish(args, docs.certificates_job(db, args.id, args.out, _options(args),
                                         per_subject=args.each, grades=_codes(args.grades),
                                         subjects=_codes(args.subjects)))
+
+
+def cmd_register(db: Database, args: argparse.Namespace) -> None:
+    if args.out:
+        _finish(args, docs.register_job(db, args.id, args.out))
+        return
+    entries = docs.certificate_register(db, args.id)
+    if args.json:
+        print_json([{"number": e.number, "subject_code": e.subject_code,
+                     "subject_name": e.subject_name, "recipient": e.recipient, "title": e.title,
+                     "issued": e.issued.isoformat() if e.issued else None} for e in entries])
+        return
+    if not entries:
+        print("还没有发过荣誉证书（草稿预览不登记）。")
+    width = name_width([e.recipient for e in entries])
+    for e in entries:
+        issued = e.issued.isoformat() if e.issued else ""
+        print(f"{pad(e.number, 24)}{pad(e.recipient, width)}{pad(issued, 12)}{e.title}")
 
 
 def cmd_notices(db: Database, args: argparse.Namespace) -> None:
@@ -178,7 +198,13 @@ def add_report_commands(sub: Any, add: AddCommand) -> None:
     sp.add_argument("--grades", help="只发这些等次的证书，如 优秀,良好（默认按细则）")
     sp.add_argument("--honour", help="称号，如 便民服务工作优秀单位")
     sp.add_argument("--template", help="证书模板 JSON：title、body（含 {name} {year} {honour}）、"
-                                       "honour、closing、issuer、seal、frame")
+                                       "honour、closing、issuer、seal_image、frame")
+    sp.add_argument("--seal", metavar="FILE",
+                    help="本单位提供的印章扫描图片（PNG/JPG），印在落款处；默认不印，盖章由人工加盖")
+
+    sp = add(rep, "register", cmd_register, "荣誉证书发证登记：证书编号、对象、称号、发证日期")
+    sp.add_argument("id", type=int)
+    sp.add_argument("--out", help="导出为这个 .xlsx 文件（不写则打印在屏幕上）")
 
     sp = add(rep, "notices", cmd_notices, "按细则的结果运用生成通知，每份一个 PDF（须审议通过）")
     sp.add_argument("id", type=int)

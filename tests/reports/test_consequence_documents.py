@@ -155,6 +155,7 @@ def test_a_reprint_has_the_same_numbers_and_never_overwrites(frnl, out):
 
 def test_a_batch_failing_half_way_names_the_files_written(frnl, out, monkeypatch):
     from kaohe_desktop.io import safe_write
+    from kaohe_desktop.services import documents_common
 
     db, aid = frnl
     real = safe_write.copy_file
@@ -166,7 +167,7 @@ def test_a_batch_failing_half_way_names_the_files_written(frnl, out, monkeypatch
             raise InputError("无法保存：磁盘（U 盘）已满，请删除一些文件或换一个 U 盘")
         return real(src, target)
 
-    monkeypatch.setattr(docs, "copy_file", third_fails)
+    monkeypatch.setattr(documents_common, "copy_file", third_fails)
     with pytest.raises(docs.PartlyWritten) as exc:
         docs.run(docs.notices_job(db, aid, out, OPTS))
     message = str(exc.value.problems[0].line())
@@ -176,7 +177,7 @@ def test_a_batch_failing_half_way_names_the_files_written(frnl, out, monkeypatch
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in exc.value.written)
     # the two that exist keep their numbers; the third gets the next one when printed
     assert len(docs.issued_numbers(db, aid)) == 2
-    monkeypatch.setattr(docs, "copy_file", real)
+    monkeypatch.setattr(documents_common, "copy_file", real)
     files = docs.run(docs.notices_job(db, aid, out / "again", OPTS))
     assert [f.name.split("_")[0] for f in files] == ["测街便〔2024〕1号", "测街便〔2024〕2号",
                                                      "测街便〔2024〕3号"]
