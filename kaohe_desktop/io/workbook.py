@@ -1,12 +1,13 @@
 """Reading any workbook a user hands in, with clear messages for files that are not one.
 
 python-calamine reads .xlsx/.xls/.ods several times faster than openpyxl and returns
-cached formula values; a renamed .docx or .txt is caught before it is parsed.
+cached formula values; a renamed .docx or .txt, a zip bomb, a range too large for memory,
+a broken .xls and Excel error cells are caught by `container_check` before it parses.
 """
 
 from __future__ import annotations
 
-import zipfile
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -15,7 +16,8 @@ from python_calamine import CalamineWorkbook
 
 from kaohe_desktop.domain.errors import InputError, Problem
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc: checked by calamine)
+from .container_check import MAX_ERRORS_LISTED, Checked, calamine_call, check_workbook
+from .ole import MAGIC as OLE_MAGIC  # legacy .xls (and .doc, refused by the check)
 
 
 @dataclass(frozen=True)
@@ -34,27 +36,21 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _check_container(path: Path) -> None:
+def _check_container(path: Path) -> Checked:
     name = path.name
     if not path.exists():
         raise InputError(Problem("文件不存在", file=str(path)))
-    if path.stat().st_size == 0:
+    if path.is_dir():
+        raise InputError(Problem("这是文件夹，不是 Excel 工作簿", file=name))
+    size = path.stat().st_size
+    if size == 0:
         raise InputError(Problem("文件是空的（0 字节），不是 Excel 工作簿", file=name))
     with path.open("rb") as fh:
         head = fh.read(8)
-    if head.startswith(b"PK"):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = set(zf.namelist())
-        except zipfile.BadZipFile:
-            raise InputError(Problem("文件已损坏，无法作为 Excel 工作簿打开", file=name)) from None
-        if "word/document.xml" in names:
-            raise InputError(Problem("这是 Word 文档（.docx），不是 Excel 工作簿", file=name))
-        if "xl/workbook.xml" not in names and "content.xml" not in names:
-            raise InputError(Problem("压缩包里没有工作簿，不是 Excel 文件", file=name))
-    elif head != OLE_MAGIC:
+    if not head.startswith(b"PK") and head != OLE_MAGIC:
         raise InputError(Problem("不是 Excel 工作簿（.xlsx/.xls），可能是文本文件改了扩展名",
                                  file=name))
+    return check_workbook(str(path), name, head, size)
 
 
 def _cell(value: object) -> object:
@@ -65,21 +61,32 @@ def _cell(value: object) -> object:
     return value
 
 
+def _not_finite(sheet: str, rows: list[list[object]], file: str) -> list[Problem]:
+    """Cells holding NaN or ±infinity (a crafted file's <v>NaN</v>): no score, code or
+    date can be made of them, and Decimal/int conversions downstream would crash."""
+    return [Problem("单元格的数值无效（NaN 或无穷大）", file=file, sheet=sheet, row=r + 1,
+                    column=column_letter(c), value=None)
+            for r, row in enumerate(rows) for c, v in enumerate(row)
+            if type(v) is float and not math.isfinite(v)][:MAX_ERRORS_LISTED]
+
+
 def read_workbook(path: Path, *, max_sheets: int | None = None) -> list[Sheet]:
-    """Every sheet's rows. InputError when the file is missing, not a workbook or empty."""
-    _check_container(path)
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error kinds for each format
-        raise InputError(Problem(f"无法读取该工作簿（{exc}）", file=path.name)) from None
+    """Every sheet's rows. InputError when the file is missing, not a workbook, too large
+    to read safely (container_check), holds Excel error cells or NaN, or is empty."""
+    checked = _check_container(path)
+    file = path.name
+    wb = calamine_call(lambda: CalamineWorkbook.from_path(str(path)), file, prefix="无法读取该工作簿")
+    names = calamine_call(lambda: list(wb.sheet_names), file, prefix="无法读取该工作簿")
+    checked.refuse_errors(file, names[:max_sheets])
     sheets = []
-    for name in wb.sheet_names[:max_sheets]:
-        try:
-            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise InputError(Problem(f"无法读取工作表（{exc}）", file=path.name,
-                                     sheet=name)) from None
+    problems: list[Problem] = []
+    for name in names[:max_sheets]:
+        rows = calamine_call(lambda n=name: wb.get_sheet_by_name(n).to_python(skip_empty_area=False),
+                             file, name, "无法读取工作表")
+        problems.extend(_not_finite(name, rows, file))
         sheets.append(Sheet(name, [[_cell(v) for v in row] for row in rows]))
+    if problems:
+        raise InputError(problems)
     if not any(any(v not in ("", None) for v in row) for s in sheets for row in s.rows):
         raise InputError(Problem("工作簿是空的，没有任何数据", file=path.name))
     return sheets

@@ -3,27 +3,31 @@ not by extension) or the clock's text download (attlog.dat).
 
 `open_source` raises InputError naming the file for anything that is not one of those:
 an empty file, a .txt or .docx renamed .xlsx, a password-protected (encrypted) workbook,
-a damaged zip. Sheets are parsed by python-calamine once and cached, so detecting the
-format and then reading it costs one parse.
+a damaged zip. Workbooks pass `container_check.check_workbook` first (zip bombs, ranges
+too large for memory, error cells, broken .xls structure). Sheets are parsed by
+python-calamine once and cached, so detecting the format and then reading it costs one
+parse.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
 from kaohe_desktop.domain.errors import InputError, Problem
 
-from .ole import MAGIC as OLE_MAGIC
-from .ole import stream_names
+from ..container_check import Checked, calamine_call, check_workbook
+from ..ole import MAGIC as OLE_MAGIC
 from .texttable import ATTLOG_RX, delimited, html_tables
 from .xls_codepage import declared_dbcs, patched, recode
 
 ENCRYPTED = "工作簿设置了打开密码（已加密），无法读取：请在 Excel 里取消密码、另存后再导入"
 DAMAGED = "工作簿已损坏，无法打开"
+# A township's year of punches as text is a few MB; a clock's attlog of 150,000 lines
+# about 8 MB. Anything past this is not an attendance export.
+MAX_TEXT_BYTES = 64 * 1024 * 1024
 NOT_ATTENDANCE = "不是电子表格（.xlsx/.xls）也不是考勤机导出的 attlog 文本，可能是改了扩展名的其他文件"
 
 
@@ -32,8 +36,10 @@ class Source:
 
     def __init__(self, path: Path, kind: str, book: CalamineWorkbook | None = None,
                  lines: list[str] | None = None, codec: str = "",
-                 tables: dict[str, list[list[object]]] | None = None) -> None:
+                 tables: dict[str, list[list[object]]] | None = None,
+                 checked: Checked | None = None) -> None:
         self.path = path
+        self.checked = checked        # error cells found before parsing, refused per sheet read
         self.name = path.name
         self.kind = kind
         self.book = book
@@ -60,31 +66,27 @@ class Source:
 
     def _sheet(self, name: str):
         if name not in self._sheets:
-            try:
-                self._sheets[name] = self.book.get_sheet_by_name(self._raw_names.get(name, name))
-            except Exception as exc:
-                raise InputError(Problem(_reason(exc, "无法读取工作表"), file=self.name,
-                                         sheet=name)) from None
+            if self.checked is not None:
+                self.checked.refuse_errors(self.name, [name])
+            raw = self._raw_names.get(name, name)
+            self._sheets[name] = calamine_call(lambda: self.book.get_sheet_by_name(raw),
+                                               self.name, name, "无法读取工作表")
         return self._sheets[name]
 
     def head(self, name: str, n: int = 20) -> list[list[object]]:
         """The first `n` rows (A1-based, empty leading rows kept)."""
         if name in self._rows:
             return self._rows[name][:n]
-        try:
-            return self._fix(self._sheet(name).to_python(skip_empty_area=False, nrows=n))
-        except Exception as exc:
-            raise InputError(Problem(_reason(exc, "无法读取工作表"), file=self.name,
-                                     sheet=name)) from None
+        sheet = self._sheet(name)
+        return self._fix(calamine_call(lambda: sheet.to_python(skip_empty_area=False, nrows=n),
+                                       self.name, name, "无法读取工作表"))
 
     def rows(self, name: str) -> list[list[object]]:
         """Every row of the sheet; index i is Excel row i + 1, index j is column j (A = 0)."""
         if name not in self._rows:
-            try:
-                self._rows[name] = self._fix(_all_rows(self._sheet(name)))
-            except Exception as exc:
-                raise InputError(Problem(_reason(exc, "无法读取工作表"), file=self.name,
-                                         sheet=name)) from None
+            sheet = self._sheet(name)
+            self._rows[name] = self._fix(calamine_call(lambda: _all_rows(sheet), self.name,
+                                                       name, "无法读取工作表"))
         return self._rows[name]
 
     def forget(self, name: str) -> None:
@@ -113,13 +115,6 @@ def _all_rows(sheet) -> list[list[object]]:
     return rows
 
 
-def _reason(exc: Exception, prefix: str) -> str:
-    text = str(exc).lower()
-    if "password" in text or "encrypt" in text:
-        return ENCRYPTED
-    return f"{prefix}（{str(exc)[:120]}）" if str(exc) else prefix
-
-
 def _decode(data: bytes) -> str | None:
     if b"\x00" in data[:4096]:
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -136,34 +131,6 @@ def _decode(data: bytes) -> str | None:
     return None
 
 
-def _check_zip(path: Path) -> None:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError):
-        raise InputError(Problem(f"{DAMAGED}（压缩结构损坏，可能下载不完整）", file=path.name)) from None
-    if "word/document.xml" in names:
-        raise InputError(Problem("这是 Word 文档（.docx），不是 Excel 工作簿", file=path.name))
-    if "ppt/presentation.xml" in names:
-        raise InputError(Problem("这是 PowerPoint 文件，不是 Excel 工作簿", file=path.name))
-    if "xl/workbook.xml" not in names and "content.xml" not in names:
-        raise InputError(Problem("压缩包里没有工作簿，不是 Excel 文件", file=path.name))
-
-
-def _check_ole(path: Path, data: bytes) -> None:
-    """InputError unless the OLE container holds an Excel workbook stream."""
-    try:
-        names = {n.casefold() for n in stream_names(data)}
-    except ValueError:
-        raise InputError(Problem(f"{DAMAGED}（.xls 文件结构不完整）", file=path.name)) from None
-    if "encryptedpackage" in names or "encryptioninfo" in names:
-        raise InputError(Problem(ENCRYPTED, file=path.name))
-    if "worddocument" in names:
-        raise InputError(Problem("这是 Word 文档（.doc），不是 Excel 工作簿", file=path.name))
-    if "workbook" not in names and "book" not in names:
-        raise InputError(Problem("这个文件里没有 Excel 工作簿", file=path.name))
-
-
 def open_source(path: Path | str) -> Source:
     path = Path(path)
     if not path.exists():
@@ -174,21 +141,24 @@ def open_source(path: Path | str) -> Source:
         head = fh.read(8)
     if not head:
         raise InputError(Problem("文件是空的（0 字节）", file=path.name))
+    size = path.stat().st_size
     if head.startswith(b"PK"):
-        _check_zip(path)
+        checked = check_workbook(str(path), path.name, head, size)
     elif head == OLE_MAGIC:
         data = path.read_bytes()
-        _check_ole(path, data)
+        checked = check_workbook(str(path), path.name, head, size, data)
         declared = declared_dbcs(data)
         if declared is not None:
             codec, offset = declared
-            try:
-                book = CalamineWorkbook.from_filelike(io.BytesIO(patched(data, offset)))
-            except Exception as exc:
-                raise InputError(Problem(_reason(exc, DAMAGED), file=path.name)) from None
-            return Source(path, "workbook", book=book, codec=codec)
+            fixed = patched(data, offset)
+            book = calamine_call(lambda: CalamineWorkbook.from_filelike(io.BytesIO(fixed)),
+                                 path.name)
+            return Source(path, "workbook", book=book, codec=codec, checked=checked)
         del data
     else:
+        if size > MAX_TEXT_BYTES:
+            raise InputError(Problem(f"文件过大（{size // (1024 * 1024):,} MB），不像考勤导出文件",
+                                     file=path.name))
         text = _decode(path.read_bytes())
         if text is None:
             raise InputError(Problem(NOT_ATTENDANCE, file=path.name))
@@ -203,8 +173,5 @@ def open_source(path: Path | str) -> Source:
             if rows:
                 return Source(path, "workbook", tables={"Sheet1": rows})
         return Source(path, "text", lines=lines)
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:
-        raise InputError(Problem(_reason(exc, DAMAGED), file=path.name)) from None
-    return Source(path, "workbook", book=book)
+    book = calamine_call(lambda: CalamineWorkbook.from_path(str(path)), path.name)
+    return Source(path, "workbook", book=book, checked=checked)

@@ -1,0 +1,353 @@
+"""One check of every spreadsheet a user hands in, before python-calamine parses it.
+
+python-calamine is fast but trusts its input: a 4 MB .xlsx whose sheet inflates to 1 GiB
+grows the process past 8 GB, a sheet with one cell in A1 and one in XFD1048576 makes it
+allocate a dense 17-billion-cell range and abort the interpreter (an abort, not an
+exception: nothing can catch it), and a truncated .xls header panics inside Rust. So every
+reader (roster, scores, attendance) calls `check_workbook` first:
+
+- the zip directory: member count, each member's and the total uncompressed size, and the
+  compression ratio of large members (a real sheet compresses 5–15×, a bomb 200× and more);
+- each worksheet's XML, streamed in chunks (never held whole): the largest column and row
+  any cell reference names, so the dense range calamine builds stays under `MAX_CELLS`;
+  and every error cell (`t="e"`: #DIV/0!, #N/A …), which calamine turns into blanks;
+- an OLE (.xls) file: its directory must be complete and hold a workbook stream.
+
+`calamine_call` runs a calamine call and turns anything it raises — its own errors and,
+as a last resort, a Rust panic (a BaseException) — into an InputError naming the file.
+Every refusal is an InputError in Chinese naming the file.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import struct
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import TypeVar
+
+from kaohe_desktop.domain.errors import InputError, Problem
+
+from .ole import MAGIC as OLE_MAGIC
+from .ole import stream_names
+
+T = TypeVar("T")
+
+MAX_FILE_BYTES = 200 * 1024 * 1024         # on disk
+MAX_MEMBERS = 5_000                        # zip members
+MAX_MEMBER_BYTES = 512 * 1024 * 1024       # one member, uncompressed
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024       # all members, uncompressed
+MAX_RATIO = 100                            # uncompressed / compressed, for large members
+RATIO_FROM = 8 * 1024 * 1024               # members smaller than this may compress any way
+MAX_ROWS = 1_048_576                       # Excel's own limits
+MAX_COLUMNS = 16_384
+MAX_CELLS = 10_000_000                     # rows × columns of the dense range (≈ 320 MB)
+MAX_ERRORS_LISTED = 20
+_CHUNK = 4 * 1024 * 1024
+_OVERLAP = 64                              # a reference cut by a chunk boundary is seen whole
+
+DAMAGED = "工作簿已损坏，无法打开"
+TOO_BIG = "文件过大或内容异常（可能是“压缩炸弹”），为保护电脑已拒绝读取"
+
+
+@dataclass
+class ErrorCell:
+    sheet: str
+    row: int
+    column: str
+    value: str
+
+
+@dataclass
+class Checked:
+    """What the check learned: the container kind and the error cells per sheet name."""
+
+    kind: str                                     # "zip" or "ole"
+    errors: dict[str, list[ErrorCell]] = field(default_factory=dict)
+
+    def error_problems(self, file: str, sheets: list[str] | None = None) -> list[Problem]:
+        """Problems for the error cells of `sheets` (all sheets when None)."""
+        out: list[Problem] = []
+        for name, cells in self.errors.items():
+            if sheets is not None and name not in sheets:
+                continue
+            out.extend(Problem(f"单元格是 Excel 错误值 {c.value}（公式出错或引用无效），"
+                               "请改正或改为数值后再导入", file=file, sheet=c.sheet, row=c.row,
+                               column=c.column, value=None) for c in cells)
+        return out
+
+    def refuse_errors(self, file: str, sheets: list[str] | None = None) -> None:
+        problems = self.error_problems(file, sheets)
+        if problems:
+            raise InputError(problems)
+
+
+def _refuse(file: str, reason: str) -> InputError:
+    return InputError(Problem(reason, file=file))
+
+
+def calamine_call(call: Callable[[], T], file: str, sheet: str = "",
+                  prefix: str = DAMAGED) -> T:
+    """`call()`, with anything python-calamine raises turned into an InputError naming the
+    file. A Rust panic arrives as pyo3's PanicException, a BaseException: it is caught
+    here on purpose (the check above should have refused the file already) — but never
+    KeyboardInterrupt or SystemExit, which belong to the user."""
+    try:
+        return call()
+    except InputError:
+        raise
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # a panic from Rust code, see above
+        text = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else ""
+        lowered = text.lower()
+        if "password" in lowered or "encrypt" in lowered:
+            reason = "工作簿设置了打开密码（已加密），无法读取：请在 Excel 里取消密码、另存后再导入"
+        else:
+            reason = f"{prefix}（{text}）" if text else prefix
+        raise InputError(Problem(reason, file=file, sheet=sheet)) from None
+
+
+# ----------------------------------------------------------------------------- zip (xlsx, ods)
+
+_ATTRS = re.compile(r'([\w:]+)\s*=\s*"([^"]*)"')
+_SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\b([^>]*)>")
+_REL_TAG = re.compile(r"<(?:\w+:)?Relationship\b([^>]*)>")
+
+
+def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Worksheet part name → sheet name, from xl/workbook.xml and its relationships.
+    Parts the workbook does not name keep their part name (still checked for size)."""
+    out: dict[str, str] = {}
+    try:
+        book = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = (zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+                if "xl/_rels/workbook.xml.rels" in names else "")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return out
+    targets: dict[str, str] = {}
+    for m in _REL_TAG.finditer(rels):
+        attrs = dict(_ATTRS.findall(m[1]))
+        target = attrs.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        targets[attrs.get("Id", "")] = part
+    for m in _SHEET_TAG.finditer(book):
+        attrs = dict(_ATTRS.findall(m[1]))
+        rid = next((v for k, v in attrs.items() if k.endswith(":id")), "")
+        if rid in targets:
+            out[targets[rid]] = html.unescape(attrs.get("name", ""))
+    return out
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _letters(n: int) -> str:
+    s = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def _rows_at_least(n: int) -> bytes:
+    """A regex for decimal row numbers ≥ roughly `n` (rounded down to a leading digit), so
+    one fast pass over the references finds the rows that would overflow the range."""
+    digits = len(str(n))
+    lead = int(str(n)[0])
+    if lead == 1:
+        return rb"\d{%d,}" % digits
+    return rb"(?:[%d-9]\d{%d}|\d{%d,})" % (lead, digits - 1, digits + 1)
+
+
+_WIDE = re.compile(rb'r="([A-Z]{2,3})\d')
+_UNREFERENCED = (b"<c>", b"<c t=", b"<c s=", b"<c/>", b":c>", b":c t=", b":c s=")
+_ROW = re.compile(rb"<(?:\w+:)?row\b.*?</(?:\w+:)?row>", re.S)
+_ERROR = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>'
+                    rb"(?:\s*<(?:\w+:)?f\b.*?(?:/>|</(?:\w+:)?f>))?\s*<(?:\w+:)?v>([^<]{0,20})",
+                    re.S)
+_ERROR_REVERSED = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bt="e"[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>'
+                             rb"(?:\s*<(?:\w+:)?f\b.*?(?:/>|</(?:\w+:)?f>))?\s*<(?:\w+:)?v>([^<]{0,20})",
+                             re.S)
+
+
+def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int):
+    """The member's bytes in overlapping chunks; refuses once more than `limit` came out
+    (the directory's size can lie; zipfile stops at it, but this does not rely on that)."""
+    total = 0
+    tail = b""
+    with zf.open(info) as fh:
+        while True:
+            block = fh.read(_CHUNK)
+            if not block:
+                return
+            total += len(block)
+            if total > limit:
+                raise ValueError("member larger than declared")
+            yield tail + block
+            tail = block[-_OVERLAP:]
+
+
+def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: str,
+                errors: dict[str, list[ErrorCell]]) -> None:
+    """Refuse a sheet whose cell references span more than MAX_CELLS (or Excel's rows and
+    columns); collect its error cells. One streaming pass in the common case (≤ 26
+    columns); a wider sheet's rows are looked at again against its own row limit."""
+    width = 26
+    tall_at = MAX_CELLS // 26
+    tall_rx = re.compile(rb'r="[A-Z]{0,3}(' + _rows_at_least(tall_at) + rb')"')
+    tallest = rows_seen = 0
+    found: list[ErrorCell] = []
+    seen_errors: set[tuple[int, str]] = set()
+    for chunk in _chunks(zf, info, MAX_MEMBER_BYTES):
+        wide = _WIDE.findall(chunk)
+        if wide:
+            width = max(width, max(_column_number(w) for w in set(wide)))
+            if width > MAX_COLUMNS:
+                raise _refuse(file, f"{TOO_BIG}：工作表“{sheet}”用到了第 {width} 列，"
+                                    f"超过 Excel 的 {MAX_COLUMNS} 列")
+        for m in tall_rx.finditer(chunk):
+            tallest = max(tallest, int(m[1]))
+        # Rows and cells may omit r= (calamine then counts them): the row count bounds the
+        # height, and a row's cell count its width. Writers that omit r are rare, so the
+        # per-row count runs only on chunks that show a cell without r first.
+        rows_seen += chunk.count(b"<row") + chunk.count(b":row ") + chunk.count(b":row>")
+        if any(tag in chunk for tag in _UNREFERENCED):
+            for m in _ROW.finditer(chunk):
+                width = max(width, m[0].count(b"<c") + m[0].count(b":c "))
+            if width > MAX_COLUMNS:
+                raise _refuse(file, f"{TOO_BIG}：工作表“{sheet}”的一行有 {width} 个单元格，"
+                                    f"超过 Excel 的 {MAX_COLUMNS} 列")
+        if b't="e"' in chunk and len(found) < MAX_ERRORS_LISTED:
+            for rx in (_ERROR, _ERROR_REVERSED):
+                for m in rx.finditer(chunk):
+                    key = (int(m[2]), m[1].decode())
+                    if key not in seen_errors and len(found) < MAX_ERRORS_LISTED:
+                        seen_errors.add(key)
+                        found.append(ErrorCell(sheet, key[0], key[1],
+                                               m[3].decode("utf-8", "replace").strip() or "#错误"))
+    if width > 26:  # the one-pass row threshold assumed 26 columns: look again for this width
+        limit = MAX_CELLS // width
+        rx = re.compile(rb'r="[A-Z]{0,3}(' + _rows_at_least(limit) + rb')"')
+        for chunk in _chunks(zf, info, MAX_MEMBER_BYTES):
+            for m in rx.finditer(chunk):
+                tallest = max(tallest, int(m[1]))
+    tallest = max(tallest, rows_seen)
+    if tallest > MAX_ROWS:
+        raise _refuse(file, f"{TOO_BIG}：工作表“{sheet}”用到了第 {tallest} 行，"
+                            f"超过 Excel 的 {MAX_ROWS} 行")
+    if tallest * width > MAX_CELLS:
+        raise _refuse(file, f"{TOO_BIG}：工作表“{sheet}”的范围达 {tallest} 行 × {width} 列"
+                            f"（到 {_letters(width)} 列），超过 {MAX_CELLS:,} 个单元格的上限")
+    if found:
+        found.sort(key=lambda c: (c.row, len(c.column), c.column))
+        errors[sheet] = found
+
+
+def _check_zip(path_str: str, file: str, size: int) -> Checked:
+    try:
+        zf = zipfile.ZipFile(path_str)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise _refuse(file, f"{DAMAGED}（压缩结构损坏，可能下载不完整）") from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise _refuse(file, f"{TOO_BIG}：压缩包里有 {len(infos)} 个部件")
+        names = {i.filename for i in infos}
+        if "word/document.xml" in names:
+            raise _refuse(file, "这是 Word 文档（.docx），不是 Excel 工作簿")
+        if "ppt/presentation.xml" in names:
+            raise _refuse(file, "这是 PowerPoint 文件，不是 Excel 工作簿")
+        if "xl/workbook.xml" not in names and "content.xml" not in names:
+            raise _refuse(file, "压缩包里没有工作簿，不是 Excel 文件")
+        total = 0
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise _refuse(file, "压缩包设置了密码，无法读取")
+            total += info.file_size
+            mb = info.file_size // (1024 * 1024)
+            if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
+                raise _refuse(file, f"{TOO_BIG}：解压后达 {mb:,} MB 以上（{info.filename}）")
+            if (info.file_size > RATIO_FROM
+                    and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
+                ratio = info.file_size // max(info.compress_size, 1)
+                raise _refuse(file, f"{TOO_BIG}：{info.filename} 压缩了 {ratio} 倍"
+                                    f"（解压后 {mb:,} MB），正常工作簿不会这样")
+        checked = Checked("zip")
+        parts = _sheet_parts(zf, names)
+        try:
+            for info in infos:
+                name = info.filename
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    _scan_sheet(zf, info, file, parts.get(name, name), checked.errors)
+                elif name == "content.xml":
+                    _scan_ods(zf, info, file)
+        except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError,
+                RuntimeError):
+            raise _refuse(file, f"{DAMAGED}（压缩内容损坏，可能下载不完整）") from None
+        return checked
+
+
+_REPEAT = re.compile(rb'number-(rows|columns)-repeated="(\d+)"')
+
+
+def _scan_ods(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> None:
+    """An .ods names repeated rows and columns by count: refuse counts that would spread
+    past the limits (a few bytes can claim a million rows)."""
+    rows = cols = 0
+    for chunk in _chunks(zf, info, MAX_MEMBER_BYTES):
+        for kind, count in _REPEAT.findall(chunk):
+            n = int(count)
+            if kind == b"rows":
+                rows = max(rows, n)
+            else:
+                cols = max(cols, n)
+    if rows > MAX_ROWS or cols > MAX_COLUMNS:
+        raise _refuse(file, f"{TOO_BIG}：表格声明了 {max(rows, cols)} 个重复的行或列")
+
+
+# ----------------------------------------------------------------------------- OLE (xls)
+
+
+def check_ole(data: bytes, file: str) -> None:
+    """InputError unless the OLE container is complete and holds an Excel workbook stream."""
+    try:
+        names = {n.casefold() for n in stream_names(data)}
+    except (ValueError, IndexError, OverflowError, struct.error):
+        raise _refuse(file, f"{DAMAGED}（.xls 文件结构不完整，可能只下载了一部分）") from None
+    if "encryptedpackage" in names or "encryptioninfo" in names:
+        raise _refuse(file, "工作簿设置了打开密码（已加密），无法读取：请在 Excel 里取消密码、另存后再导入")
+    if "worddocument" in names:
+        raise _refuse(file, "这是 Word 文档（.doc），不是 Excel 工作簿")
+    if "workbook" not in names and "book" not in names:
+        raise _refuse(file, "这个文件里没有 Excel 工作簿")
+
+
+# ----------------------------------------------------------------------------- entry point
+
+
+def check_workbook(path_str: str, file: str, head: bytes, size: int,
+                   data: bytes | None = None) -> Checked:
+    """Check a zip (.xlsx/.ods) or OLE (.xls) workbook before calamine reads it.
+
+    `head` is the file's first bytes; `data` the whole file when the caller already read
+    it (an .xls). InputError naming `file` when it must not be parsed."""
+    if size > MAX_FILE_BYTES:
+        raise _refuse(file, f"文件过大（{size // (1024 * 1024):,} MB），超过 "
+                            f"{MAX_FILE_BYTES // (1024 * 1024)} MB 的上限")
+    if head.startswith(b"PK"):
+        return _check_zip(path_str, file, size)
+    if head.startswith(OLE_MAGIC):
+        if data is None:
+            with open(path_str, "rb") as fh:
+                data = fh.read()
+        check_ole(data, file)
+        return Checked("ole")
+    raise _refuse(file, "不是 Excel 工作簿（.xlsx/.xls）")
