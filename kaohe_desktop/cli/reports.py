@@ -154,7 +154,10 @@ def cmd_sheets(db: Database, args: argparse.Namespace) -> None:
 
 
 def cmd_publicity(db: Database, args: argparse.Namespace) -> None:
-    _finish(args, docs.publicity_job(db, args.id, args.out, _options(args)))
+    if args.days < 1:
+        raise InputError(Problem("公示期至少 1 个工作日", column="--days", value=args.days))
+    opts = replace(_options(args), objection_days=args.days, top_only=args.top_only)
+    _finish(args, docs.publicity_job(db, args.id, args.out, opts))
 
 
 def cmd_attendance_report(db: Database, args: argparse.Namespace) -> None:
@@ -219,9 +222,16 @@ def add_report_commands(sub: Any, add: AddCommand) -> None:
     sp.add_argument("--group", help="只要这个评分组的空白评分表")
     sp.add_argument("--subjects", help="只要这些对象（编号，逗号分隔）")
 
-    sp = add(rep, "publicity", cmd_publicity, "考核结果公示名单（须审议通过）")
+    sp = add(rep, "publicity", cmd_publicity, "考核结果公示名单（须审议通过；须设置联系电话和地址）")
     sp.add_argument("id", type=int)
     _add_document_options(sp, draft=True)
+    sp.add_argument("--days", type=int, default=5,
+                    help="未公示时公示期的工作日数（默认 5；已公示的按记录的公示期）")
+    who = sp.add_mutually_exclusive_group()
+    who.add_argument("--top-only", dest="top_only", action="store_const", const=True,
+                     help="只列拟评最高等次（如优秀）者（个人考核且细则只表彰最高等次时默认如此）")
+    who.add_argument("--all", dest="top_only", action="store_const", const=False,
+                     help="列出全部考核对象")
 
     sp = add(rep, "attendance", cmd_attendance_report, "各单位考勤月报")
     sp.add_argument("month", help="月份，如 2024-11")

@@ -93,3 +93,26 @@ def work_calendar(start: date, end: date, overrides: Mapping[date, bool] | None 
 def is_workday(day: date, overrides: Mapping[date, bool] | None = None) -> bool:
     """One day (weekday fallback for a year neither the package nor the overrides know)."""
     return _judge(day, overrides or {})[0]
+
+
+def nth_workday(start: date, n: int, overrides: Mapping[date, bool] | None = None) -> date:
+    """The n-th working day counted from `start` (which counts when it is one): a 公示期 of
+    5 working days from Friday 2024-09-27 counts Sunday 09-29 (调休上班) and 09-30, skips
+    the National Day holiday and ends on 10-09."""
+    if n < 1:
+        raise ValueError(f"工作日数应至少为 1：{n}")
+    overrides = overrides or {}
+    day, found = start, 0
+    while True:
+        if _judge(day, overrides)[0]:
+            found += 1
+            if found == n:
+                return day
+        day += timedelta(1)
+
+
+def workdays_between(start: date, end: date, overrides: Mapping[date, bool] | None = None) -> int:
+    """How many working days from `start` to `end`, both included."""
+    if end < start:
+        return 0
+    return len(work_calendar(start, end, overrides).workdays)

@@ -19,6 +19,7 @@ from kaohe_desktop.domain.numbers import shown, to_decimal
 from kaohe_desktop.domain.periods import PERIOD_KIND_NAMES, Period, PeriodKind
 from kaohe_desktop.domain.rubric import Rubric
 from kaohe_desktop.domain.states import STATE_NAMES, State, next_state
+from kaohe_desktop.domain.workcalendar import nth_workday
 from kaohe_desktop.store.db import Database, backup_sqlite
 from kaohe_desktop.store.models import (
     Area,
@@ -26,6 +27,7 @@ from kaohe_desktop.store.models import (
     AssessmentRole,
     Assessor,
     AssessorGroup,
+    CalendarDay,
     GroupSubject,
     RubricRow,
     Score,
@@ -493,7 +495,15 @@ def list_assessments(db: Database) -> list[AssessmentInfo]:
         return [_info(s, a) for a in s.scalars(select(Assessment).order_by(Assessment.id))]
 
 
-OBJECTION_DAYS = 7  # the default 公示期: today and the six days after it
+OBJECTION_WORKDAYS = 5  # the default 公示期: five working days from today (holidays skipped)
+
+
+def objection_period(s: Session, start: date, workdays: int = OBJECTION_WORKDAYS) -> tuple[date, date]:
+    """(start, end) of a 公示期 of `workdays` working days from `start`, by the statutory
+    calendar and the office's own calendar days (调休 it entered)."""
+    overrides = dict(s.execute(select(CalendarDay.day, CalendarDay.workday).where(
+        CalendarDay.day.between(start, start + timedelta(days=workdays * 3 + 30)))).all())
+    return start, nth_workday(start, workdays, overrides)
 
 
 def change_state(db: Database, assessment_id: int, action: str, *, actor: str = "",
@@ -503,7 +513,7 @@ def change_state(db: Database, assessment_id: int, action: str, *, actor: str = 
     """submit / approve / publish / reopen, recorded with who (`actor`), when and why.
 
     - publish: the objection period (公示期) `objection_start`–`objection_end`; both or
-      neither (then today and the next six days); only publishing takes them.
+      neither (then five working days from today); only publishing takes them.
     - reopen: only an administrator (`actor_is_admin`; the command line's `--admin`, the
       window's administrator setting) and only with a reason. Reopening clears the
       objection period; the history keeps it.
@@ -530,8 +540,7 @@ def change_state(db: Database, assessment_id: int, action: str, *, actor: str = 
                 problems.append(Problem("公示期要同时给出开始和结束日期（--from 与 --to）",
                                         column="--from/--to"))
             elif objection_start is None or objection_end is None:
-                objection_start = date.today()
-                objection_end = objection_start + timedelta(days=OBJECTION_DAYS - 1)
+                objection_start, objection_end = objection_period(s, date.today())
             elif objection_end < objection_start:
                 problems.append(Problem(f"公示期结束日期 {objection_end} 早于开始日期 {objection_start}",
                                         column="--to", value=str(objection_end)))

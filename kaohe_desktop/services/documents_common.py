@@ -68,10 +68,11 @@ class DocumentOptions:
     contact: str = ""
     issued: date | None = None  # None: today
     report_due_days: int = 30  # 整改报告 due this many days after the notice
-    objection_days: int = 7  # 公示期 when the assessment has none recorded
+    objection_days: int = 5  # 公示期 in working days when the assessment has none recorded
     certificate: CertificateTemplate = field(default_factory=CertificateTemplate)
     address: str = ""
     draft: bool = False  # a 草稿 preview from an assessment not yet approved
+    top_only: bool | None = None  # 公示: only the top grade (None: as the rubric implies)
 
     def issued_on(self) -> date:
         return self.issued or date.today()

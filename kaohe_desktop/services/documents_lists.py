@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
-from kaohe_desktop.domain.numbers import shown
+from kaohe_desktop.domain.numbers import round2, shown
 from kaohe_desktop.reports.attendance_report import (
     AttendanceLine,
     AttendanceReport,
@@ -15,7 +16,10 @@ from kaohe_desktop.reports.attendance_report import (
 from kaohe_desktop.reports.publicity import PublicityList, PublicityRow, write_publicity
 from kaohe_desktop.store.db import Database
 
+from .assessment_lookup import assessment_rubric, load_assessment
+from .assessments import get_assessment, objection_period
 from .attendance import monthly_summary, period_range
+from .attendance_data import load_calendar
 from .documents_common import (
     DEFAULT_OPTIONS,
     DocJob,
@@ -27,27 +31,68 @@ from .documents_common import (
     safe_name,
     with_office,
 )
-from .ranking_results import RankingRow
+from .ranking_results import RankingRow, RankingTable
 
 
 def _publicity_grade(r: RankingRow) -> str:
     if not r.grade:  # no grade: 不参评 (excluded) or still incomplete
-        return "不参评" if getattr(r, "excluded", False) else "待定"
+        return "不参评" if r.excluded else "待定"
     return r.grade + ("（一票否决）" if r.vetoed else "")
+
+
+def two_decimals(value: Decimal) -> str:
+    """Every figure of the list with the same two decimals (85.50, 90.00), rounded once."""
+    return f"{round2(value):.2f}"
+
+
+def top_only_default(db: Database, assessment_id: int) -> bool:
+    """A staff 公示 lists only those proposed for the top grade when the rubric's
+    consequences honour that grade alone (certificates for 优秀 and for nothing else)."""
+    table = results_table(db, assessment_id)
+    if table.subject_kind != "staff" or not table.grade_names:
+        return False
+    with db.session() as s:
+        rubric = assessment_rubric(s, load_assessment(s, assessment_id))
+    honoured = {c.grade for c in rubric.consequences if c.kind == "certificate"}
+    return honoured == {table.grade_names[0]}
+
+
+def _objection_period(db: Database, table: RankingTable, opts: DocumentOptions
+                      ) -> tuple[date, date, int]:
+    """The 公示期 recorded when the results were published; before that, `objection_days`
+    working days from the date on the list."""
+    if table.objection_start and table.objection_end:
+        start, end = table.objection_start, table.objection_end
+    else:
+        with db.session() as s:
+            start, end = objection_period(s, opts.issued_on(), opts.objection_days)
+    with db.session() as s:
+        workdays = len(load_calendar(s, start, end).workdays)
+    return start, end, workdays
 
 
 def publicity_data(db: Database, assessment_id: int,
                    opts: DocumentOptions = DEFAULT_OPTIONS) -> PublicityList:
-    """The 公示 list; the issuer and the contact for objections are required."""
-    opts = with_office(db, opts, ("issuer", "contact"), "公示名单")
+    """The 公示 list; refused without the issuer, the contact phone and the address (an
+    objection must be able to reach someone)."""
+    opts = with_office(db, opts, ("issuer", "contact", "address"), "公示名单")
     table = results_table(db, assessment_id)
-    published = table.objection_start or opts.issued_on()
-    start = table.objection_start or published
-    end = table.objection_end or start + timedelta(days=opts.objection_days)
+    top_only = opts.top_only if opts.top_only is not None else top_only_default(db, assessment_id)
+    start, end, workdays = _objection_period(db, table, opts)
+    chosen = table.rows
+    intro = ""
+    title = f"关于{table.name}结果的公示"
+    if top_only and table.grade_names:
+        top = table.grade_names[0]
+        chosen = tuple(r for r in table.rows if r.grade == top)
+        title = f"关于{table.name}拟评为“{top}”等次人员的公示"
+        intro = f"经考核，拟评定以下{len(chosen)}名同志为“{top}”等次，现予公示。"
     rows = tuple(PublicityRow(r.rank or None, r.subject_code, r.subject_name, r.area,
-                              shown(r.total), _publicity_grade(r)) for r in table.rows)
-    return PublicityList(f"{table.name}结果公示", rows, published, start, end, opts.issuer,
-                         opts.contact, address=opts.address, draft=opts.draft)
+                              two_decimals(r.total), _publicity_grade(r)) for r in chosen)
+    return PublicityList(title, rows, opts.issued_on(), start, end, opts.issuer, opts.contact,
+                         opts.address, workdays=workdays, intro=intro,
+                         area_title="所属单位" if table.subject_kind == "staff" else "所属街道",
+                         draft=opts.draft)
 
 
 def publicity_job(db: Database, assessment_id: int, out_dir: Path | str,
@@ -56,16 +101,20 @@ def publicity_job(db: Database, assessment_id: int, out_dir: Path | str,
     if not opts.draft:
         require_approved(db, assessment_id, "公示名单")
     data = publicity_data(db, assessment_id, opts)
+    name = get_assessment(db, assessment_id).name
     stage = Staging(out_dir)
     try:
-        name = f"{'草稿_' if opts.draft else ''}公示_{safe_name(data.title)}.pdf"
-        write_publicity(stage.path(name), data)
+        what = "拟评人员" if "拟评" in data.title else "结果公示"
+        stem = f"{'草稿_' if opts.draft else ''}公示_{name}{what}"
+        write_publicity(stage.path(safe_name(stem) + ".pdf"), data)
     except BaseException:
         stage.close()
         raise
     yield Progress(1, 1, "公示名单")
     return stage.deliver()
 
+
+# ----------------------------------------------------------------------------- attendance
 
 
 def attendance_report_data(db: Database, month: str, unit: str | None = None,

@@ -62,7 +62,7 @@ def test_publicity_lists_every_subject(demo, tmp_path):
     text = pdf_text(pdf)[1]
     for r in table.rows:
         assert r.subject_name in text and shown(r.total) in text
-    assert "公示期为2024年12月20日至2024年12月27日" in text
+    assert "公示期为2024年12月20日至2024年12月26日（5个工作日）" in text
     assert "李明0731-84446666" in text
     assert "草稿" in text and pdf.name.startswith("草稿_")
     _cjk_embedded(pdf)

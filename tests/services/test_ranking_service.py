@@ -256,12 +256,16 @@ def test_review_records_who_when_and_the_objection_period(db, months):
     assert review.allowed_actions("reviewed") == ["publish", "reopen"]
 
 
-def test_publish_without_dates_uses_a_week_from_today(db, months):
+def test_publish_without_dates_uses_five_working_days_from_today(db, months):
+    from kaohe_desktop.domain.workcalendar import workdays_between
+
     ids, _ = months
     for action in ("submit", "approve"):
         assessments.change_state(db, ids[1], action)
     info = assessments.change_state(db, ids[1], "publish")
-    assert info.objection_start == date.today() and (info.objection_end - info.objection_start).days == 6
+    assert info.objection_start == date.today()
+    assert workdays_between(info.objection_start, info.objection_end) == 5
+    assert workdays_between(info.objection_end, info.objection_end) == 1  # ends on a workday
     with pytest.raises(InputError, match="只有公示"):
         assessments.change_state(db, ids[2], "submit", objection_start=date.today(),
                                  objection_end=date.today())
