@@ -86,6 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MigrationFailed as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_FAILED
+    except InputError as exc:  # a folder, a text file or a truncated database as --db
+        print_problems(exc)
+        return EXIT_BAD_INPUT
     try:
         args.func(db, args)
     except InputError as exc:

@@ -16,6 +16,7 @@ from typing import Any
 from .consequences import Consequence, consequences_from_raw, consequences_to_raw
 from .errors import InputError, Problem
 from .numbers import ZERO, is_multiple, shown, to_decimal
+from .text_rules import echo, problem_of
 
 
 class ItemKind(StrEnum):
@@ -195,12 +196,99 @@ def combined_max(combine: str, children: Iterable[tuple[Decimal, Decimal]]) -> D
     return sum((maximum for maximum, _ in children), ZERO)
 
 
+# Bounds of a rubric file, so a hostile one is a list of problems, never a crash: a score
+# beyond a million points or finer than a millionth is no rubric's, and 10,000 nested
+# items would exhaust the recursion.
+MAX_POINTS = Decimal(1_000_000)
+MAX_PLACES = 6
+MAX_DEPTH = 12
+MAX_NODES = 5_000
+MAX_VERSION = 1_000_000
+TEXT_LIMITS = {"code": 50, "name": 200, "title": 500, "description": 5_000, "kind": 20,
+               "combine": 20, "subject_kind": 10, "source": 5_000, "mode": 20, "matter": 200}
+_LISTS = ("items", "children", "levels", "rules", "amounts", "scale", "veto")
+_OBJECTS = ("bonus", "deduction", "grades", "rule")
+
+
 def _num(raw: object, where: str, problems: list[Problem], what: str) -> Decimal | None:
     try:
-        return to_decimal(raw)
+        value = to_decimal(raw)
     except ValueError:
-        problems.append(Problem(f"{what}不是数字", column=where, value=raw))
+        problems.append(Problem(f"{what}不是数字", column=where, value=echo(str(raw))))
         return None
+    if not value.is_finite() or abs(value) > MAX_POINTS or (
+            value and value.as_tuple().exponent < -MAX_PLACES):  # type: ignore[operator]
+        problems.append(Problem(f"{what}超出范围（应在 ±{MAX_POINTS:,} 之内，最多 {MAX_PLACES} 位小数）",
+                                column=where, value=echo(str(raw))))
+        return None
+    return value
+
+
+def shape_problems(raw: object) -> list[Problem]:
+    """What is wrong with the file's structure before any rule is looked at: the wrong
+    type where a list, an object, a text or a number belongs, nesting or size beyond the
+    bounds above, text with invisible or unstorable characters. Every rule of a rubric
+    is then checked by `rubric_from_dict` on a structure known to be sound."""
+    problems: list[Problem] = []
+    nodes = 0
+
+    def walk(value: object, key: str, depth: int) -> None:
+        nonlocal nodes
+        nodes += 1
+        if nodes > MAX_NODES:
+            if nodes == MAX_NODES + 1:
+                problems.append(Problem(f"细则过大：超过 {MAX_NODES} 个条目"))
+            return
+        if depth > MAX_DEPTH:
+            problems.append(Problem(f"细则嵌套过深（超过 {MAX_DEPTH} 层）", column=key))
+            return
+        if key in _LISTS and value is not None and not isinstance(value, list):
+            problems.append(Problem(f"“{key}”应是列表，不是{_type_name(value)}", column=key,
+                                    value=echo(str(value))))
+            return
+        if key in _OBJECTS and value is not None and not isinstance(value, dict):
+            problems.append(Problem(f"“{key}”应是对象，不是{_type_name(value)}", column=key,
+                                    value=echo(str(value))))
+            return
+        if key in TEXT_LIMITS and value is not None:
+            if not isinstance(value, str | int) or isinstance(value, bool):
+                problems.append(Problem(f"“{key}”应是文字，不是{_type_name(value)}", column=key))
+                return
+            reason = problem_of(str(value), what=f"“{key}”", limit=TEXT_LIMITS[key])
+            if reason:
+                problems.append(Problem(reason[0], column=key, value=reason[1]))
+            return
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, str(k), depth + 1)
+        elif isinstance(value, list):
+            item_key = {"items": "item", "children": "item", "levels": "level", "rules": "rule_item",
+                        "scale": "band", "veto": "veto_item", "amounts": "amount"}.get(key, "entry")
+            for v in value:
+                if item_key in ("item", "level", "rule_item", "band", "veto_item") and \
+                        not isinstance(v, dict):
+                    problems.append(Problem(f"“{key}”里的每一项应是对象，不是{_type_name(v)}",
+                                            column=key, value=echo(str(v))))
+                    continue
+                walk(v, item_key, depth + 1)
+        elif isinstance(value, str):
+            reason = problem_of(value, what=f"“{key}”", limit=TEXT_LIMITS["source"])
+            if reason:
+                problems.append(Problem(reason[0], column=key, value=reason[1]))
+
+    if not isinstance(raw, dict):
+        return [Problem("细则文件的顶层应是一个对象")]
+    version = raw.get("version", 1)
+    if isinstance(version, int) and not isinstance(version, bool) and version > MAX_VERSION:
+        problems.append(Problem(f"版本号过大（最多 {MAX_VERSION:,}）", column="version",
+                                value=echo(str(version))))
+    walk(raw, "", 0)
+    return problems[:50]
+
+
+def _type_name(value: object) -> str:
+    return {str: "文字", int: "数字", float: "数字", bool: "真假值", list: "列表", dict: "对象",
+            type(None): "空值"}.get(type(value), type(value).__name__)
 
 
 def _item(raw: dict[str, Any], problems: list[Problem], seen: set[str]) -> Item | None:
@@ -340,6 +428,17 @@ def _grades(raw: dict[str, Any] | None, problems: list[Problem]) -> GradeScale:
 
 def rubric_from_dict(raw: dict[str, Any], *, file: str = "") -> Rubric:
     """Build and validate a rubric; InputError lists every problem found."""
+    problems: list[Problem] = shape_problems(raw)
+    if problems:
+        raise InputError([Problem(**{**p.__dict__, "file": p.file or file}) for p in problems])
+    try:
+        return _rubric_from_dict(raw, file=file)
+    except (TypeError, AttributeError, ValueError, ArithmeticError, RecursionError) as exc:
+        # the shape check should have caught it; a message all the same, never a traceback
+        raise InputError(Problem(f"细则文件的格式不对（{type(exc).__name__}）", file=file)) from None
+
+
+def _rubric_from_dict(raw: dict[str, Any], *, file: str = "") -> Rubric:
     problems: list[Problem] = []
     code = str(raw.get("code", "")).strip()
     if not code:

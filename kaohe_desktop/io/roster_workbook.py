@@ -16,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from kaohe_desktop.domain.errors import InputError, Problem
+from kaohe_desktop.domain.text_rules import TextRefused, clean
 
 from .workbook import column_letter, find_header_row, is_blank, read_workbook
 
@@ -52,6 +53,13 @@ def yes_no(text: str) -> bool | None:
     if text in _YES:
         return True
     return False if text in _NO else None
+
+
+# The schema's column sizes (store/models.py): a longer value is refused, naming the limit,
+# before it reaches the database. `unit` names a unit by code or name (≤ 200).
+LIMITS = {"code": 50, "name": 200, "area": 100, "kind": 50, "phone": 50, "address": 200,
+          "unit": 200, "post": 100, "attendance_no": 50, "head": 10}
+STAFF_LIMITS = {**LIMITS, "name": 100}
 
 
 @dataclass(frozen=True)
@@ -106,11 +114,18 @@ def read_roster_rows(path: Path, columns: dict[str, tuple[tuple[str, ...], bool]
         raise InputError(problems)
     out: list[RosterRow] = []
     seen: dict[str, int] = {}
+    limits = STAFF_LIMITS if "attendance_no" in columns else LIMITS
     for r in range(h + 1, len(sheet.rows)):
         row = sheet.rows[r]
         if is_blank(row):
             continue
         values = {f: _text(row[c]) if c < len(row) else "" for f, c in where_col.items()}
+        for f, text in values.items():  # NFKC, no invisible characters, within the column size
+            try:
+                values[f] = clean(text, what=f"“{columns[f][0][0]}”", limit=limits.get(f))
+            except TextRefused as exc:
+                problems.append(Problem(exc.reason, file=file, sheet=sheet.name, row=r + 1,
+                                        column=column_letter(where_col[f]), value=exc.shown))
         for field, (names, required) in columns.items():
             if required and not values.get(field):
                 problems.append(Problem(f"“{names[0]}”不能为空", file=file, sheet=sheet.name,

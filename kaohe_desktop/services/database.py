@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.store.db import Database, MigrationFailed, open_database
 
 from .rubrics import ensure_builtin_rubrics
@@ -11,9 +15,48 @@ from .rubrics import ensure_builtin_rubrics
 __all__ = ["Database", "MigrationFailed", "open_db"]
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _not_a_database(path: Path) -> str:
+    """Why the file at `path` cannot be this program's database ("" when it may be): a
+    folder, a text or other file, or a SQLite file cut short (a copy that stopped)."""
+    if path.is_dir():
+        return "这是文件夹，不是数据库文件：--db 应指向一个 .db 文件"
+    if not path.exists() or path.stat().st_size == 0:
+        return ""                                   # a new database is created there
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        head = fh.read(100)
+    if not head.startswith(SQLITE_MAGIC):
+        return "不是本程序的数据库文件（不是 SQLite 数据库），请检查 --db 指向的文件"
+    if len(head) < 100:
+        return "数据库文件不完整（只有文件头，可能复制时中断），请从 backups 文件夹里的备份恢复"
+    page = struct.unpack_from(">H", head, 16)[0]
+    page = 65536 if page == 1 else page
+    counter, pages, valid_for = (struct.unpack_from(">I", head, o)[0] for o in (24, 28, 92))
+    if page < 512 or page & (page - 1):
+        return "数据库文件头已损坏，请从 backups 文件夹里的备份恢复"
+    # the header's page count is trustworthy when written by the same change (SQLite ≥ 3.7)
+    if size % page or (pages and counter == valid_for and size < pages * page):
+        return (f"数据库文件不完整（{size:,} 字节，应为 {pages * page:,} 字节，可能复制时中断），"
+                "请从 backups 文件夹里的备份恢复")
+    return ""
+
+
 def open_db(target: str | Path) -> Database:
     """Open or create the database (migrating and backing up as needed) with the
-    built-in rubrics present."""
-    db = open_database(target)
-    ensure_builtin_rubrics(db)
+    built-in rubrics present. InputError (in Chinese, naming the file) when the path is a
+    folder, not a database, or a database cut short — never a driver traceback."""
+    text = str(target)
+    path = Path(text).expanduser() if "://" not in text else None
+    if path is not None and (reason := _not_a_database(path)):
+        raise InputError(Problem(reason, file=str(path)))
+    try:
+        db = open_database(target)
+        ensure_builtin_rubrics(db)
+    except (DatabaseError, OperationalError) as exc:
+        detail = str(getattr(exc, "orig", exc)).splitlines()[0][:100]
+        raise InputError(Problem(f"无法打开数据库（{detail}）：文件可能已损坏或不是本程序的数据库",
+                                 file=text)) from None
     return db

@@ -9,6 +9,7 @@ rubric they were created with. A version used by an assessment that has left 草
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -111,15 +112,74 @@ def export_rubric(db: Database, code: str, path: Path, version: int | None = Non
     return path
 
 
+# A rubric file is a few KB to a few hundred KB; these bounds keep a hostile one (nested
+# 10,000 deep, a number of 4,000 digits, NaN) a message instead of a crash or a hang.
+MAX_RUBRIC_BYTES = 4 * 1024 * 1024
+MAX_JSON_DEPTH = 40
+MAX_NUMBER_TEXT = 24
+
+
+def _json_depth(text: str) -> int:
+    """The deepest nesting of [ and { outside strings (json.loads would recurse that far)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                return deepest
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _number(text: str) -> int | float:
+    """A JSON number, refused when it is absurdly long or not finite (1E+999 → inf)."""
+    if len(text) > MAX_NUMBER_TEXT:
+        raise ValueError(f"数字过长（{text[:MAX_NUMBER_TEXT]}…）")
+    value = float(text) if any(c in text for c in ".eE") else int(text)
+    if isinstance(value, float) and (not math.isfinite(value) or (
+            value == 0 and any(c in "123456789" for c in text.split("e")[0].split("E")[0]))):
+        raise ValueError(f"数字超出范围（{text}）")  # 1E+999 → inf, 1E-999999 → 0.0
+    return value
+
+
+def _constant(text: str) -> None:
+    raise ValueError(f"{text} 不是有效的数字")
+
+
 def read_rubric_file(path: Path) -> Rubric:
     name = path.name
+    if not path.exists():
+        raise InputError(Problem("文件不存在", file=str(path)))
+    if path.is_dir():
+        raise InputError(Problem("这是文件夹，不是细则文件", file=name))
+    if path.stat().st_size > MAX_RUBRIC_BYTES:
+        raise InputError(Problem(f"文件过大（超过 {MAX_RUBRIC_BYTES // (1024 * 1024)} MB），"
+                                 "不像细则文件", file=name))
     try:
-        raw = json.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise InputError(Problem("文件不存在", file=str(path))) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise InputError(Problem(f"不是有效的 JSON 细则文件（{exc}）", file=name, row=line)) from None
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(Problem("不是有效的 JSON 细则文件（不是 UTF-8 文本）", file=name)) from None
+    if _json_depth(text) > MAX_JSON_DEPTH:
+        raise InputError(Problem(f"不是有效的细则文件：嵌套超过 {MAX_JSON_DEPTH} 层", file=name))
+    try:
+        raw = json.loads(text, parse_int=_number, parse_float=_number, parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(Problem(f"不是有效的 JSON 细则文件（{exc.msg}，第 {exc.lineno} 行第 "
+                                 f"{exc.colno} 列）", file=name, row=exc.lineno)) from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(Problem(f"不是有效的 JSON 细则文件（{str(exc)[:80]}）", file=name)) from None
     if not isinstance(raw, dict):
         raise InputError(Problem("细则文件的顶层应是一个对象", file=name))
     return rubric_from_dict(raw, file=name)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.rubric import ItemKind, Rubric
 from kaohe_desktop.domain.scoring import ValueRefused, check_event, parse_leaf_value
+from kaohe_desktop.domain.text_rules import TextRefused, clean, echo
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import (
     Assessment,
@@ -322,9 +323,19 @@ def add_event(db: Database, assessment_id: int, subject: str, rule_code: str, am
             raise InputError(exc.problem) from None
         subj = subjects_by_code(s, a.id).get(subject)
         if subj is None:
-            raise InputError(Problem("该对象不在本次考核中", column="对象", value=subject))
+            raise InputError(Problem("该对象不在本次考核中", column="对象", value=echo(subject)))
+        # an event belongs to the period it is counted in; matter and note fit their columns
+        if occurred_on is not None and not a.period_start <= occurred_on <= a.period_end:
+            raise InputError(Problem(
+                f"日期不在本次考核的周期内（{a.period_start} 至 {a.period_end}）",
+                column="日期", value=str(occurred_on)))
+        try:
+            matter = clean(matter, what="事项", limit=200)
+            note = clean(note, what="说明", limit=2000, multiline=True)
+        except TextRefused as exc:
+            raise InputError(Problem(exc.reason, value=exc.shown)) from None
         row = EventRow(assessment_id=a.id, subject_id=subj.id, section=section,
-                       rule_code=rule_code, amount=value, matter=matter.strip(), note=note,
+                       rule_code=rule_code, amount=value, matter=matter, note=note,
                        occurred_on=occurred_on, evidence=evidence)
         s.add(row)
         s.flush()
