@@ -174,7 +174,11 @@ def read_score_workbook(path: Path, rubric: Rubric, *, assessment_id: int) -> li
             raise InputError(Problem(
                 f"这份评分表是为考核 {int(made_for)} 生成的，不是考核 {assessment_id}",
                 file=file, sheet=META_SHEET))
-    sheet = sheets.get(SCORE_SHEET) or next(s for s in sheets.values() if s.name != META_SHEET)
+    sheet = sheets.get(SCORE_SHEET) or next(
+        (s for s in sheets.values() if s.name != META_SHEET), None)
+    if sheet is None:  # only the hidden _meta sheet: the score sheet was deleted
+        raise InputError(Problem(f"工作簿里没有评分表（工作表“{SCORE_SHEET}”），只有隐藏的 {META_SHEET}",
+                                 file=file))
     rows = sheet.rows
     h = find_header_row(rows, CODE_HEADERS | NAME_HEADERS)
     if h is None:

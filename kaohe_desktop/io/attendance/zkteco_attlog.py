@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from kaohe_desktop.domain.errors import InputError, Problem
+
 from .cells import CellError, parse_datetime
 from .collect import PROGRESS_EVERY, Collector
 from .container import Source
@@ -20,10 +22,13 @@ WANTS = "中控考勤机 attlog.dat：每行“考勤号<Tab>日期 时间<Tab>�
 LINE_RX = re.compile(r"^\s*([^\s]+)[\t ]+(\d{2,4}[-/]\d{1,2}[-/]\d{1,2}[ T]\d{1,2}:\d{1,2}(?::\d{1,2})?)"
                      r"(?:[\t ]+(.*))?$")
 looks_like = looks_like_attlog
+# A few bad lines are reported one by one; past this many the file is refused as a whole.
+MAX_JUNK_LINES = 200
 
 
 def read(src: Source, col: Collector) -> None:
     total = len(src.lines)
+    junk = first_junk = 0
     for n, line in enumerate(src.lines, start=1):
         if n % PROGRESS_EVERY == 0:
             col.tick(n, total)
@@ -32,6 +37,12 @@ def read(src: Source, col: Collector) -> None:
         col.rows_read += 1
         m = LINE_RX.match(line)
         if m is None:
+            junk += 1
+            first_junk = first_junk or n
+            if junk > MAX_JUNK_LINES:  # megabytes of something else: one message, not 100,000
+                raise InputError(Problem(
+                    f"从第 {first_junk} 行起有大量不是打卡记录的内容（已超过 {MAX_JUNK_LINES} 行，"
+                    f"全文 {total} 行）：文件可能损坏或混入了其他数据", file=col.file, row=first_junk))
             col.problem("这一行不是“考勤号<Tab>日期 时间”的打卡记录", row=n, column="整行",
                         value=line.strip()[:60])
             continue
