@@ -59,6 +59,7 @@ class ErrorCell:
     row: int
     column: str
     value: str
+    nonfinite: bool = False   # NaN or ±infinity rather than an Excel error value
 
 
 @dataclass
@@ -74,7 +75,8 @@ class Checked:
         for name, cells in self.errors.items():
             if sheets is not None and name not in sheets:
                 continue
-            out.extend(Problem(f"单元格是 Excel 错误值 {c.value}（公式出错或引用无效），"
+            out.extend(Problem("单元格的数值无效（NaN 或无穷大）" if c.nonfinite else
+                               f"单元格是 Excel 错误值 {c.value}（公式出错或引用无效），"
                                "请改正或改为数值后再导入", file=file, sheet=c.sheet, row=c.row,
                                column=c.column, value=None) for c in cells)
         return out
@@ -168,6 +170,10 @@ def _rows_at_least(n: int) -> bytes:
 
 
 _WIDE = re.compile(rb'r="([A-Z]{2,3})\d')
+# <v>NaN</v>, <v>-inf</v>: calamine reads them as float NaN/∞, which no reader can use
+_NONFINITE_HINT = re.compile(rb"<(?:\w+:)?v>\s*[-+]?[nNiI]")
+_NONFINITE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*'
+                        rb"<(?:\w+:)?v>\s*[-+]?(?i:nan|inf)")
 _UNREFERENCED = (b"<c>", b"<c t=", b"<c s=", b"<c/>", b":c>", b":c t=", b":c s=")
 _ROW = re.compile(rb"<(?:\w+:)?row\b.*?</(?:\w+:)?row>", re.S)
 _ERROR = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>'
@@ -225,6 +231,12 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: st
             if width > MAX_COLUMNS:
                 raise _refuse(file, f"{TOO_BIG}：工作表“{sheet}”的一行有 {width} 个单元格，"
                                     f"超过 Excel 的 {MAX_COLUMNS} 列")
+        if len(found) < MAX_ERRORS_LISTED and _NONFINITE_HINT.search(chunk):
+            for m in _NONFINITE.finditer(chunk):
+                key = (int(m[2]), m[1].decode())
+                if key not in seen_errors and len(found) < MAX_ERRORS_LISTED:
+                    seen_errors.add(key)
+                    found.append(ErrorCell(sheet, key[0], key[1], "", nonfinite=True))
         if b't="e"' in chunk and len(found) < MAX_ERRORS_LISTED:
             for rx in (_ERROR, _ERROR_REVERSED):
                 for m in rx.finditer(chunk):
