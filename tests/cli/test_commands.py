@@ -74,13 +74,14 @@ def section(events: list[tuple[str, int, str]], codes: set[str], cap: int) -> Fr
 
 
 def _score(item: dict, values: dict[str, list[Fraction]], items: dict[str, Fraction]) -> Fraction:
-    """A leaf: the mean of the values given (0 when none); a parent: the sum of its children.
+    """A leaf: the mean of the values given (0 when none), rounded half up to 2 decimals
+    once (README 计分规则); a parent: the sum of its children's shown scores.
     Every item's score goes into `items`."""
     if item.get("children"):
         value = sum((_score(c, values, items) for c in item["children"]), Fraction(0))
     else:
         got = values.get(item["code"], [])
-        value = sum(got, Fraction(0)) / len(got) if got else Fraction(0)
+        value = half_up(sum(got, Fraction(0)) / len(got)) if got else Fraction(0)
     items[item["code"]] = value
     return value
 
@@ -89,7 +90,7 @@ def expected_ranking(top: list[dict], names: dict[str, str],
                      sheets: dict[str, dict[tuple[str, str], float]],
                      events: dict[str, list[tuple[str, int, str]]]) -> list[dict]:
     """What `kaohe rank --json` must say: per item the mean over the assessors who scored
-    it, parents the sum of children, base the sum of the top items, bonus/deduction each
+    it rounded half up once, parents the sum of children, base the sum of the top items, bonus/deduction each
     matter once at its highest and capped at 10, totals rounded half up to 2 decimals,
     competition ranks (1, 2, 2, 4) on the rounded total, ties by code, CY2019 grades."""
     rows = []
