@@ -1,9 +1,12 @@
 """Score sheets: blank ones for paper scoring by an assessor group (every item with its
-max and criteria, empty boxes, signature and date lines) and filled ones per subject
-(scores per item, bonus and deduction details, totals, grade). One subject per page
-(a long rubric continues on the next page with the header repeated).
+max and criteria, empty boxes, the bonus and deduction rules with the values each allows
+and columns to claim them, signature and date lines) and filled ones per subject (scores
+per item with a 备注 where a figure is not an assessor's, bonus and deduction details,
+totals, grade, notes). One subject per page (a long rubric continues on the next page
+with the header repeated); every page is numbered 第 x 页 共 y 页.
 
-Numbers arrive as display text, rounded by the caller with `domain.numbers.shown`.
+Numbers arrive as display text, rounded by the caller (each item once; parents the sums
+of the printed children).
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from .fonts import register
-from .layout import Column, draw_table, fit
+from .layout import Column, canvas_options, draw_table, fit, prepare, wrap
+from .page_tools import PagedCanvas
 
 MARGIN = 15 * mm
+BOTTOM = MARGIN + 6 * mm  # above the page number
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,17 @@ class SheetItem:
     criteria: str = ""
     is_leaf: bool = True
     score: str = ""  # filled sheets: the combined score ("" blank)
+    mark: str = ""  # 数据折算 / 管理员更正 / 不适用 / 他组评分 (blank sheets: no box to fill)
+
+
+@dataclass(frozen=True)
+class SheetRule:
+    """A bonus or deduction rule an assessor may claim on a blank sheet."""
+
+    section: str  # 加分 / 减分 / 一票否决
+    code: str
+    title: str
+    allowed: str  # 1～5（步长 1） 分 / 1、3、5 分
 
 
 @dataclass(frozen=True)
@@ -52,7 +68,9 @@ class ScoreSheet:
     group: str = ""
     filled: bool = False
     events: tuple[SheetEvent, ...] = ()
-    rules: tuple[tuple[str, str], ...] = ()  # blank sheets: (加分/减分, rule text) to claim
+    rules: tuple[SheetRule, ...] = ()  # blank sheets: the rules to claim
+    rule_notes: tuple[str, ...] = ()  # blank sheets: each section's cap
+    notes: tuple[str, ...] = ()  # filled sheets: 不参评, 待定, 不适用 conversion, overrides
     base: str = ""
     bonus: str = ""
     deduction: str = ""
@@ -88,12 +106,18 @@ def draw_sheet(c: Canvas, sheet: ScoreSheet) -> None:
         c.drawString(MARGIN, h - MARGIN, f"{sheet.subject_name}（续）")
         return h - MARGIN - 8
 
-    last = "得分" if sheet.filled else "评分"
-    cols = [Column("编号", 16 * mm), Column("考核内容", 58 * mm), Column("评分标准", 70 * mm),
-            Column("满分", 14 * mm, "right"), Column(last, width - 158 * mm, "right")]
-    rows = [(i.code, "  " * i.depth + i.title, i.criteria, i.max,
-             i.score if sheet.filled else ("" if i.is_leaf else "—")) for i in sheet.items]
-    y = draw_table(c, cols, rows, x=MARGIN, y_top=y, y_bottom=MARGIN + 8 * mm, font=sans, size=9,
+    if sheet.filled:
+        cols = [Column("编号", 14 * mm), Column("考核内容", 54 * mm), Column("评分标准", 62 * mm),
+                Column("满分", 13 * mm, "right"), Column("得分", 16 * mm, "right"),
+                Column("备注", width - 159 * mm)]
+        rows = [(i.code, "  " * i.depth + i.title, i.criteria, i.max, i.score, i.mark)
+                for i in sheet.items]
+    else:
+        cols = [Column("编号", 16 * mm), Column("考核内容", 58 * mm), Column("评分标准", 70 * mm),
+                Column("满分", 14 * mm, "right"), Column("评分", width - 158 * mm, "centre")]
+        rows = [(i.code, "  " * i.depth + i.title, i.criteria, i.max,
+                 i.mark or ("" if i.is_leaf else "—")) for i in sheet.items]
+    y = draw_table(c, cols, rows, x=MARGIN, y_top=y, y_bottom=BOTTOM, font=sans, size=9,
                    new_page=new_page)
     y -= 6 * mm
     if sheet.filled:
@@ -103,10 +127,16 @@ def draw_sheet(c: Canvas, sheet: ScoreSheet) -> None:
             note = "（同一事项按最高分计，本条不计）"
             erows = [(e.section, e.title, e.matter + ("" if e.counted else note), e.amount)
                      for e in sheet.events]
-            y = draw_table(c, ecols, erows, x=MARGIN, y_top=y, y_bottom=MARGIN + 25 * mm, font=sans,
+            y = draw_table(c, ecols, erows, x=MARGIN, y_top=y, y_bottom=BOTTOM + 15 * mm, font=sans,
                            size=9, new_page=new_page) - 6 * mm
-        if y < MARGIN + 30 * mm:
+        notes = [line for n in sheet.notes for line in wrap(f"注：{n}", sans, 9, width)]
+        if y - 14 * len(notes) - 50 < BOTTOM:
             y = new_page() - 10
+        c.setFont(sans, 9)
+        for line in notes:
+            c.drawString(MARGIN, y, line)
+            y -= 14
+        y -= 4 if notes else 0
         c.setFont(song, 12)
         c.drawString(MARGIN, y, f"基础分 {sheet.base}    加分 {sheet.bonus}    减分 {sheet.deduction}")
         y -= 20
@@ -115,13 +145,24 @@ def draw_sheet(c: Canvas, sheet: ScoreSheet) -> None:
         y -= 24
     else:
         if sheet.rules:
+            if y - 40 * mm < BOTTOM:
+                y = new_page() - 10
             c.setFont(sans, 9)
-            c.drawString(MARGIN, y, "加分、减分事项（如有，请写明事项、依据和分值）：")
-            y -= 6 * mm
-            rcols = [Column("类别", 20 * mm), Column("事项", width - 60 * mm), Column("分值", 40 * mm)]
-            y = draw_table(c, rcols, [(k, t, "") for k, t in sheet.rules], x=MARGIN, y_top=y,
-                           y_bottom=MARGIN + 25 * mm, font=sans, size=9, new_page=new_page) - 6 * mm
-        if y < MARGIN + 30 * mm:
+            c.drawString(MARGIN, y, "加分、减分事项（如有，请在“申报分值”中填写允许的分值，"
+                                    "并写明事项和依据）：")
+            y -= 3 * mm
+            rcols = [Column("类别", 16 * mm), Column("编号", 12 * mm), Column("事项", 68 * mm),
+                     Column("允许分值", 30 * mm), Column("申报分值", 18 * mm),
+                     Column("事项及依据", width - 144 * mm)]
+            rrows = [(r.section, r.code, r.title, r.allowed, "", "") for r in sheet.rules]
+            y = draw_table(c, rcols, rrows, x=MARGIN, y_top=y, y_bottom=BOTTOM + 15 * mm,
+                           font=sans, size=9, new_page=new_page) - 4 * mm
+            c.setFont(sans, 9)
+            for n in sheet.rule_notes:
+                c.drawString(MARGIN, y, n)
+                y -= 13
+            y -= 4 * mm
+        if y < BOTTOM + 14 * mm:  # the total and the signature stay together
             y = new_page() - 10
         c.setFont(song, 12)
         c.drawString(MARGIN, y, f"合计得分：____________（满分 {sheet.full_marks}）")
@@ -132,9 +173,10 @@ def draw_sheet(c: Canvas, sheet: ScoreSheet) -> None:
 
 
 def iter_sheets(path: Path | str, sheets: Sequence[ScoreSheet]) -> Iterator[int]:
-    register()
-    c = Canvas(str(path), pagesize=A4, pageCompression=1)
-    c.setTitle("评分表")
+    _, sans = register()
+    c = prepare(PagedCanvas(str(path), pagesize=A4, number_font=sans, **canvas_options()))  # type: ignore[arg-type]
+    c.setTitle(f"{sheets[0].assessment_name}评分表" if sheets else "评分表")
+    c.setSubject("评分结果表" if sheets and sheets[0].filled else "空白评分表")
     for n, sheet in enumerate(sheets, start=1):
         draw_sheet(c, sheet)
         c.showPage()

@@ -50,8 +50,8 @@ def test_filled_sheets_show_scores_totals_and_grade(demo, tmp_path):
     [pdf] = docs.run(docs.sheets_job(db, ids["year"], tmp_path, filled=True, subjects=["FR02"]))
     text = pdf_text(pdf)[1]
     assert row.subject_name in text
-    assert f"总分{shown(row.total)}" in text and f"等次{row.grade}" in text
-    assert f"加分{shown(row.bonus)}" in text
+    assert f"总分{row.total:.2f}" in text and f"等次{row.grade}" in text
+    assert f"加分{row.bonus:.2f}" in text
     assert "省级媒体报道便民服务经验" in text and "本条不计" in text
 
 
@@ -111,7 +111,7 @@ def test_filled_sheets_agree_with_the_drill_down(demo):
     db, ids = demo
     for sheet in docs.filled_sheets(db, ids["year"], ["FR02", "FR09"]):
         d = drill_down(db, ids["year"], sheet.subject_code)
-        assert [(i.code, i.score) for i in sheet.items] == [(i.code, shown(i.score)) for i in d.items]
+        assert [(i.code, i.score) for i in sheet.items] == [(i.code, f"{i.score:.2f}") for i in d.items]
         assert [(e.amount, e.counted) for e in sheet.events] == [
             (shown(e.event.amount), e.counted) for e in d.events]
-        assert sheet.total == shown(d.row.total) and sheet.grade.startswith(d.row.grade)
+        assert sheet.total == f"{d.row.total:.2f}" and sheet.grade.startswith(d.row.grade)

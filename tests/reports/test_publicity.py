@@ -106,8 +106,8 @@ def test_a_unit_list_is_whole_by_default(frnl):
 
 
 def test_page_numbers_on_every_page_of_a_long_list(tmp_path):
-    rows = tuple(PublicityRow(n, f"U{n:03d}", f"第{n}社区便民服务站", "测试街道", f"{100 - n / 10:.2f}", "合格")
-                 for n in range(1, 121))
+    rows = tuple(PublicityRow(n, f"U{n:03d}", f"第{n}社区便民服务站", "测试街道",
+                              f"{100 - n / 10:.2f}", "合格") for n in range(1, 121))
     data = PublicityList("关于测试考核结果的公示", rows, ISSUED, ISSUED, date(2024, 12, 26),
                          OFFICE["issuer"], OFFICE["contact"], OFFICE["address"])
     pages = _pages(write_publicity(tmp_path / "p.pdf", data))
