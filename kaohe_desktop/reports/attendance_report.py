@@ -1,4 +1,6 @@
-"""The monthly attendance report per unit, from the attendance summary rows."""
+"""The monthly attendance report per unit, from the attendance summary rows: every active
+person of a unit, those without a punch marked 无打卡记录; every page numbered. A report
+without any unit is refused (ValueError): an empty page says nothing."""
 
 from __future__ import annotations
 
@@ -8,11 +10,11 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 
 from .chinese_dates import plain_date
 from .fonts import register
-from .layout import Column, draw_table, fit
+from .layout import Column, canvas_options, draw_table, fit, prepare
+from .page_tools import PagedCanvas
 
 MARGIN = 15 * mm
 
@@ -21,12 +23,12 @@ MARGIN = 15 * mm
 class AttendanceLine:
     code: str
     name: str
-    workdays: int
-    late: int
-    late_minutes: int
-    early: int
-    early_minutes: int
-    missing: int
+    workdays: int | None  # None: the person is not in the month's data (无打卡记录)
+    late: int | None
+    late_minutes: int | None
+    early: int | None
+    early_minutes: int | None
+    missing: int | None
     absent_days: str  # display text
     leave: str  # e.g. 事假 1；病假 0.5
     notes: str = ""
@@ -48,19 +50,26 @@ class AttendanceReport:
     issuer: str = ""
 
 
+def _count(value: int | None) -> str:
+    return "—" if value is None else str(value)
+
+
 def write_attendance_report(path: Path | str, report: AttendanceReport) -> Path:
     """One section per unit, each starting on a new page (A4 landscape)."""
+    if not report.units:
+        raise ValueError("没有考勤数据：不生成空白的考勤月报")
     song, sans = register()
     w, h = landscape(A4)
     width = w - 2 * MARGIN
-    c = Canvas(str(path), pagesize=(w, h), pageCompression=1)
-    c.setTitle(f"{report.month_label}考勤月报")
+    c = prepare(PagedCanvas(str(path), pagesize=(w, h), number_font=sans,  # type: ignore[arg-type]
+                            **canvas_options()),
+                title=f"{report.month_label}考勤月报", author=report.issuer, subject="考勤月报")
     cols = [Column("工号", 24 * mm), Column("姓名", 24 * mm), Column("应出勤(天)", 20 * mm, "right"),
             Column("迟到(次)", 18 * mm, "right"), Column("迟到(分钟)", 20 * mm, "right"),
             Column("早退(次)", 18 * mm, "right"), Column("早退(分钟)", 20 * mm, "right"),
             Column("缺卡(次)", 18 * mm, "right"), Column("旷工(天)", 18 * mm, "right"),
-            Column("请假", 40 * mm), Column("备注", width - 220 * mm)]
-    for unit in report.units or (UnitAttendance("（无考勤数据）", ()),):
+            Column("请假", 34 * mm), Column("备注", width - 214 * mm)]
+    for unit in report.units:
         def new_page(unit: UnitAttendance = unit) -> float:
             c.showPage()
             c.setFont(sans, 9)
@@ -78,9 +87,9 @@ def write_attendance_report(path: Path | str, report: AttendanceReport) -> Path:
         c.drawString(MARGIN, y, f"统计期间：{plain_date(report.start)}至{plain_date(report.end)}"
                                 f"    人数：{len(unit.lines)}")
         y -= 8
-        rows = [(x.code, x.name, str(x.workdays), str(x.late), str(x.late_minutes), str(x.early),
-                 str(x.early_minutes), str(x.missing), x.absent_days, x.leave, x.notes)
-                for x in unit.lines]
+        rows = [(x.code, x.name, *(_count(v) for v in (x.workdays, x.late, x.late_minutes, x.early,
+                                                        x.early_minutes, x.missing)),
+                 x.absent_days, x.leave, x.notes) for x in unit.lines]
         y = draw_table(c, cols, rows, x=MARGIN, y_top=y, y_bottom=MARGIN + 15 * mm, font=sans, size=9,
                        new_page=new_page) - 10 * mm
         if y < MARGIN + 10 * mm:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.numbers import round2, shown
 from kaohe_desktop.reports.attendance_report import (
     AttendanceLine,
@@ -15,6 +16,7 @@ from kaohe_desktop.reports.attendance_report import (
 )
 from kaohe_desktop.reports.publicity import PublicityList, PublicityRow, write_publicity
 from kaohe_desktop.store.db import Database
+from kaohe_desktop.store.queries import stored_punches
 
 from .assessment_lookup import assessment_rubric, load_assessment
 from .assessments import get_assessment, objection_period
@@ -32,6 +34,7 @@ from .documents_common import (
     with_office,
 )
 from .ranking_results import RankingRow, RankingTable
+from .roster import list_staff
 
 
 def _publicity_grade(r: RankingRow) -> str:
@@ -117,19 +120,51 @@ def publicity_job(db: Database, assessment_id: int, out_dir: Path | str,
 # ----------------------------------------------------------------------------- attendance
 
 
+NO_PUNCH = "无打卡记录"
+
+
+def _punched(db: Database, staff_ids: set[int], start: date, end: date) -> set[int]:
+    """Who has at least one punch in the month (a 01:30 check-out on the 1st belongs to
+    the month before; a day's margin either side is good enough for 'any punch')."""
+    with db.session() as s:
+        found = stored_punches(s, staff_ids, datetime.combine(start, time.min),
+                               datetime.combine(end + timedelta(days=1), time.min))
+    return {sid for sid, moments in found.items() if moments}
+
+
 def attendance_report_data(db: Database, month: str, unit: str | None = None,
                            opts: DocumentOptions = DEFAULT_OPTIONS) -> AttendanceReport:
+    """Each unit with attendance data in the month, listing every active person of it:
+    those the clock never saw this month as 无打卡记录, not left off. A month without
+    any attendance data is refused (nothing to report), never printed as an empty page."""
     opts = with_office(db, opts, ("issuer",), "考勤月报")
     start, end = period_range(month)
     rows = monthly_summary(db, month, unit)
-    units: dict[str, list[AttendanceLine]] = {}
+    if not rows:
+        where = f"单位“{unit}”" if unit else ""
+        raise InputError(Problem(
+            f"{start.year}年{start.month}月{where}没有考勤数据，不生成考勤月报：请先导入该月的打卡记录"
+            "（窗口“考勤 → 导入”或 kaohe attendance import 文件）", column="月份", value=month))
+    roster = [p for p in list_staff(db, unit or "") if p.active]
+    units: dict[str, list[AttendanceLine]] = {r.unit_name: [] for r in rows}
+    punched = _punched(db, {r.staff_id for r in rows}, start, end)
+    seen = set()
     for r in rows:
+        seen.add(r.staff_id)
         leave = "；".join(f"{k} {shown(v)}" for k, v in r.leave_days.items() if v)
-        units.setdefault(r.unit_name, []).append(AttendanceLine(
+        units[r.unit_name].append(AttendanceLine(
             r.staff_code, r.name, r.workdays, r.late, r.late_minutes, r.early, r.early_minutes,
-            r.missing, shown(r.absent_days), leave))
-    return AttendanceReport(f"{start.year}年{start.month}月", start, end,
-                            tuple(UnitAttendance(u, tuple(x)) for u, x in units.items()),
+            r.missing, shown(r.absent_days), leave, "" if r.staff_id in punched else NO_PUNCH))
+    for person in roster:  # active staff the month's data does not know at all
+        if person.id not in seen and person.unit_name in units:
+            units[person.unit_name].append(AttendanceLine(
+                person.code, person.name, None, None, None, None, None, None, "", "",
+                f"{NO_PUNCH}（未纳入统计，请核实）"))
+    first = min(r.start for r in rows)
+    last = max(r.end for r in rows)
+    return AttendanceReport(f"{start.year}年{start.month}月", first, last,
+                            tuple(UnitAttendance(u, tuple(sorted(x, key=lambda a: a.code)))
+                                  for u, x in units.items()),
                             opts.issued_on(), opts.issuer)
 
 
