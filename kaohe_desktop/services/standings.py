@@ -104,7 +104,8 @@ def standing(totals: list[SubjectTotal], group_of: Mapping[str, str], full_marks
 
 def _previous_ranks(db: Database, prev_id: int, group_of: Mapping[str, str], rubric: Rubric,
                     normalised: bool) -> dict[str, int]:
-    totals = assessment_totals(db, [prev_id]).get(prev_id, [])
+    # the previous period's ranks count its complete results only, as its own table did
+    totals = [t for t in assessment_totals(db, [prev_id]).get(prev_id, []) if t.complete]
     _, _, ranked = standing(totals, group_of, rubric.full_marks, normalised)
     return competition_ranks(ranked)
 
@@ -207,7 +208,9 @@ def subject_trend(db: Database, assessment_id: int, subject_code: str) -> list[T
     points = []
     for aid, period in found:
         rows = totals.get(aid, [])
-        ranks = competition_ranks([Ranked(t.code, t.total, bool(t.vetoed)) for t in rows])
+        # an unfinished result shows its total but takes no rank (nothing follows from it)
+        ranks = competition_ranks([Ranked(t.code, t.total, bool(t.vetoed)) for t in rows
+                                   if t.complete])
         mine = next((t for t in rows if t.code == subject_code), None)
         points.append(TrendPoint(period.key, period.label, mine.total if mine else None,
                                  ranks.get(subject_code), aid))
