@@ -52,6 +52,7 @@ from .documents_lists import (
     attendance_report_data,
     publicity_data,
     publicity_job,
+    top_only_default,
 )
 from .documents_notices import check_notice_kinds, notice_data, notice_rows, notices_job
 from .documents_sheets import blank_sheet_data, filled_sheets, sheets_job
@@ -63,5 +64,5 @@ __all__ = [
     "certificate_register", "certificate_rows", "certificates_job", "check_notice_kinds",
     "filled_sheets", "free_name", "issued_numbers", "last_number", "notice_data", "notice_rows",
     "notices_job", "number_text", "period_words", "publicity_data", "publicity_job",
-    "register_job", "require_approved", "run", "sheets_job", "with_office",
+    "register_job", "require_approved", "run", "sheets_job", "top_only_default", "with_office",
 ]

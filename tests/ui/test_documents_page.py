@@ -187,3 +187,95 @@ def test_printing_paints_every_page_onto_the_chosen_printer(qtbot, db, tmp_path,
     assert len(out.pages) == pages_in
     box = out.pages[0].mediabox
     assert box.width > box.height  # landscape, like the certificate
+
+
+def _seal_png(path):
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (300, 300), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((8, 8, 292, 292), outline=(200, 20, 20, 255), width=12)
+    image.save(path)
+    return path
+
+
+def _images(pdf) -> int:
+    from pypdf import PdfReader
+
+    def count(obj) -> int:
+        n = 0
+        for ref in (obj.get("/Resources", {}).get("/XObject", {}) or {}).values():
+            x = ref.get_object()
+            n += 1 if x.get("/Subtype") == "/Image" else count(x) if x.get("/Subtype") == "/Form" else 0
+        return n
+
+    return sum(count(p) for p in PdfReader(str(pdf)).pages)
+
+
+def test_register_tab_lists_what_was_issued_and_exports_it(qtbot, db, tmp_path, monkeypatch):
+    add_stations(db)
+    aid = frnl_assessment(db)
+    page = _page(qtbot, db, tmp_path / "out", aid)
+    panel = page.register_panel
+    page.tabs.setCurrentWidget(panel)
+    assert panel.table.rowCount() == 0 and "还没有发过" in panel.label.text()
+    assert not panel.export_button.isEnabled()
+    _click(qtbot, page.buttons["certificates"])
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 4, timeout=10000)
+    assert [r[0] for r in panel.rows()] == [f"测街便证〔2024〕{n}号" for n in range(1, 5)]
+    assert panel.rows()[1][3:] == ("赵一", "2024年度“工作优秀工作人员”称号", "2024-12-20")
+    assert not _images(page.last_files[0])  # no seal unless asked for
+    target = tmp_path / "登记"
+    monkeypatch.setattr(panel, "choose_file", lambda: str(target))
+    _click(qtbot, panel.export_button)
+    workbook = tmp_path / "登记.xlsx"
+    qtbot.waitUntil(lambda: workbook.exists() and page.last_files == [workbook], timeout=10000)
+    rows = list(openpyxl.load_workbook(workbook).active.iter_rows(min_row=3, max_row=6,
+                                                                  values_only=True))
+    assert [r[3] for r in rows] == ["东风社区群众工作站", "赵一", "钱二", "孙三"]
+    assert "已导出发证登记" in page.status_label.text()
+
+
+def test_the_seal_option_prints_the_offices_scan(qtbot, db, tmp_path, monkeypatch):
+    add_stations(db)
+    aid = frnl_assessment(db)
+    page = _page(qtbot, db, tmp_path / "out", aid)
+    assert not page.seal_check.isChecked() and not page.seal_edit.isEnabled()
+    monkeypatch.setattr(page, "seal_file_dialog", lambda: "")
+    _click(qtbot, page.seal_check)  # no file chosen: the option stays off
+    assert not page.seal_check.isChecked()
+    seal = _seal_png(tmp_path / "印章.png")
+    monkeypatch.setattr(page, "seal_file_dialog", lambda: str(seal))
+    page.seal_check.setFocus()
+    qtbot.keyClick(page.seal_check, Qt.Key.Key_Space)
+    assert page.seal_check.isChecked() and page.seal_edit.text() == str(seal)
+    assert page.options().certificate.seal_image == str(seal)
+    _click(qtbot, page.buttons["certificates"])
+    qtbot.waitUntil(lambda: bool(page.last_files), timeout=10000)
+    assert _images(page.last_files[0]) == 4  # one image, drawn on each of the 4 pages
+    # a file that is not an image is refused with its reason; nothing more is written
+    bad = tmp_path / "bad.png"
+    bad.write_text("not an image")
+    page.seal_edit.setText(str(bad))
+    before = sorted((tmp_path / "out").iterdir())
+    _click(qtbot, page.buttons["certificates"])
+    qtbot.waitUntil(lambda: "印章图片" in page.status_label.text(), timeout=10000)
+    assert sorted((tmp_path / "out").iterdir()) == before
+
+
+def test_the_top_only_option_follows_the_rubric(qtbot, db, tmp_path):
+    from doc_data import staff_assessment
+
+    add_stations(db)
+    unit_aid = frnl_assessment(db)
+    staff_aid = staff_assessment(db)
+    page = _page(qtbot, db, tmp_path / "out", staff_aid)
+    assert page.top_only_check.isChecked()  # WS-TEST honours 优秀 only
+    page.assessment_combo.setCurrentIndex(page.assessment_combo.findData(unit_aid))
+    assert not page.top_only_check.isChecked()
+    page.assessment_combo.setCurrentIndex(page.assessment_combo.findData(staff_aid))
+    _click(qtbot, page.top_only_check)
+    assert page.options().top_only is False
+    _click(qtbot, page.buttons["publicity"])
+    qtbot.waitUntil(lambda: bool(page.last_files), timeout=10000)
+    text = pdf_text(page.last_files[0])[1]
+    assert "钱二" in text and "孙三" in text

@@ -11,6 +11,11 @@ before anything is generated; they and the 公示 list need an approved assessme
 page says why not, and “草稿预览” makes a watermarked preview instead). The issuer,
 文号 prefix, contact and address are the database's settings: when one is missing the
 page asks for it (the 单位信息 dialog) instead of printing a blank or another office.
+
+The 发证登记 tab lists the certificates issued (and exports them). Certificates carry no
+printed seal unless “证书加印章图片” names the office's own scan; a staff 公示 lists only
+those proposed for the top grade when “公示只列拟评最高等次” is ticked (ticked by default
+when the rubric honours that grade alone).
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -52,10 +58,11 @@ from ..common.page import Changes, Page
 from ..common.pdf_print import open_in_viewer, print_pdf
 from ..common.tasks import run_job
 from ..settings.office_dialog import OfficeSettingsDialog
+from .register_panel import RegisterPanel
 
 # what each button needs from the office's settings (the services refuse without them)
 NEEDS = {"certificates": ("issuer", "prefix"), "notices": ("issuer", "prefix"),
-         "publicity": ("issuer", "contact"), "attendance": ("issuer",)}
+         "publicity": ("issuer", "contact", "address"), "attendance": ("issuer",)}
 NEEDS_DRAFT = {"certificates": ("issuer",), "notices": ("issuer",)}
 APPROVED_ONLY = {"certificates": "荣誉证书", "notices": "通知", "publicity": "公示名单"}
 CONSEQUENCE_COLUMNS = ("编号", "名称", "等次", "文书", "发给", "依据")
@@ -126,7 +133,13 @@ class DocumentsPage(Page):
         for column in range(len(CONSEQUENCE_COLUMNS) - 1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        layout.addWidget(self.consequence_table, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.consequence_table, "应发文书")
+        self.register_panel = RegisterPanel()
+        self.register_panel.exported.connect(self._register_exported)
+        self.register_panel.failed.connect(self._refuse)
+        self.tabs.addTab(self.register_panel, "发证登记")
+        layout.addWidget(self.tabs, 1)
 
         box = QGroupBox("生成")
         grid = QGridLayout(box)
@@ -147,6 +160,23 @@ class DocumentsPage(Page):
         grid.addWidget(self.each_check, 3, 0)
         self.draft_check = QCheckBox("草稿预览（未审议时；每页印“草稿”，不编号）")
         grid.addWidget(self.draft_check, 4, 0, 1, 2)
+        self.top_only_check = QCheckBox("公示只列拟评最高等次者（如优秀）")
+        self.top_only_check.setToolTip("个人考核且细则只表彰最高等次时默认勾选")
+        grid.addWidget(self.top_only_check, 4, 2)
+        seal_row = QHBoxLayout()
+        self.seal_check = QCheckBox("证书加印章图片")
+        self.seal_check.setToolTip("默认不印印章，由人工加盖；勾选后印上本单位提供的印章扫描图片（PNG/JPG）")
+        self.seal_check.toggled.connect(self._seal_toggled)
+        self.seal_edit = QLineEdit()
+        self.seal_edit.setPlaceholderText("本单位印章扫描图片")
+        self.seal_edit.setEnabled(False)
+        self.seal_button = QPushButton("选择…")
+        self.seal_button.setEnabled(False)
+        self.seal_button.clicked.connect(self._choose_seal)
+        seal_row.addWidget(self.seal_check)
+        seal_row.addWidget(self.seal_edit, 1)
+        seal_row.addWidget(self.seal_button)
+        grid.addLayout(seal_row, 5, 0, 1, 3)
         month_row = QHBoxLayout()
         month_row.addWidget(QLabel("考勤月份："))
         month_row.addWidget(self.month_edit)
@@ -196,9 +226,14 @@ class DocumentsPage(Page):
         table = self.consequence_table
         table.setRowCount(0)
         aid = self.assessment_combo.currentData()
+        self.register_panel.show_for(self.db, aid)
         if aid is None:
             self.consequence_label.setText("")
             return
+        try:
+            self.top_only_check.setChecked(docs.top_only_default(self.db, aid))
+        except InputError:
+            self.top_only_check.setChecked(False)
         try:
             found = assessment_consequences(self.db, aid)
         except InputError as exc:
@@ -233,8 +268,37 @@ class DocumentsPage(Page):
         return saved
 
     def options(self) -> docs.DocumentOptions:
+        seal = self.seal_edit.text().strip() if self.seal_check.isChecked() else ""
         return docs.DocumentOptions(issued=self.date_edit.date().toPython(),
-                                    draft=self.draft_check.isChecked())
+                                    draft=self.draft_check.isChecked(),
+                                    certificate=docs.CertificateTemplate(seal_image=seal),
+                                    top_only=self.top_only_check.isChecked())
+
+    # ------------------------------------------------------------------ seal
+
+    def seal_file_dialog(self) -> str:
+        """The office's seal scan (a dialog; tests replace it)."""
+        path, _ = QFileDialog.getOpenFileName(self, "选择印章扫描图片", self.seal_edit.text(),
+                                              "图片 (*.png *.jpg *.jpeg)")
+        return path
+
+    def _choose_seal(self) -> None:
+        path = self.seal_file_dialog()
+        if path:
+            self.seal_edit.setText(path)
+
+    def _seal_toggled(self, on: bool) -> None:
+        self.seal_edit.setEnabled(on)
+        self.seal_button.setEnabled(on)
+        if on and not self.seal_edit.text().strip():
+            self._choose_seal()
+            if not self.seal_edit.text().strip():  # no file chosen: no seal
+                self.seal_check.setChecked(False)
+
+    def _register_exported(self, path) -> None:
+        self._add_files([Path(path)])
+        self.status_label.setStyleSheet("")
+        self.status_label.setText(f"已导出发证登记：{path}")
 
     def job_for(self, key: str):
         """The generator job for a button (what the worker thread runs)."""
@@ -276,6 +340,9 @@ class DocumentsPage(Page):
                 self._refuse(error_text(exc))
                 return
         needed = (NEEDS_DRAFT if draft else NEEDS).get(key, NEEDS.get(key, ()))
+        if key == "certificates" and self.seal_check.isChecked() and not self.seal_edit.text().strip():
+            self._refuse("已勾选“证书加印章图片”，请选择印章图片文件，或取消勾选。")
+            return
         missing = office_settings(self.db).missing(needed)
         if missing:
             names = "、".join(SETTING_NAMES[k] for k in missing)
@@ -301,6 +368,7 @@ class DocumentsPage(Page):
         if renamed:
             text += f"；其中 {len(renamed)} 个因已有同名文件而另存为“（2）”等新名，原文件未覆盖"
         self.status_label.setText(text)
+        self.register_panel.show_for(self.db, self.assessment_combo.currentData())
         self.changes.changed.emit("documents")
 
     def _failed(self, exc: BaseException) -> None:
