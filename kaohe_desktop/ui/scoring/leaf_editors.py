@@ -5,6 +5,11 @@ Every editor distinguishes "not scored" (None) from 0. `raw()` is what the user 
 unparsed: the form validates it with `domain.scoring.parse_leaf_value` before anything is
 saved, so a typed value beyond the maximum is refused with a message — the spin box
 accepts the keystrokes instead of silently dropping or clamping them.
+
+Focusing a spin box by mouse or keyboard selects its text, so typing replaces 未评 or the
+old value (a click would otherwise put the cursor inside "未评", where digits are refused,
+or inside "15.5", where typing 15 gives 1515.5). The mouse wheel over a box scrolls the
+form and never changes a score (arrow keys and the spin buttons still step).
 """
 
 from __future__ import annotations
@@ -12,9 +17,17 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QValidator, QWheelEvent
-from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QWidget
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QMouseEvent, QValidator, QWheelEvent
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QWidget,
+)
 
 from kaohe_desktop.domain.numbers import shown, to_decimal
 from kaohe_desktop.domain.rubric import Item, ItemKind
@@ -50,6 +63,8 @@ class ScoreSpinBox(QDoubleSpinBox):
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setValue(self.minimum())
+        self._select_on_release = False
+        self.lineEdit().installEventFilter(self)
 
     def validate(self, text: str, pos: int) -> QValidator.State:
         t = text.strip()
@@ -76,20 +91,53 @@ class ScoreSpinBox(QDoubleSpinBox):
     def fixup(self, text: str) -> str:
         return text
 
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)  # selects all for Tab, Shift+Tab and shortcuts
+        # a click places the cursor after focusing: select when its button is released
+        self._select_on_release = event.reason() == Qt.FocusReason.MouseFocusReason
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self._select_on_release = False
+        super().focusOutEvent(event)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """The line edit's mouse release after the focusing click selects everything,
+        unless the user dragged over part of the text on purpose."""
+        if obj is self.lineEdit() and self._select_on_release and event.type() in (
+                QEvent.Type.MouseButtonRelease, QEvent.Type.KeyPress):
+            self._select_on_release = False
+            if event.type() == QEvent.Type.MouseButtonRelease \
+                    and not self.lineEdit().hasSelectedText():
+                self.lineEdit().selectAll()
+        return False
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._select_on_release = False  # released on the arrows: a step, not a click in
+        super().mouseReleaseEvent(event)
+
     def wheelEvent(self, event: QWheelEvent) -> None:
-        """Scrolling the form over a spin box must not change a score."""
-        if self.hasFocus():
-            super().wheelEvent(event)
-        else:
-            event.ignore()
+        _scroll_form(self, event)
 
 
 class LevelComboBox(QComboBox):
     def wheelEvent(self, event: QWheelEvent) -> None:
-        if self.hasFocus():
-            super().wheelEvent(event)
-        else:
-            event.ignore()
+        _scroll_form(self, event)
+
+
+def _scroll_form(widget: QWidget, event: QWheelEvent) -> None:
+    """The wheel scrolls the form, never a score: the event goes to the scroll area the
+    editor sits in (handed on explicitly — Qt does not pass synthesized wheel events to
+    parents, and a focused box would otherwise step its value)."""
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QAbstractScrollArea):
+        parent = parent.parentWidget()
+    if parent is None:
+        event.ignore()
+        return
+    QApplication.sendEvent(parent.verticalScrollBar(), QWheelEvent(
+        QPointF(0, 0), event.globalPosition(), event.pixelDelta(), event.angleDelta(),
+        event.buttons(), event.modifiers(), event.phase(), event.inverted()))
+    event.accept()
 
 
 class LeafEditor(QObject):

@@ -10,7 +10,14 @@ Invariants:
 
 Keyboard: Enter/Tab → next item, Shift+Tab → previous, F2 → the item's remark,
 Esc → undo the typing, Delete on a check/combo box → not scored, Ctrl+PgDn/PgUp → the
-form asks for the next/previous subject (`subject_step`).
+form asks for the next/previous subject (`subject_step`). Derived items (attendance …)
+are read-only and skipped by Enter/Tab/Shift+Tab; "first" and "last" item mean the first
+and last item a user types in (`first_item`, `last_item`).
+
+A refused value stays in its box, selected, with the reason under the item and in the
+footer: the next keystrokes replace it instead of piling onto it. Leaving the item shows
+the stored value again; the reason (naming the refused value) stays until the item gets a
+valid value or another subject is shown.
 """
 
 from __future__ import annotations
@@ -367,6 +374,25 @@ class ScoreForm(QWidget):
         return True
 
     # ------------------------------------------------------------------ keyboard
+    def _typed_rows(self) -> list[int]:
+        """Indexes of the items a user types in (derived items come from data)."""
+        return [row.index for row in self.rows if not row.derived] or \
+            [row.index for row in self.rows]
+
+    def first_item(self) -> int:
+        return (self._typed_rows() or [0])[0]
+
+    def last_item(self) -> int:
+        return (self._typed_rows() or [0])[-1]
+
+    def _neighbour(self, index: int, delta: int) -> int | None:
+        """The next (+1) or previous (−1) item a user types in, None past either end."""
+        typed = self._typed_rows()
+        found = [i for i in typed if (i > index if delta > 0 else i < index)]
+        if not found:
+            return None
+        return found[0] if delta > 0 else found[-1]
+
     def focus_item(self, index: int) -> None:
         if not self.rows:
             return
@@ -374,6 +400,13 @@ class ScoreForm(QWidget):
         row.editor.widget.setFocus(Qt.FocusReason.TabFocusReason)
         self.scroll.ensureWidgetVisible(row.editor.widget, 0, 60)
         if isinstance(row.editor, SpinEditor):
+            row.editor.spin.selectAll()
+
+    def _select_refused(self, row: _Row, is_remark: bool) -> None:
+        """Keep the refused text in view, selected: the next keystrokes replace it."""
+        if is_remark:
+            row.remark.selectAll()
+        elif isinstance(row.editor, SpinEditor):
             row.editor.spin.selectAll()
 
     def _row_of(self, obj: QObject) -> tuple[_Row | None, bool]:
@@ -416,19 +449,28 @@ class ScoreForm(QWidget):
         if ctrl and key in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
             if commit():
                 self.subject_step.emit(1 if key == Qt.Key.Key_PageDown else -1)
+            else:
+                self._select_refused(row, is_remark)
             return True
         if ctrl or mods & Qt.KeyboardModifier.AltModifier:
             return False
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab):
             if commit():
-                if row.index + 1 < len(self.rows):
-                    self.focus_item(row.index + 1)
+                following = self._neighbour(row.index, +1)
+                if following is not None:
+                    self.focus_item(following)
                 else:
-                    self.footer.setText("已是最后一项。按 Ctrl+PgDn 转到下一个对象。")
+                    self.footer.setText("已是最后一项。按 Ctrl+PgDn 转到下一个对象的第一项。")
+            else:
+                self._select_refused(row, is_remark)
             return True
         if key == Qt.Key.Key_Backtab:
             if commit():
-                self.focus_item(row.index if is_remark else row.index - 1)
+                previous = row.index if is_remark else self._neighbour(row.index, -1)
+                if previous is not None:
+                    self.focus_item(previous)
+            else:
+                self._select_refused(row, is_remark)
             return True
         if is_remark:
             if key == Qt.Key.Key_Escape:
