@@ -604,3 +604,139 @@ def test_a_person_in_two_groups_scores_each_sheet_on_its_own(qtbot, db):
     own = score_sheet.sheet_for(db, info.id, "李梅", group="自评")
     other = score_sheet.sheet_for(db, info.id, "李梅", group="同事评议")
     assert own.values["U1"]["1.1"] == 16 and other.values == {}
+
+
+# ----------------------------------------------------------------------------- entry without surprises
+
+
+def _click_box(qtbot, page: ScoringPage, code: str):
+    """A single click in the middle of the item's number box, as with the mouse."""
+    spin = _editor(page, code)
+    line = spin.lineEdit()
+    qtbot.mouseClick(line, Qt.MouseButton.LeftButton, pos=line.rect().center())
+    return spin
+
+
+def test_a_click_in_a_box_then_typing_replaces_what_it_shows(qtbot, db, assessment):
+    """Issue 15.1: 未评 and an old value are replaced by what is typed after one click."""
+    scores.set_score(db, assessment, "U1", "1.2.1", D("1.5"), assessor="张三")
+    page = _entry(qtbot, db, assessment)
+    form = page.entry.form
+    spin = _click_box(qtbot, page, "1.2.1")  # holds 1.5: typing 2 gives 2, not 1.52
+    assert form.focusWidget() is spin and spin.lineEdit().selectedText() == "1.5"
+    qtbot.keyClicks(spin, "2")
+    assert spin.lineEdit().text() == "2"
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    spin = _click_box(qtbot, page, "1.1")  # 未评: typing used to do nothing
+    assert form.focusWidget() is spin and spin.lineEdit().selectedText() == "未评"
+    qtbot.keyClicks(spin, "15")
+    assert spin.lineEdit().text() == "15"
+    qtbot.keyClick(spin, Qt.Key.Key_Tab)
+    assert score_sheet.sheet_for(db, assessment, "张三").values["U1"] == {"1.1": D(15), "1.2.1": D(2)}
+    form.focus_item(form.by_code["1.3.1"].index)  # by keyboard too: the content is selected
+    assert _editor(page, "1.3.1").lineEdit().selectedText() == "未评"
+
+
+def test_ctrl_page_down_after_the_last_item_starts_the_next_subject_at_the_first(qtbot, db,
+                                                                                 assessment):
+    """Issue 15.2: the hint on the last item promises the next subject; it starts at its top."""
+    page = _entry(qtbot, db, assessment)
+    entry, form = page.entry, page.entry.form
+    last = form.rows[-1].item.code
+    _type(qtbot, page, last, "1", Qt.Key.Key_Return)
+    assert "已是最后一项" in form.footer.text() and form.focusWidget() is _editor(page, last)
+    qtbot.keyClick(_editor(page, last), Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert entry.subject_code == "U2" and form.focusWidget() is _editor(page, "1.1")
+    qtbot.keyClicks(_editor(page, "1.1"), "18")
+    qtbot.keyClick(_editor(page, "1.1"), Qt.Key.Key_Tab)
+    assert score_sheet.sheet_for(db, assessment, "张三").values["U2"] == {"1.1": D(18)}
+    # from any other item the same item stays (one item down the subjects)
+    qtbot.keyClick(_editor(page, "1.2.1"), Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert entry.subject_code == "U3" and form.focusWidget() is _editor(page, "1.2.1")
+
+
+def test_a_refused_value_stays_with_its_reason_and_the_next_typing_replaces_it(qtbot, db,
+                                                                              assessment):
+    """Issue 15.3: 25 where 0–20 is allowed stays visible with why; typing 18 gives 18."""
+    page = _entry(qtbot, db, assessment)
+    form = page.entry.form
+    row = form.by_code["1.1"]
+    _type(qtbot, page, "1.1", "25")
+    spin = _editor(page, "1.1")
+    assert form.focusWidget() is spin and spin.lineEdit().text() == "25"
+    assert row.hint.isVisible() and "超过满分 20" in row.hint.text() and "25" in form.footer.text()
+    qtbot.keyClick(spin, Qt.Key.Key_Return)  # pressing on: still refused, still shown
+    assert row.hint.isVisible() and spin.lineEdit().text() == "25"
+    qtbot.keyClicks(spin, "18")  # replaces the refused 25 instead of making 2518
+    assert spin.lineEdit().text() == "18" and not row.hint.isVisible()
+    qtbot.keyClick(spin, Qt.Key.Key_Tab)
+    assert score_sheet.sheet_for(db, assessment, "张三").values["U1"] == {"1.1": D(18)}
+
+
+def test_the_mouse_wheel_over_a_number_box_scrolls_the_form_and_keeps_the_score(qtbot, db,
+                                                                                assessment):
+    """Issue 15.4: a wheel turn over a box (focused or not) never changes a score."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    scores.set_score(db, assessment, "U1", "1.2.1", D("1.5"), assessor="张三")
+    page = _entry(qtbot, db, assessment)
+    page.resize(1200, 500)  # the form needs a scroll bar
+    qtbot.wait(10)
+    form = page.entry.form
+    bar = form.scroll.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0
+
+    def wheel(widget, notches: int) -> None:
+        where = QPointF(widget.rect().center())
+        QApplication.sendEvent(widget, QWheelEvent(
+            where, QPointF(widget.mapToGlobal(where)), QPoint(), QPoint(0, 120 * notches),
+            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+            False))
+
+    spin = _editor(page, "1.2.1")
+    assert form.focusWidget() is not spin
+    wheel(spin, -2)  # down, over an unfocused box holding 1.5
+    assert bar.value() > 0 and spin.lineEdit().text() == "1.5"
+    _click_box(qtbot, page, "1.2.1")
+    scrolled = bar.value()
+    wheel(spin, 1)  # up, over the focused box
+    assert bar.value() < scrolled and spin.lineEdit().text() == "1.5"
+    qtbot.keyClick(spin, Qt.Key.Key_Tab)
+    assert score_sheet.sheet_for(db, assessment, "张三").values["U1"] == {"1.2.1": D("1.5")}
+
+
+def test_the_subject_list_filters_as_you_type(qtbot, db, assessment):
+    """Issue 15.11: typing in the filter lists the matching subjects; Enter starts entry."""
+    from PySide6.QtCore import QPoint
+
+    scores.set_score(db, assessment, "U2", "1.1", D(12), assessor="张三")
+    page = _entry(qtbot, db, assessment)
+    entry = page.entry
+    qtbot.keyClick(entry.subject_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert entry.focusWidget() is entry.filter_edit
+    qtbot.keyClicks(entry.filter_edit, "u3")  # the code, in any case
+    assert [s.code for s in entry.subjects.subjects] == ["U3"] and entry.subject_code == "U3"
+    assert "列出 1 个" in entry.progress_label.text()
+    qtbot.keyClick(entry.filter_edit, Qt.Key.Key_Return)  # straight to its first item
+    assert entry.form.focusWidget() is _editor(page, "1.1")
+    qtbot.keyClicks(_editor(page, "1.1"), "9")
+    qtbot.keyClick(_editor(page, "1.1"), Qt.Key.Key_Tab)
+    assert score_sheet.sheet_for(db, assessment, "张三").values["U3"] == {"1.1": D(9)}
+    entry.filter_edit.setFocus()
+    qtbot.keyClick(entry.filter_edit, Qt.Key.Key_Escape)  # clears: all three again
+    assert entry.subjects.rowCount() == 3 and entry.subject_code == "U3"
+    entry.filter_edit.selectAll()
+    _type_chinese(entry.filter_edit, "第2")  # names come through the input method
+    assert [s.code for s in entry.subjects.subjects] == ["U2"] and entry.subject_code == "U2"
+    entry.filter_edit.clear()
+    check = entry.open_only_check
+    qtbot.mouseClick(check, Qt.MouseButton.LeftButton, pos=QPoint(8, check.height() // 2))
+    assert check.isChecked()
+    assert [s.code for s in entry.subjects.subjects] == ["U1", "U2", "U3"]  # nobody finished
+    for leaf in entry.sheet.rubric.leaves():
+        scores.set_score(db, assessment, "U1", leaf.code, 0, assessor="张三")
+    entry.reload()
+    assert [s.code for s in entry.subjects.subjects] == ["U2", "U3"]
+    assert entry.subject_code == "U2"

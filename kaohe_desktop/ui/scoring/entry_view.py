@@ -12,14 +12,16 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QListView,
     QMessageBox,
     QPushButton,
@@ -97,6 +99,14 @@ class ScoreEntryView(QWidget):
         bar.addWidget(self.submit_button)
 
         self.subjects = SubjectListModel(self)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("筛选：编号、名称或街道（Ctrl+F）")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self._filter_changed)
+        self.filter_edit.installEventFilter(self)
+        self.open_only_check = QCheckBox("只看未评完")
+        self.open_only_check.setToolTip("只列出本评分人还没有评完的对象")
+        self.open_only_check.toggled.connect(self._filter_changed)
         self.subject_view = QListView()
         self.subject_view.setModel(self.subjects)
         self.subject_view.setUniformItemSizes(True)
@@ -108,6 +118,8 @@ class ScoreEntryView(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(QLabel("考核对象"))
+        left_layout.addWidget(self.filter_edit)
+        left_layout.addWidget(self.open_only_check)
         left_layout.addWidget(self.subject_view, 1)
         left_layout.addWidget(self.progress_label)
 
@@ -138,6 +150,9 @@ class ScoreEntryView(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda delta=delta: self.step(delta))
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(self._focus_filter)
 
     # ------------------------------------------------------------------ loading
     def open(self, assessment_id: int, assessor: str | None = None) -> None:
@@ -192,11 +207,11 @@ class ScoreEntryView(QWidget):
         self.form.set_read_only(not sheet.editable)
         self.subjects.set_sheet(sheet)
         self._update_banner()
-        codes = [s.code for s in sheet.subjects]
+        codes = [s.code for s in self.subjects.subjects]  # those the filter lists
         code = self.subject_code if self.subject_code in codes else (codes[0] if codes else None)
         self.subject_code = None
         if code is None:
-            self.form.clear("本评分人没有需要评分的对象")
+            self.form.clear("没有符合筛选条件的对象" if sheet.subjects else "本评分人没有需要评分的对象")
             self.events.show_subject(info.id, sheet.rubric, None, [], False)
         else:
             self._select_row(self.subjects.row_of(code))
@@ -223,11 +238,50 @@ class ScoreEntryView(QWidget):
 
     def _update_progress(self) -> None:
         sheet = self.sheet
+        shown_rows, total = self.subjects.rowCount(), self.subjects.total()
+        listed = f"；列出 {shown_rows} 个" if shown_rows != total else ""
         if sheet is None or sheet.assessor is None:
-            self.progress_label.setText(f"共 {len(sheet.subjects) if sheet else 0} 个对象")
+            self.progress_label.setText(f"共 {total} 个对象{listed}")
             return
         done = sum(sheet.is_complete(s.code) for s in sheet.subjects)
-        self.progress_label.setText(f"已评完 {done} / {len(sheet.subjects)} 个对象")
+        self.progress_label.setText(f"已评完 {done} / {total} 个对象{listed}")
+
+    # ------------------------------------------------------------------ filter
+    def _focus_filter(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def _filter_changed(self) -> None:
+        """List the matching subjects; the one on the form stays when it still matches,
+        otherwise the first match is shown."""
+        keep = self.subject_code
+        self.subjects.set_filter(self.filter_edit.text(), self.open_only_check.isChecked())
+        row = self.subjects.row_of(keep) if keep else -1
+        if row < 0 and self.subjects.rowCount():
+            row = 0
+        if row >= 0:
+            index = self.subjects.index(row)
+            self.subject_view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.subject_view.scrollTo(index)
+        self._update_progress()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """In the filter box: Enter starts typing scores for the listed subject, Down goes
+        to the list, Esc clears the filter."""
+        if obj is self.filter_edit and isinstance(event, QKeyEvent):
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.subject_code:
+                if self.subjects.row_of(self.subject_code) >= 0 and self.form.rows:
+                    self.form.focus_item(self.form.first_item())
+                return True
+            if key == Qt.Key.Key_Down:
+                self.subject_view.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+            if key == Qt.Key.Key_Escape and self.filter_edit.text():
+                self.filter_edit.clear()
+                return True
+        return super().eventFilter(obj, event)
 
     # ------------------------------------------------------------------ subjects
     def _select_row(self, row: int) -> None:
@@ -266,8 +320,10 @@ class ScoreEntryView(QWidget):
         return next((s for s in self.sheet.subjects if s.code == self.subject_code), None)
 
     def step(self, delta: int) -> None:
-        """Ctrl+PgDn / Ctrl+PgUp: save the item being typed, then the next/previous subject,
-        keeping the same item focused when the form had focus."""
+        """Ctrl+PgDn / Ctrl+PgUp: save the item being typed, then the next/previous subject
+        (of those the filter shows). With the form focused, the same item stays focused —
+        scoring one item across subjects — except that Ctrl+PgDn from the last item starts
+        the next subject at its first item, as the last item's hint promises."""
         if self.sheet is None or self.subject_code is None:
             return
         had_focus = self.form.isAncestorOf(self.focusWidget()) if self.focusWidget() else False
@@ -276,6 +332,8 @@ class ScoreEntryView(QWidget):
         row = self.subjects.row_of(self.subject_code) + delta
         if 0 <= row < self.subjects.rowCount():
             item = self.form.current
+            if delta > 0 and item >= self.form.last_item():
+                item = self.form.first_item()
             self._select_row(row)
             if had_focus:
                 self.form.focus_item(item)

@@ -14,21 +14,45 @@ _ROOT = QModelIndex()
 
 
 class SubjectListModel(QAbstractListModel):
-    """Rows are the sheet's subjects; completion is read from the sheet (the window's
-    cache), so `refresh_row` after a save is all it takes to update the mark."""
+    """Rows are the sheet's subjects that pass the filter; completion is read from the
+    sheet (the window's cache), so `refresh_row` after a save is all it takes to update
+    the mark. The filter is applied when it is set (and with a new sheet), not after each
+    save: a subject finished under 只看未评完 stays listed until the filter changes."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.sheet: SheetData | None = None
-        self.subjects: tuple[SubjectInfo, ...] = ()
+        self.subjects: tuple[SubjectInfo, ...] = ()  # the rows shown
         self._leaves = 0
+        self._text = ""
+        self._open_only = False
 
     def set_sheet(self, sheet: SheetData | None) -> None:
         self.beginResetModel()
         self.sheet = sheet
-        self.subjects = sheet.subjects if sheet else ()
         self._leaves = len(sheet.leaves) if sheet else 0
+        self.subjects = self._passing()
         self.endResetModel()
+
+    def set_filter(self, text: str, open_only: bool = False) -> None:
+        """Show only subjects whose code, name or area contains `text` (any case), and with
+        `open_only` those this assessor has not finished."""
+        self.beginResetModel()
+        self._text = text.strip().casefold()
+        self._open_only = open_only
+        self.subjects = self._passing()
+        self.endResetModel()
+
+    def total(self) -> int:
+        return len(self.sheet.subjects) if self.sheet else 0
+
+    def _passing(self) -> tuple[SubjectInfo, ...]:
+        if self.sheet is None:
+            return ()
+        text = self._text
+        return tuple(s for s in self.sheet.subjects
+                     if (not text or text in f"{s.code}\n{s.name}\n{s.area}".casefold())
+                     and not (self._open_only and self.done(s.code)))
 
     def rowCount(self, parent: _Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.subjects)
