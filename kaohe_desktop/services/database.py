@@ -10,6 +10,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.store.db import Database, MigrationFailed, open_database
 
+from .permissions import as_program, install_guard
 from .rubrics import ensure_builtin_rubrics
 
 __all__ = ["Database", "MigrationFailed", "open_db"]
@@ -41,7 +42,23 @@ def _not_a_database(path: Path) -> str:
     if size % page or (pages and counter == valid_for and size < pages * page):
         return (f"数据库文件不完整（{size:,} 字节，应为 {pages * page:,} 字节，可能复制时中断），"
                 "请从 backups 文件夹里的备份恢复")
+    if _foreign_tables(path):
+        return "不是本程序的数据库文件（是其他程序的 SQLite 数据库），请检查 --db 指向的文件"
     return ""
+
+
+def _foreign_tables(path: Path) -> bool:
+    """True when the SQLite file holds another program's tables: migrating would write this
+    program's schema into that program's file. Ours always has alembic_version."""
+    import sqlite3
+    from contextlib import closing
+
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error:
+        return False  # open_database reports it
+    return bool(names) and "alembic_version" not in names
 
 
 def open_db(target: str | Path) -> Database:
@@ -54,7 +71,9 @@ def open_db(target: str | Path) -> Database:
         raise InputError(Problem(reason, file=str(path)))
     try:
         db = open_database(target)
-        ensure_builtin_rubrics(db)
+        install_guard(db)  # every write from here on is checked and recorded
+        with as_program(db):
+            ensure_builtin_rubrics(db)
     except (DatabaseError, OperationalError) as exc:
         detail = str(getattr(exc, "orig", exc)).splitlines()[0][:100]
         raise InputError(Problem(f"无法打开数据库（{detail}）：文件可能已损坏或不是本程序的数据库",

@@ -2,22 +2,43 @@
 assessment scored by two cross-assessment groups with a few events, and three months
 of VILLAGE-ATT staff assessments whose 工作时间 item comes from the clock punches of those
 months (the demo has punches; typed values never stand in for a derived item).
-Deterministic: the same seed gives the same data."""
+Deterministic: the same seed gives the same data.
+
+The demo marks the database (setting `demo`), so 文件 → 清除演示数据 is offered only where
+the demo is; a database filled before the mark existed is recognised by its twelve
+stations (codes and names exactly the demo's). `remove_demo` backs the file up, then
+removes the demo's stations, their staff with their punches, and every assessment whose
+subjects are all the demo's — refusing, with names, while an assessment of the user's
+own also assesses a demo station or person."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
 
-from kaohe_desktop.domain.errors import InputError
+from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.periods import parse_period
 from kaohe_desktop.domain.rubric import Item, ItemKind, Rubric
 from kaohe_desktop.domain.workcalendar import is_workday
-from kaohe_desktop.store.db import Database
-from kaohe_desktop.store.models import Assessor, Punch, Score, Staff, Unit
+from kaohe_desktop.store.db import Database, backup_sqlite
+from kaohe_desktop.store.models import (
+    Area,
+    Assessment,
+    Assessor,
+    DocumentNumber,
+    Punch,
+    Score,
+    Setting,
+    Staff,
+    Subject,
+    Unit,
+)
 
 from .assessment_lookup import load_assessment, subjects_by_code
 from .assessments import GroupSpec, create_assessment
@@ -31,6 +52,10 @@ COMMUNITIES = ["东风", "向阳", "红旗", "新华", "光明", "长青", "和�
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志强海燕晓东"
 POSTS = ["站长", "窗口受理员", "窗口受理员", "代办员", "网格员"]
+DEMO_MARK = "demo"  # setting key: present while the database holds the demo
+DEMO_OFFICE = {"issuer": f"{STREET}便民服务中心", "prefix": "芙街便",
+               "contact": "王伟 0731-85551234", "address": f"{STREET}芙蓉南路1号便民服务中心"}
+DEMO_UNITS = {f"FR{n:02d}": f"{c}社区便民服务站" for n, c in enumerate(COMMUNITIES, start=1)}
 
 
 def _name(rng: random.Random, used: set[str]) -> str:
@@ -149,7 +174,73 @@ def load_demo(db: Database, seed: int = 2024) -> dict[str, int]:
         monthly.append(info.id)
     from .office_settings import save_office_settings  # the demo office's own letterhead
 
-    save_office_settings(db, {"issuer": f"{STREET}便民服务中心", "prefix": "芙街便",
-                              "contact": "王伟 0731-85551234",
-                              "address": f"{STREET}芙蓉南路1号便民服务中心"})
+    save_office_settings(db, DEMO_OFFICE)
+    with db.session() as s:
+        s.merge(Setting(key=DEMO_MARK, value=f"{STREET} seed={seed}"))
     return {"year": year.id, "monthly": monthly[0]}
+
+
+# ---------------------------------------------------------------- removing it again
+@dataclass(frozen=True)
+class DemoRemoval:
+    units: int
+    staff: int
+    assessments: int
+    backup: Path | None  # the copy taken first (None for a database that is not a file)
+
+    def summary(self) -> str:
+        return (f"已清除演示数据：{self.units} 个站点、{self.staff} 名工作人员、"
+                f"{self.assessments} 次考核")
+
+
+def _demo_unit_ids(s: Session) -> list[int]:
+    """The demo's stations: those it created, recognised by code and name."""
+    return [u.id for u in s.scalars(select(Unit).where(Unit.code.in_(DEMO_UNITS)))
+            if DEMO_UNITS[u.code] == u.name]
+
+
+def has_demo(db: Database) -> bool:
+    """Whether the database holds the demo (its mark, or all twelve demo stations)."""
+    with db.session() as s:
+        if s.get(Setting, DEMO_MARK) is not None:
+            return True
+        return len(_demo_unit_ids(s)) == len(DEMO_UNITS)
+
+
+def remove_demo(db: Database) -> DemoRemoval:
+    """Back up, then remove the demo; the user's own stations, staff and assessments stay.
+
+    Refused (InputError naming them) while an assessment also assesses anyone else:
+    removing the demo must not take the user's own subjects or scores with it.
+    """
+    if not has_demo(db):
+        raise InputError("这个数据库里没有演示数据")
+    with db.session() as s:
+        units = _demo_unit_ids(s)
+        staff = list(s.scalars(select(Staff.id).where(Staff.unit_id.in_(units))))
+        ours = (Subject.unit_id.in_(units)) | (Subject.staff_id.in_(staff))
+        touched = set(s.scalars(select(Subject.assessment_id).where(ours)))
+        mixed = set(s.scalars(select(Subject.assessment_id).where(
+            Subject.assessment_id.in_(touched), ~ours)))
+        if mixed:
+            names = s.scalars(select(Assessment.name).where(Assessment.id.in_(mixed)))
+            raise InputError([Problem(f"考核“{n}”既考核演示站点（人员）又考核其他站点（人员），"
+                                      "请先在“考核评分”中删除它，或另建空数据库")
+                              for n in names])
+    backup = backup_sqlite(db.path, "demo-removal") if db.path is not None else None
+    with db.session() as s:
+        # ON DELETE CASCADE takes subjects, scores, events; staff take punches and leave
+        s.execute(delete(Assessment).where(Assessment.id.in_(touched)))
+        s.execute(delete(Staff).where(Staff.id.in_(staff)))
+        s.execute(delete(Unit).where(Unit.id.in_(units)))
+        street = s.scalar(select(Area).where(Area.name == STREET))
+        if street is not None and not s.scalar(select(func.count(Unit.id)).where(
+                Unit.area_id == street.id)):
+            s.delete(street)
+        for key, value in DEMO_OFFICE.items():  # the demo's letterhead, unless changed
+            row = s.get(Setting, key)
+            if row is not None and row.value == value:
+                s.delete(row)
+        s.execute(delete(DocumentNumber).where(DocumentNumber.prefix == DEMO_OFFICE["prefix"]))
+        s.execute(delete(Setting).where(Setting.key == DEMO_MARK))
+    return DemoRemoval(len(units), len(staff), len(touched), backup)

@@ -79,29 +79,39 @@ def make_app() -> QApplication:
 def _welcome(settings: QSettings, parent: QWidget | None, db: Database | None = None) -> bool:
     """The first-run dialog; True when the demo data is wanted. Closing it answers nothing,
     so it comes back at the next start. An empty start's letterhead goes into `db`."""
-    dialog = WelcomeDialog(data_dir(), station_name(settings), parent)
+    folder = db.path.parent if db is not None and db.path else data_dir()  # the one in use
+    dialog = WelcomeDialog(folder, station_name(settings), parent)
     if dialog.exec() != WelcomeDialog.DialogCode.Accepted:
         return False
     dialog.remember(settings)
-    office = dialog.office()
-    if db is not None and office:
-        import contextlib
-
-        from kaohe_desktop.domain.errors import InputError
-        from kaohe_desktop.services.office_settings import save_office_settings
-
-        # a bad prefix is dropped: the documents page asks again when it is needed
-        with contextlib.suppress(InputError):
-            save_office_settings(db, office)
+    if db is not None and dialog.choice == WelcomeDialog.EMPTY:
+        _store_welcome(db, dialog.name(), dialog.office())
     return dialog.choice == WelcomeDialog.DEMO
 
 
+def _store_welcome(db: Database, name: str, office: dict[str, str]) -> None:
+    """An empty start's answers that belong to the database: the letterhead, and the
+    name as the default 街道/乡镇 of new stations when it is one."""
+    import contextlib
+
+    from kaohe_desktop.domain.errors import InputError
+    from kaohe_desktop.services.local_area import save_default_area
+    from kaohe_desktop.services.office_settings import save_office_settings
+
+    if office:  # a bad prefix is dropped: the documents page asks again when it is needed
+        with contextlib.suppress(InputError):
+            save_office_settings(db, office)
+    save_default_area(db, name)
+
+
 def _open(target: str, demo: bool, parent: QWidget | None = None,
-          settings: QSettings | None = None) -> Database | None:
+          settings: QSettings | None = None,
+          empty_start: tuple[str, dict[str, str]] | None = None) -> Database | None:
     """Open (create, migrate) the database; None after telling the user why not.
 
     With `settings` (the start-up open) the first run is handled there: the welcome for
     an empty database, or just the mark when the database already has data (an upgrade).
+    `empty_start` (name, letterhead): the welcome was answered 从空白开始 already.
     """
     from kaohe_desktop.services import roster  # SQLAlchemy loads here, after the window shows
     from kaohe_desktop.services.database import MigrationFailed, open_db
@@ -109,16 +119,25 @@ def _open(target: str, demo: bool, parent: QWidget | None = None,
     try:
         db = open_db(target)
     except MigrationFailed as exc:
-        QMessageBox.critical(parent, "数据库升级失败", str(exc))
+        # the cause is the driver's English: named in Chinese, the detail on stderr
+        print(f"migration failed: {exc.__cause__!r}", file=sys.stderr)
+        QMessageBox.critical(parent, "数据库升级失败",
+                             f"数据库升级失败，已从备份 {exc.backup} 恢复，数据没有丢失。\n"
+                             "请把数据库文件交给维护本程序的人员检查。")
         return None
     except Exception as exc:  # a file that is not a database, a folder without rights …
-        QMessageBox.critical(parent, "无法打开数据库", f"{target}\n\n{exc}")
+        from .common.messages import database_error_text
+
+        QMessageBox.critical(parent, "无法打开数据库", database_error_text(target, exc))
         return None
     first_run = settings is not None and not demo and is_first_run(settings)
     if not roster.list_units(db):
         from kaohe_desktop.services.demo import load_demo
 
-        if first_run:
+        if empty_start is not None:
+            _store_welcome(db, *empty_start)
+            wanted = False
+        elif first_run:
             wanted = _welcome(settings, parent, db)
         else:
             wanted = demo or QMessageBox.question(
@@ -180,12 +199,20 @@ def run_app(target: str | None, demo: bool = False) -> int:
             old.close()
             old.db.close()
         window.database_requested.connect(switch)
+        window.fresh_requested.connect(fresh)
         holder["window"] = window
         settings.setValue("database/last", str(database.path or database.engine.url))
         window.show()
 
     def switch(path: str) -> None:
         database = _open(path, demo=False)
+        if database is not None:
+            start(database)
+
+    def fresh(path: str, choice: str, name: str, office: dict[str, str]) -> None:
+        """The welcome page opened from the menu: the demo, or a new empty database."""
+        empty = None if choice == WelcomeDialog.DEMO else (name, office)
+        database = _open(path, demo=empty is None, empty_start=empty)
         if database is not None:
             start(database)
 

@@ -55,6 +55,8 @@ def _page_factories() -> list[tuple[str, Callable[[Database, Changes], Page]]]:
 
 class MainWindow(QMainWindow):
     database_requested = Signal(str)  # the user opened or created another database file
+    # the welcome page from the menu: (path, "demo" or "empty", name, letterhead)
+    fresh_requested = Signal(str, str, str, object)
 
     def __init__(self, db: Database | None, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -163,8 +165,14 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "立即备份(&B)", self.backup_now)
         self._action(file_menu, "单位信息(&I)…", self.edit_office)
         file_menu.addSeparator()
+        self._action(file_menu, "欢迎页：演示数据或新的空数据库(&W)…", self.welcome_again)
+        self.clear_demo_action = self._action(file_menu, "清除演示数据(&D)…", self.clear_demo)
+        file_menu.aboutToShow.connect(self._update_file_menu)
+        file_menu.addSeparator()
         self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit)
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.help_action = self._action(help_menu, "使用说明(&M)", self.show_help,
+                                        QKeySequence.StandardKey.HelpContents)
         self._action(help_menu, "关于(&A)", self.about)
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
@@ -207,6 +215,28 @@ class MainWindow(QMainWindow):
             self.changes.changed.emit("settings")
             self.statusBar().showMessage("单位信息已保存", 5000)
 
+    # 文件 → 欢迎页 / 清除演示数据 and 帮助 → 使用说明 live in their own modules
+    def welcome_again(self) -> None:
+        from .settings.start_over import welcome_again
+
+        welcome_again(self)
+
+    def clear_demo(self) -> None:
+        from .settings.start_over import clear_demo
+
+        clear_demo(self)
+
+    def _update_file_menu(self) -> None:
+        from .settings.start_over import demo_present
+
+        self.clear_demo_action.setEnabled(demo_present(self))
+
+    def show_help(self) -> None:
+        """F1: the manual, at the section of the page on screen."""
+        from .help.help_dialog import show_help
+
+        show_help(self, self._factories[max(self.navigation.currentRow(), 0)][0])
+
     def about(self) -> None:
         from kaohe_desktop.settings import data_dir
 
@@ -214,7 +244,10 @@ class MainWindow(QMainWindow):
         from .welcome_dialog import station_name
 
         where = "" if self.db is None else str(self.db.path or self.db.engine.url)
-        AboutDialog(data_dir(), where, station_name(self.settings), self).exec()
+        # the folder of the file in use (KAOHE_DB, --db or 打开数据库 may point elsewhere):
+        # its backups/ are there too
+        folder = self.db.path.parent if self.db is not None and self.db.path else data_dir()
+        AboutDialog(folder, where, station_name(self.settings), self).exec()
 
     # ------------------------------------------------------------------ state
     def _show_db(self) -> None:

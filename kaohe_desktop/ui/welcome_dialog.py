@@ -6,6 +6,10 @@ start, stores the office's letterhead (`office()`: issuer, 文号 prefix, contac
 address) in the database. `remember` writes the other answers to QSettings. No
 database code here, so importing ui/app.py stays free of SQLAlchemy
 (tests/test_launcher.py holds that).
+
+Opened again from 文件 → 欢迎页 (`again=True`), the same choices start over at any time
+without touching the database in use: 打开演示数据库 (its own file) or 新建空数据库 (a new
+file beside the current one); ui/settings/start_over.py acts on the answer.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -26,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from .common.icon import app_icon
+from .common.unsaved import confirm_discard
 
 # Each setting once, with its default.
 # the letterhead asked for an empty start: setting key → label, example
@@ -61,10 +67,12 @@ class WelcomeDialog(QDialog):
     DEMO = "demo"
     EMPTY = "empty"
 
-    def __init__(self, data_folder: Path, name: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, data_folder: Path, name: str = "", parent: QWidget | None = None,
+                 *, again: bool = False) -> None:
         super().__init__(parent)
         self.choice: str | None = None
-        self.setWindowTitle("欢迎使用便民服务站考核")
+        self.again = again
+        self.setWindowTitle("欢迎页" if again else "欢迎使用便民服务站考核")
         self.setWindowIcon(app_icon())
 
         icon = QLabel()
@@ -90,7 +98,9 @@ class WelcomeDialog(QDialog):
         self.problem.setStyleSheet("color: #b3261e;")
         self.problem.hide()
 
-        office_box = QGroupBox("证书和通知的落款（从空白开始时填写，以后可在“文件 → 单位信息”中修改）")
+        office_box = QGroupBox(
+            f"证书和通知的落款（{'新建空数据库' if again else '从空白开始'}时填写，"
+            "以后可在“文件 → 单位信息”中修改）")
         office_form = QFormLayout(office_box)
         self.office_edits: dict[str, QLineEdit] = {}
         for key, (label, example) in OFFICE_FIELDS.items():
@@ -101,15 +111,18 @@ class WelcomeDialog(QDialog):
             office_form.addRow(label, edit)
 
         choices = QLabel(
+            "<p><b>打开演示数据库</b>：演示数据在单独的文件里，与正在使用的数据库互不影响。</p>"
+            "<p><b>新建空数据库</b>：在数据文件夹里新建一个空的数据库并切换过去，"
+            "原来的数据库原样保留，可用“文件 → 打开数据库”回去。</p>" if again else
             "<p><b>装入演示数据</b>：一个街道、12 个社区便民服务站、60 名工作人员和一次年度考核，"
-            "适合先熟悉操作。</p>"
+            "适合先熟悉操作；以后可用“文件 → 清除演示数据”删去。</p>"
             "<p><b>从空白开始</b>：直接录入本地的站点和人员。</p>"
-            "<p>以后可随时用“文件 → 新建数据库”另起一个空数据库。</p>")
+            "<p>以后可随时用“文件 → 欢迎页”另起一个空数据库。</p>")
         choices.setWordWrap(True)
 
-        self.demo_button = QPushButton("装入演示数据")
+        self.demo_button = QPushButton("打开演示数据库" if again else "装入演示数据")
         self.demo_button.setObjectName("demo")
-        self.empty_button = QPushButton("从空白开始")
+        self.empty_button = QPushButton("新建空数据库" if again else "从空白开始")
         self.empty_button.setObjectName("empty")
         self.empty_button.setDefault(True)
         self.demo_button.clicked.connect(lambda: self._choose(self.DEMO))
@@ -118,6 +131,12 @@ class WelcomeDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.demo_button)
         buttons.addWidget(self.empty_button)
+        if again:  # the first start has no 取消: closing it only postpones the question
+            cancel = QPushButton("取消")
+            cancel.setObjectName("cancel")
+            cancel.setAutoDefault(False)
+            cancel.clicked.connect(self.reject)
+            buttons.addWidget(cancel)
 
         text = QVBoxLayout()
         text.addWidget(intro)
@@ -134,6 +153,17 @@ class WelcomeDialog(QDialog):
         layout.addLayout(buttons)
         self.setMinimumWidth(520)
         self.name_edit.setFocus()
+        self._opened_with = self._typed()
+
+    def _typed(self) -> list[str]:
+        return [self.name_edit.text(), *(e.text() for e in self.office_edits.values())]
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc after typing asks first: the letterhead is a few lines a clerk would retype."""
+        if (event.key() == Qt.Key.Key_Escape and self._typed() != self._opened_with
+                and not confirm_discard(self)):
+            return
+        super().keyPressEvent(event)
 
     def name(self) -> str:
         return " ".join(self.name_edit.text().split())

@@ -6,6 +6,10 @@ is disabled and the first problem is shown in red under the form. On save the di
 calls `save(values)`; if the service refuses (InputError: e.g. someone else took the
 code meanwhile) the dialog stays open and shows why, otherwise it emits `saved(result)`
 and closes.
+
+It opens with the cursor in its first field. Esc, 取消 or the close box on a form whose
+values differ from what it opened with asks before throwing the typing away; `reject()`
+called from code closes without asking.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -30,6 +35,7 @@ from PySide6.QtWidgets import (
 from kaohe_desktop.domain.errors import InputError, Problem
 
 from .hooks import check_hooks
+from .unsaved import confirm_discard
 
 HINT_STYLE = "color: #c5221f;"
 
@@ -60,9 +66,10 @@ class FormDialog(QDialog):
         cancel.setAutoDefault(False)
         self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self._cancel)
         outer.addWidget(self.buttons)
         self.setMinimumWidth(460)
+        self._opened_with: dict[str, str] | None = None  # values when first shown
 
     HOOKS = ("problems", "values")  # every subclass defines these
 
@@ -84,6 +91,39 @@ class FormDialog(QDialog):
             widget.currentTextChanged.connect(self.revalidate)
 
     # ------------------------------------------------------------- behaviour
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._opened_with is None:
+            self._opened_with = self.values()
+            first = self.form.itemAt(0, QFormLayout.ItemRole.FieldRole)
+            if first is not None and first.widget() is not None:
+                first.widget().setFocus()
+                if isinstance(first.widget(), QLineEdit):
+                    first.widget().selectAll()
+
+    def has_changes(self) -> bool:
+        return self._opened_with is not None and self.values() != self._opened_with
+
+    # Only what the user does asks (Esc, 取消, the close box); reject() from code closes.
+    def may_discard(self) -> bool:
+        return not self.has_changes() or confirm_discard(self)
+
+    def _cancel(self) -> None:
+        if self.may_discard():
+            self.reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self._cancel()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.isVisible() and not self.may_discard():
+            event.ignore()
+            return
+        super().closeEvent(event)
+
     def revalidate(self) -> None:
         problems = self.problems()
         self.ok_button.setEnabled(not problems)

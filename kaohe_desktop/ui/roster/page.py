@@ -425,7 +425,9 @@ class RosterPage(Page):
         return [a.name for a in self.data.areas]
 
     def add_unit(self) -> None:
-        area = self._scope.key if self._scope.kind == "area" else ""
+        from kaohe_desktop.services.local_area import default_area
+
+        area = (self._scope.key if self._scope.kind == "area" else "") or default_area(self.db)
         dialog = UnitDialog(self, save=lambda v: roster.add_unit(self.db, **v),
                             taken_codes={u.code for u in self.data.units}, areas=self._areas(),
                             kinds=sorted({u.kind for u in self.data.units}), area=area)

@@ -16,7 +16,9 @@ from ..common.form_dialog import FormDialog, editable_combo, line_edit
 
 class UnitDialog(FormDialog):
     """`taken_codes`: codes of every other unit (checked as the user types; the service
-    checks again on save). `unit`: the unit to edit, None to add one."""
+    checks again on save). `unit`: the unit to edit, None to add one. `area`: the
+    所属街道 a new unit starts with (the area selected in the tree, else the one the
+    welcome dialog named, else the only area there is)."""
 
     def __init__(self, parent: QWidget | None, *, save: Callable[[dict[str, str]], Any],
                  taken_codes: Collection[str], areas: list[str], kinds: list[str] | None = None,
@@ -24,6 +26,8 @@ class UnitDialog(FormDialog):
         super().__init__(parent, "编辑站点" if unit else "添加站点", save)
         self.unit = unit
         self._taken = set(taken_codes) - ({unit.code} if unit else set())
+        if unit is None and not area and len(areas) == 1:
+            area = areas[0]  # one 街道/乡镇 so far: a new station is most likely in it
         kind_items = list(dict.fromkeys([*UNIT_KINDS, *(kinds or [])]))
         self.name_edit = line_edit(unit.name if unit else "", "如：东风社区便民服务站")
         self.code_edit = line_edit(unit.code if unit else "", "" if unit else "留空则自动编号")
