@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFInfo, PDFString
 from reportlab.pdfgen.canvas import Canvas
 
-from .fonts import text_width
+from kaohe_desktop import __version__
+
+from .fonts import SONG, describe_font, register, text_width
 
 _NO_START = "，。、；：？！）」』》〕】”’,.;:?!)%"
 _NO_END = "（「『《〔【“‘("
@@ -177,3 +181,70 @@ def draft_watermark(c: Canvas, width: float, height: float, font: str) -> None:
     c.setFont(font, size / 7)
     c.drawCentredString(0, -size / 3 - size / 4.5, DRAFT_NOTE)
     c.restoreState()
+
+
+# ----------------------------------------------------------------------------- the document
+
+
+class _Info(PDFInfo):
+    """The document information dictionary, filled in at save time with the fonts that
+    drew the document (Keywords and a /Fonts entry), read from the fonts it embeds."""
+
+    fonts_note = ""  # replaces the automatic list (the 公文 name each font's role)
+
+    def format(self, document):  # type: ignore[no-untyped-def]
+        used = list(dict.fromkeys(describe_font(name) for name in document.fontMapping))
+        fonts = self.fonts_note or "、".join(used)
+        others = [f for f in used if f not in fonts]  # a rare character's fallback face
+        if others:
+            fonts += "；个别字：" + "、".join(others)
+        if fonts:
+            self.keywords = f"字体：{fonts}"
+        text = super().format(document)
+        if not fonts:
+            return text
+        extra = PDFDictionary({"Fonts": PDFString(fonts)}).format(document)
+        # both are "<< ... >>": splice the extra entry in before the closing brackets
+        return text.rstrip()[:-2] + extra.strip()[2:]
+
+
+def canvas_options() -> dict[str, object]:
+    """Keyword arguments for every Canvas the program makes. The initial font is a
+    TrueType one: reportlab's default (Helvetica) would be named in every page's preamble
+    and so referenced by a PDF that never draws with it."""
+    register()
+    return {"pageCompression": 1, "initialFontName": SONG}
+
+
+def prepare(c: Canvas, *, title: str | None = None, author: str | None = None,
+            subject: str | None = None) -> Canvas:
+    """The properties every PDF carries: title, author (the issuer) and subject (None
+    keeps what was set), the program as creator, the fonts used (at save), and
+    /PrintScaling /None so viewers print at actual size — a 公文's margins and a
+    certificate's frame come out as measured."""
+    info = _Info()
+    info.__dict__.update(c._doc.info.__dict__)
+    c._doc.info = info
+    if title is not None:
+        c.setTitle(title)
+    if author is not None:
+        c.setAuthor(author or "便民服务站考核")
+    if subject is not None:
+        c.setSubject(subject)
+    c.setCreator(f"便民服务站考核 {__version__}")
+    c.setViewerPreference("PrintScaling", "None")
+    return c
+
+
+def new_canvas(path: Path | str, pagesize: tuple[float, float], *, title: str, author: str = "",
+               subject: str = "") -> Canvas:
+    """A prepared Canvas (see `canvas_options` and `prepare`)."""
+    c = Canvas(str(path), pagesize=pagesize, **canvas_options())  # type: ignore[arg-type]
+    return prepare(c, title=title, author=author, subject=subject or title)
+
+
+def set_fonts_note(c: Canvas, note: str) -> None:
+    """Name the fonts in the properties by role instead of by file (the 公文)."""
+    info = c._doc.info
+    if isinstance(info, _Info):
+        info.fonts_note = note
