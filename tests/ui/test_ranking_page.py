@@ -336,3 +336,24 @@ def test_submitting_an_unfinished_assessment_is_refused_naming_who_is_missing(qt
     assert len(warnings) == 1
     assert "FR01" in warnings[0] and "评审组/张三" in warnings[0] and "不能提交审议" in warnings[0]
     assert assessments.get_assessment(db, info.id).state == "draft"
+
+
+def test_annual_rollup_shown_and_saved_as_its_own_assessment(qtbot, page, db, demo):
+    """年度汇总 from the demo's three months, weights typed, saved as 年度综合 and then
+    ranked on the page like any assessment."""
+    page.select_assessment(demo["monthly"])
+    qtbot.mouseClick(page.annual_button, Qt.MouseButton.LeftButton)
+    dialog = page.annual
+    qtbot.waitExposed(dialog)
+    assert dialog.rubric_combo.currentData() == "VILLAGE-ATT" and dialog.year_spin.value() == 2024
+    assert dialog.table.rowCount() == 60 and "来源 3 次考核" in dialog.note.text()
+    rolled = {r.subject_code: r for r in dialog.result.rows}
+    first = dialog.table.item(0, 1).text()
+    assert dialog.table.item(0, 0).text() == "1" and rolled[first].rank == 1
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.saved_id is not None and "已保存为考核" in dialog.note.text()
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Close),
+                     Qt.MouseButton.LeftButton)
+    assert page.assessment_id == dialog.saved_id
+    results = {r.subject_code: r for r in ranking.rank_assessment(db, dialog.saved_id)}
+    assert results[first].total == rolled[first].total and results[first].rank == 1

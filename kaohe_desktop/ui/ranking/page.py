@@ -15,6 +15,8 @@ hub ("assessments", "rubrics", "scores"); the page reloads itself after its own 
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +41,7 @@ from kaohe_desktop.services.ranking_results import RankingTable
 
 from ..common.messages import show_error
 from ..common.page import Changes, Page
+from .annual_dialog import AnnualDialog
 from .drill_down_dialog import DrillDownDialog
 from .grade_scale_editor import GradeScaleEditor
 from .model import RankingModel, RankingProxy
@@ -94,6 +97,9 @@ class RankingPage(Page):
         self.group_combo.currentIndexChanged.connect(self._filter)
         self.group_rank_check.toggled.connect(self._group_rank_toggled)
         self.drill_button.clicked.connect(lambda: self.open_drill_down())
+        self.annual_button = QPushButton("年度汇总…")
+        self.annual_button.setToolTip("由月度、季度、年度和专项结果按比例汇总全年，并可另存为年度综合考核")
+        self.annual_button.clicked.connect(lambda: self.open_annual())
         filters = QHBoxLayout()
         filters.addWidget(self.area_label)
         filters.addWidget(self.area_combo)
@@ -101,6 +107,7 @@ class RankingPage(Page):
         filters.addWidget(self.group_combo)
         filters.addWidget(self.group_rank_check)
         filters.addStretch(1)
+        filters.addWidget(self.annual_button)
         filters.addWidget(self.drill_button)
 
         self.banner = QLabel()
@@ -295,6 +302,23 @@ class RankingPage(Page):
         dialog.score_changed.connect(self._score_changed)
         dialog.open()
         return dialog
+
+    def open_annual(self) -> AnnualDialog:
+        """年度汇总 for the chosen assessment's year and rubric; a saved 年度综合 joins the
+        list of assessments when the dialog closes."""
+        chosen = next((c for c in self.choices if c.id == self.assessment_id), None)
+        year = int(chosen.period_key[:4]) if chosen else date.today().year
+        dialog = self.annual = AnnualDialog(self.db, year, chosen.rubric_code if chosen else "",
+                                            parent=self)
+        dialog.finished.connect(lambda _: self._annual_closed(dialog))
+        dialog.open()
+        return dialog
+
+    def _annual_closed(self, dialog: AnnualDialog) -> None:
+        if dialog.saved_id is not None:
+            self._announce("assessments")
+            self.refresh()
+            self.select_assessment(dialog.saved_id)
 
     def _score_changed(self) -> None:
         self._announce("scores")
