@@ -144,7 +144,9 @@ def cmd_register(db: Database, args: argparse.Namespace) -> None:
 def cmd_notices(db: Database, args: argparse.Namespace) -> None:
     kinds = _codes(args.kinds)
     docs.check_notice_kinds(kinds)
-    _finish(args, docs.notices_job(db, args.id, args.out, _options(args),
+    opts = replace(_options(args), due=args.due, talk_time=args.talk_time or "",
+                   talk_place=args.talk_place or "")
+    _finish(args, docs.notices_job(db, args.id, args.out, opts,
                                    subjects=_codes(args.subjects), kinds=kinds))
 
 
@@ -214,6 +216,9 @@ def add_report_commands(sub: Any, add: AddCommand) -> None:
     _add_document_options(sp, draft=True)
     sp.add_argument("--subjects", help="只为这些对象（编号，逗号分隔）")
     sp.add_argument("--kinds", help="只要这些种类：rectify,report,talk,criticise,advice（默认按细则全部）")
+    sp.add_argument("--due", type=_date, help="整改或书面报告的期限，如 2025-01-31（默认落款日期后 30 天）")
+    sp.add_argument("--talk-time", dest="talk_time", help="诫勉谈话的时间，如 “2025年1月6日上午9时”")
+    sp.add_argument("--talk-place", dest="talk_place", help="诫勉谈话的地点，如 “街道办事处三楼会议室”")
 
     sp = add(rep, "sheets", cmd_sheets, "评分表：空白（按评分组，一对象一页）或已填（--filled）")
     sp.add_argument("id", type=int)

@@ -29,7 +29,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .chinese_dates import chinese_date
 from .fonts import register, text_width
-from .layout import draft_watermark, fit
+from .layout import canvas_options, draft_watermark, fit, prepare
 
 RED = (0.72, 0.09, 0.09)
 GOLD = (0.72, 0.55, 0.18)
@@ -259,7 +259,7 @@ def iter_certificates(path: Path | str, certs: Sequence[Certificate],
                       template: CertificateTemplate = CertificateTemplate()) -> Iterator[int]:
     """Write every certificate into one PDF, yielding the count done after each page."""
     register()
-    c = Canvas(str(path), pagesize=landscape(A4), pageCompression=1)
+    c = prepare(Canvas(str(path), pagesize=landscape(A4), **canvas_options()))  # type: ignore[arg-type]
     c.setTitle(template.title)
     c.setAuthor(template.issuer or (certs[0].issuer if certs else ""))
     c.setSubject("、".join(dict.fromkeys(honour_line(x, template) for x in certs))[:200])

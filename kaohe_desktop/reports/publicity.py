@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 
 from .chinese_dates import plain_date
 from .fonts import register
-from .layout import draft_watermark, draw_table, fit, wrap
+from .layout import canvas_options, draft_watermark, draw_table, fit, prepare, wrap
 from .page_tools import PagedCanvas, fit_columns
 
 MARGIN = 20 * mm
@@ -59,7 +59,7 @@ def write_publicity(path: Path | str, p: PublicityList) -> Path:
     song, sans = register()
     w, h = A4
     width = w - 2 * MARGIN
-    c = PagedCanvas(str(path), pagesize=A4, pageCompression=1, number_font=sans)
+    c = prepare(PagedCanvas(str(path), pagesize=A4, number_font=sans, **canvas_options()))  # type: ignore[arg-type]
     c.setTitle(p.title)
     c.setAuthor(p.issuer)
     c.setSubject("考核结果公示")

@@ -68,6 +68,9 @@ class DocumentOptions:
     contact: str = ""
     issued: date | None = None  # None: today
     report_due_days: int = 30  # 整改报告 due this many days after the notice
+    due: date | None = None  # 整改/书面报告 deadline; None: report_due_days after the notice
+    talk_time: str = ""  # 诫勉谈话: when, e.g. 2025年1月6日上午9时 ("" → 另行通知)
+    talk_place: str = ""  # 诫勉谈话: where
     objection_days: int = 5  # 公示期 in working days when the assessment has none recorded
     certificate: CertificateTemplate = field(default_factory=CertificateTemplate)
     address: str = ""

@@ -84,7 +84,8 @@ def _notices(db: Database, found: Consequences, numbered: Sequence[Numbered],
         relation = {"head": "head", "staff": "member"}.get(r.recipient_kind, "self")
         out.append(Notice(
             r.kind, x.number, r.subject_name, table.name, shown(t.total), t.rank, ranked, r.grade,
-            issued, opts.issuer, due=issued + timedelta(days=opts.report_due_days),
+            issued, opts.issuer, due=opts.due or issued + timedelta(days=opts.report_due_days),
+            talk_at=opts.talk_time, talk_place=opts.talk_place,
             contact=opts.contact, lost_items=lost, deductions=deductions, person=r.person,
             recipient=r.recipient if r.person else "", relation=relation, rubric_name=rubric_name,
             rule_text=rules.get((r.grade, r.kind, r.recipient_kind), ""), address=opts.address,

@@ -85,7 +85,7 @@ def test_notices_follow_the_rubric_not_the_grade_position(frnl, out):
     assert "各有关单位：" in criticise and "决定对新华社区群众工作站予以通报批评" in criticise
     assert "该单位" in criticise
     for text in (report, talk, criticise):
-        assert "联系人及电话：李明0731-84446666" in text and "测试街道人民路8号" in text
+        assert "（联系人：李明，联系电话：0731-84446666，" in text and "测试街道人民路8号" in text
     # a 工作良好 station (A02) gets nothing; nobody gets a 整改通知书 the rubric does not name
     assert not any("向阳" in n for n in _names(files))
     assert docs.last_number(db, 2024, "测街便") == 3

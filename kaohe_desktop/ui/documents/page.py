@@ -107,6 +107,23 @@ class DocumentsPage(Page):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy年M月d日")
         form.addRow("落款日期：", self.date_edit)
+        notice_row = QHBoxLayout()  # what the 整改 and 诫勉谈话 notices set for their recipients
+        self.due_check = QCheckBox("整改/报告期限")
+        self.due_check.setToolTip("不勾选时为落款日期后 30 天")
+        self.due_edit = QDateEdit(QDate.currentDate().addDays(30))
+        self.due_edit.setCalendarPopup(True)
+        self.due_edit.setDisplayFormat("yyyy年M月d日")
+        self.due_edit.setEnabled(False)
+        self.due_check.toggled.connect(self.due_edit.setEnabled)
+        self.talk_time_edit = QLineEdit()
+        self.talk_time_edit.setPlaceholderText("谈话时间，如 2025年1月6日上午9时")
+        self.talk_place_edit = QLineEdit()
+        self.talk_place_edit.setPlaceholderText("谈话地点，如 街道办事处三楼会议室")
+        notice_row.addWidget(self.due_check)
+        notice_row.addWidget(self.due_edit)
+        notice_row.addWidget(self.talk_time_edit, 1)
+        notice_row.addWidget(self.talk_place_edit, 1)
+        form.addRow("通知：", notice_row)
         folder_row = QHBoxLayout()
         self.folder_edit = QLineEdit(str(Path.home()))
         browse = QPushButton("浏览…")
@@ -269,10 +286,14 @@ class DocumentsPage(Page):
 
     def options(self) -> docs.DocumentOptions:
         seal = self.seal_edit.text().strip() if self.seal_check.isChecked() else ""
+        due = self.due_edit.date().toPython() if self.due_check.isChecked() else None
         return docs.DocumentOptions(issued=self.date_edit.date().toPython(),
                                     draft=self.draft_check.isChecked(),
                                     certificate=docs.CertificateTemplate(seal_image=seal),
-                                    top_only=self.top_only_check.isChecked())
+                                    top_only=self.top_only_check.isChecked(),
+                                    due=due,
+                                    talk_time=self.talk_time_edit.text().strip(),
+                                    talk_place=self.talk_place_edit.text().strip())
 
     # ------------------------------------------------------------------ seal
 
