@@ -330,7 +330,8 @@ def break_paragraph(text: str, font: str, first_indent: int = 2) -> list[Line]:
             used += step
             end += 1
         if end < len(text):
-            if text[end] in _HANGS and text[end - 1] not in _HANGS:
+            if (text[end] in _HANGS and text[end - 1] not in _HANGS
+                    and (end + 1 >= len(text) or text[end + 1] not in _NO_START)):
                 end += 1  # hangs past the edge: the grid stays whole
             else:
                 k = end  # break before text[k]: no line starts with a closing mark …

@@ -79,8 +79,32 @@ def _version(component: Component) -> str | None:
         return None if component.optional else ""
 
 
+def fonts_html() -> str:
+    """Which fonts the 公文 use on this PC (installed or bundled) and every bundled font
+    with its licence (resources/fonts/README.md has the sources)."""
+    from kaohe_desktop.reports.fonts import BUNDLED, gongwen_fonts
+
+    rows = "".join(f"<li>{html.escape(choice.describe())}</li>" for choice in gongwen_fonts().all())
+    bundled = "".join(f"<li>{html.escape(spec.family)}：{html.escape(spec.file)}，"
+                      f"{html.escape(FONT_LICENCES.get(key, ''))}</li>" for key, spec in BUNDLED.items())
+    return ("<h4>公文字体（本机）</h4><ul>" + rows + "</ul>"
+            "<h4>随附字体</h4><ul>" + bundled + "</ul>"
+            "<p>本机装有仿宋、黑体、楷体、宋体或方正小标宋简体时优先使用本机字体；个别生僻字逐字改用含有该字的字体。</p>")
+
+
+FONT_LICENCES = {
+    "song": "Arphic Public License",
+    "sans": "Apache-2.0 或 GPL-3.0（含字体例外）",
+    "fang": "GPL-3.0（含字体例外）；由 OpenType 转为 TrueType",
+    "kai": "Arphic Public License",
+    "rare_a": "花园字体许可（Hanazono Font License）或 SIL OFL 1.1；子集",
+    "rare_b": "花园字体许可（Hanazono Font License）或 SIL OFL 1.1；子集",
+}
+
+
 def licences_html() -> str:
-    """The scrollable text: this program, each component, then the font's licence in full."""
+    """The scrollable text: this program, each component, the fonts, then the UI font's
+    licence in full."""
     rows = []
     for component in COMPONENTS:
         version = _version(component)
@@ -96,7 +120,8 @@ def licences_html() -> str:
         "<tr><th>组件</th><th>版本</th><th>许可</th></tr>" + "".join(rows) + "</table>"
         "<p>Qt 和 PySide6 以动态链接库形式随附在程序文件夹中，用户可按 LGPL-3.0 自行替换；"
         "其源代码可从 Qt 项目（qt.io）取得。</p>"
-        f"<h4>字体：{html.escape(FONT_NAME)}</h4>"
+        + fonts_html() +
+        f"<h4>界面字体：{html.escape(FONT_NAME)}</h4>"
         "<p>界面和 PDF 文件使用此字体，随附在 resources/fonts 中。许可全文：</p>"
         f"<pre style='white-space: pre-wrap'>{html.escape(font_text)}</pre>"
     )

@@ -207,6 +207,16 @@ def test_the_signature_never_stands_alone_on_a_page(tmp_path, extra_lines):
                 assert not texts[0].startswith("芙蓉街道便民服务中心")
 
 
+def test_no_line_starts_with_a_closing_mark(tmp_path):
+    n = replace(BASE, kind="talk", person=True, recipient="王𠮷䶮", relation="head")
+    for k in range(12):  # shift the text so closing marks land on every column
+        pdf_path = write_notices(tmp_path / f"{k}.pdf", [replace(n, total="6" * (k + 1))])
+        with pdfplumber.open(pdf_path) as pdf:
+            for page in pdf.pages:
+                for ln in body_lines(page):
+                    assert ln[0]["text"] not in "，。、；：？！）」』》〕】”’", text(ln)
+
+
 def test_one_page_notices_get_a_number_and_the_colophon_page(tmp_path):
     short = replace(BASE, lost_items=(), deductions=(), copy_to="")
     pdf_path = write_notices(tmp_path / "short.pdf", [short, replace(short, number="芙街便〔2024〕6号")])
