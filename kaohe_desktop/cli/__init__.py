@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from kaohe_desktop import __version__
 from kaohe_desktop.cli.assessments import add_assessment_commands
 from kaohe_desktop.cli.attendance import add_attendance_commands
+from kaohe_desktop.cli.backup import add_backup_commands, run_on_file
 from kaohe_desktop.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
@@ -58,6 +59,7 @@ COMMAND_GROUPS = (
     add_ranking_commands,  # annual, excellent, ranking, drill, grades
     add_report_commands,  # report, export
     add_settings_commands,  # settings
+    add_backup_commands,  # backup
 )
 
 
@@ -81,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_app(args.db or os.environ.get(DB_ENV) or None, demo=args.demo)
     target = args.db or default_db_path()
+    if getattr(args, "file_only", False):  # kaohe backup: also on a file open_db refuses
+        return run_on_file(args, target)
     try:
         db = open_db(target)
     except MigrationFailed as exc:

@@ -8,12 +8,38 @@ from pathlib import Path
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from kaohe_desktop.domain.errors import InputError, Problem
-from kaohe_desktop.store.db import Database, MigrationFailed, open_database
+from kaohe_desktop.store.db import (
+    BackupDamaged,
+    Database,
+    DatabaseBusy,
+    DatabaseDamaged,
+    MigrationFailed,
+    is_locked_error,
+    open_database,
+)
 
+from .backup import BackupInfo, newest_good_backup
 from .permissions import as_program, install_guard
 from .rubrics import ensure_builtin_rubrics
 
-__all__ = ["Database", "MigrationFailed", "open_db"]
+__all__ = ["Damaged", "Database", "DatabaseBusy", "MigrationFailed", "open_db"]
+
+
+class Damaged(InputError):
+    """The database failed its integrity check at open; nothing was written to it.
+    `backup` is the newest backup that checks whole (None when there is none): the CLI
+    names it with the restore command, the window offers to restore it."""
+
+    def __init__(self, path: Path, detail: str, backup: BackupInfo | None) -> None:
+        self.path, self.detail, self.backup = path, detail, backup
+        if backup is None:
+            offer = "backups 文件夹中没有完好的备份"
+        else:
+            offer = (f"最新的完好备份是 {backup.path.name}（{backup.taken_at:%Y-%m-%d %H:%M}，"
+                     f"{backup.reason_text}；{backup.holds()}），恢复：kaohe backup restore "
+                     f"{backup.path.name} --db \"{path}\"（恢复前先保存当前文件）")
+        super().__init__(Problem(f"数据库文件已损坏（{detail[:120]}），为免写坏数据不再写入；{offer}",
+                                 file=str(path)))
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -74,7 +100,13 @@ def open_db(target: str | Path) -> Database:
         install_guard(db)  # every write from here on is checked and recorded
         with as_program(db):
             ensure_builtin_rubrics(db)
+    except DatabaseDamaged as exc:
+        raise Damaged(exc.path, exc.detail, newest_good_backup(exc.path)) from None
+    except BackupDamaged as exc:
+        raise InputError(Problem(str(exc), file=text)) from None
     except (DatabaseError, OperationalError) as exc:
+        if is_locked_error(exc):  # a migration waited on another program's write
+            raise DatabaseBusy() from None
         detail = str(getattr(exc, "orig", exc)).splitlines()[0][:100]
         raise InputError(Problem(f"无法打开数据库（{detail}）：文件可能已损坏或不是本程序的数据库",
                                  file=text)) from None

@@ -1,13 +1,21 @@
 """Opening the database: engine, sessions, migrations and backups.
 
 `open_database` creates a new file or upgrades an old one to the newest schema. SQLite
-runs with foreign keys on, WAL and a busy timeout. Before any migration, and once a day
-at the first open, the file is copied with SQLite's online backup API into `backups/`
-beside it (the newest 30 are kept). A migration that fails restores that copy.
+runs with foreign keys on, WAL, a busy timeout and synchronous=FULL (a power cut cannot
+drop a save that returned: bench/durability_bench.py measures the cost). An existing file
+is checked before anything writes to it (integrity_check when small, quick_check when
+large) and a damaged one raises DatabaseDamaged. Before any migration, and once a day at
+the first open, the file is copied with SQLite's online backup API into `backups/` beside
+it; each copy is checked before it gets its final name (a damaged copy goes to
+`backups/damaged/` and never counts), and the newest 30 good copies are kept. A migration
+that fails restores that copy. A write that waits longer than the busy timeout for another
+program's write raises DatabaseBusy (an InputError in Chinese), never `database is locked`.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -19,7 +27,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from kaohe_desktop.domain.errors import InputError, Problem
 
 # An up-to-date database opens without importing Alembic (0.1 s of start-up).
 from .schema_head import SCHEMA_HEAD
@@ -32,6 +43,43 @@ if TYPE_CHECKING:
 MIGRATIONS = (Path(sys._MEIPASS) / "kaohe_desktop" / "store" if hasattr(sys, "_MEIPASS")
               else Path(__file__).resolve().parent) / "migrations"
 KEEP_BACKUPS = 30
+# Below this size the open runs the full integrity_check (indexes against tables too,
+# about 12 ms per MB); above it quick_check, which still reads every page.
+FULL_CHECK_BELOW = 16 * 1024 * 1024
+BUSY_TIMEOUT_MS = 5000
+BUSY_MESSAGE = ("数据库正被另一个程序（或另一个窗口）写入，等待 {s} 秒后仍未写完，本次操作没有保存任何内容；"
+                "请等对方完成后再试")
+
+
+class DatabaseDamaged(RuntimeError):
+    """The file failed SQLite's integrity check: nothing may write to it."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"数据库文件已损坏（{detail}）：{path}")
+        self.path = path
+        self.detail = detail
+
+
+class BackupDamaged(RuntimeError):
+    """A fresh backup copy failed its check; it was set aside, not kept."""
+
+    def __init__(self, copy: Path, detail: str) -> None:
+        super().__init__(f"备份副本校验失败（{detail}），未保留：{copy}")
+        self.copy = copy
+
+
+class DatabaseBusy(InputError):
+    """Another program held the write lock longer than the busy timeout."""
+
+    def __init__(self) -> None:
+        super().__init__(Problem(BUSY_MESSAGE.format(s=BUSY_TIMEOUT_MS // 1000)))
+
+
+def is_locked_error(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked"/"busy" (the busy timeout ran out)."""
+    text_ = str(getattr(exc, "orig", exc)).lower()
+    return isinstance(exc, (OperationalError, sqlite3.OperationalError)) and (
+        "database is locked" in text_ or "database is busy" in text_)
 
 
 class MigrationFailed(RuntimeError):
@@ -47,6 +95,9 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     path: Path | None  # None for a non-file database (PostgreSQL)
+    # who is logged in (services/permissions.Actor), None before a login or without
+    # accounts; the services' session listeners read it to check and record each write
+    actor: object | None = None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -62,6 +113,11 @@ class Database:
                 s.rollback()
             else:
                 s.commit()
+        except (OperationalError, sqlite3.OperationalError) as exc:  # the latter: raw-driver bulk writes
+            s.rollback()
+            if is_locked_error(exc):  # nothing was written: say so in Chinese
+                raise DatabaseBusy() from None
+            raise
         except BaseException:
             s.rollback()
             raise
@@ -76,8 +132,10 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=5000")
-    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    # FULL: each commit syncs the WAL, so a power cut keeps every save that returned
+    # (NORMAL may drop the last ones); bench/durability_bench.py measures what it costs
+    cur.execute("PRAGMA synchronous=FULL")
     cur.close()
 
 
@@ -134,28 +192,81 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 conn.commit()
 
 
+def integrity_problem(conn: sqlite3.Connection, full: bool = True) -> str:
+    """"" when SQLite finds the file whole, else its first complaint (in SQLite's words)."""
+    try:
+        rows = conn.execute("PRAGMA integrity_check(5)" if full else "PRAGMA quick_check(5)").fetchall()
+    except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed", …
+        return str(exc)
+    found = [str(r[0]) for r in rows]
+    return "" if found == ["ok"] else "；".join(found)[:300]
+
+
+def check_file(path: Path, full: bool | None = None) -> str:
+    """"" when the SQLite file at `path` passes its check, else why not. `full` None picks
+    integrity_check for a small file and quick_check for a large one. Opens read-write
+    (no write is made) so a WAL file's recent commits are checked as well."""
+    if full is None:
+        full = path.stat().st_size < FULL_CHECK_BELOW
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        return integrity_problem(conn, full)
+    finally:
+        conn.close()
+
+
+def backup_folder(path: Path) -> Path:
+    return path.parent / "backups"
+
+
+def kept_backups(path: Path) -> list[Path]:
+    """The backups of the database at `path`, oldest first (names sort by time)."""
+    folder = backup_folder(path)
+    stamp = re.compile(re.escape(path.stem) + r"-\d{8}-\d{6}-\d{6}(-.*)?\.db")
+    return sorted(p for p in folder.glob(f"{path.stem}-*.db") if stamp.fullmatch(p.name))
+
+
 def backup_sqlite(path: Path, reason: str = "") -> Path:
-    """Copy a live SQLite file with the online backup API; prune to the newest 30."""
-    folder = path.parent / "backups"
+    """Copy a live SQLite file with the online backup API, check the copy, and prune to
+    the newest 30 good ones. The copy is written under a temporary name and renamed only
+    after integrity_check passes, so a damaged copy never takes a place in the kept set
+    (it is moved to backups/damaged/ and BackupDamaged is raised)."""
+    folder = backup_folder(path)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{path.stem}-{stamp}{'-' + reason if reason else ''}.db"
-    src = sqlite3.connect(path)
-    dst = sqlite3.connect(target)
+    partial = folder / f".{target.name}.partial"
+    src = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    dst = sqlite3.connect(partial)
     try:
         src.backup(dst)
+        problem = integrity_problem(dst)
     finally:
         dst.close()
         src.close()
-    backups = sorted(folder.glob(f"{path.stem}-*.db"))
-    for old in backups[:-KEEP_BACKUPS]:
+    if problem:
+        damaged = folder / "damaged"
+        damaged.mkdir(exist_ok=True)
+        os.replace(partial, damaged / target.name)
+        raise BackupDamaged(damaged / target.name, problem)
+    _fsync(partial)
+    os.replace(partial, target)
+    for old in kept_backups(path)[:-KEEP_BACKUPS]:
         old.unlink(missing_ok=True)
     return target
 
 
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as fh:
+        os.fsync(fh.fileno())
+
+
 def _backed_up_today(path: Path) -> bool:
     today = datetime.now().strftime("%Y%m%d")
-    return any((path.parent / "backups").glob(f"{path.stem}-{today}-*.db"))
+    return any(p.name.startswith(f"{path.stem}-{today}-") for p in kept_backups(path))
 
 
 def _restore(backup: Path, path: Path) -> None:
@@ -184,6 +295,8 @@ def open_database(target: str | Path) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{path}"
     existed = path is not None and path.exists() and path.stat().st_size > 0
+    if existed and path is not None and (problem := check_file(path)):
+        raise DatabaseDamaged(path, problem)  # before anything (a migration, a backup) writes
     engine = make_engine(url)
     current = current_revision(engine)
     if current != SCHEMA_HEAD:
