@@ -11,13 +11,10 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.text_rules import TextRefused, clean
 
+from .sheet_writer import Table, write_tables
 from .workbook import column_letter, find_header_row, is_blank, read_workbook
 
 # field → (header aliases, required)
@@ -144,20 +141,9 @@ def read_roster_rows(path: Path, columns: dict[str, tuple[tuple[str, ...], bool]
 
 def write_roster(path: Path, headers: list[str], rows: Iterable[list[object]], title: str,
                  widths: tuple[int, ...] = (12, 28, 16, 16, 14, 16)) -> Path:
-    """One sheet with a bold, shaded, frozen header row; write-only, so 50,000 rows are quick."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title)
-    for i, width in enumerate(widths):
-        ws.column_dimensions[column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    cells = []
-    for text in headers:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cells.append(cell)
-    ws.append(cells)
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+    """One sheet that imports back unchanged: the headers in row 1 (no title row, so other
+    tools reading the roster find them where they always were), the rows below. Through
+    `io.sheet_writer`: names like ``=HYPERLINK(…)`` stay text, codes stay text (001), and
+    the sheet prints with 编号 and 名称 on every page; write-only, so 50,000 rows are quick."""
+    return write_tables(path, [Table(title, "", headers, rows, widths=widths,
+                                     key_columns=2, text_columns=(0,))])

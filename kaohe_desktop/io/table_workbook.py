@@ -1,49 +1,22 @@
 """A plain table as a one-sheet .xlsx: a title row, a bold header, the rows, notes below.
 
-For report-like exports the user reads and prints in Excel (the attendance summary);
-not meant to be imported back. Written with openpyxl's write-only mode, so a big table
-costs little memory.
+For report-like exports the user reads and prints in Excel (the attendance summary, the
+register of certificates); not meant to be imported back. Written through
+`io.sheet_writer` (write-only, text always text, prints on A4 with page numbers).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-
-from .workbook import column_letter
-
-HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+from .sheet_writer import Table, write_tables
 
 
 def write_table(path: Path, sheet: str, title: str, headers: Sequence[str],
                 rows: Iterable[Sequence[object]], *, widths: Sequence[int] = (),
-                notes: Sequence[str] = ()) -> Path:
+                notes: Sequence[str] = (), key_columns: int = 2,
+                decimals: Collection[int] = ()) -> Path:
     """Write the table; row 1 is the title, row 2 the header, data from row 3."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet)
-    for col, width in enumerate(widths):
-        ws.column_dimensions[column_letter(col)].width = width
-    ws.freeze_panes = "C3"
-    heading = WriteOnlyCell(ws, title)
-    heading.font = Font(bold=True, size=14)
-    ws.append([heading])
-    head = []
-    for text in headers:
-        cell = WriteOnlyCell(ws, text)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        head.append(cell)
-    ws.append(head)
-    for row in rows:
-        ws.append(list(row))
-    for note in notes:
-        ws.append([])
-        ws.append([f"注：{note}"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return write_tables(path, [Table(sheet, title, headers, rows, widths=widths, notes=notes,
+                                     key_columns=key_columns, decimals=decimals)])

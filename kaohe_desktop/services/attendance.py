@@ -415,6 +415,10 @@ def export_summary(db: Database, month: str | Period | tuple[date, date], path: 
             for r in rows]
     title = f"考勤月度汇总 {start:%Y-%m-%d}～{end:%Y-%m-%d}" + (f"（{unit}）" if unit else "")
     notes = list(dict.fromkeys(n for r in rows for n in r.notes))
+    if rows and (min(r.start for r in rows), max(r.end for r in rows)) != (start, end):
+        # the counts cover only the days imported: the printout must not pass for the whole period
+        notes.insert(0, f"考勤数据只覆盖 {min(r.start for r in rows):%Y-%m-%d}～"
+                        f"{max(r.end for r in rows):%Y-%m-%d}，各数只计这段时间。")
     return write_table(Path(path), "考勤汇总", title, headers, body,
                        widths=(12, 10, 24, *([10] * (len(headers) - 3))), notes=notes)
 

@@ -1,8 +1,10 @@
 """The year-end tally workbook (`kaohe export tally --year 2024 --out FILE.xlsx`).
 
-Sheets: 汇总 (rank, unit, area, section totals, bonus, deduction, total, grade — the
-numbers of `kaohe ranking`, rounded with `as_number`), one sheet per top-level section
-with its item scores, 考勤汇总 (the year's attendance per person) and 加减分事项. The
+Sheets: 汇总 (rank, unit, area, section totals, base, bonus, deduction, total, grade —
+the numbers of `kaohe ranking`, rounded with `as_number`; a 说明 column names a 不适用
+conversion, 待定 and 不参评), one sheet per top-level section with its item scores (nested
+items grouped under their parent), 考勤汇总 (the year's attendance per person, with the
+days it covers) and 加减分事项. The
 assessment is the year's unit assessment (period kind "year"), or the one named.
 The file is built locally and copied through `io.safe_write`: a full or read-only USB drive leaves no
 half-written file under the final name.
@@ -51,18 +53,61 @@ def tally_sheets(db, year: int, assessment_id: int | None = None) -> list[TallyS
     items_of = {r.subject_code: r.items for r in rank_assessment(db, aid)}
     with db.session() as s:
         rubric = assessment_rubric(s, load_assessment(s, aid))
+    return [_summary_sheet(table), *_section_sheets(table, rubric, items_of),
+            _attendance_sheet(db, year), _events_sheet(db, aid, table)]
+
+
+def _summary_sheet(table) -> TallySheet:
+    """Sections, then 基础分 (their sum — or the 不适用 conversion of it, named in 说明), so
+    基础分 + 加分 − 减分 = 总分 holds on every row as printed."""
     heads = [x.short_title for x in table.sections]
-    summary = TallySheet(
+    n = len(heads)
+    converted = any(r.conversion for r in table.rows)
+    notes = ["各大项之和为基础分，总分 = 基础分 + 加分 − 减分；求和时不要把大项与基础分相加。"]
+    if converted:
+        notes.append("说明列写“折算”的对象有不适用项目：基础分按“得分 ÷ 适用项满分 × 满分”折算一次，"
+                     "因此与各大项之和不同，总分按折算后的基础分计。")
+    return TallySheet(
         "汇总", f"{table.name}（{table.period_label}）年终汇总",
-        ("名次", "编号", "单位", "街道/乡镇", *heads, "加分", "减分", "总分", "等次", "一票否决"),
+        ("名次", "编号", "单位", "街道/乡镇", *heads, "基础分", "加分", "减分", "总分", "等次",
+         "一票否决", "说明"),
         [(r.rank, r.subject_code, r.subject_name, r.area, *(as_number(v) for v in r.sections),
-          as_number(r.bonus), as_number(r.deduction), as_number(r.total), r.grade,
-          "、".join(r.vetoed)) for r in table.rows],
-        widths=(6, 10, 30, 12, *(10 for _ in heads), 8, 8, 9, 8, 12),
-        decimals=tuple(range(4, 4 + len(heads) + 3)))
-    sheets = [summary]
+          as_number(r.base), as_number(r.bonus), as_number(r.deduction), as_number(r.total),
+          r.grade, "、".join(r.vetoed), _remark(r)) for r in table.rows],
+        widths=(6, 10, 30, 12, *(10 for _ in heads), 9, 8, 8, 9, 8, 12, 40 if converted else 16),
+        decimals=tuple(range(4, 4 + n + 4)), key_columns=3, text_columns=(1,),
+        totals=(4 + n, 7 + n), notes=notes)
+
+
+def _remark(r) -> str:
+    """Why a row's figures are not the plain sum, or why it has no rank."""
+    parts = []
+    if r.excluded:
+        parts.append(f"不参评：{r.exclude_reason}" if r.exclude_reason else "不参评")
+    elif not r.complete:
+        parts.append("待定（未评完）")
+    if r.conversion:
+        parts.append(f"折算：不适用 {'、'.join(r.not_applicable)}；{r.conversion}")
+    if r.overridden:
+        parts.append(f"更正：{'、'.join(r.overridden)}")
+    return "；".join(parts)
+
+
+def _section_sheets(table, rubric, items_of) -> list[TallySheet]:
+    """One sheet per top-level section. Nested items stand right of their parent as an
+    outline group one level deeper (collapsible, set apart in grey italics): the parent
+    already holds their sum, so 小计 = the section's top items only."""
+    sheets = []
     for top, section in zip(rubric.items, table.sections, strict=True):
         walked: list[Item] = [i for i in _walk(top) if i is not top]
+        depth0 = top.code.count(".") + 1
+        levels = {3 + k: i.code.count(".") - depth0 for k, i in enumerate(walked)}
+        nested = any(levels.values())
+        notes = (["灰色斜体列是其左侧上级项目的下级明细（已分组，可点“−”折叠），已计入上级项目；"
+                  "小计 = 不含下级明细的各项目之和，求和时请勿把明细列与上级项目一并相加。"]
+                 if nested else [])
+        if any(r.conversion for r in table.rows):
+            notes.append("有不适用项目的对象，小计未折算；折算后的基础分见“汇总”表。")
         sheets.append(TallySheet(
             f"{section.code} {section.short_title}", f"{section.title}（满分 {as_number(section.max)}）",
             ("名次", "编号", "单位", *(f"{i.code} {i.title}（{as_number(i.max)}）" for i in walked),
@@ -71,28 +116,51 @@ def tally_sheets(db, year: int, assessment_id: int | None = None) -> list[TallyS
               *(_num(items_of[r.subject_code].get(i.code)) for i in walked),
               as_number(r.sections[table.sections.index(section)])) for r in table.rows],
             widths=(6, 10, 30, *(14 for _ in walked), 9),
-            decimals=tuple(range(3, 4 + len(walked)))))
-    att = monthly_summary(db, (date(year, 1, 1), date(year, 12, 31)))
+            decimals=tuple(range(3, 4 + len(walked))), key_columns=3, text_columns=(1,),
+            levels={c: lv for c, lv in levels.items() if lv}, totals=(3 + len(walked),),
+            notes=notes))
+    return sheets
+
+
+def _attendance_sheet(db, year: int) -> TallySheet:
+    """The year's attendance per person, with the days each row covers: a person or a
+    year with data for part of the period only says so (a note row), so nobody reads
+    June's counts as the year's."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    att = monthly_summary(db, (first, last))
     leave_types = sorted({k for r in att for k in r.leave_days})
-    sheets.append(TallySheet(
+    notes = list(dict.fromkeys(n for r in att for n in r.notes))
+    if att:
+        start, end = min(r.start for r in att), max(r.end for r in att)
+        if (start, end) != (first, last):
+            notes.insert(0, f"考勤数据只覆盖 {start:%Y-%m-%d}～{end:%Y-%m-%d}（{year} 年其余日期没有导入"
+                            "考勤），各数只计这段时间；每人实际覆盖的日期见“数据起”“数据止”两列。")
+        elif any((r.start, r.end) != (first, last) for r in att):
+            notes.insert(0, "部分人员的考勤数据不满全年（见“数据起”“数据止”两列），其数只计这段时间。")
+    else:
+        notes.insert(0, f"{year} 年没有导入任何考勤数据。")
+    return TallySheet(
         "考勤汇总", f"{year} 年考勤汇总",
-        ("工号", "姓名", "单位", "应出勤(天)", "迟到(次)", "迟到(分钟)", "早退(次)", "早退(分钟)",
-         "缺卡(次)", "旷工(天)", *(f"{k}(天)" for k in leave_types)),
-        [(r.staff_code, r.name, r.unit_name, r.workdays, r.late, r.late_minutes, r.early,
-          r.early_minutes, r.missing, as_number(r.absent_days),
+        ("工号", "姓名", "单位", "数据起", "数据止", "应出勤(天)", "迟到(次)", "迟到(分钟)",
+         "早退(次)", "早退(分钟)", "缺卡(次)", "旷工(天)", *(f"{k}(天)" for k in leave_types)),
+        [(r.staff_code, r.name, r.unit_name, r.start, r.end, r.workdays, r.late, r.late_minutes,
+          r.early, r.early_minutes, r.missing, as_number(r.absent_days),
           *(as_number(r.leave_days.get(k, Decimal(0))) for k in leave_types))
          for r in att],
-        widths=(12, 10, 26, 10, 9, 10, 9, 10, 9, 9, *(9 for _ in leave_types))))
+        widths=(12, 10, 26, 11, 11, 10, 9, 10, 9, 10, 9, 9, *(9 for _ in leave_types)),
+        key_columns=2, text_columns=(0,), notes=notes)
+
+
+def _events_sheet(db, aid: int, table) -> TallySheet:
     names = {r.subject_code: r.subject_name for r in table.rows}
-    sheets.append(TallySheet(
+    return TallySheet(
         "加减分事项", f"{table.name} 加分、减分与一票否决事项",
         ("编号", "单位", "类别", "规则", "分值", "事项", "说明", "日期", "佐证"),
         [(e.subject_code, names.get(e.subject_code, ""), SECTION_NAMES.get(e.section, e.section),
-          e.rule_code, as_number(e.amount), e.matter, e.note,
-          e.occurred_on.isoformat() if e.occurred_on else "", e.evidence)
+          e.rule_code, as_number(e.amount), e.matter, e.note, e.occurred_on, e.evidence)
          for e in list_events(db, aid)],
-        widths=(10, 30, 10, 8, 8, 36, 36, 12, 20), decimals=(4,)))
-    return sheets
+        widths=(10, 30, 10, 8, 8, 36, 36, 12, 20), decimals=(4,), key_columns=2,
+        text_columns=(0,))
 
 
 def _walk(item: Item):

@@ -7,6 +7,7 @@ import pytest
 
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.domain.numbers import as_number
+from kaohe_desktop.io.sheet_writer import data_rows
 from kaohe_desktop.io.tally_workbook import TallySheet, write_tally
 
 
@@ -34,12 +35,12 @@ def test_summary_equals_the_ranking(tally):
 
     db, ids, wb = tally
     ws = wb["汇总"]
-    assert ws.freeze_panes == "C3"
+    assert ws.freeze_panes == "D3"  # 名次, 编号, 单位 stay in view
     head = [c.value for c in ws[2]]
     assert head[:4] == ["名次", "编号", "单位", "街道/乡镇"]
     table = ranking_table(db, ids["year"])
     results = {r.subject_code: r for r in rank_assessment(db, ids["year"])}
-    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    rows = data_rows(ws)
     assert len(rows) == len(table.rows)
     n = len(table.sections)
     for row, r in zip(rows, table.rows, strict=True):
@@ -47,8 +48,8 @@ def test_summary_equals_the_ranking(tally):
         assert row[0] == r.rank == res.rank
         assert row[1] == r.subject_code and row[2] == r.subject_name
         assert list(row[4:4 + n]) == [as_number(v) for v in r.sections]
-        assert row[4 + n:8 + n] == (as_number(res.bonus), as_number(res.deduction),
-                                    as_number(res.total), res.grade)
+        assert row[4 + n:9 + n] == (as_number(r.base), as_number(res.bonus),
+                                    as_number(res.deduction), as_number(res.total), res.grade)
     assert ws.cell(3, 5).number_format == "0.00"
 
 

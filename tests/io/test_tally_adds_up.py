@@ -9,6 +9,8 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 
+from kaohe_desktop.io.sheet_writer import data_rows
+
 
 @pytest.fixture(scope="module")
 def workbook(tmp_path_factory):
@@ -33,11 +35,15 @@ def num(value) -> D:
 def test_summary_rows_add_up(workbook):
     ws = workbook["汇总"]
     head = [c.value for c in ws[2]]
-    first, bonus, minus, total = 4, head.index("加分"), head.index("减分"), head.index("总分")
-    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    first, base, bonus = 4, head.index("基础分"), head.index("加分")
+    minus, total, remark = head.index("减分"), head.index("总分"), head.index("说明")
+    rows = data_rows(ws)
     assert rows
     for row in rows:
-        assert sum(num(v) for v in row[first:bonus]) + num(row[bonus]) - num(row[minus]) == num(row[total])
+        # the sections make the base unless a 不适用 conversion (named in 说明) scaled it
+        if "折算" not in (row[remark] or ""):
+            assert sum(num(v) for v in row[first:base]) == num(row[base])
+        assert num(row[base]) + num(row[bonus]) - num(row[minus]) == num(row[total])
 
 
 def test_section_sheets_add_up(workbook):
@@ -46,7 +52,7 @@ def test_section_sheets_add_up(workbook):
         if head[-1] != "小计":
             continue
         codes = [str(h).split(" ")[0] for h in head[3:-1]]
-        for row in ws.iter_rows(min_row=3, values_only=True):
+        for row in data_rows(ws):
             values = dict(zip(codes, row[3:-1], strict=True))
             for code in codes:
                 children = [c for c in codes if c.rsplit(".", 1)[0] == code and c != code]
