@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -26,6 +26,16 @@ from kaohe_desktop.domain.numbers import shown
 from kaohe_desktop.domain.rubric import KIND_NAMES, Item, ItemKind, Rubric
 from kaohe_desktop.domain.scoring import ValueRefused, parse_leaf_value
 
+from .sheet_writer import (
+    BORDER,
+    TITLE_FONT,
+    append_row,
+    header_height,
+    print_setup,
+    put,
+    put_formula,
+    style_header,
+)
 from .workbook import column_letter, find_header_row, is_blank, read_workbook
 
 SCORE_SHEET = "评分表"
@@ -34,6 +44,7 @@ META_SHEET = "_meta"
 CODE_HEADERS = {"编号", "代码", "单位编号", "人员编号", "工号"}
 NAME_HEADERS = {"名称", "姓名", "单位名称", "单位", "对象"}
 IGNORED_HEADERS = {"合计", "总分", "得分合计", "备注", "序号", "说明"}
+WRAP = Alignment(wrap_text=True, vertical="top")
 _CODE = re.compile(r"^\s*([A-Za-z]?\d+(?:\.\d+)*)")
 
 
@@ -93,33 +104,26 @@ def write_score_template(path: Path, rubric: Rubric, *, assessment_id: int, titl
     wb = Workbook()
     ws = wb.active
     ws.title = SCORE_SHEET
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    head_fill = PatternFill("solid", fgColor="DDEBF7")
     last_col = len(leaves) + 3
-    ws.cell(1, 1, title).font = Font(bold=True, size=14)
+    put(ws, 1, 1, title).font = TITLE_FONT
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
     headers = ["编号", "名称", *(_header(i) for i in leaves), "合计"]
     for col, text in enumerate(headers, start=1):
-        c = ws.cell(2, col, text)
-        c.font = Font(bold=True)
-        c.fill = head_fill
-        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        c.border = border
-    ws.row_dimensions[2].height = 60
-    ws.column_dimensions["A"].width = 12
-    ws.column_dimensions["B"].width = 24
-    for col in range(3, last_col + 1):
-        ws.column_dimensions[get_column_letter(col)].width = 14
+        style_header(put(ws, 2, col, text), total=col == last_col)
+    widths = (12, 24, *([14] * (last_col - 2)))
+    ws.row_dimensions[2].height = header_height(headers, widths)
     first, last = 3, 3 + max(len(subjects), 1) - 1
+    print_setup(ws, columns=last_col, widths=widths, key_columns=2, last_row=last)
     for r, (code, name) in enumerate(subjects, start=first):
-        ws.cell(r, 1, code).number_format = "@"  # codes like 001 stay text
-        ws.cell(r, 2, name)
+        put(ws, r, 1, code, border=True).number_format = "@"  # codes like 001 stay text
+        put(ws, r, 2, name, border=True)
         for col, item in enumerate(leaves, start=3):
             v = values.get((code, item.code))
-            if v is not None:
-                ws.cell(r, col, _cell_value(item, v))
-        ws.cell(r, last_col, f"=SUM({get_column_letter(3)}{r}:{get_column_letter(last_col - 1)}{r})")
+            put(ws, r, col, _cell_value(item, v) if v is not None else None, border=True)
+        # the program's own formula (user text never becomes one: see io.sheet_writer)
+        put_formula(ws, r, last_col,
+                    f"=SUM({get_column_letter(3)}{r}:{get_column_letter(last_col - 1)}{r})"
+                    ).border = BORDER
     for col, item in enumerate(leaves, start=3):
         dv = _validation(item)
         letter = get_column_letter(col)
@@ -128,31 +132,36 @@ def write_score_template(path: Path, rubric: Rubric, *, assessment_id: int, titl
     ws.freeze_panes = "C3"
 
     rs = wb.create_sheet(RUBRIC_SHEET)
-    rs.append([rubric.name])
-    rs.append(["编号", "项目", "满分", "评分方式", "允许值", "说明"])
+    put(rs, 1, 1, rubric.name).font = Font(bold=True, size=13)
+    rubric_headers = ["编号", "项目", "满分", "评分方式", "允许值", "说明"]
+    for col, text in enumerate(rubric_headers, start=1):
+        style_header(put(rs, 2, col, text))
     for item in rubric.walk():
         depth = item.code.count(".")
         kind = KIND_NAMES[item.kind] if item.kind else "合计"
-        rs.append([item.code, "  " * depth + item.title, float(item.max), kind,
-                   item.allowed_text() if item.is_leaf else "", item.description])
+        append_row(rs, [item.code, "  " * depth + item.title, float(item.max), kind,
+                        item.allowed_text() if item.is_leaf else "", item.description],
+                   border=True)
+    table_end = rs.max_row
     for section, label in ((rubric.bonus, "加分"), (rubric.deduction, "减分")):
         if section.rules:
-            rs.append([])
-            rs.append([f"{label}：{section.title}（合计封顶 {shown(section.cap)} 分，同一事项取最高）"])
+            append_row(rs, [])
+            append_row(rs, [f"{label}：{section.title}（合计封顶 {shown(section.cap)} 分，同一事项取最高）"])
             for rule in section.rules:
-                rs.append([rule.code, rule.title, float(rule.highest), label, rule.allowed_text()])
+                append_row(rs, [rule.code, rule.title, float(rule.highest), label,
+                                rule.allowed_text()], border=True)
     for v in rubric.veto:
-        rs.append([v.code, v.title, "", "一票否决"])
-    for letter, width in zip("ABCDEF", (10, 60, 8, 10, 28, 40), strict=True):
-        rs.column_dimensions[letter].width = width
-    rs["A1"].font = Font(bold=True, size=13)
-    for c in rs[2]:
-        c.font = Font(bold=True)
-        c.fill = head_fill
+        append_row(rs, [v.code, v.title, "", "一票否决"], border=True)
+    rubric_widths = (10, 60, 8, 10, 28, 40)
+    for row in rs.iter_rows(min_row=3, max_row=rs.max_row, min_col=2, max_col=6):
+        for cell in row:  # long criteria wrap inside the printed page instead of running off it
+            cell.alignment = WRAP
+    print_setup(rs, columns=len(rubric_headers), widths=rubric_widths, key_columns=1,
+                landscape=True, last_row=table_end)
 
     meta = wb.create_sheet(META_SHEET)
-    meta.append(["assessment_id", assessment_id])
-    meta.append(["rubric", rubric.code, rubric.version])
+    append_row(meta, ["assessment_id", assessment_id])
+    append_row(meta, ["rubric", rubric.code, rubric.version])
     meta.sheet_state = "hidden"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

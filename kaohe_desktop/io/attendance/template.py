@@ -12,9 +12,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..sheet_writer import append_row, header_height, print_setup, put, style_header
 from .base import Found
 from .cells import CellError, parse_number, text
 from .collect import Collector
@@ -44,15 +45,15 @@ def write_attendance_template(path: Path | str) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws.append(list(COLUMNS))
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    for j, width in enumerate((12, 12, 13, 11, 11, 11, 10), start=1):
-        cell = ws.cell(row=1, column=j)
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(horizontal="center")
-        ws.column_dimensions[cell.column_letter].width = width
+    widths = (12, 12, 13, 11, 11, 11, 10)
+    for j, name in enumerate(COLUMNS, start=1):
+        style_header(put(ws, 1, j, name))
+    ws.row_dimensions[1].height = header_height(COLUMNS, widths)
     for letter, fmt in (("A", "@"), ("C", "yyyy-mm-dd"), ("D", "hh:mm"), ("E", "hh:mm"), ("G", "0.0")):
         ws.column_dimensions[letter].number_format = fmt   # the column's style: no pre-made rows
+    # header row 1 only (the reader finds it there); the filter covers the rows to be typed
+    print_setup(ws, columns=len(COLUMNS), widths=widths, header_row=1, key_columns=2,
+                last_row=1001)
     ws.freeze_panes = "A2"
     choice = DataValidation(type="list", formula1='"' + ",".join(LEAVE_CHOICES) + '"', allow_blank=True)
     choice.add("F2:F1001")
@@ -62,14 +63,17 @@ def write_attendance_template(path: Path | str) -> Path:
     ws.add_data_validation(choice)
     ws.add_data_validation(days)
     notes = wb.create_sheet("说明")
-    notes.append(["列", "填写说明"])
+    for j, name in enumerate(("列", "填写说明"), start=1):
+        style_header(put(notes, 1, j, name))
     for row in HELP:
-        notes.append(list(row))
-    notes.append([])
-    notes.append(["提示", "每人每天一行；请勿改动第一行的列名。"
-                          "导入时会逐格检查，读不出的格子会列出行号和列名。"])
-    notes["A1"].font = notes["B1"].font = bold
-    notes.column_dimensions["A"].width, notes.column_dimensions["B"].width = 12, 80
+        append_row(notes, list(row), border=True)
+    append_row(notes, [])
+    append_row(notes, ["提示", "每人每天一行；请勿改动第一行的列名。"
+                               "导入时会逐格检查，读不出的格子会列出行号和列名。"])
+    for row in notes.iter_rows(min_row=2, min_col=2, max_col=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    print_setup(notes, columns=2, widths=(12, 80), header_row=1, key_columns=1)
     wb.save(path)
     return path
 
