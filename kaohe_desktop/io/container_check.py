@@ -171,10 +171,10 @@ def _rows_at_least(n: int) -> bytes:
 
 _WIDE = re.compile(rb'r="([A-Z]{2,3})\d')
 # <v>NaN</v>, <v>-inf</v>: calamine reads them as float NaN/∞, which no reader can use
-_NONFINITE_HINT = re.compile(rb"<(?:\w+:)?v>\s*[-+]?[nNiI]")
+_NONFINITE_HINT = re.compile(rb"v>\s*[-+]?[nNiI]")   # a literal start: one fast pass
 _NONFINITE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*'
                         rb"<(?:\w+:)?v>\s*[-+]?(?i:nan|inf)")
-_UNREFERENCED = (b"<c>", b"<c t=", b"<c s=", b"<c/>", b":c>", b":c t=", b":c s=")
+_UNREFERENCED = re.compile(rb"<c(?:[>/]| (?!r=))")  # <c>, <c/>, <c t=…>: no r first
 _ROW = re.compile(rb"<(?:\w+:)?row\b.*?</(?:\w+:)?row>", re.S)
 _ERROR = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>'
                     rb"(?:\s*<(?:\w+:)?f\b.*?(?:/>|</(?:\w+:)?f>))?\s*<(?:\w+:)?v>([^<]{0,20})",
@@ -208,24 +208,26 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: st
     columns); a wider sheet's rows are looked at again against its own row limit."""
     width = 26
     tall_at = MAX_CELLS // 26
-    tall_rx = re.compile(rb'r="[A-Z]{0,3}(' + _rows_at_least(tall_at) + rb')"')
+    # one pass finds both: references with two or three column letters (their columns),
+    # and references whose row number alone would overflow the range at 26 columns
+    refs = re.compile(rb'r="(?:([A-Z]{2,3})\d|[A-Z]?(' + _rows_at_least(tall_at) + rb')")')
     tallest = rows_seen = 0
     found: list[ErrorCell] = []
     seen_errors: set[tuple[int, str]] = set()
     for chunk in _chunks(zf, info, MAX_MEMBER_BYTES):
-        wide = _WIDE.findall(chunk)
-        if wide:
-            width = max(width, max(_column_number(w) for w in set(wide)))
-            if width > MAX_COLUMNS:
-                raise _refuse(file, f"{TOO_BIG}：工作表“{sheet}”用到了第 {width} 列，"
-                                    f"超过 Excel 的 {MAX_COLUMNS} 列")
-        for m in tall_rx.finditer(chunk):
-            tallest = max(tallest, int(m[1]))
+        for letters, digits in refs.findall(chunk):
+            if digits:
+                tallest = max(tallest, int(digits))
+            else:
+                width = max(width, _column_number(letters))
+        if width > MAX_COLUMNS:
+            raise _refuse(file, f"{TOO_BIG}：工作表“{sheet}”用到了第 {width} 列，"
+                                f"超过 Excel 的 {MAX_COLUMNS} 列")
         # Rows and cells may omit r= (calamine then counts them): the row count bounds the
         # height, and a row's cell count its width. Writers that omit r are rare, so the
         # per-row count runs only on chunks that show a cell without r first.
-        rows_seen += chunk.count(b"<row") + chunk.count(b":row ") + chunk.count(b":row>")
-        if any(tag in chunk for tag in _UNREFERENCED):
+        rows_seen += chunk.count(b"row>")  # </row> (and <row> once more: an overestimate)
+        if _UNREFERENCED.search(chunk):
             for m in _ROW.finditer(chunk):
                 width = max(width, m[0].count(b"<c") + m[0].count(b":c "))
             if width > MAX_COLUMNS:

@@ -263,8 +263,6 @@ def test_event_matter_with_zero_width(kaohe, small, snapshot):
     ("header-only", ["不完整"]),
 ])
 def test_db_that_is_not_a_database(kaohe, units4, db_path, tmp_path, kind, words, capsys):
-    from conftest import Kaohe
-
     target = tmp_path / "坏库.db"
     con = sqlite3.connect(db_path)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -279,7 +277,7 @@ def test_db_that_is_not_a_database(kaohe, units4, db_path, tmp_path, kind, words
     else:
         target.write_bytes(data[:100])
     before = target.read_bytes() if target.is_file() else None
-    r = Kaohe(target, capsys)("unit", "list")
+    r = type(kaohe)(target, capsys)("unit", "list")
     refused(r, "坏库.db", *words)
     if before is not None:
         assert target.read_bytes() == before, "the file was written to"

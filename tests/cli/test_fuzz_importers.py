@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import Kaohe, table_snapshot
 from hostile_files import cell_xml, letter, xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -84,14 +83,15 @@ def damage(path: Path, how: tuple[str, int, bytes]) -> None:
                     zf.writestr(name, body)
 
 
-def outcome_ok(k: Kaohe, db: Path, args: list[object]) -> None:
-    before = table_snapshot(db)
+def outcome_ok(k, snapshot, args: list[object]) -> None:
+    """`k` is the in-process `kaohe` of tests/cli/conftest.py, `snapshot` its table dump."""
+    before = snapshot()
     r = k(*args)
     assert r.code in (0, 2), f"exit {r.code}: {r.err[-2000:]}"
     assert "Traceback" not in r.err, r.err
     if r.code == 2:
         assert r.err.strip(), "a refusal says why"
-        assert table_snapshot(db) == before, "a refused import changed the database"
+        assert snapshot() == before, "a refused import changed the database"
 
 
 @pytest.fixture
@@ -111,22 +111,21 @@ def _fresh(fuzz_db: tuple[Path, Path]) -> Path:
 
 
 @pytest.mark.parametrize("command", list(HEADERS))
-def test_fuzz_workbook_importers(command, small, fuzz_db, tmp_path, capsys):
+def test_fuzz_workbook_importers(command, small, fuzz_db, tmp_path, kaohe, snapshot):
     path = tmp_path / "fuzz.xlsx"
 
     @FUZZ
     @given(body=sheets(HEADERS[command]), how=mutations())
     def run(body: str, how: tuple[str, int, bytes]) -> None:
-        db = _fresh(fuzz_db)
+        _fresh(fuzz_db)
         xlsx(path, {"Sheet1" if command != "scores" else "评分表": body})
         damage(path, how)
-        k = Kaohe(db, capsys)
         if command == "scores":
-            outcome_ok(k, db, ["scores", "import", small.id, path, "--assessor", "张三"])
+            outcome_ok(kaohe, snapshot, ["scores", "import", small.id, path, "--assessor", "张三"])
         elif command == "attendance":
-            outcome_ok(k, db, ["attendance", "import", path])
+            outcome_ok(kaohe, snapshot, ["attendance", "import", path])
         else:
-            outcome_ok(k, db, [command, "import", path])
+            outcome_ok(kaohe, snapshot, [command, "import", path])
 
     run()
 
@@ -143,7 +142,7 @@ json_values = st.recursive(
     max_leaves=20)
 
 
-def test_fuzz_rubric_import(small, fuzz_db, tmp_path, capsys):
+def test_fuzz_rubric_import(small, fuzz_db, tmp_path, kaohe, snapshot):
     path = tmp_path / "fuzz.json"
     keys = ["code", "name", "version", "full_marks", "items", "bonus", "deduction", "veto",
             "grades", "consequences", "subject_kind"]
@@ -153,8 +152,7 @@ def test_fuzz_rubric_import(small, fuzz_db, tmp_path, capsys):
         ["code", "title", "max", "children", "kind", "step", "levels", "weight"]),
         cut=st.integers(0, 400), mode=st.sampled_from(["top", "item", "text-cut"]))
     def run(key: str, value: object, item_key: str, cut: int, mode: str) -> None:
-        db = _fresh(fuzz_db)
-        k = Kaohe(db, capsys)
+        _fresh(fuzz_db)
         base = json.loads((tmp_path / "base.json").read_text(encoding="utf-8"))
         if mode == "top":
             base[key] = value
@@ -164,7 +162,8 @@ def test_fuzz_rubric_import(small, fuzz_db, tmp_path, capsys):
         if mode == "text-cut":
             text = text[:cut * 37 % max(len(text), 1)]
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
-        outcome_ok(k, db, ["rubric", "import", path])
+        outcome_ok(kaohe, snapshot, ["rubric", "import", path])
 
-    Kaohe(_fresh(fuzz_db), capsys).ok("rubric", "export", "CY2019", tmp_path / "base.json")
+    _fresh(fuzz_db)
+    kaohe.ok("rubric", "export", "CY2019", tmp_path / "base.json")
     run()
