@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from kaohe_desktop.domain.numbers import shown
-from kaohe_desktop.reports.certificates import Certificate, write_certificates
+from kaohe_desktop.reports.certificates import Certificate, CertificateTemplate, write_certificates
 from kaohe_desktop.reports.notices import Notice, write_notices
 from kaohe_desktop.services import documents as docs
 from kaohe_desktop.services.database import open_db
@@ -27,6 +27,18 @@ from kaohe_desktop.services.roster import update_unit
 from kaohe_desktop.services.standings import ranking_table
 
 LONG_NAME = "芙蓉区芙蓉街道光明社区党群服务中心便民服务站第一综合服务分站"  # 30 characters
+
+
+def _sample_seal(path: Path) -> Path:
+    """A stand-in for an office's scanned seal: a red ring on a transparent background."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (420, 420), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((10, 10, 410, 410), outline=(205, 30, 30, 230), width=14)
+    draw.ellipse((150, 150, 270, 270), fill=(205, 30, 30, 200))
+    image.save(path)
+    return path
 
 
 def render(out: Path) -> list[Path]:
@@ -57,9 +69,19 @@ def render(out: Path) -> list[Path]:
         pdfs.append(write_notices(out / "通知_样例.pdf", [
             sample, replace(sample, kind="talk", number="芙街便〔2024〕8号", person=True,
                             recipient="王伟", relation="head")]))
+        seal = _sample_seal(work / "印章.png")  # an office's own scan, printed only when given
+        pdfs.append(write_certificates(out / "荣誉证书_加印章图片.pdf",
+                                       [Certificate("赵一", 2024, date(2024, 12, 20), person=True,
+                                                    issuer="芙蓉街道便民服务中心",
+                                                    number="芙街便证〔2024〕2号")],
+                                       CertificateTemplate(seal_image=str(seal))))
         pdfs += docs.run(docs.sheets_job(db, year, out, subjects=[worst]))
         pdfs += docs.run(docs.sheets_job(db, year, out, filled=True, subjects=["FR02", worst]))
+        pdfs += docs.run(docs.sheets_job(db, ids["monthly"], out, filled=True,
+                                         subjects=[ranking_table(db, ids["monthly"]).rows[0].subject_code]))
         pdfs += docs.run(docs.publicity_job(db, year, out, opts))
+        # a staff list: whole, since VILLAGE-ATT honours 优秀 and 良好 (not the top grade alone)
+        pdfs += docs.run(docs.publicity_job(db, ids["monthly"], out, opts))
         pdfs += docs.run(docs.attendance_job(db, "2024-11", out, opts=replace(opts, draft=False)))
     finally:
         db.close()
@@ -69,7 +91,7 @@ def render(out: Path) -> list[Path]:
         print("pdftoppm not found (apt-get install poppler-utils); PDFs only", file=sys.stderr)
         return pdfs
     for pdf in pdfs:
-        subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(pdf.with_suffix(""))], check=True)
+        subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(pdf.with_suffix(""))], check=True)
         pngs += sorted(out.glob(pdf.stem + "-*.png"))
     return pngs
 

@@ -233,9 +233,17 @@ def draw_certificate(c: Canvas, cert: Certificate, t: CertificateTemplate,
     if t.closing:
         size, lines = fit(t.closing, song, 20, inner, min_size=14, max_lines=2)
         blocks.append((size, lines, size * 1.6, 6 * mm))
-    # the body block sits centred between the title and the signature, every line centred
+    # the body block sits centred between the title and the signature, every line centred;
+    # a block too tall for that room (a long name on two lines) closes up its spacing
+    # rather than run into the issuer
+    top, bottom = h - 66 * mm, 84 * mm
     height = sum(gap + leading * len(lines) for _, lines, leading, gap in blocks)
-    y = min((h - 62 * mm + 78 * mm) / 2 + height / 2, h - 66 * mm)
+    if height > top - bottom:
+        factor = (top - bottom) / height
+        blocks = [(size, lines, max(size * 1.2, leading * factor), gap * factor)
+                  for size, lines, leading, gap in blocks]
+        height = sum(gap + leading * len(lines) for _, lines, leading, gap in blocks)
+    y = min((top + bottom) / 2 + height / 2, top)
     for size, lines, leading, gap in blocks:
         y -= gap + size
         y = _centred_compact(c, lines, song, size, w / 2, y, leading) + leading - size

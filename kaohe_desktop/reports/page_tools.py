@@ -70,9 +70,16 @@ def fit_columns(titles: Sequence[str], rows: Sequence[Sequence[str]], font: str,
     flexible = sum(natural[k] for k in flex)
     room = width - fixed
     widths = list(natural)
+    least = 4 * size + 2 * pad  # a flexible column keeps room for four characters
     if flexible > 0:
         for k in flex:
-            widths[k] = max(room * natural[k] / flexible, 4 * size + 2 * pad)
+            widths[k] = max(room * natural[k] / flexible, least)
+        # a column raised to its least width takes that from the wider flexible columns
+        excess = sum(widths[k] for k in flex) - room
+        spare = sum(widths[k] - least for k in flex)
+        if excess > 0 and spare > excess:
+            for k in flex:
+                widths[k] -= excess * (widths[k] - least) / spare
     if sum(widths) > width + 0.01:  # the short columns alone are too wide: scale them all
         scale = width / sum(widths)
         widths = [w * scale for w in widths]

@@ -129,3 +129,16 @@ def test_columns_fit_their_content():
         widest = max(text_width(t, sans, 10) for t in [cols[k].title, *(r[k] for r in rows)])
         assert widest < cols[k].width < widest + 12
     assert cols[2].width > cols[3].width > cols[1].width
+
+
+def test_a_short_name_column_does_not_squeeze_the_codes():
+    """A 30-character unit beside two-character names: the names keep four characters'
+    room, taken from the unit column, and the codes stay on one line."""
+    _, sans = register()
+    rows = [("1", "FR03-02", "胡国", "芙蓉区芙蓉街道光明社区党群服务中心便民服务站第一综合服务分站", "98.10",
+             "优秀")]
+    cols = fit_columns(("名次", "编号", "名称", "所属单位", "总分", "等次"), rows, sans, 10, 481.9,
+                       flex=(2, 3))
+    assert abs(sum(c.width for c in cols) - 481.9) < 0.01
+    assert cols[1].width > text_width("FR03-02", sans, 10) + 2 * 1.5 * 72 / 25.4
+    assert cols[2].width >= 40
