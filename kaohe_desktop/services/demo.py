@@ -32,6 +32,7 @@ from kaohe_desktop.store.models import (
     Assessment,
     Assessor,
     DocumentNumber,
+    ImportLog,
     Punch,
     Score,
     Setting,
@@ -52,6 +53,7 @@ COMMUNITIES = ["东风", "向阳", "红旗", "新华", "光明", "长青", "和�
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志强海燕晓东"
 POSTS = ["站长", "窗口受理员", "窗口受理员", "代办员", "网格员"]
+DEMO_IMPORT = "演示数据（考勤机打卡）"
 DEMO_MARK = "demo"  # setting key: present while the database holds the demo
 DEMO_OFFICE = {"issuer": f"{STREET}便民服务中心", "prefix": "芙街便",
                "contact": "王伟 0731-85551234", "address": f"{STREET}芙蓉南路1号便民服务中心"}
@@ -111,11 +113,16 @@ def _punch(db: Database, first: date, last: date, rng: random.Random) -> None:
             end = datetime.combine(day, time(17, 31)) + timedelta(minutes=rng.randint(0, 40))
             if rng.random() < habit / 2:
                 end -= timedelta(minutes=rng.randint(20, 60))  # early
-            rows.append({"staff_id": staff_id, "at": start, "import_id": None})
+            rows.append({"staff_id": staff_id, "at": start})
             if rng.random() > habit / 3:  # a forgotten check-out now and then
-                rows.append({"staff_id": staff_id, "at": end, "import_id": None})
+                rows.append({"staff_id": staff_id, "at": end})
     with db.session() as s:
-        s.execute(insert(Punch), rows)
+        # logged as an import, so the 考勤 page offers these months like an imported file's
+        log = ImportLog(file_name=DEMO_IMPORT, sha256="0" * 64, format="demo", rows=len(rows),
+                        added=len(rows), period_start=first, period_end=last)
+        s.add(log)
+        s.flush()
+        s.execute(insert(Punch), [{**row, "import_id": log.id} for row in rows])
 
 
 def load_demo(db: Database, seed: int = 2024) -> dict[str, int]:
@@ -243,4 +250,5 @@ def remove_demo(db: Database) -> DemoRemoval:
                 s.delete(row)
         s.execute(delete(DocumentNumber).where(DocumentNumber.prefix == DEMO_OFFICE["prefix"]))
         s.execute(delete(Setting).where(Setting.key == DEMO_MARK))
+        s.execute(delete(ImportLog).where(ImportLog.format == "demo"))
     return DemoRemoval(len(units), len(staff), len(touched), backup)

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ..help.links import connect_help_links, help_link
+
 NO_STAFF = "no_staff"
 NO_DATA = "no_data"
 EMPTY_MONTH = "empty_month"
@@ -27,6 +29,7 @@ class EmptyState(QWidget):
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setWordWrap(True)
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        connect_help_links(self.label)
         self.import_button = QPushButton("导入考勤文件…")
         self.import_button.clicked.connect(self.import_requested)
         self.template_button = QPushButton("下载模板…")
@@ -60,6 +63,9 @@ class EmptyState(QWidget):
             have = "、".join(months[-6:]) if months else "无"
             text = (f"<h2>{month} 没有考勤数据</h2><p>有数据的月份：{have}。"
                     "可在上方换一个月份，或导入这个月的考勤文件。</p>")
+        if kind != LOADING:
+            text += (f"<p>{help_link('考勤', '使用说明：考勤')}　"
+                     f"{help_link('howto.html#monthly-attendance', '每月的考勤怎么做')}</p>")
         self.label.setText(text)
         self.roster_button.setVisible(kind == NO_STAFF)
         self.import_button.setVisible(kind not in (NO_STAFF, LOADING))

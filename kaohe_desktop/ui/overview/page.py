@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from kaohe_desktop.services.overview import Overview, overview
 
 from ..common.page import Changes, Page
+from ..help.links import connect_help_links, help_link
 
 if TYPE_CHECKING:
     from kaohe_desktop.services.database import Database
@@ -28,6 +29,7 @@ class OverviewPage(Page):
         self.summary_label = QLabel()
         self.summary_label.setTextFormat(Qt.TextFormat.RichText)
         self.summary_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        connect_help_links(self.summary_label)
         self.summary_label.setWordWrap(True)
         layout.addWidget(self.summary_label)
         layout.addStretch(1)
@@ -42,7 +44,9 @@ class OverviewPage(Page):
             f"<td>{escape(a.rubric_code)}</td><td>{a.subjects}</td><td>{a.state_name}</td></tr>"
             for a in ov.recent)
         if not ov.units:
-            hint = "还没有站点。请到“站点与人员”添加站点，或导入站点名册（Excel）。"
+            hint = ("还没有站点。请到“站点与人员”添加站点，或导入站点名册（Excel）。"
+                    f"<br>第一次使用？请看{help_link('概览', '使用说明')}和"
+                    f"{help_link('howto.html#new-year', '新的一年开始时')}。")
         elif not ov.assessments:
             hint = "站点已就绪。请到“考核评分”新建一次考核。"
         else:

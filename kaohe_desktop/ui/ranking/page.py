@@ -41,6 +41,7 @@ from kaohe_desktop.services.ranking_results import RankingTable
 
 from ..common.messages import show_error
 from ..common.page import Changes, Page
+from ..help.links import connect_help_links, help_link
 from .annual_dialog import AnnualDialog
 from .drill_down_dialog import DrillDownDialog
 from .grade_scale_editor import GradeScaleEditor
@@ -78,6 +79,7 @@ class RankingPage(Page):
         self.normalise_check.toggled.connect(lambda _=False: self.load())
         self.summary = QLabel()
         self.summary.setStyleSheet("color: #555;")
+        connect_help_links(self.summary)
         head = QHBoxLayout()
         head.addWidget(QLabel("考核："))
         head.addWidget(self.assessment_combo)
@@ -204,7 +206,8 @@ class RankingPage(Page):
         if aid is None:
             self.ranking = None
             self.model.set_table(None)
-            self.summary.setText("还没有考核：请先在“考核评分”页新建考核")
+            self.summary.setText("还没有考核：请先在“考核评分”页新建考核　"
+                                 + help_link("howto.html#year-end", "使用说明：年终考核"))
             self.review.setEnabled(False)
             return
         self.review.setEnabled(True)

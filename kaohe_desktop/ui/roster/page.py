@@ -44,6 +44,7 @@ from ..common.messages import show_error
 from ..common.page import Changes, Page
 from ..common.tables import Column, make_table
 from ..common.tasks import run_job
+from ..help.links import connect_help_links, help_link
 from .import_dialog import KIND_TITLES, RosterImportDialog
 from .jobs import export_job, import_job, preview_job
 from .models import (
@@ -209,8 +210,9 @@ class RosterPage(Page):
             "<h2>还没有站点</h2>"
             "<p>第一步：<b>添加站点</b>，或从 Excel <b>导入站点名册</b>"
             "（需要“编号”“名称”两列，可带“所属街道”“类型”“电话”“地址”）。</p>"
-            "<p>第二步：添加人员，或导入人员名册（“工号”“姓名”“所属单位”）。</p>")
-        self.empty_label.setTextFormat(Qt.TextFormat.RichText)
+            "<p>第二步：添加人员，或导入人员名册（“编号”“姓名”“所属单位”）。</p>"
+            f"<p>{help_link('站点与人员', '使用说明：站点与人员')}</p>")
+        connect_help_links(self.empty_label)
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty_label)

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 from kaohe_desktop.domain.states import STATE_NAMES, State
 from kaohe_desktop.services.results import AssessmentInfo
 
+from ..help.links import connect_help_links, help_link
+
 EMPTY_TEXT = "还没有考核，点击“新建考核…”开始"
 HEADERS = ("编号", "名称", "周期", "细则", "对象数", "状态")
 _Index = QModelIndex | QPersistentModelIndex
@@ -87,7 +89,8 @@ class AssessmentList(QWidget):
         self.table.doubleClicked.connect(lambda _: self._open())
         self.table.activated.connect(lambda _: self._open())
 
-        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label = QLabel(f"{EMPTY_TEXT}<br>{help_link('考核评分', '使用说明：怎样新建考核')}")
+        connect_help_links(self.empty_label)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setStyleSheet("font-size: 13pt; color: #555;")
         self.stack = QStackedWidget()

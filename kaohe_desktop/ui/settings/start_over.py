@@ -9,17 +9,26 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QSettings, SignalInstance
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from kaohe_desktop.settings import data_dir
 
 from ..common.messages import show_error
 from ..welcome_dialog import WelcomeDialog, station_name
 
-if TYPE_CHECKING:
-    from ..main_window import MainWindow
+
+class MainWindow(Protocol):
+    """What these steps use of the main window (which imports this module, not back)."""
+
+    db: object
+    settings: QSettings
+    changes: object
+    fresh_requested: SignalInstance
+
+    def window(self) -> QWidget: ...
 
 
 def _folder(window: MainWindow) -> Path:
