@@ -198,6 +198,9 @@ def print_setup(ws: Any, *, columns: int, widths: Sequence[float] = (), header_r
         if deepest:
             # the parent stands left of its children (rubric order), so the +/− sits there
             ws.sheet_properties.outlinePr = Outline(summaryBelow=False, summaryRight=False)
+            # Excel shows the outline buttons only when the sheet says how deep it goes;
+            # openpyxl writes this figure before it has measured the columns, so set it
+            ws.column_dimensions.max_outline = deepest
             ws.sheet_format.outlineLevelCol = deepest
     if last_row is not None:
         set_autofilter(ws, header_row, columns, last_row)
