@@ -207,6 +207,47 @@ def test_unmatched_and_same_name_people_get_a_choice(qtbot, page, db, monkeypatc
     assert {r.staff_code for r in attendance.monthly_summary(db, "2024-06")} >= {"S16", created.code}
 
 
+def test_bulk_create_keeps_a_hand_made_mapping(qtbot, page, db, monkeypatch, told):
+    """未匹配的全部新建到 and 全部跳过 change only the people still undecided; a person mapped
+    by hand keeps the mapping (issue 15, item 9) — chosen with keys and clicks."""
+    # 买买提·艾力 (0104) and 郑海 (0103) are not on the roster; the clerk knows 郑海 is
+    # 郑海洋 (S13, no 考勤号 yet) and maps him by hand
+    add_staff(db, [p for p in PEOPLE if p[0] not in ("S03", "S04")])
+    roster.add_staff(db, "郑海洋", "U2", code="S13")
+    page.refresh()
+    pick_file(monkeypatch, FIXTURES / "dingtalk_raw_records.xlsx")
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    dialog = wait_dialog(qtbot, page, AttendanceImportDialog)
+    zheng = dialog.choice_widgets["0103"]
+    assert zheng.person.status == "unmatched" and dialog.choice_widgets["0104"].person.status == "unmatched"
+
+    # 对应到已有人员 with the keyboard, then the person typed and picked from the list
+    zheng.action_combo.setFocus()
+    qtbot.keyClick(zheng.action_combo, Qt.Key.Key_Down)
+    assert zheng.action_combo.currentData() == "map"
+    index = zheng.target_combo.findData("S13", Qt.ItemDataRole.UserRole)
+    for _ in range(index + 1):
+        qtbot.keyClick(zheng.target_combo, Qt.Key.Key_Down)
+    assert zheng.choice().staff == "S13"
+
+    combo = dialog.create_unit_combo
+    combo.setCurrentIndex(combo.findData("U1"))
+    qtbot.mouseClick(dialog.create_all_button, Qt.MouseButton.LeftButton)
+    assert zheng.choice().action == "map" and zheng.choice().staff == "S13"  # kept
+    assert dialog.choice_widgets["0104"].choice().action == "create"
+    qtbot.mouseClick(dialog.skip_all_button, Qt.MouseButton.LeftButton)
+    assert zheng.choice().staff == "S13"  # 全部跳过 leaves it alone too
+
+    qtbot.mouseClick(dialog.create_all_button, Qt.MouseButton.LeftButton)
+    assert dialog.import_button.isEnabled(), dialog.blocking()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(told), timeout=TIMEOUT)
+    staff = {p.code: p for p in roster.list_staff(db)}
+    assert staff["S13"].attendance_no == "0103"  # mapped, not created as a new 郑海
+    assert "郑海" not in [p.name for p in staff.values()]
+    assert {r.staff_code for r in attendance.monthly_summary(db, "2024-06")} >= {"S13"}
+
+
 def test_the_template_is_downloaded_and_imports_back(qtbot, page, staffed, monkeypatch, told, tmp_path):
     page.refresh()
     target = tmp_path / "考勤模板"

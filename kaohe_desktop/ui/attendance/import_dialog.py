@@ -93,6 +93,9 @@ class PersonChoiceWidget(QWidget):
         layout.setContentsMargins(2, 0, 2, 0)
         layout.addWidget(self.action_combo)
         layout.addWidget(self.target_combo, 1)
+        self.by_hand = False  # the user chose in this row (a bulk button leaves it alone)
+        self.action_combo.activated.connect(self._chosen_by_hand)
+        self.target_combo.activated.connect(self._chosen_by_hand)
         self.action_combo.currentIndexChanged.connect(self._action_changed)
         self.target_combo.currentIndexChanged.connect(lambda _: self.changed.emit())
         self._action_changed()
@@ -117,6 +120,9 @@ class PersonChoiceWidget(QWidget):
         combo.setVisible(action in ("map", "create"))
         combo.blockSignals(False)
         self.changed.emit()
+
+    def _chosen_by_hand(self, _index: int = 0) -> None:
+        self.by_hand = self.action_combo.currentData() != ""
 
     def set_choice(self, action: str, target: str = "") -> None:
         self.action_combo.setCurrentIndex(next(i for i, (k, _) in enumerate(ACTIONS) if k == action))
@@ -264,7 +270,11 @@ class AttendanceImportDialog(QDialog):
                 self.problems.setItem(r, c, item)
 
     def _all(self, action: str, target: str = "") -> None:
+        """全部跳过 / 未匹配的全部新建到: only the people nobody has decided for by hand —
+        a person mapped (or created, or skipped) one by one keeps that choice."""
         for widget in self.choice_widgets.values():
+            if widget.by_hand:
+                continue
             if action == "create" and widget.person.status != "unmatched":
                 continue
             widget.set_choice(action, target)
