@@ -5,7 +5,9 @@ folder* (same filesystem, so the final rename is atomic); the file is flushed an
 fsync'ed, read back and checked (size; an .xlsx opens as a zip with a workbook part; a
 PDF ends with %%EOF), and only then renamed over the final name. On any failure the
 temporary file is removed and an InputError names the path in Chinese; a file already
-under the final name is left as it was.
+under the final name is left as it was. A temporary file left by an export that was
+killed (power cut, kill -9) is removed by the next export to that folder: its name
+carries the writer's process id, and one whose process is gone is nobody's.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -70,12 +74,48 @@ def _tmp_name(target: Path) -> Path:
     return target.with_name(f".{target.stem}.{os.getpid()}.tmp{target.suffix}")
 
 
+_TMP = re.compile(r"\..+\.(\d+)\.tmp(\.[^.]*)?")
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":  # os.kill would end it; an open file refuses deletion there
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, someone else's
+        return True
+    return True
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Remove the temporary files of exports into `folder` whose process is gone; the
+    files removed. On Windows a file still being written is open and cannot be deleted,
+    so the attempt is harmless there."""
+    removed = []
+    try:
+        names = [e.name for e in os.scandir(folder) if e.name.startswith(".") and ".tmp" in e.name]
+    except OSError:
+        return removed
+    for name in names:
+        m = _TMP.fullmatch(name)
+        if m and not _running(int(m.group(1))):
+            with contextlib.suppress(OSError):
+                (folder / name).unlink()
+                removed.append(folder / name)
+    return removed
+
+
 def safe_write(target: Path | str, produce: Callable[[Path], object]) -> Path:
     """Produce `target` through a checked temporary file; returns the final path."""
     target = Path(target)
     folder = target.parent
     if not folder.is_dir():
         raise InputError(Problem(f"无法保存：{REASONS[errno.ENOENT]}", file=str(target)))
+    remove_leftovers(folder)
     tmp = _tmp_name(target)
     try:
         produce(tmp)

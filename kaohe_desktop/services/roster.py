@@ -641,18 +641,22 @@ STAFF_HEADERS = ["编号", "姓名", "单位编号", "所属单位", "岗位", "
 def export_units(db: Database, path: Path) -> Path:
     """Every unit (inactive ones marked 停用) in a workbook that imports back unchanged."""
     from kaohe_desktop.io.roster_workbook import write_roster
+    from kaohe_desktop.io.safe_write import safe_write
 
     rows = ([u.code, u.name, u.area, u.kind, u.phone, u.address, "在用" if u.active else "停用"]
             for u in list_units(db, include_inactive=True))
-    return write_roster(path, UNIT_HEADERS, rows, "单位", widths=(12, 28, 16, 18, 16, 36, 8))
+    # through a checked temporary file: a kill or a pulled USB drive leaves no half file
+    return safe_write(path, lambda tmp: write_roster(tmp, UNIT_HEADERS, rows, "单位",
+                                                     widths=(12, 28, 16, 18, 16, 36, 8)))
 
 
 def export_staff(db: Database, path: Path) -> Path:
     """Every staff member (inactive ones marked 停用); imports back unchanged."""
     from kaohe_desktop.io.roster_workbook import write_roster
+    from kaohe_desktop.io.safe_write import safe_write
 
     rows = ([p.code, p.name, p.unit_code, p.unit_name, p.post, "是" if p.head else "否",
              p.attendance_no, p.phone, "在用" if p.active else "停用"]
             for p in list_staff(db, include_inactive=True))
-    return write_roster(path, STAFF_HEADERS, rows, "人员",
-                        widths=(14, 10, 12, 28, 14, 8, 12, 16, 8))
+    return safe_write(path, lambda tmp: write_roster(tmp, STAFF_HEADERS, rows, "人员",
+                                                     widths=(14, 10, 12, 28, 14, 8, 12, 16, 8)))
