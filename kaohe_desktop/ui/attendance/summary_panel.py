@@ -49,6 +49,9 @@ class AttendanceSummaryPanel(QWidget):
         self.export_button.clicked.connect(self.export)
         self.print_button = QPushButton("打印…")
         self.print_button.clicked.connect(self.print_summary)
+        self.preview_button = QPushButton("预览…")
+        self.preview_button.setToolTip("在程序里查看打印出来的样子（PDF），可从预览打印")
+        self.preview_button.clicked.connect(self.preview)
         self.count_label = QLabel()
         self.notes_label = QLabel()
         self.notes_label.setWordWrap(True)
@@ -57,6 +60,7 @@ class AttendanceSummaryPanel(QWidget):
         bar.addWidget(self.count_label)
         bar.addStretch(1)
         bar.addWidget(self.export_button)
+        bar.addWidget(self.preview_button)
         bar.addWidget(self.print_button)
 
         self.model = SummaryModel(self)
@@ -104,6 +108,7 @@ class AttendanceSummaryPanel(QWidget):
         self.count_label.setText(f"{self.month}：{shown_} 人{more}" if total else "")
         self.export_button.setEnabled(total > 0)
         self.print_button.setEnabled(shown_ > 0)
+        self.preview_button.setEnabled(shown_ > 0)
 
     # ------------------------------------------------------------------ output
     def title(self) -> str:
@@ -132,6 +137,18 @@ class AttendanceSummaryPanel(QWidget):
 
     def print_summary(self) -> bool:
         return print_with_dialog(self, self.html())
+
+    def preview(self) -> QWidget | None:
+        """The printed summary as a PDF in the program's preview window (a temporary file:
+        what is kept is exported or printed from there)."""
+        import tempfile
+
+        from ..common.pdf_preview import preview_file
+
+        folder = Path(tempfile.gettempdir()) / "kaohe_desktop"
+        folder.mkdir(exist_ok=True)
+        unit = f"-{self.unit_code}" if self.unit_code else ""
+        return preview_file(self, self.save_pdf(folder / f"考勤汇总-{self.month}{unit}.pdf"))
 
     def save_pdf(self, path: Path) -> Path:
         """The printed summary as a PDF file (what 打印 sends to a printer)."""

@@ -55,7 +55,8 @@ from kaohe_desktop.services.office_settings import SETTING_NAMES, office_setting
 
 from ..common.messages import error_text
 from ..common.page import Changes, Page
-from ..common.pdf_print import open_in_viewer, print_pdf
+from ..common.pdf_preview import preview_file
+from ..common.pdf_print import print_pdf
 from ..common.tasks import run_job
 from ..settings.office_dialog import OfficeSettingsDialog
 from .register_panel import RegisterPanel
@@ -203,7 +204,7 @@ class DocumentsPage(Page):
 
         layout.addWidget(QLabel("已生成的文件（双击预览）："))
         self.file_list = QListWidget()
-        self.file_list.itemDoubleClicked.connect(lambda item: open_in_viewer(Path(item.text())))
+        self.file_list.itemDoubleClicked.connect(lambda item: preview_file(self, Path(item.text())))
         layout.addWidget(self.file_list, 1)
         actions = QHBoxLayout()
         self.preview_button = QPushButton("预览")
@@ -430,7 +431,7 @@ class DocumentsPage(Page):
     def _preview(self) -> None:
         path = self._selected_pdf()
         if path is not None:
-            open_in_viewer(path)
+            preview_file(self, path)  # inside the program: the PC may have no PDF reader
 
     def _print(self) -> None:
         path = self._selected_pdf()
