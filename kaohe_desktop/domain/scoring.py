@@ -97,11 +97,17 @@ class ScoringPlan:
         for top in rubric.items:
             visit(top)
 
-    def item_scores(self, leaves: Mapping[str, Decimal]) -> dict[str, Decimal]:
-        """Every item's shown score: leaves rounded once, parents from rounded children."""
+    def item_scores(self, leaves: Mapping[str, Decimal],
+                    rounded_already: bool = False) -> dict[str, Decimal]:
+        """Every item's shown score: leaves rounded once, parents from rounded children.
+
+        `rounded_already`: the leaves are shown values (2 decimals) already — the ranking's
+        SQL averages round each item itself — so they are taken as they are."""
         out: dict[str, Decimal] = {}
         rounded = self._rounded
-        for code in self.leaf_codes:
+        if rounded_already:
+            out = {code: leaves.get(code, ZERO) for code in self.leaf_codes}
+        for code in (() if rounded_already else self.leaf_codes):
             value = leaves.get(code)
             if value is None:
                 out[code] = ZERO
@@ -211,14 +217,18 @@ class SubjectScore:
 
 
 def score_subject(rubric: Rubric, leaves: Mapping[str, Decimal],
-                  events: Iterable[Event] = (), plan: ScoringPlan | None = None) -> SubjectScore:
+                  events: Iterable[Event] = (), plan: ScoringPlan | None = None, *,
+                  rounded_already: bool = False) -> SubjectScore:
     """The subject's score from aggregated leaf values and its events.
 
-    Pass a `ScoringPlan` of the same rubric when scoring many subjects."""
+    Pass a `ScoringPlan` of the same rubric when scoring many subjects, and
+    `rounded_already` when the leaves are shown (2-decimal) values already."""
     events = list(events)
-    items = (plan or ScoringPlan(rubric)).item_scores(leaves)
+    items = (plan or ScoringPlan(rubric)).item_scores(leaves, rounded_already)
     base = sum((items[code] for code in (plan.top_codes if plan else
                                          [i.code for i in rubric.items])), ZERO)
+    if not events:  # most subjects: nothing to add, cap or veto
+        return SubjectScore(base, ZERO, ZERO, base, items, ())
     bonus, deduction = event_totals(rubric, events)
     veto_codes = {v.code for v in rubric.veto}
     vetoed = tuple(sorted({e.rule_code for e in events if e.rule_code in veto_codes}))

@@ -249,7 +249,9 @@ def _rank(db: Database, assessment_id: int) -> list[SubjectResult]:
         na = who.not_applicable.get(sid, set())
         for item_code in na:
             leaves.pop(item_code, None)
-        result = score_subject(rubric, leaves, events.get(sid, ()), plan)
+        result = score_subject(rubric, leaves, events.get(sid, ()), plan,
+                               rounded_already=cents is not None and not by_subject.get(sid)
+                               and not derived_values.get(sid))
         conversion = convert_base(rubric, result.base, na) if na else None
         base = conversion.value if conversion else result.base
         slots = [x for x in who.slots[sid] if x.assessor_id is not None]
