@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Generator, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -560,19 +561,92 @@ class _StaffPlan:
         return old
 
 
-def import_steps(db: Database, kind: str, path: Path, *, strict: bool, dry_run: bool) -> RowSteps:
+@dataclass(frozen=True)
+class RosterColumn:
+    """A column of an imported roster as the preview shows it."""
+
+    letter: str
+    title: str
+    field: str | None  # None: 未识别
+    label: str  # what it is read as: 所属街道, 未识别, 不导入 or 同 C 列
+    ignored: bool = False
+    same_as: str = ""
+
+
+@dataclass(frozen=True)
+class RosterImportPreview:
+    columns: tuple[RosterColumn, ...]
+    rows: list[RowPreview]
+    missing: tuple[str, ...]  # labels of required fields no column gives (rows then empty)
+
+    @property
+    def unrecognised(self) -> list[RosterColumn]:
+        return [c for c in self.columns if c.field is None and not c.ignored and not c.same_as]
+
+
+def field_labels(kind: str) -> dict[str, str]:
+    """field → the name the window uses for it (编号, 名称/姓名, 所属街道 …)."""
+    return {"code": "编号", **(UNIT_LABELS if kind == "units" else STAFF_LABELS)}
+
+
+def _columns(kind: str, header: Iterable) -> tuple[RosterColumn, ...]:
+    labels = field_labels(kind)
+    out = []
+    for c in header:
+        if c.field:
+            label = labels[c.field]
+        elif c.same_as:
+            label = f"同 {c.same_as} 列"
+        else:
+            label = "不导入" if c.ignored else "未识别"
+        out.append(RosterColumn(c.letter, c.title, c.field, label, c.ignored, c.same_as))
+    return tuple(out)
+
+
+def _read_sheet(kind: str, path: Path, mapping: dict[str, str] | None):
+    from kaohe_desktop.io.roster_workbook import STAFF_COLUMNS, UNIT_COLUMNS, read_roster_sheet
+
+    if kind not in ("units", "staff"):
+        raise ValueError(kind)
+    return read_roster_sheet(path, UNIT_COLUMNS if kind == "units" else STAFF_COLUMNS, mapping)
+
+
+def import_steps(db: Database, kind: str, path: Path, *, strict: bool, dry_run: bool,
+                 mapping: dict[str, str] | None = None) -> RowSteps:
     """Read and plan a roster workbook (kind "units" or "staff"), yielding (rows done, rows).
 
     Returns one RowPreview per data row. `strict`: any bad row raises InputError listing
     all of them (nothing written); otherwise bad rows come back with status "error".
     `dry_run`: roll back at the end. Closing the generator early rolls back too.
     Problems of the whole file (not a workbook, no header …) always raise InputError.
+    `mapping`: header → field (or "" for 不导入) for columns the user mapped by hand.
     """
     from kaohe_desktop.io.roster_workbook import STAFF_COLUMNS, UNIT_COLUMNS, read_roster_rows
 
     if kind not in ("units", "staff"):
         raise ValueError(kind)
-    rows, problems = read_roster_rows(path, UNIT_COLUMNS if kind == "units" else STAFF_COLUMNS)
+    rows, problems = read_roster_rows(path, UNIT_COLUMNS if kind == "units" else STAFF_COLUMNS,
+                                      mapping)
+    return (yield from _plan_steps(db, kind, path, rows, problems, strict=strict, dry_run=dry_run))
+
+
+def preview_steps(db: Database, kind: str, path: Path, mapping: dict[str, str] | None = None
+                  ) -> Generator[tuple[int, int], None, RosterImportPreview]:
+    """What importing would do, with the file's columns as read (未识别 ones included);
+    writes nothing. A required column no header gives leaves the rows unplanned and is
+    named in `missing`, so the user can say which column holds it."""
+    sheet = _read_sheet(kind, path, mapping)
+    columns = _columns(kind, sheet.header)
+    if sheet.missing:
+        labels = field_labels(kind)
+        return RosterImportPreview(columns, [], tuple(labels[f] for f in sheet.missing))
+    rows = yield from _plan_steps(db, kind, path, sheet.rows, sheet.problems, strict=False,
+                                  dry_run=True)
+    return RosterImportPreview(columns, rows, ())
+
+
+def _plan_steps(db: Database, kind: str, path: Path, rows: list[RosterRow],
+                problems: list[Problem], *, strict: bool, dry_run: bool) -> RowSteps:
     by_row: dict[int | None, list[Problem]] = {}
     for p in problems:
         by_row.setdefault(p.row, []).append(p)

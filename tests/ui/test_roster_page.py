@@ -378,3 +378,59 @@ def test_mark_the_person_in_charge_through_the_dialog(qtbot, page, seeded, chang
     qtbot.keyClick(dialog.head_check, Qt.Key.Key_Space)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert not any(p.head for p in roster.list_staff(seeded))
+
+
+def pick_in_combo(qtbot, combo, text: str) -> None:
+    """Open the combo's list with a click and click the entry — as a user picks one."""
+    qtbot.mouseClick(combo, Qt.MouseButton.LeftButton)
+    view = combo.view()
+    qtbot.waitUntil(view.isVisible)
+    # the popup ignores a release sooner than a double-click after it opened (the opening
+    # click's own release), as a person's second click never is
+    qtbot.wait(QApplication.doubleClickInterval() + 50)
+    row = combo.findText(text)
+    rect = view.visualRect(view.model().index(row, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_an_unrecognised_column_is_shown_and_mapped_never_dropped(qtbot, page, seeded, monkeypatch,
+                                                                  tmp_path, changes):
+    """Issue 15, item 8: 所在街道 and 单位名称 are known; 站点座机 is 未识别 until mapped."""
+    page.refresh()
+    path = workbook(tmp_path / "站点.xlsx", ["编号", "单位名称", "所在街道", "站点座机", "备注"],
+                    ["U7", "五一社区便民服务站", "城关镇", "0731-7777", "新设"])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    page.import_units_action.trigger()
+    qtbot.waitUntil(lambda: isinstance(page.active_dialog, RosterImportDialog), timeout=10000)
+    dialog = page.active_dialog
+    combos = dialog.column_combos
+    assert [combos[t].currentText() for t in ("编号", "单位名称", "所在街道", "站点座机", "备注")] == [
+        "编号", "名称", "所属街道", "未识别", "未识别"]
+    assert not dialog.import_button.isEnabled()
+    assert "2 列未识别" in dialog.summary_label.text() and "D 列“站点座机”" in dialog.summary_label.text()
+
+    pick_in_combo(qtbot, combos["站点座机"], "电话")
+    qtbot.waitUntil(lambda: "1 列未识别" in dialog.summary_label.text(), timeout=10000)  # read again
+    assert dialog.column_combos["站点座机"].currentText() == "电话"
+    assert not dialog.import_button.isEnabled()
+    pick_in_combo(qtbot, dialog.column_combos["备注"], "不导入")
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=10000)
+    assert "电话：" not in dialog.table.model().index(0, 4).data()
+    with qtbot.waitSignal(changes.changed, timeout=10000):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    unit = next(u for u in roster.list_units(seeded) if u.code == "U7")
+    assert (unit.name, unit.area, unit.phone) == ("五一社区便民服务站", "城关镇", "0731-7777")
+
+
+def test_a_required_column_under_another_name_is_asked_for(qtbot, page, seeded, monkeypatch, tmp_path):
+    page.refresh()
+    path = workbook(tmp_path / "站点.xlsx", ["编号", "站点全称"], ["U8", "八一社区便民服务站"])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    page.import_units_action.trigger()
+    qtbot.waitUntil(lambda: isinstance(page.active_dialog, RosterImportDialog), timeout=10000)
+    dialog = page.active_dialog
+    assert "没有找到必需的列：名称" in dialog.summary_label.text()
+    pick_in_combo(qtbot, dialog.column_combos["站点全称"], "名称")
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=10000)
+    assert dialog.table.model().index(0, 2).data() == "八一社区便民服务站"
+    dialog.reject()

@@ -31,23 +31,24 @@ def relay(steps: Generator[tuple[int, int], None, Any], message: str) -> Generat
         steps.close()
 
 
-def preview_job(db: Database, kind: str, path: Path) -> Job:
-    """Read and check a roster workbook; the result is one RowPreview per row."""
+def preview_job(db: Database, kind: str, path: Path, mapping: dict[str, str] | None = None) -> Job:
+    """Read and check a roster workbook; the result is a RosterImportPreview (the file's
+    columns as read, one RowPreview per row)."""
 
-    def job() -> Generator[Progress, None, list[RowPreview]]:
+    def job() -> Generator[Progress, None, roster.RosterImportPreview]:
         yield Progress(0, 0, f"正在读取 {path.name}…")
-        steps = roster.import_steps(db, kind, path, strict=False, dry_run=True)
+        steps = roster.preview_steps(db, kind, path, mapping)
         return (yield from relay(steps, "正在核对"))
 
     return job
 
 
-def import_job(db: Database, kind: str, path: Path) -> Job:
+def import_job(db: Database, kind: str, path: Path, mapping: dict[str, str] | None = None) -> Job:
     """Import for real: checked again (the file or the database may have changed since
     the preview), one transaction; InputError if any row is bad."""
 
     def job() -> Generator[Progress, None, list[RowPreview]]:
-        steps = roster.import_steps(db, kind, path, strict=True, dry_run=False)
+        steps = roster.import_steps(db, kind, path, strict=True, dry_run=False, mapping=mapping)
         return (yield from relay(steps, "正在导入"))
 
     return job

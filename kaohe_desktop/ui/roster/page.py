@@ -541,21 +541,26 @@ class RosterPage(Page):
         # A cancel pressed while the last rows are checked still shows the preview (the
         # runner's cancel flag cannot tell: tasks.run_job sets it when closing its dialog).
         run_job(self, f"读取{KIND_TITLES[kind]}", preview_job(self.db, kind, path),
-                on_done=lambda rows: self.preview_import(kind, path, rows))
+                on_done=lambda preview: self.preview_import(kind, path, preview))
 
-    def preview_import(self, kind: str, path: Path, rows: list[RowPreview]) -> None:
-        dialog = RosterImportDialog(self, kind, path, rows)
-        dialog.accepted.connect(lambda: self.commit_import(kind, path))
+    def preview_import(self, kind: str, path: Path, preview: roster.RosterImportPreview) -> None:
+        def reload(mapping: dict[str, str], then) -> None:  # a column mapped in the preview
+            run_job(dialog, f"读取{KIND_TITLES[kind]}", preview_job(self.db, kind, path, mapping),
+                    on_done=then)
+
+        dialog = RosterImportDialog(self, kind, path, preview, reload)
+        dialog.accepted.connect(lambda: self.commit_import(kind, path, dialog.mapping))
         self._open(dialog)
 
-    def commit_import(self, kind: str, path: Path) -> None:
+    def commit_import(self, kind: str, path: Path, mapping: dict[str, str] | None = None) -> None:
         """Import for real, off the GUI thread; cancelling rolls it back."""
 
         def done(rows: list[RowPreview]) -> None:
             self._say(f"已导入 {path.name}：{roster.report_of(rows).summary()}")
             self._written()
 
-        run_job(self, f"导入{KIND_TITLES[kind]}", import_job(self.db, kind, path), on_done=done)
+        run_job(self, f"导入{KIND_TITLES[kind]}", import_job(self.db, kind, path, mapping),
+                on_done=done)
 
     def export_roster(self, kind: str) -> None:
         name = "站点名册.xlsx" if kind == "units" else "人员名册.xlsx"
