@@ -1,7 +1,7 @@
 """Importing an attendance file: a preview that writes nothing, then one commit.
 
 `preview_import` reads the whole file through the readers (`io.attendance`), matches each
-person to the roster — by 考勤号, then 工号, for each id the file has (a DingTalk UserId
+person to the roster — by 考勤号, then 编号 (the staff code), for each id the file has (a DingTalk UserId
 beside the 工号 counts too; "0101" and "101" are the same number), then by name — and
 counts what is new. Unmatched and ambiguous (同名) people need a `PersonChoice` before
 `commit_import` writes, in one transaction, the punches, the export's day statuses (days
@@ -154,7 +154,7 @@ def _merge_same_numbers(people: dict[str, _Person]) -> None:
 @dataclass
 class _Roster:
     info: dict[int, StaffInfo]
-    by_id: dict[str, dict[str, set[int]]]  # "考勤号"/"工号" → id text (and its number) → staff
+    by_id: dict[str, dict[str, set[int]]]  # "考勤号"/"编号" → id text (and its number) → staff
     by_name: dict[str, set[int]]
 
     @classmethod
@@ -163,12 +163,12 @@ class _Roster:
                                 Staff.attendance_no, Staff.phone, Staff.active)
                          .outerjoin(Unit, Staff.unit_id == Unit.id)).all()
         info: dict[int, StaffInfo] = {}
-        by_id: dict[str, dict[str, set[int]]] = {"考勤号": defaultdict(set), "工号": defaultdict(set)}
+        by_id: dict[str, dict[str, set[int]]] = {"考勤号": defaultdict(set), "编号": defaultdict(set)}
         by_name: dict[str, set[int]] = defaultdict(set)
         for sid, code, name, ucode, uname, post, att, phone, active in rows:
             info[sid] = StaffInfo(sid, code, name, ucode or "", uname or "", post, att, phone,
                                   bool(active))
-            for label, value in (("考勤号", att.strip()), ("工号", code.strip())):
+            for label, value in (("考勤号", att.strip()), ("编号", code.strip())):
                 if value:
                     by_id[label][value].add(sid)
                     if _numeric(value):
@@ -183,7 +183,7 @@ class _Roster:
     def match(self, p: _Person) -> tuple[str, list[StaffInfo], str]:
         """(status, staff found, matched by)."""
         for lookup in (lambda i: i, lambda i: "#" + _numeric(i) if _numeric(i) else ""):
-            for label in ("考勤号", "工号"):
+            for label in ("考勤号", "编号"):
                 for i in p.ids:
                     hits = self.by_id[label].get(lookup(i))
                     if hits:

@@ -141,7 +141,7 @@ def _attendance_sheet(db, year: int) -> TallySheet:
         notes.insert(0, f"{year} 年没有导入任何考勤数据。")
     return TallySheet(
         "考勤汇总", f"{year} 年考勤汇总",
-        ("工号", "姓名", "单位", "数据起", "数据止", "应出勤(天)", "迟到(次)", "迟到(分钟)",
+        ("编号", "姓名", "单位", "数据起", "数据止", "应出勤(天)", "迟到(次)", "迟到(分钟)",
          "早退(次)", "早退(分钟)", "缺卡(次)", "旷工(天)", *(f"{k}(天)" for k in leave_types)),
         [(r.staff_code, r.name, r.unit_name, r.start, r.end, r.workdays, r.late, r.late_minutes,
           r.early, r.early_minutes, r.missing, as_number(r.absent_days),

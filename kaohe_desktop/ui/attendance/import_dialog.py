@@ -1,6 +1,6 @@
 """导入考勤 — 预览: what importing an attendance file would do; nothing is written yet.
 
-Per person of the file: the staff member matched (by 考勤号 / 工号 / 姓名), the days and
+Per person of the file: the staff member matched (by 考勤号 / 编号 / 姓名), the days and
 punches found and how many are new. A person the roster does not have, or a name several
 staff share (同名), gets a choice: 对应到已有人员 / 新建人员（in a unit） / 跳过. Every cell
 that could not be read is listed in red (file, sheet, row, column, value, reason).
