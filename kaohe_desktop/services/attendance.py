@@ -399,6 +399,22 @@ def _log_rows(people: Sequence[Any], kind: DayKind | None) -> list[DayLogRow]:
     return out
 
 
+def coverage_note(db: Database, rows: Sequence[SummaryRow], start: date, end: date) -> str:
+    """A note when the rows' data leave out working days of [start, end] (attendance imported
+    for June only, in a year's summary), so a printout never passes for the whole period;
+    "" when only weekends and holidays are outside the data."""
+    if not rows:
+        return ""
+    first, last = min(r.start for r in rows), max(r.end for r in rows)
+    with db.session() as s:
+        cal = load_calendar(s, start, end)
+    outside = [start + timedelta(n) for n in range((end - start).days + 1)
+               if not first <= start + timedelta(n) <= last]
+    if not any(cal.is_workday(d) for d in outside):
+        return ""
+    return f"考勤数据只覆盖 {first:%Y-%m-%d}～{last:%Y-%m-%d}，其余日期没有导入考勤，各数只计这段时间。"
+
+
 def export_summary(db: Database, month: str | Period | tuple[date, date], path: Path | str,
                    unit: str | None = None) -> Path:
     """The monthly summary as an .xlsx workbook (one row per person, leave by type)."""
@@ -415,10 +431,9 @@ def export_summary(db: Database, month: str | Period | tuple[date, date], path: 
             for r in rows]
     title = f"考勤月度汇总 {start:%Y-%m-%d}～{end:%Y-%m-%d}" + (f"（{unit}）" if unit else "")
     notes = list(dict.fromkeys(n for r in rows for n in r.notes))
-    if rows and (min(r.start for r in rows), max(r.end for r in rows)) != (start, end):
-        # the counts cover only the days imported: the printout must not pass for the whole period
-        notes.insert(0, f"考勤数据只覆盖 {min(r.start for r in rows):%Y-%m-%d}～"
-                        f"{max(r.end for r in rows):%Y-%m-%d}，各数只计这段时间。")
+    partial = coverage_note(db, rows, start, end)
+    if partial:
+        notes.insert(0, partial)
     return write_table(Path(path), "考勤汇总", title, headers, body,
                        widths=(12, 10, 24, *([10] * (len(headers) - 3))), notes=notes)
 

@@ -26,7 +26,7 @@ from kaohe_desktop.io.tally_workbook import TallySheet, write_tally
 
 from .assessment_lookup import assessment_rubric, load_assessment
 from .assessments import list_assessments
-from .attendance import monthly_summary
+from .attendance import coverage_note, monthly_summary
 from .documents import SECTION_NAMES, Progress
 from .ranking import rank_assessment
 from .scores import list_events
@@ -130,14 +130,10 @@ def _attendance_sheet(db, year: int) -> TallySheet:
     att = monthly_summary(db, (first, last))
     leave_types = sorted({k for r in att for k in r.leave_days})
     notes = list(dict.fromkeys(n for r in att for n in r.notes))
-    if att:
-        start, end = min(r.start for r in att), max(r.end for r in att)
-        if (start, end) != (first, last):
-            notes.insert(0, f"考勤数据只覆盖 {start:%Y-%m-%d}～{end:%Y-%m-%d}（{year} 年其余日期没有导入"
-                            "考勤），各数只计这段时间；每人实际覆盖的日期见“数据起”“数据止”两列。")
-        elif any((r.start, r.end) != (first, last) for r in att):
-            notes.insert(0, "部分人员的考勤数据不满全年（见“数据起”“数据止”两列），其数只计这段时间。")
-    else:
+    partial = coverage_note(db, att, first, last)
+    if partial:
+        notes.insert(0, partial + "每人实际覆盖的日期见“数据起”“数据止”两列。")
+    elif not att:
         notes.insert(0, f"{year} 年没有导入任何考勤数据。")
     return TallySheet(
         "考勤汇总", f"{year} 年考勤汇总",
