@@ -78,8 +78,8 @@ class RubricsPage(Page):
         self.rubric_list.setWordWrap(True)
         self.rubric_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.copy_button = QPushButton("复制为新细则…")
-        self.import_button = QPushButton("导入 JSON…")
-        self.export_button = QPushButton("导出 JSON…")
+        self.import_button = QPushButton("导入细则文件…")
+        self.export_button = QPushButton("导出细则文件…")
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -261,9 +261,11 @@ class RubricsPage(Page):
         self.name_edit.setCursorPosition(0)
         self.subject_combo.setCurrentIndex(max(self.subject_combo.findData(raw.get("subject_kind")), 0))
         self.full_edit.setText(number_text(raw.get("full_marks", 100)))
-        self.source_edit.setText(str(raw.get("source", "")))
+        # "种子文本" is the developers' name for the office's source document
+        source = str(raw.get("source", "")).replace("（种子文本）", "").replace("种子文本", "")
+        self.source_edit.setText(source)
         self.source_edit.setCursorPosition(0)
-        self.source_edit.setToolTip(str(raw.get("source", "")))
+        self.source_edit.setToolTip(source)
         for editor in (self.bonus_editor, self.deduction_editor, self.veto_editor, self.grades_editor,
                        self.consequences_editor):
             editor.load(raw, self._locked)
