@@ -37,6 +37,7 @@ from kaohe_desktop.store.models import (
     Unit,
 )
 
+from . import audit
 from .assessment_lookup import (
     assessment_rubric,
     group_item_codes,
@@ -50,6 +51,7 @@ from .assessment_lookup import (
     subjects_by_code,
 )
 from .attendance_points import refresh_assessments
+from .permissions import Actor, current_actor
 from .results import AssessmentInfo, GroupInfo, SubjectInfo
 from .review import require_complete
 
@@ -522,6 +524,10 @@ def change_state(db: Database, assessment_id: int, action: str, *, actor: str = 
     """
     if action == "submit":
         require_complete(db, assessment_id)
+    if isinstance(db.actor, Actor):  # logged in: the account acts, its roles decide
+        actor, actor_is_admin = db.actor.login, db.actor.admin
+    # publishing seals the results as they stand (read before this change's session)
+    seal = audit.seal_change(db, assessment_id) if action == "publish" else None
     with db.session() as s:
         a = load_assessment(s, assessment_id)
         problems: list[Problem] = []
@@ -555,6 +561,9 @@ def change_state(db: Database, assessment_id: int, action: str, *, actor: str = 
         if action in ("publish", "reopen"):
             a.objection_start, a.objection_end = objection_start, objection_end
         s.flush()
+        if seal is not None:
+            acting = current_actor(db, s)
+            audit.append(s, acting.login if acting else actor, [seal])
         return _info(s, a)
 
 

@@ -23,6 +23,7 @@ from kaohe_desktop.domain.states import State, editable
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import Assessor, AssessorGroup, EventRow, GroupSubject, Score
 
+from .accounts import own_seats
 from .assessment_lookup import assessment_rubric, group_item_codes, load_assessment
 from .assessments import assessment_info
 from .derived_items import derived_values
@@ -40,10 +41,12 @@ def _assessors(s: Session, assessment_id: int) -> list[AssessorInfo]:
 
 
 def list_assessors(db: Database, assessment_id: int) -> list[AssessorInfo]:
-    """The assessment's assessors in the order they were added."""
+    """The assessment's assessors in the order they were added; for a logged-in 评分人
+    only their own seats ("my sheets")."""
+    mine = own_seats(db, assessment_id)
     with db.session() as s:
         load_assessment(s, assessment_id)
-        return _assessors(s, assessment_id)
+        return [x for x in _assessors(s, assessment_id) if mine is None or x.id in mine]
 
 
 def sheet_for(db: Database, assessment_id: int, assessor: str | None,
@@ -53,6 +56,7 @@ def sheet_for(db: Database, assessment_id: int, assessor: str | None,
     With `assessor` None (nobody chosen yet) the sheet lists every subject, holds no
     values and is not editable. An unknown assessor name is an InputError.
     """
+    mine = own_seats(db, assessment_id)
     with db.session() as s:
         a = load_assessment(s, assessment_id)
         info = assessment_info(s, a)
@@ -67,7 +71,7 @@ def sheet_for(db: Database, assessment_id: int, assessor: str | None,
             # one person may sit in several groups: `group` picks the seat (else the first)
             who = next((x for x in _assessors(s, a.id) if x.name == assessor.strip()
                         and (group is None or x.group == group)), None)
-            if who is None:
+            if who is None or (mine is not None and who.id not in mine):
                 raise InputError(Problem("本次考核没有这位评分人", column="评分人", value=assessor))
             group_id = s.scalar(select(Assessor.group_id).where(Assessor.id == who.id))
             group = s.get(AssessorGroup, group_id) if group_id is not None else None

@@ -186,6 +186,10 @@ class Assessor(Base):
     role: Mapped[str] = mapped_column(String(50))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("assessor_group.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # the account that scores as this assessor; None for the free-text assessors of old
+    # (accounts are disabled, never deleted, so the link needs no ON DELETE rule)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id"), index=True)
 
 
 class Score(Base):
@@ -425,3 +429,51 @@ class DocumentIssue(Base):
     # what the register (发证登记) lists: the honour as printed and the date on the document
     title: Mapped[str] = mapped_column(String(300), default="", server_default="")
     issued: Mapped[date | None] = mapped_column(Date)
+
+
+# ---------------------------------------------------------------- accounts and the record
+
+
+class Account(Base):
+    """A person who logs in: roles (comma-separated 管理员, 评分人, 审议, 查看) and a
+    memory-hard password hash. With no rows the database is one local user who may do
+    everything (the state every database had before accounts)."""
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    roles: Mapped[str] = mapped_column(String(100))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # failed logins in a row and until when further tries are refused (slows guessing)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class AuditRow(Base):
+    """One change, hash-chained: `hash` = SHA-256 of `prev_hash` and the row's canonical
+    content (services/audit.py), so a row edited or removed afterwards breaks the chain.
+
+    Every hashed value is stored as text exactly as hashed (`at` too), so verifying reads
+    and hashes without re-encoding anything."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(50))
+    action: Mapped[str] = mapped_column(String(20))
+    table_name: Mapped[str] = mapped_column(String(50))
+    key: Mapped[str] = mapped_column(String(200))
+    # for the history of one assessment or subject; "" when the change has none
+    assessment_id: Mapped[str] = mapped_column(String(20), default="", index=True)
+    subject_id: Mapped[str] = mapped_column(String(20), default="", index=True)
+    before: Mapped[str] = mapped_column(Text)  # canonical JSON ("" for an insert)
+    after: Mapped[str] = mapped_column(Text)  # canonical JSON ("" for a delete)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
