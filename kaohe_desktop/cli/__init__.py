@@ -17,8 +17,10 @@ import sys
 from collections.abc import Sequence
 
 from kaohe_desktop import __version__
+from kaohe_desktop.cli.accounts import add_account_commands, login_from_args
 from kaohe_desktop.cli.assessments import add_assessment_commands
 from kaohe_desktop.cli.attendance import add_attendance_commands
+from kaohe_desktop.cli.audit import add_audit_commands
 from kaohe_desktop.cli.backup import add_backup_commands, run_on_file
 from kaohe_desktop.cli.common import (
     EXIT_BAD_INPUT,
@@ -60,6 +62,8 @@ COMMAND_GROUPS = (
     add_report_commands,  # report, export
     add_settings_commands,  # settings
     add_backup_commands,  # backup
+    add_account_commands,  # account
+    add_audit_commands,  # audit
 )
 
 
@@ -94,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_problems(exc)
         return EXIT_BAD_INPUT
     try:
+        login_from_args(db, args)  # with accounts in the database, every command logs in
         args.func(db, args)
     except InputError as exc:
         print_problems(exc)

@@ -12,7 +12,7 @@ from typing import Any
 from kaohe_desktop.cli.common import AddCommand, CliError, add_group, print_json
 from kaohe_desktop.domain.periods import Period, adhoc_period, parse_period
 from kaohe_desktop.domain.states import STATE_NAMES, State
-from kaohe_desktop.services import assessments, scores
+from kaohe_desktop.services import accounts, assessments, scores
 from kaohe_desktop.services.database import Database
 
 
@@ -123,6 +123,14 @@ def cmd_assessment_weight(db: Database, args: argparse.Namespace) -> None:
 
 
 def cmd_assessment_assessor(db: Database, args: argparse.Namespace) -> None:
+    if any(a.login == args.name.strip() for a in accounts.list_accounts(db)):
+        # an account's login: its scores count as this seat's (named by its display name)
+        name, role, group, added = accounts.seat_account(db, args.id, args.name, group=args.group,
+                                                         role=args.role)
+        where = f"评分组“{group}”（{role}）" if group else f"角色“{role}”"
+        print(f"账户 {args.name.strip()} 已作为评分人 {name} 登记在{where}" if added
+              else f"账户 {args.name.strip()} 已在{where}中，未重复登记")
+        return
     seat = scores.seat_assessor(db, args.id, args.name, role=args.role, group=args.group)
     where = f"评分组“{seat.group}”（{seat.role}）" if seat.group else f"角色“{seat.role}”"
     print(f"已登记评分人 {seat.name}：{where}" if seat.added

@@ -20,6 +20,8 @@ from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.settings import DB_ENV
 
+USER_ENV, PASSWORD_ENV = "KAOHE_USER", "KAOHE_PASSWORD"
+
 EXIT_OK = 0
 EXIT_FAILED = 1  # the database or a file could not be used
 EXIT_BAD_INPUT = 2  # one line per problem on stderr, nothing written
@@ -45,7 +47,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def shared_options(defaults: bool) -> argparse.ArgumentParser:
-    """A parent parser with --db and --json.
+    """A parent parser with --db, --json, --user and --password-stdin.
 
     Subcommands repeat --db/--json so they work on either side of the subcommand; there
     their defaults are suppressed (`defaults=False`), or they would overwrite the
@@ -56,6 +58,11 @@ def shared_options(defaults: bool) -> argparse.ArgumentParser:
     parent.add_argument("--db", help=f"数据库文件（默认：用户数据目录，环境变量 {DB_ENV} 可覆盖）",
                         **keep)
     parent.add_argument("--json", action="store_true", help="以 JSON 输出", **keep)
+    parent.add_argument("--user", help=f"以此账户登录（数据库有账户时必需；环境变量 {USER_ENV}）",
+                        **keep)
+    parent.add_argument("--password-stdin", action="store_true",
+                        help=f"从标准输入读密码（未设 {PASSWORD_ENV} 时第一行是登录密码；新密码在其后）",
+                        **keep)
     return parent
 
 
