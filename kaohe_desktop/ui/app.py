@@ -130,6 +130,11 @@ def _open(target: str, demo: bool, parent: QWidget | None = None,
 
         QMessageBox.critical(parent, "无法打开数据库", database_error_text(target, exc))
         return None
+    from .accounts.login_dialog import log_in
+
+    if not log_in(db, parent):  # a database with accounts: nobody works without logging in
+        db.close()
+        return None
     first_run = settings is not None and not demo and is_first_run(settings)
     if not roster.list_units(db):
         from kaohe_desktop.services.demo import load_demo

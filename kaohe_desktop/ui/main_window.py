@@ -170,6 +170,9 @@ class MainWindow(QMainWindow):
         file_menu.aboutToShow.connect(self._update_file_menu)
         file_menu.addSeparator()
         self._action(file_menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit)
+        from .accounts.menu import add_account_menu
+
+        add_account_menu(self)  # 账户…, 修改记录…
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self.help_action = self._action(help_menu, "使用说明(&M)", self.show_help,
                                         QKeySequence.StandardKey.HelpContents)
@@ -254,7 +257,9 @@ class MainWindow(QMainWindow):
         from .welcome_dialog import station_name
 
         where = str(self.db.path) if self.db.path else str(self.db.engine.url)
-        self.db_label.setText(f"数据库：{where}")
+        from .accounts.login_dialog import acting_text
+
+        self.db_label.setText("　".join(x for x in (acting_text(self.db), f"数据库：{where}") if x))
         station = station_name(self.settings)
         self.setWindowTitle(f"{APP_TITLE} — {station}" if station else APP_TITLE)
 
