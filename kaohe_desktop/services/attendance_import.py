@@ -5,7 +5,8 @@ person to the roster — by 考勤号, then 编号 (the staff code), for each id
 beside the 工号 counts too; "0101" and "101" are the same number), then by name — and
 counts what is new. Unmatched and ambiguous (同名) people need a `PersonChoice` before
 `commit_import` writes, in one transaction, the punches, the export's day statuses (days
-without punch times) and its leave. A punch already stored (same staff, same moment) is
+without punch times), its leave, and the attendance points of the assessments whose
+period they touch. A punch already stored (same staff, same moment) is
 skipped, so importing the same file twice adds nothing; punches a minute apart are kept
 as punched and collapse in the day rules (`domain.attendance.pair_punches`).
 """
@@ -384,14 +385,16 @@ def commit_import(db: Database, preview: ImportPreview,
         if before is not None and not (added or days_saved or leave_saved or lists["created"]):
             s.delete(log)  # the same file again, adding nothing: its first import stands
         s.flush()
+        scores = AttendanceScoresRefreshed()
+        if preview.period and not dry_run:
+            # in the same transaction: a kill leaves the punches and their points, or
+            # neither. Also when the file adds nothing: importing it again repairs points
+            # an older version left behind (only changed values are written)
+            from .attendance_points import refresh_in
+
+            scores = refresh_in(s, *preview.period)
         step(3, 3)
     total = sum(len(stamps) for stamps in wanted.values())
-    scores = AttendanceScoresRefreshed()
-    if preview.period and not dry_run and (added or days_saved or leave_saved):
-        # after the commit: the month's assessments take the new attendance (own sessions)
-        from .attendance_points import refresh_assessments
-
-        scores = refresh_assessments(db, *preview.period)
     return AttendanceImportResult(preview.file, added, total - added, days_saved,
                                   leave_saved, tuple(lists["created"]), tuple(lists["skipped"]),
                                   scores)

@@ -122,71 +122,83 @@ def attendance_rule_items(db: Database) -> list[PointsItemInfo]:
 def apply_to_assessment(db: Database, assessment_id: int) -> ApplyResult:
     """Write each staff subject's attendance items from the attendance of the period."""
     with db.session() as s:
-        a = load_assessment(s, assessment_id)
-        require_editable(a)
-        rubric = assessment_rubric(s, a)
-        items = attendance_items(rubric)
-        if not items or rubric.subject_kind != "staff":
-            raise InputError(Problem(f"细则 {rubric.code} 没有取自考勤的人员考核项目",
-                                     column="考核", value=assessment_id))
-        rules = {i.code: _rule(s, rubric.code, i) for i in items}
-        subjects = [x for x in load_subjects(s, a.id) if x.staff_id is not None]
-        _, people = evaluate_people(s, a.period_start, a.period_end,
-                                    staff_ids=[x.staff_id for x in subjects])
-        if not people:  # no attendance for the period: not even the 考勤系统 assessor
-            return ApplyResult(a.id, ASSESSOR, (), tuple(x.staff.code for x in subjects))
-        counting = counting_leave_types(s)
-        by_staff = {p.staff_id: p for p in people}
-        group = s.scalars(select(AssessorGroup).where(AssessorGroup.assessment_id == a.id)
-                          .order_by(AssessorGroup.id)).first()
-        who = ensure_assessor(s, a, ASSESSOR, group.role if group else None,
-                              group.name if group else None)
-        stored = {(row.subject_id, row.item_code): row for row in s.scalars(
-            select(Score).where(Score.assessment_id == a.id, Score.assessor_id == who.id))}
-        values, no_data = [], []
-        for subject in subjects:
-            person = by_staff.get(subject.staff_id)
-            if person is None:
-                no_data.append(subject.staff.code)
-                continue
-            summary = summarize(person.days, counting)
-            for item in items:
-                result = attendance_points(summary, rules[item.code], item.max, item.step)
-                row = stored.get((subject.id, item.code))
-                if row is None:
-                    s.add(Score(assessment_id=a.id, subject_id=subject.id, assessor_id=who.id,
-                                item_code=item.code, value=result.points, remark=result.remark))
-                    status = "added"
-                elif row.value != result.points or row.remark != result.remark:
-                    row.value, row.remark = result.points, result.remark
-                    status = "changed"
-                else:
-                    status = "unchanged"
-                values.append(AppliedValue(person.code, person.name, item.code, result.points,
-                                           result.remark, status))
-        return ApplyResult(a.id, who.name, tuple(values), tuple(no_data))
+        return apply_in(s, assessment_id)
+
+
+def apply_in(s: Session, assessment_id: int) -> ApplyResult:
+    """`apply_to_assessment` inside the caller's transaction (an import writes its
+    punches and the points they give together: a kill leaves both or neither)."""
+    a = load_assessment(s, assessment_id)
+    require_editable(a)
+    rubric = assessment_rubric(s, a)
+    items = attendance_items(rubric)
+    if not items or rubric.subject_kind != "staff":
+        raise InputError(Problem(f"细则 {rubric.code} 没有取自考勤的人员考核项目",
+                                 column="考核", value=assessment_id))
+    rules = {i.code: _rule(s, rubric.code, i) for i in items}
+    subjects = [x for x in load_subjects(s, a.id) if x.staff_id is not None]
+    _, people = evaluate_people(s, a.period_start, a.period_end,
+                                staff_ids=[x.staff_id for x in subjects])
+    if not people:  # no attendance for the period: not even the 考勤系统 assessor
+        return ApplyResult(a.id, ASSESSOR, (), tuple(x.staff.code for x in subjects))
+    counting = counting_leave_types(s)
+    by_staff = {p.staff_id: p for p in people}
+    group = s.scalars(select(AssessorGroup).where(AssessorGroup.assessment_id == a.id)
+                      .order_by(AssessorGroup.id)).first()
+    who = ensure_assessor(s, a, ASSESSOR, group.role if group else None,
+                          group.name if group else None)
+    stored = {(row.subject_id, row.item_code): row for row in s.scalars(
+        select(Score).where(Score.assessment_id == a.id, Score.assessor_id == who.id))}
+    values, no_data = [], []
+    for subject in subjects:
+        person = by_staff.get(subject.staff_id)
+        if person is None:
+            no_data.append(subject.staff.code)
+            continue
+        summary = summarize(person.days, counting)
+        for item in items:
+            result = attendance_points(summary, rules[item.code], item.max, item.step)
+            row = stored.get((subject.id, item.code))
+            if row is None:
+                s.add(Score(assessment_id=a.id, subject_id=subject.id, assessor_id=who.id,
+                            item_code=item.code, value=result.points, remark=result.remark))
+                status = "added"
+            elif row.value != result.points or row.remark != result.remark:
+                row.value, row.remark = result.points, result.remark
+                status = "changed"
+            else:
+                status = "unchanged"
+            values.append(AppliedValue(person.code, person.name, item.code, result.points,
+                                       result.remark, status))
+    return ApplyResult(a.id, who.name, tuple(values), tuple(no_data))
 
 
 def refresh_assessments(db: Database, start: date = date.min, end: date = date.max, *,
                         only: int | None = None) -> AttendanceScoresRefreshed:
     """Apply the attendance of [start, end] (default: all days, after a rule change) to
     every staff assessment with attendance items whose period overlaps it (or only to
-    assessment `only`); locked ones are named, not changed."""
+    assessment `only`); locked ones are named, not changed. One transaction."""
     with db.session() as s:
-        query = (select(Assessment).join(RubricRow, Assessment.rubric_id == RubricRow.id)
-                 .where(RubricRow.subject_kind == "staff", Assessment.period_start <= end,
-                        Assessment.period_end >= start))
-        if only is not None:
-            query = query.where(Assessment.id == only)
-        found = [(a.id, a.name, editable(State(a.state)))
-                 for a in s.scalars(query.order_by(Assessment.id))
-                 if attendance_items(assessment_rubric(s, a))]
+        return refresh_in(s, start, end, only=only)
+
+
+def refresh_in(s: Session, start: date = date.min, end: date = date.max, *,
+               only: int | None = None) -> AttendanceScoresRefreshed:
+    """`refresh_assessments` inside the caller's transaction."""
+    query = (select(Assessment).join(RubricRow, Assessment.rubric_id == RubricRow.id)
+             .where(RubricRow.subject_kind == "staff", Assessment.period_start <= end,
+                    Assessment.period_end >= start))
+    if only is not None:
+        query = query.where(Assessment.id == only)
+    found = [(a.id, a.name, editable(State(a.state)))
+             for a in s.scalars(query.order_by(Assessment.id))
+             if attendance_items(assessment_rubric(s, a))]
     updated, locked = [], []
     for assessment_id, name, open_ in found:
         if not open_:
             locked.append(name)
             continue
-        result = apply_to_assessment(db, assessment_id)
+        result = apply_in(s, assessment_id)
         if any(v.status != "unchanged" for v in result.values):
             updated.append(name)
     return AttendanceScoresRefreshed(tuple(updated), tuple(locked))
