@@ -56,9 +56,10 @@ def cmd_event_add(db: Database, args: argparse.Namespace) -> None:
             on = date.fromisoformat(args.date)
         except ValueError:
             raise CliError(f"日期格式应为 YYYY-MM-DD：{args.date}") from None
-    e = scores.add_event(db, args.id, args.subject, args.rule, args.amount,
-                         matter=args.matter or "", note=args.note or "", occurred_on=on,
-                         evidence=args.evidence or "")
+    # the evidence file is copied into the attachments folder; the copy is what is stored
+    e = scores.record_event(db, args.id, args.subject, args.rule, args.amount,
+                            matter=args.matter or "", note=args.note or "", occurred_on=on,
+                            evidence_file=Path(args.evidence) if args.evidence else None)
     label = {"bonus": "加分", "deduction": "减分", "veto": "一票否决"}[e.section]
     print(f"已记录{label}：{e.subject_code} {e.rule_code} {shown(e.amount)} 分（事项：{e.matter or '—'}）")
 

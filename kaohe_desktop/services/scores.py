@@ -334,6 +334,9 @@ def add_event(db: Database, assessment_id: int, subject: str, rule_code: str, am
             note = clean(note, what="说明", limit=2000, multiline=True)
         except TextRefused as exc:
             raise InputError(Problem(exc.reason, value=exc.shown)) from None
+        if evidence and _inside_attachments(db, evidence) is None:  # a copy made by attach_evidence
+            raise InputError(Problem("附件须先复制到附件文件夹（record_event / --evidence 会复制），"
+                                     "不能记录其他位置的路径", column="附件", value=echo(evidence)))
         row = EventRow(assessment_id=a.id, subject_id=subj.id, section=section,
                        rule_code=rule_code, amount=value, matter=matter, note=note,
                        occurred_on=occurred_on, evidence=evidence)
@@ -466,31 +469,50 @@ def set_remark(db: Database, assessment_id: int, subject: str, item_code: str, r
 ATTACHMENTS = "attachments"
 
 
-def attach_evidence(db: Database, assessment_id: int, source: Path) -> str:
-    """Copy an evidence file (photo, scan) into `attachments/<assessment>/<time>/` beside
-    the database; the stored reference is that path relative to the database's folder.
+def attachments_root(db: Database) -> Path:
+    """The one folder evidence files live in: `attachments/` beside the database file
+    (the user's data folder for a database that is not a local file)."""
+    from kaohe_desktop.settings import data_dir
 
-    A database that is not a local file (PostgreSQL) keeps the original path instead.
-    """
+    return (db.path.parent if db.path is not None else data_dir()) / ATTACHMENTS
+
+
+def attach_evidence(db: Database, assessment_id: int, source: Path) -> str:
+    """Copy an evidence file (photo, scan) into `attachments/<assessment>/<time>/`; the
+    stored reference is that path relative to the database's folder. The original may
+    be anywhere (a USB stick); what is stored, and ever opened, is the copy."""
     source = Path(source)
     if not source.is_file():
-        raise InputError(Problem("附件文件不存在", file=str(source)))
-    if db.path is None:
-        return str(source.resolve())
+        raise InputError(Problem("附件文件不存在（或不是文件）", file=str(source)))
+    root = attachments_root(db)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    folder = db.path.parent / ATTACHMENTS / str(assessment_id) / stamp  # keeps the file's name
+    folder = root / str(assessment_id) / stamp  # keeps the file's name
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / source.name
     shutil.copy2(source, target)
-    return target.relative_to(db.path.parent).as_posix()
+    return target.relative_to(root.parent).as_posix()
+
+
+def _inside_attachments(db: Database, evidence: str) -> Path | None:
+    """The file `evidence` names when it is inside the attachments folder, else None (an
+    absolute path, `..`, a link leading out, or a name stored by an older version)."""
+    root = attachments_root(db).resolve()
+    if not evidence or Path(evidence).is_absolute() or "\\" in evidence:
+        return None
+    path = (root.parent / evidence).resolve()
+    return path if path.is_relative_to(root) and path != root else None
 
 
 def evidence_path(db: Database, evidence: str) -> Path:
-    """The file an event's stored evidence reference points to."""
-    path = Path(evidence)
-    if path.is_absolute() or db.path is None:
-        return path
-    return db.path.parent / path
+    """The evidence file of an event — only ever inside the attachments folder; InputError
+    for a reference pointing anywhere else, or a file that is no longer there."""
+    path = _inside_attachments(db, evidence)
+    if path is None:
+        raise InputError(Problem("附件不在本程序的附件文件夹内，不能打开", column="附件",
+                                 value=echo(evidence)))
+    if not path.is_file():
+        raise InputError(Problem("找不到附件文件（可能已被移走或删除）", file=str(path)))
+    return path
 
 
 def record_event(db: Database, assessment_id: int, subject: str, rule_code: str, amount: object,
@@ -505,7 +527,7 @@ def record_event(db: Database, assessment_id: int, subject: str, rule_code: str,
         return add_event(db, assessment_id, subject, rule_code, amount, matter=matter, note=note,
                          occurred_on=occurred_on, evidence=stored)
     except BaseException:
-        if stored and db.path is not None:
+        if stored:
             copy = evidence_path(db, stored)
             copy.unlink(missing_ok=True)
             copy.parent.rmdir()

@@ -315,5 +315,9 @@ class DrillDownDialog(QDialog):
             return
         evidence = self.data.events[row].event.evidence
         if evidence:
-            path = scores.evidence_path(self.db, evidence)
+            try:  # only a file inside the attachments folder is ever opened
+                path = scores.evidence_path(self.db, evidence)
+            except InputError as exc:
+                QMessageBox.warning(self, "查看附件", "\n".join(exc.lines()))
+                return
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

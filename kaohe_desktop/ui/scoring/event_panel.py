@@ -173,8 +173,9 @@ class EventPanel(QWidget):
 
     def open_evidence(self, row: int) -> None:
         if 0 <= row < len(self.events) and self.events[row].evidence:
-            path = scores.evidence_path(self.db, self.events[row].evidence)
-            if not path.exists():
-                QMessageBox.warning(self, "查看附件", f"找不到附件文件：{path}")
+            try:  # only a file inside the attachments folder is ever opened
+                path = scores.evidence_path(self.db, self.events[row].evidence)
+            except InputError as exc:
+                QMessageBox.warning(self, "查看附件", "\n".join(exc.lines()))
                 return
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
