@@ -24,7 +24,7 @@ from .main_window import MainWindow
 from .welcome_dialog import WelcomeDialog, is_first_run, mark_first_run_done, station_name
 
 if TYPE_CHECKING:
-    from kaohe_desktop.services.database import Database
+    from kaohe_desktop.services.database import Damaged, Database
 
 
 # Set by bench/startup_bench.py: print when the frame and the filled page are on screen,
@@ -104,6 +104,29 @@ def _store_welcome(db: Database, name: str, office: dict[str, str]) -> None:
     save_default_area(db, name)
 
 
+def _offer_restore(exc: Damaged, target: str, demo: bool, parent: QWidget | None,
+                   settings: QSettings | None) -> Database | None:
+    """A damaged database file: say so, offer 从备份恢复, and open the file once restored."""
+    from .backup.restore_dialog import RestoreDialog
+
+    newest = (f"最新的完好备份：{exc.backup.taken_at:%Y-%m-%d %H:%M}（{exc.backup.holds()}）。"
+              if exc.backup else "backups 文件夹中没有完好的备份。")
+    box = QMessageBox(QMessageBox.Icon.Critical, "数据库文件已损坏",
+                      f"数据库文件已损坏，为免写坏数据，本程序不再向它写入。\n{exc.path}\n\n{newest}",
+                      parent=parent)
+    restore = box.addButton("从备份恢复…", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    restore.setEnabled(exc.backup is not None)
+    box.exec()
+    if box.clickedButton() is not restore:
+        return None
+    dialog = RestoreDialog(exc.path, parent, damaged=exc.detail)
+    dialog.exec()
+    if dialog.restored is None:
+        return None
+    return _open(str(dialog.restored), demo, parent, settings)
+
+
 def _open(target: str, demo: bool, parent: QWidget | None = None,
           settings: QSettings | None = None,
           empty_start: tuple[str, dict[str, str]] | None = None) -> Database | None:
@@ -114,7 +137,7 @@ def _open(target: str, demo: bool, parent: QWidget | None = None,
     `empty_start` (name, letterhead): the welcome was answered 从空白开始 already.
     """
     from kaohe_desktop.services import roster  # SQLAlchemy loads here, after the window shows
-    from kaohe_desktop.services.database import MigrationFailed, open_db
+    from kaohe_desktop.services.database import Damaged, MigrationFailed, open_db
 
     try:
         db = open_db(target)
@@ -125,6 +148,8 @@ def _open(target: str, demo: bool, parent: QWidget | None = None,
                              f"数据库升级失败，已从备份 {exc.backup} 恢复，数据没有丢失。\n"
                              "请把数据库文件交给维护本程序的人员检查。")
         return None
+    except Damaged as exc:  # refused before anything wrote to it: offer the newest good backup
+        return _offer_restore(exc, target, demo, parent, settings)
     except Exception as exc:  # a file that is not a database, a folder without rights …
         from .common.messages import database_error_text
 
@@ -169,20 +194,22 @@ def run_app(target: str | None, demo: bool = False) -> int:
     target = target or settings.value("database/last") or None
     if target is None:
         target = default_db_path()
-    data_dir().mkdir(parents=True, exist_ok=True)  # backups and the demo go here too
     # The frame goes on screen first; the database layer loads behind it.
     window = MainWindow(None, settings)
-    window.show()
-    app.processEvents()
-    _report("shown")
-    from kaohe_desktop.services.overview import glance  # sqlite3 only: no SQLAlchemy yet
+    # The glance (sqlite3 only, no SQLAlchemy, ~15 ms) is read before the first paint, so
+    # the window appears with 概览 already filled: one paint instead of an empty frame
+    # painted and then painted again.
+    from kaohe_desktop.services.overview import glance
 
-    _preload_database_layer()
     ov = glance(target)
     if ov is not None:
         window.show_glance(ov)
-        app.processEvents()
+    window.show()
+    app.processEvents()
+    _report("shown")
     _report("filled")
+    _preload_database_layer()
+    data_dir().mkdir(parents=True, exist_ok=True)  # backups and the demo go here too
     db = _open(str(target), demo, window, settings)
     if db is None:
         return 1

@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "新建数据库(&N)…", self.new_database, QKeySequence.StandardKey.New)
         self._action(file_menu, "打开数据库(&O)…", self.open_database, QKeySequence.StandardKey.Open)
         self._action(file_menu, "立即备份(&B)", self.backup_now)
+        self._action(file_menu, "从备份恢复(&R)…", self.restore_from_backup)
         self._action(file_menu, "单位信息(&I)…", self.edit_office)
         file_menu.addSeparator()
         self._action(file_menu, "欢迎页：演示数据或新的空数据库(&W)…", self.welcome_again)
@@ -206,6 +207,24 @@ class MainWindow(QMainWindow):
             return
         target = backup_sqlite(self.db.path, "manual")
         self.statusBar().showMessage(f"已备份到 {target}", 8000)
+
+    def restore_from_backup(self) -> None:
+        """文件 → 从备份恢复 (ui/backup): over this database, which is then reopened, or
+        into a new file, which may be opened instead."""
+        if self.db is None or self.db.path is None:
+            QMessageBox.information(self, "从备份恢复", "当前数据库不是本机文件，请在服务器上恢复。")
+            return
+        from .backup.restore_dialog import RestoreDialog
+
+        path = self.db.path
+        dialog = RestoreDialog(path, self, before_overwrite=self.db.close)
+        dialog.exec()
+        restored = dialog.restored
+        if restored is None:
+            return
+        if restored == path or QMessageBox.question(
+                self, "从备份恢复", f"现在打开恢复出的文件？\n{restored}") == QMessageBox.StandardButton.Yes:
+            self.database_requested.emit(str(restored))
 
     def edit_office(self) -> None:
         """文件 → 单位信息: the issuer, 文号 prefix, contact and address documents print."""
