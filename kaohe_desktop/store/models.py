@@ -477,3 +477,99 @@ class AuditRow(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# ----------------------------------------------------------------------------- service records
+# (issue 17) 办件, 好差评 ratings and complaints as the platforms export them, one row per
+# record number (re-importing adds nothing), plus a yearly cost per unit and the column
+# mappings users chose for unknown layouts.
+
+
+class ServiceRequest(Base):
+    """One 办件. `accepted` False for 不予受理 / 退件: kept (the file had it) but counted nowhere."""
+
+    __tablename__ = "service_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    no: Mapped[str] = mapped_column(String(100), unique=True)
+    matter: Mapped[str] = mapped_column(String(300), default="")
+    instant: Mapped[bool] = mapped_column(Boolean, default=False)
+    limit_days: Mapped[int | None] = mapped_column(Integer)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    accepted_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    status: Mapped[str] = mapped_column(String(50), default="")
+    accepted: Mapped[bool] = mapped_column(Boolean, default=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("service_import.id"))
+
+
+class ServiceRating(Base):
+    """One 好差评 rating; level 1 (非常不满意) … 5 (非常满意)."""
+
+    __tablename__ = "service_rating"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    no: Mapped[str] = mapped_column(String(100), unique=True)
+    request_no: Mapped[str] = mapped_column(String(100), default="")
+    channel: Mapped[str] = mapped_column(String(50), default="")
+    level: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text, default="")
+    rated_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    rect_note: Mapped[str] = mapped_column(Text, default="")
+    rect_done_at: Mapped[datetime | None] = mapped_column(DateTime)
+    visit_at: Mapped[datetime | None] = mapped_column(DateTime)
+    visit_result: Mapped[str] = mapped_column(String(200), default="")
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("service_import.id"))
+
+
+class ServiceComplaint(Base):
+    """One complaint; `valid` when 核实结果 is 属实 or 部分属实."""
+
+    __tablename__ = "service_complaint"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    no: Mapped[str] = mapped_column(String(100), unique=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    source: Mapped[str] = mapped_column(String(100), default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    verdict: Mapped[str] = mapped_column(String(50), default="")
+    valid: Mapped[bool] = mapped_column(Boolean, default=False)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("service_import.id"))
+
+
+class ServiceImport(Base):
+    """One committed import of a service file: the audit records this row (the records
+    themselves, 100,000 a year, are written in bulk and not one audit row each)."""
+
+    __tablename__ = "service_import"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    imported_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    rows: Mapped[int] = mapped_column(Integer)
+    added: Mapped[int] = mapped_column(Integer)
+
+
+class ServiceCost(Base):
+    """A unit's yearly cost (元), for 人均成本."""
+
+    __tablename__ = "service_cost"
+    __table_args__ = (UniqueConstraint("unit_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(DecimalText)
+
+
+class ServiceMapping(Base):
+    """A column mapping chosen for a service layout the reader did not know, by header shape."""
+
+    __tablename__ = "service_mapping"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature: Mapped[str] = mapped_column(String(500), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    mapping: Mapped[str] = mapped_column(Text)  # JSON field → header text

@@ -1,0 +1,281 @@
+"""Reading service records (办件, 好差评, 投诉) from whatever platform exported them.
+
+The layout is found from the content, never from the file name or position: the header
+is the first row (within 15) holding a record-number column (办件编号, 申报号, 评价编号 …);
+title rows above it and a second merged header row below it (受理信息 / 受理时间) are
+handled by `io.attendance.table.find_header`. The kind (requests, ratings, complaints) is
+the one whose required fields the header has most of, unless the caller names it. A layout
+not recognised can be read with a `mapping` (field → header text), which the service
+remembers per header shape. Every file passes the shared container check first
+(`io.attendance.container.open_source`: zip bombs, dense ranges, broken .xls).
+
+Values stay raw here (text, numbers, datetimes); the service layer converts and names the
+problems, so a preview can list every bad cell at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kaohe_desktop.domain.errors import InputError, Problem
+
+from ..attendance.container import open_source
+from ..attendance.table import Header, build_header
+from ..workbook import column_letter
+
+KINDS = ("requests", "ratings", "complaints")
+KIND_NAMES = {"requests": "办件", "ratings": "好差评", "complaints": "投诉"}
+
+# field → header aliases (compared without spaces and bracketed notes: 承诺时限（工作日）)
+FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "requests": {
+        "no": ("办件编号", "申报号", "登记编号", "办件统一编号", "受理编号", "业务流水号", "流水号",
+               "收件编号"),
+        "matter": ("事项名称", "代办事项", "办件名称", "服务事项", "申请事项"),
+        "kind": ("办件类型", "事项类型", "办件类别"),
+        "unit": ("受理部门", "受理窗口", "受理单位", "受理部门名称", "窗口", "服务窗口", "所属窗口", "部门",
+                 "受理站点", "单位"),
+        "person_name": ("受理人", "经办人", "受理人员", "收件人", "办理人", "经办人姓名", "工作人员",
+                        "代办员"),
+        "person_code": ("工号", "经办人工号", "受理人工号", "人员编号", "员工编号"),
+        "accepted": ("受理时间", "受理日期", "收件时间", "申请时间", "登记时间"),
+        "limit": ("承诺时限", "承诺期限", "承诺办结时限", "办理时限", "时限"),
+        "finished": ("办结时间", "办结日期", "完成时间", "办结人员办结时间"),
+        "status": ("办理状态", "办件状态", "状态", "办理结果"),
+    },
+    "ratings": {
+        "no": ("评价编号", "评价流水号", "评价单号", "评价id"),
+        "req_no": ("办件编号", "关联办件编号", "办件统一编号", "申报号"),
+        "channel": ("评价渠道", "评价方式", "评价来源"),
+        "level": ("评价等级", "评价星级", "整体满意度", "满意度", "评价结果", "星级"),
+        "content": ("评价内容", "评价意见", "差评原因", "评价详情"),
+        "at": ("评价时间", "评价日期"),
+        "person_name": ("被评价人", "工作人员", "经办人", "经办人名称", "被评价工作人员", "受理人"),
+        "person_code": ("工号", "人员编号", "经办人工号"),
+        "unit": ("所属窗口", "服务单位", "窗口", "受理部门名称", "被评价窗口", "单位", "受理部门"),
+        "rect_note": ("整改情况",),
+        "rect_done": ("整改完成时间", "整改时间", "整改完成日期"),
+        "visit_at": ("回访时间", "回访日期"),
+        "visit_result": ("回访结果", "回访情况"),
+    },
+    "complaints": {
+        "no": ("投诉编号", "工单编号", "编号", "投诉单号"),
+        "at": ("投诉时间", "投诉日期", "交办时间", "登记时间", "时间"),
+        "source": ("投诉来源", "来源", "诉求渠道", "投诉渠道"),
+        "person_name": ("被投诉人", "被投诉人员", "涉及人员"),
+        "person_code": ("工号", "被投诉人工号"),
+        "unit": ("被投诉窗口", "被投诉单位", "承办单位", "主办单位", "窗口", "单位"),
+        "content": ("投诉内容", "诉求内容", "内容"),
+        "verdict": ("核实结果", "核查结果", "是否属实"),
+        "closed": ("办结时间", "办结日期"),
+        "type": ("诉求类型",),
+    },
+}
+REQUIRED = {"requests": ("no", "accepted"), "ratings": ("no", "level", "at"),
+            "complaints": ("no", "at")}
+# words that only one kind's header has: tell a ratings export carrying 办件编号 from a 办件 log
+MARKERS = {"requests": ("accepted", "limit", "finished"), "ratings": ("level",),
+           "complaints": ("verdict", "person_name")}
+FIELD_NAMES = {"no": "编号", "req_no": "办件编号", "matter": "事项名称", "kind": "办件类型",
+               "unit": "窗口/单位", "person_name": "姓名", "person_code": "工号",
+               "accepted": "受理时间", "limit": "承诺时限", "finished": "办结时间", "status": "办理状态",
+               "channel": "评价渠道", "level": "评价等级", "content": "内容", "at": "时间",
+               "rect_note": "整改情况", "rect_done": "整改完成时间", "visit_at": "回访时间",
+               "visit_result": "回访结果", "source": "来源", "verdict": "核实结果",
+               "closed": "办结时间", "type": "诉求类型"}
+SCAN_ROWS = 15
+_NOTE_RX = re.compile(r"[（(][^）)]*[）)]")
+_TOTAL_WORDS = ("合计", "总计", "小计", "共计")
+
+
+def hnorm(value: object) -> str:
+    """Header text for comparison: no spaces, no bracketed note, no trailing colon."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = "".join(str(value).split()).rstrip(":：")
+    return _NOTE_RX.sub("", text).casefold()
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    row: int                      # Excel row number (1-based)
+    values: dict[str, object]     # field → raw cell value
+
+
+@dataclass
+class ParsedService:
+    file: str
+    kind: str
+    sheet: str
+    layout: str                   # e.g. "表头第3–4行"
+    columns: dict[str, str]       # field → column label, for messages
+    rows: list[ServiceRow] = field(default_factory=list)
+    signature: str = ""           # the header shape a remembered mapping is keyed by
+    headers: list[str] = field(default_factory=list)  # header labels, for a mapping dialog
+
+
+def _alias_sets() -> dict[str, dict[str, set[str]]]:
+    return {k: {f: {hnorm(a) for a in al} for f, al in fs.items()} for k, fs in FIELDS.items()}
+
+
+_ALIASES = _alias_sets()
+
+
+def _locate(header: Header, kind: str) -> dict[str, int]:
+    """field → column: a leaf name first, else a group name (a merged cell over one column)."""
+    names = [_NOTE_RX.sub("", n).casefold() for n in header.names]
+    cols: dict[str, int] = {}
+    taken: set[int] = set()
+    for f, aliases in _ALIASES[kind].items():
+        # prefer the first alias listed: 办件编号 over 申报号 when a file has both
+        for alias in FIELDS[kind][f]:
+            a = hnorm(alias)
+            j = next((j for j, n in enumerate(names) if n == a and j not in taken), None)
+            if j is not None:
+                cols[f] = j
+                taken.add(j)
+                break
+        del aliases
+    return cols
+
+
+def _score(cols: dict[str, int], kind: str) -> int:
+    if not all(f in cols for f in REQUIRED[kind]):
+        return -1
+    return len(cols) + 5 * sum(f in cols for f in MARKERS[kind])
+
+
+def _header_at(rows: list[list[object]], i: int) -> Header:
+    """Row i as a header, with a second header row when the row below is one (the
+    record-number column is empty there while others are not, and no cell is a date)."""
+    top = rows[i]
+    nxt = rows[i + 1] if i + 1 < len(rows) else []
+    anchor = [j for j, v in enumerate(top) if any(hnorm(v) in _ALIASES[k]["no"] for k in KINDS)]
+    two = (anchor and any(hnorm(v) for v in nxt)
+           and all(j >= len(nxt) or not hnorm(nxt[j]) for j in anchor)
+           and not any(isinstance(v, int | float) and not isinstance(v, bool) for v in nxt)
+           and all(not isinstance(v, str) or not re.match(r"^\s*\d{2,4}[-/.年]\d", v) for v in nxt))
+    return build_header(rows, i, 2 if two else 1)
+
+
+def detect(rows: list[list[object]], kind: str | None) -> tuple[Header, str, dict[str, int]] | None:
+    best: tuple[int, Header, str, dict[str, int]] | None = None
+    for i, row in enumerate(rows[:SCAN_ROWS]):
+        if sum(1 for v in row if hnorm(v)) < 2:
+            continue
+        header = _header_at(rows, i)
+        for k in ((kind,) if kind else KINDS):
+            cols = _locate(header, k)
+            sc = _score(cols, k)
+            if sc > 0 and (best is None or sc > best[0]):
+                best = (sc, header, k, cols)
+        if best is not None:
+            break  # the first header row found is the table's
+    return None if best is None else (best[1], best[2], best[3])
+
+
+def signature(rows: list[list[object]]) -> str:
+    """The header shape: the first non-empty row with 3+ cells, normalized and joined."""
+    for row in rows[:SCAN_ROWS]:
+        cells = [hnorm(v) for v in row]
+        if sum(1 for c in cells if c) >= 3:
+            return "|".join(cells).rstrip("|")[:500]
+    return ""
+
+
+def _mapped(rows: list[list[object]], mapping: Mapping[str, str]) -> tuple[Header, dict[str, int]] | None:
+    wanted = {f: hnorm(h) for f, h in mapping.items() if h}
+    for i, _row in enumerate(rows[:SCAN_ROWS]):
+        header = _header_at(rows, i)
+        labels = [hnorm(x) for x in header.labels]
+        names = [_NOTE_RX.sub("", n).casefold() for n in header.names]
+        cols = {}
+        for f, h in wanted.items():
+            j = next((j for j in range(len(names)) if h in (names[j], labels[j])), None)
+            if j is not None:
+                cols[f] = j
+        if "no" in cols and len(cols) == len(wanted):
+            return header, cols
+    return None
+
+
+def _is_total(values: list[object]) -> bool:
+    first = next((v for v in values if v not in ("", None)), "")
+    return isinstance(first, str) and any(first.replace(" ", "").startswith(w) for w in _TOTAL_WORDS)
+
+
+def read_service(path: Path | str, kind: str | None = None,
+                 mapping: Mapping[str, str] | None = None,
+                 progress: Callable[[int, int], object] | None = None) -> ParsedService:
+    """Read every record of the first sheet that holds a service table.
+
+    InputError (file named) when nothing readable is found; `progress(done, total)` may
+    raise to cancel."""
+    path = Path(path)
+    if kind is not None and kind not in KINDS:
+        raise InputError(Problem(f"记录类型只能是 {'、'.join(KINDS)} 之一", file=path.name,
+                                 column="--kind", value=kind))
+    src = open_source(path)
+    if src.kind != "workbook":
+        raise InputError(Problem("不是电子表格，无法读取服务记录", file=path.name))
+    first_sig, _first_headers = "", []
+    for sheet in src.sheet_names:
+        head = src.head(sheet, SCAN_ROWS + 1)
+        if not first_sig:
+            first_sig = signature(head)
+            [str(v) for v in next((r for r in head if sum(1 for v in r if hnorm(v)) >= 3), [])]
+        if mapping:
+            found_m = _mapped(head, mapping)
+            if found_m is None:
+                continue
+            header, cols = found_m
+            k = kind or str(mapping.get("__kind__", "")) or "requests"
+        else:
+            found = detect(head, kind)
+            if found is None:
+                continue
+            header, k, cols = found
+        rows = src.rows(sheet)
+        out: list[ServiceRow] = []
+        total = len(rows)
+        no_col = cols["no"]
+        items = [(f, j) for f, j in cols.items() if not f.startswith("__")]
+        for i in range(header.first_data, total):
+            raw = rows[i]
+            if progress is not None and i % 2000 == 0:
+                progress(i, total)
+            if no_col >= len(raw) or raw[no_col] in ("", None):
+                if not any(v not in ("", None) for v in raw) or _is_total(raw):
+                    continue
+            elif _is_total(raw[:no_col + 1]):
+                continue
+            n = len(raw)
+            out.append(ServiceRow(i + 1, {f: (raw[j] if j < n else "") for f, j in items}))
+        if progress is not None:
+            progress(total, total)
+        src.forget(sheet)
+        depth = header.depth
+        layout = (f"表头第{header.row + 1}行" if depth == 1
+                  else f"表头第{header.row + 1}–{header.row + depth}行（合并表头）")
+        return ParsedService(path.name, k, sheet, layout,
+                             {f: header.label(j) for f, j in items}, out,
+                             signature(src.head(sheet, SCAN_ROWS + 1)),
+                             [x for x in header.labels])
+    what = KIND_NAMES.get(kind or "", "办件、好差评或投诉")
+    raise InputError(Problem(
+        f"没有找到{what}记录的表头（需要编号列，如 办件编号/申报号、评价编号、投诉编号，及时间列）；"
+        "请在窗口中用“指定列”对应各列，或检查文件", file=path.name,
+        value=first_sig[:80] if first_sig else None))
+
+
+def cell_label(parsed: ParsedService, f: str) -> str:
+    return parsed.columns.get(f, FIELD_NAMES.get(f, f))
+
+
+__all__ = ["FIELDS", "FIELD_NAMES", "KINDS", "KIND_NAMES", "ParsedService", "ServiceRow",
+           "cell_label", "column_letter", "detect", "hnorm", "read_service", "signature"]
