@@ -39,6 +39,7 @@ from kaohe_desktop.cli.review import add_review_command
 from kaohe_desktop.cli.roster import add_roster_commands
 from kaohe_desktop.cli.rubrics import add_rubric_commands
 from kaohe_desktop.cli.scoring import add_scoring_commands
+from kaohe_desktop.cli.service import add_service_commands
 from kaohe_desktop.cli.settings import add_settings_commands
 from kaohe_desktop.cli.subjects import add_subject_commands
 from kaohe_desktop.domain.errors import InputError
@@ -58,6 +59,7 @@ COMMAND_GROUPS = (
     add_rank_command,  # rank
     add_review_command,  # review
     add_attendance_commands,  # attendance
+    add_service_commands,  # service
     add_ranking_commands,  # annual, excellent, ranking, drill, grades
     add_report_commands,  # report, export
     add_settings_commands,  # settings

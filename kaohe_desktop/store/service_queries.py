@@ -8,6 +8,7 @@ attendance punches are recorded through their import log.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -30,6 +31,25 @@ def insert_records(s: Session, model: Any, rows: list[dict[str, Any]]) -> None:
     cols = [c.name for c in table.columns if c.name != "id"]
     defaults = {c.name: (c.default.arg if c.default is not None and not callable(c.default.arg)
                          else None) for c in table.columns}
+    if conn.dialect.name != "sqlite":
+        for i in range(0, len(rows), CHUNK):
+            chunk = [{c: r.get(c, defaults[c]) for c in cols} for r in rows[i:i + CHUNK]]
+            conn.execute(table.insert(), chunk)
+        return
+    # SQLite: the driver's executemany with values in SQLAlchemy's own storage format
+    # (DateTime as "YYYY-MM-DD HH:MM:SS.ffffff"); SQLAlchemy's per-row parameter
+    # processing cost more than the whole spreadsheet read
+    sql = (f"INSERT INTO {table.name} ({', '.join(cols)}) "
+           f"VALUES ({', '.join('?' for _ in cols)})")
+    cursor = conn.connection.driver_connection.cursor()
     for i in range(0, len(rows), CHUNK):
-        chunk = [{c: r.get(c, defaults[c]) for c in cols} for r in rows[i:i + CHUNK]]
-        conn.execute(table.insert(), chunk)
+        cursor.executemany(sql, [tuple(_stored(r.get(c, defaults[c])) for c in cols)
+                                 for r in rows[i:i + CHUNK]])
+
+
+def _stored(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(" ", "microseconds")
+    if isinstance(value, bool):
+        return int(value)
+    return value
