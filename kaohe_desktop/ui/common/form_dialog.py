@@ -95,11 +95,14 @@ class FormDialog(QDialog):
         super().showEvent(event)
         if self._opened_with is None:
             self._opened_with = self.values()
-            first = self.form.itemAt(0, QFormLayout.ItemRole.FieldRole)
-            if first is not None and first.widget() is not None:
-                first.widget().setFocus()
-                if isinstance(first.widget(), QLineEdit):
-                    first.widget().selectAll()
+            for row in range(self.form.rowCount()):  # the first input, past any note rows
+                item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+                widget = item.widget() if item is not None else None
+                if isinstance(widget, (QLineEdit, QComboBox)) and widget.isEnabled():
+                    widget.setFocus()
+                    if isinstance(widget, QLineEdit):
+                        widget.selectAll()
+                    break
 
     def has_changes(self) -> bool:
         return self._opened_with is not None and self.values() != self._opened_with

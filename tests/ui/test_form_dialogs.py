@@ -1,0 +1,82 @@
+"""Forms a clerk fills in (issue 15, item 7, for the roster, settings and welcome dialogs):
+the cursor starts in the first field, a phone number is checked while typing, and Esc on
+a form with typing asks before throwing it away — by keys and clicks."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+
+from kaohe_desktop.ui.roster.unit_dialog import UnitDialog
+from kaohe_desktop.ui.settings.office_dialog import OfficeSettingsDialog
+from kaohe_desktop.ui.welcome_dialog import WelcomeDialog
+
+
+def type_chinese(widget, text: str) -> None:
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def answer_question(qtbot, button_text: str, asked: list[str]) -> None:
+    """Click `button_text` in the next question box once it is up."""
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, poll)
+            return
+        asked.append(box.text())
+        button = next(b for b in box.findChildren(QPushButton) if b.text() == button_text)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    QTimer.singleShot(0, poll)
+
+
+def shown(qtbot, dialog):
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    return dialog
+
+
+def test_unit_dialog_focus_phone_check_and_esc(qtbot):
+    saved = []
+    dialog = shown(qtbot, UnitDialog(None, save=saved.append, taken_codes={"U1"}, areas=["城关镇"]))
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.name_edit)
+    assert dialog.area_combo.currentText() == "城关镇"  # the only area so far
+    type_chinese(dialog.name_edit, "五一社区便民服务站")
+    dialog.phone_edit.setFocus()
+    qtbot.keyClicks(dialog.phone_edit, "0731-8a")
+    assert not dialog.ok_button.isEnabled() and "数字和短横线" in dialog.hint.text()
+    qtbot.keyClick(dialog.phone_edit, Qt.Key.Key_Backspace)
+    assert dialog.ok_button.isEnabled()
+
+    asked: list[str] = []
+    answer_question(qtbot, "继续编辑", asked)
+    qtbot.keyClick(dialog.phone_edit, Qt.Key.Key_Escape)
+    assert asked and "放弃" in asked[0] and dialog.isVisible()  # kept: the typing is still there
+    assert dialog.name_edit.text() == "五一社区便民服务站"
+    answer_question(qtbot, "放弃修改", asked)
+    qtbot.keyClick(dialog.phone_edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert saved == []
+
+
+def test_esc_on_an_untouched_form_closes_without_asking(qtbot, db, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: (_ for _ in ()).throw(AssertionError("asked")))
+    dialog = shown(qtbot, OfficeSettingsDialog(db, None, reason="生成证书前请先填写落款单位"))
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.edits["issuer"])  # past the note
+    qtbot.keyClick(dialog.edits["issuer"], Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+def test_the_welcome_asks_before_esc_throws_the_letterhead_away(qtbot, tmp_path):
+    dialog = shown(qtbot, WelcomeDialog(tmp_path, ""))
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.name_edit)
+    type_chinese(dialog.name_edit, "城关镇")
+    asked: list[str] = []
+    answer_question(qtbot, "继续编辑", asked)
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Escape)
+    assert asked and dialog.isVisible()
