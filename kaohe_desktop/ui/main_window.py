@@ -48,6 +48,7 @@ def _page_factories() -> list[tuple[str, Callable[[Database, Changes], Page]]]:
         ("考核细则", lazy("rubrics.page", "RubricsPage")),
         ("考核评分", lazy("scoring.page", "ScoringPage")),
         ("考勤", lazy("attendance.page", "AttendancePage")),
+        ("服务记录", lazy("service.page", "ServicePage")),
         ("排名", lazy("ranking.page", "RankingPage")),
         ("打印与导出", lazy("documents.page", "DocumentsPage")),
     ]
