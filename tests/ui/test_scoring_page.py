@@ -195,7 +195,8 @@ def test_adding_an_event_changes_the_total_and_copies_the_evidence(qtbot, db, as
     dialog = panel.add_event()
     dialog.select_rule("B1")
     assert "1～5" in dialog.allowed_label.text()
-    dialog.amount_spin.setValue(3)
+    dialog.amount_edit.selectAll()
+    qtbot.keyClicks(dialog.amount_edit, "3")
     dialog.matter_edit.setText("创新便民服务")
     assert dialog.occurred_on() == date.today()  # the default; no date after today
     assert dialog.date_edit.maximumDate().toPython() == date.today()
@@ -740,3 +741,69 @@ def test_the_subject_list_filters_as_you_type(qtbot, db, assessment):
     entry.reload()
     assert [s.code for s in entry.subjects.subjects] == ["U2", "U3"]
     assert entry.subject_code == "U2"
+
+
+def test_an_event_amount_outside_the_rule_is_refused_with_the_range(qtbot, db, assessment):
+    """Issue 15.5: typing 7 where B1 allows 1–5 shows the range and registers nothing."""
+    page = _entry(qtbot, db, assessment)
+    dialog = page.entry.events.add_event()
+    qtbot.waitExposed(dialog)
+    dialog.select_rule("B1")
+    edit = dialog.amount_edit
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "7")
+    assert edit.text() == "7"  # kept as typed, not replaced by 1 or 5
+    assert dialog.amount_hint.isVisible() and "1～5" in dialog.amount_hint.text()
+    assert "7" in dialog.amount_hint.text() and not dialog.ok_button.isEnabled()
+    qtbot.keyClick(edit, Qt.Key.Key_Return)  # Enter does not register it either
+    assert dialog.isVisible() and scores.list_events(db, assessment, subject="U1") == []
+    qtbot.keyClicks(edit, "x")  # not a number: the keystroke is refused
+    assert edit.text() == "7"
+    edit.selectAll()
+    qtbot.keyClicks(edit, "4")
+    assert not dialog.amount_hint.isVisible() and dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    # today is outside the 2024 assessment: the service refuses, the dialog keeps the typing
+    assert dialog.isVisible() and "2024" in dialog.problem_label.text() and edit.text() == "4"
+    dialog.date_edit.setDate(QDate(2024, 9, 12))
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    [event] = scores.list_events(db, assessment, subject="U1")
+    assert (event.rule_code, event.amount) == ("B1", D(4))
+
+
+def test_dialogs_open_in_their_first_field_and_esc_asks_before_discarding(qtbot, db, assessment):
+    """Issue 15.7 for score entry's event dialog: the cursor starts in the first field;
+    Esc on an untouched dialog closes it, on a changed one asks (继续编辑 keeps it)."""
+    from PySide6.QtWidgets import QApplication
+
+    page = _entry(qtbot, db, assessment)
+    dialog = page.entry.events.add_event()
+    qtbot.waitExposed(dialog)
+    assert dialog.focusWidget() is dialog.rule_combo
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # nothing typed: closes without asking
+    assert not dialog.isVisible()
+
+    dialog = page.entry.events.add_event()
+    qtbot.waitExposed(dialog)
+    dialog.matter_edit.setFocus()
+    _type_chinese(dialog.matter_edit, "创新便民服务")
+    asked: list = []
+
+    def keep(box) -> None:
+        keep_button = next(b for b in box.buttons() if b.text() == "继续编辑")
+        qtbot.mouseClick(keep_button, Qt.MouseButton.LeftButton)
+    _when_modal(qtbot, QMessageBox, keep, asked)
+    qtbot.keyClick(dialog.matter_edit, Qt.Key.Key_Escape)
+    assert asked and "放弃" in asked[0] and dialog.isVisible()
+    assert dialog.matter_edit.text() == "创新便民服务"
+
+    def discard(box) -> None:
+        button = next(b for b in box.buttons() if b.text() == "放弃修改")
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    _when_modal(qtbot, QMessageBox, discard, asked)
+    QApplication.processEvents()
+    qtbot.keyClick(dialog.matter_edit, Qt.Key.Key_Escape)
+    assert len(asked) == 2 and not dialog.isVisible()
+    assert scores.list_events(db, assessment, subject="U1") == []

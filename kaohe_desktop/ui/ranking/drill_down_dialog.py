@@ -36,6 +36,7 @@ from kaohe_desktop.services import derived_items, drill_down, scores, subject_ma
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.ranking_results import DrillDown, ItemLine
 
+from ..common.guarded_dialog import GuardedDialog
 from ..common.messages import error_text
 from .mark_dialog import MarkDialog
 
@@ -46,7 +47,8 @@ SECTION_NAMES = {"bonus": "加分", "deduction": "减分", "veto": "一票否决
 FIXED_COLUMNS = 4  # 项目, 满分, 得分, 失分; assessors follow
 
 
-class DrillDownDialog(QDialog):
+class DrillDownDialog(GuardedDialog):
+    guard_changes = False  # a viewer: each correction is saved when made
     score_changed = Signal()
 
     def __init__(self, db: Database, assessment_id: int, subject_code: str, *,

@@ -1,10 +1,10 @@
 """A small form for an administrator's mark on one subject: 不参评, an item 不适用, or a
-derived item's corrected value — each needs a reason, recorded with the mark."""
+derived item's corrected value — each needs a reason, recorded with the mark. The value
+takes only a number as it is typed; Esc asks before discarding what was typed."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -13,8 +13,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..common.fields import number_edit
+from ..common.guarded_dialog import GuardedDialog
 
-class MarkDialog(QDialog):
+
+class MarkDialog(GuardedDialog):
     """Asks for a reason (and a value when `value_label` is given); OK only when filled."""
 
     def __init__(self, title: str, text: str, *, value_label: str = "", value: str = "",
@@ -27,7 +30,7 @@ class MarkDialog(QDialog):
         form = QFormLayout()
         self.value_edit: QLineEdit | None = None
         if value_label:
-            self.value_edit = QLineEdit(value)
+            self.value_edit = number_edit(value)
             self.value_edit.setObjectName("value")
             form.addRow(value_label, self.value_edit)
         self.reason_edit = QLineEdit()
@@ -40,7 +43,7 @@ class MarkDialog(QDialog):
         self.ok_button.setText("确定")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

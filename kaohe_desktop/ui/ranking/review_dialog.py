@@ -3,7 +3,7 @@
 It only collects who, why and — for 公示 — the objection period; the page runs the
 state change through `assessments.change_state`, which checks everything again. OK is
 enabled only when what the action needs is there (a reason for reopening, an end date
-not before the start).
+not before the start). Opens in its first field (操作人); Esc asks before discarding.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -22,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from kaohe_desktop.domain.states import ACTION_NAMES
+
+from ..common.guarded_dialog import GuardedDialog
 
 OBJECTION_DAYS = 7  # services.assessments.OBJECTION_DAYS: the default 公示期
 
@@ -34,7 +35,7 @@ HINTS = {
 }
 
 
-class ReviewDialog(QDialog):
+class ReviewDialog(GuardedDialog):
     def __init__(self, action: str, assessment_name: str, actor: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,7 +71,7 @@ class ReviewDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ACTION_NAMES[action])
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addLayout(form)

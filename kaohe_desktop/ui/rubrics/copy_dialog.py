@@ -1,15 +1,23 @@
-"""复制为新细则: asks for the new rubric's code and name."""
+"""复制为新细则: asks for the new rubric's code and name. The code takes no spaces as it
+is typed (the service checks length and uniqueness); Esc asks before discarding."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QRegularExpression
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
+from ..common.guarded_dialog import GuardedDialog
 
-class CopyRubricDialog(QDialog):
+CODE = QRegularExpression(r"\S{0,40}")  # services.rubrics.copy_rubric: no spaces
+
+
+class CopyRubricDialog(GuardedDialog):
     def __init__(self, source: str, code: str, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("复制为新细则")
         self.code_edit = QLineEdit(code)
+        self.code_edit.setValidator(QRegularExpressionValidator(CODE, self.code_edit))
         self.name_edit = QLineEdit(name)
         self.name_edit.setMinimumWidth(360)
         form = QFormLayout(self)
@@ -19,7 +27,7 @@ class CopyRubricDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons.rejected.connect(self.cancel)
         form.addRow(buttons)
 
     def values(self) -> tuple[str, str]:

@@ -28,7 +28,7 @@ from kaohe_desktop.services import scores
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.results import EventInfo, SubjectInfo
 
-from ..common.messages import show_error
+from ..common.messages import error_text, show_error
 from .event_dialog import EventDialog
 
 HEADERS = ("规则", "分值", "事项", "日期", "说明", "附件")
@@ -130,23 +130,24 @@ class EventPanel(QWidget):
     def add_event(self) -> EventDialog | None:
         if self.rubric is None or self.subject is None:
             return None
-        self.dialog = EventDialog(self.rubric, f"{self.subject.code}　{self.subject.name}", self)
-        self.dialog.accepted.connect(self._record)
+        self.dialog = EventDialog(self.rubric, f"{self.subject.code}　{self.subject.name}", self,
+                                  save=self._record)
         self.dialog.open()
         return self.dialog
 
-    def _record(self) -> None:
-        dialog = self.dialog
-        if dialog is None or self.subject is None or self.assessment_id is None:
-            return
+    def _record(self, dialog: EventDialog) -> str | None:
+        """Register the dialog's claim; the service's refusal (a date outside the period …)
+        comes back to the dialog, which stays open with what was typed."""
+        if self.subject is None or self.assessment_id is None:
+            return "请先选择考核对象"
         try:
             scores.record_event(self.db, self.assessment_id, self.subject.code, dialog.rule_code(),
                                 dialog.amount(), matter=dialog.matter(), note=dialog.note(),
                                 occurred_on=dialog.occurred_on(), evidence_file=dialog.evidence)
         except (InputError, OSError) as exc:
-            show_error(self, "登记加减分", exc)
-            return
+            return error_text(exc)
         self._reload()
+        return None
 
     def remove_selected(self) -> None:
         row = self.table.currentRow()

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -34,6 +33,7 @@ from kaohe_desktop.services import scores
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.results import AssessmentInfo, AssessorInfo, ImportReport
 
+from ..common.guarded_dialog import GuardedDialog
 from ..common.messages import error_text
 from ..common.tasks import run_job, single_step
 
@@ -50,7 +50,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-class ScoreImportDialog(QDialog):
+class ScoreImportDialog(GuardedDialog):
     def __init__(self, db: Database, assessment: AssessmentInfo, assessors: list[AssessorInfo],
                  assessor: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,7 +105,7 @@ class ScoreImportDialog(QDialog):
         self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         self.commit_button.setEnabled(False)
         self.buttons.accepted.connect(self.commit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
 
         top = QHBoxLayout()
         top.addLayout(form, 1)
