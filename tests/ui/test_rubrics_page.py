@@ -505,3 +505,44 @@ def test_consequences_of_a_used_version_are_read_only(qtbot, page, db, leave_out
     assert page.banner.isVisible()
     assert not editor.add_button.isEnabled() and not editor.remove_button.isEnabled()
     assert editor.table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+
+
+def test_tab_goes_along_the_item_not_down_to_the_next_code(qtbot, page):
+    """Issue 15.6: editing 1.2.1, Tab goes 编号 → 项目 → 满分 → 评分方式 → 步长 → 说明 of the
+    same item (权重 is skipped: not a weighted parent); past the row, the next item's 项目."""
+    from kaohe_desktop.ui.rubrics.tree_model import CODE, DESCRIPTION, STEP
+
+    items = page.items_editor
+    choose(page, "CY2019")
+    tree = items.tree
+    editor = open_editor(qtbot, page, cell(page, "1.2.1", CODE))
+    for column in (TITLE, MAX):
+        qtbot.keyClick(editor, Qt.Key.Key_Tab)
+        qtbot.waitUntil(lambda column=column: tree.currentIndex().column() == column)
+        assert items.current_code() == "1.2.1"
+        editor = wait_editor(qtbot, page)  # the next cell opened for typing
+        assert editor.text() == cell(page, "1.2.1", column).data()
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: tree.currentIndex().column() == KIND)
+    assert items.current_code() == "1.2.1" and wait_editor(qtbot, page, QComboBox)
+    editor = open_editor(qtbot, page, cell(page, "1.2.1", MAX))
+    qtbot.keyClicks(editor, "2")
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)  # commits 满分 and goes on in the same row
+    qtbot.waitUntil(lambda: tree.currentIndex().column() == KIND)
+    assert cell(page, "1.2.1", MAX).data() == "2" and items.current_code() == "1.2.1"
+    editor = open_editor(qtbot, page, cell(page, "1.2.1", STEP))
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: tree.currentIndex().column() == DESCRIPTION)
+    assert items.current_code() == "1.2.1"
+    editor = wait_editor(qtbot, page)
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)  # past the last cell: the next item's title
+    qtbot.waitUntil(lambda: items.current_code() == "1.2.2")
+    assert tree.currentIndex().column() == TITLE
+    editor = wait_editor(qtbot, page)
+    assert editor.text() == cell(page, "1.2.2", TITLE).data()
+    qtbot.keyClick(editor, Qt.Key.Key_Backtab)  # back along the row: 1.2.2's 编号
+    qtbot.waitUntil(lambda: tree.currentIndex().column() == CODE)
+    assert items.current_code() == "1.2.2"
+    qtbot.keyClick(wait_editor(qtbot, page), Qt.Key.Key_Backtab)  # then 1.2.1's 说明
+    qtbot.waitUntil(lambda: items.current_code() == "1.2.1")
+    assert tree.currentIndex().column() == DESCRIPTION

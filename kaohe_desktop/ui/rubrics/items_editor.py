@@ -30,11 +30,43 @@ from kaohe_desktop.domain.numbers import shown
 from kaohe_desktop.domain.rubric_edit import Check
 
 from .levels_editor import LevelsEditor, number_text
-from .tree_model import TITLE, RubricItemDelegate, RubricTreeModel
+from .tree_model import COLUMNS, TITLE, RubricItemDelegate, RubricTreeModel
 
 COLUMN_WIDTHS = {0: 110, 1: 360, 2: 52, 3: 92, 4: 48, 5: 48}
 
 Operation = Callable[[str | None], str | None]  # current code → code to select, None: no change
+
+
+class RubricTreeView(QTreeView):
+    """Tab and Shift+Tab (also while a cell is being edited) go along the item's row —
+    编号 → 项目 → 满分 → 评分方式 … — over the cells that can be edited. Past the row's
+    last cell Tab goes on to the next item's 项目 (its title, what one types next), never
+    to its 编号; Shift+Tab before the first cell goes back to the previous item's last."""
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        if action not in (QAbstractItemView.CursorAction.MoveNext,
+                          QAbstractItemView.CursorAction.MovePrevious):
+            return super().moveCursor(action, modifiers)
+        current = self.currentIndex()
+        if not current.isValid():
+            return super().moveCursor(action, modifiers)
+        forward = action == QAbstractItemView.CursorAction.MoveNext
+        columns = range(current.column() + 1, len(COLUMNS)) if forward \
+            else range(current.column() - 1, -1, -1)
+        for column in columns:
+            cell = current.siblingAtColumn(column)
+            if cell.flags() & Qt.ItemFlag.ItemIsEditable:
+                return cell
+        row = self.indexBelow(current.siblingAtColumn(0)) if forward \
+            else self.indexAbove(current.siblingAtColumn(0))
+        if not row.isValid():
+            return current  # stay at the first or last cell of the tree
+        if forward:
+            return row.siblingAtColumn(TITLE)
+        editable = [c for c in range(len(COLUMNS))
+                    if row.siblingAtColumn(c).flags() & Qt.ItemFlag.ItemIsEditable]
+        return row.siblingAtColumn(editable[-1] if editable else TITLE)
 
 
 class ItemsEditor(QWidget):
@@ -81,7 +113,7 @@ class ItemsEditor(QWidget):
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         self.model = RubricTreeModel(self)
-        self.tree = QTreeView()
+        self.tree = RubricTreeView()
         self.tree.setModel(self.model)
         self.tree.setItemDelegate(RubricItemDelegate(self.tree))
         self.tree.setAlternatingRowColors(True)
