@@ -62,7 +62,10 @@ def test_opens_on_the_demo_ranking_with_grades_and_completion(page, db, demo):
     assert cell(page, 0, "完成情况") == "已评完"
     grade = page.proxy.index(0, column(page, "等次"))
     assert grade.data(Qt.ItemDataRole.BackgroundRole) is not None  # coloured
-    assert page.model.headers[6:9] == ["运行情况", "服务设施", "服务制度"]
+    # what decides a row first, then the parts of the total, then where it belongs
+    assert page.model.headers == ["名次", "编号", "名称", "完成情况", "总分", "等次", "较上期",
+                                  "运行情况", "服务设施", "服务制度", "加分", "减分", "街道/乡镇",
+                                  "评分组"]
     assert cell(page, 0, "较上期") == ""  # no previous year to compare with
     assert "没有上期可比" in page.summary.text()
 
@@ -357,3 +360,32 @@ def test_annual_rollup_shown_and_saved_as_its_own_assessment(qtbot, page, db, de
     assert page.assessment_id == dialog.saved_id
     results = {r.subject_code: r for r in ranking.rank_assessment(db, dialog.saved_id)}
     assert results[first].total == rolled[first].total and results[first].rank == 1
+
+
+def test_the_default_window_shows_every_column_that_matters_and_buttons_stay(qtbot, page, demo,
+                                                                            warnings):
+    """Issue 15.15: in the main window's default 1200×760 the page is about 1035×700; 名次 …
+    较上期 with 完成情况 are all in view, each column fits its texts, and locking the
+    assessment (the banner appears) leaves the review buttons where they were."""
+    page.resize(1035, 700)
+    qtbot.wait(20)
+    header = page.table.horizontalHeader()
+    view_width = page.table.viewport().width()
+    for name in ("名次", "编号", "名称", "完成情况", "总分", "等次", "较上期"):
+        c = column(page, name)
+        assert header.sectionViewportPosition(c) + header.sectionSize(c) <= view_width, name
+    for c, name in enumerate(page.model.headers):  # as wide as the widest text and the header
+        assert header.sectionSize(c) >= page.table.sizeHintForColumn(c) - 2, name
+        assert header.sectionSize(c) >= header.sectionSizeHint(c) - 2, name
+    page.grab().save("/tmp/ranking_default_size.png")
+
+    def places() -> list:
+        return [b.mapTo(page, b.rect().topLeft()) for b in page.review.buttons.values()]
+    before = places()
+    review_step(qtbot, page, "submit", "录入员")
+    assert places() == before
+    review_step(qtbot, page, "approve", "考核委员会", "同意")
+    assert page.banner.isVisible() and "已锁定" in page.banner.text()
+    qtbot.wait(20)
+    assert places() == before
+    page.grab().save("/tmp/ranking_locked_default_size.png")

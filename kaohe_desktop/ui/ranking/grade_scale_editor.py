@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
 from kaohe_desktop.domain.rubric import GradeMode
@@ -29,6 +30,7 @@ class GradeScaleEditor(GradesEditor):
         self.ranking: RankingTable | None = None
         self.saved: dict[str, Any] = {}
         self.last_preview: GradePreview | None = None
+        self._preview_stale = False
         super().__init__(parent)
         self.setTitle("等次设置（保存后作为细则的新版本用于本考核）")
         self.save_button = QPushButton("保存等次")
@@ -56,9 +58,18 @@ class GradeScaleEditor(GradesEditor):
     def grades(self) -> dict[str, Any]:
         return copy.deepcopy(self._grades())
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._preview_stale:
+            self.update_preview()
+
     def update_preview(self) -> None:
         if self.ranking is None:
             self.preview.setText("")
+            return
+        # counted when the tab is seen: opening the 排名 page does not wait for it
+        self._preview_stale = not self.isVisible()
+        if self._preview_stale:
             return
         preview = self.last_preview = preview_grades(self.ranking, self._grades())
         if not preview.ok:

@@ -62,10 +62,16 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class RankingModel(QAbstractTableModel):
+    """The rows in the order shown: sorted here, in Python, by `SORT_ROLE`'s key (one
+    key per row, not a Qt call per comparison — 1,000 rows sort in milliseconds). The
+    sort is stable and always starts from the table's own order, so ties keep it."""
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.table: RankingTable | None = None
         self.rows: list[RankingRow] = []
+        self.sort_column = 0
+        self.sort_order = Qt.SortOrder.AscendingOrder
         self.by_group = False
         self.headers: list[str] = []
         self._kinds: list[tuple[str, int]] = []  # (column kind, section index)
@@ -75,12 +81,12 @@ class RankingModel(QAbstractTableModel):
     def set_table(self, table: RankingTable | None) -> None:
         self.beginResetModel()
         self.table = table
-        self.rows = list(table.rows) if table else []
-        # 完成情况 right after the name: visible at any window size (nothing is concluded
-        # from missing data, and the user must see why a subject has no rank)
-        self._kinds = [("rank", -1), ("code", -1), ("name", -1), ("complete", -1), ("area", -1)]
-        if table and table.groups:
-            self._kinds.append(("group", -1))
+        # what decides a row first — 名次 … 完成情况, 总分, 等次, 较上期 — so it is in view at
+        # the default window size whatever the rubric's number of sections (nothing is
+        # concluded from missing data: 完成情况 says why a subject has no rank); then the
+        # parts of the total, then where the subject belongs
+        self._kinds = [("rank", -1), ("code", -1), ("name", -1), ("complete", -1),
+                       ("total", -1), ("grade", -1), ("change", -1)]
         if table:
             self._kinds += [("section", i) for i in range(len(table.sections))]
         # bonus and deduction columns only when the rubric has such rules (or a row has some)
@@ -88,7 +94,9 @@ class RankingModel(QAbstractTableModel):
             self._kinds.append(("bonus", -1))
         if table is None or table.has_deduction or any(r.deduction for r in table.rows):
             self._kinds.append(("deduction", -1))
-        self._kinds += [("total", -1), ("grade", -1), ("change", -1)]
+        self._kinds.append(("area", -1))
+        if table and table.groups:
+            self._kinds.append(("group", -1))
         area = "所在单位" if table and table.subject_kind == "staff" else "街道/乡镇"
         names = {"rank": "组内名次" if self.by_group else "名次", "code": "编号", "name": "名称",
                  "area": area, "group": "评分组", "bonus": "加分", "deduction": "减分",
@@ -97,7 +105,29 @@ class RankingModel(QAbstractTableModel):
         self.headers = [table.sections[i].short_title if kind == "section" and table else names[kind]
                         for kind, i in self._kinds]
         self._colors = grade_colors(len(table.grade_names)) if table else []
+        if self.sort_column >= len(self._kinds):
+            self.sort_column = 0
+        self.rows = self._sorted(self.sort_column, self.sort_order)
         self.endResetModel()
+
+    def _sorted(self, column: int, order: Qt.SortOrder) -> list[RankingRow]:
+        rows = list(self.table.rows) if self.table else []
+        if column < 0 or column >= len(self._kinds):
+            return rows
+        kind, i = self._kinds[column]
+        return sorted(rows, key=lambda r: self._sort_key(r, kind, i),
+                      reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        before = self.rows
+        persistent = self.persistentIndexList()  # the selection, the proxy's mapping
+        self.sort_column, self.sort_order = column, order
+        self.rows = self._sorted(column, order)
+        where = {id(r): n for n, r in enumerate(self.rows)}
+        self.changePersistentIndexList(
+            persistent, [self.index(where[id(before[x.row()])], x.column()) for x in persistent])
+        self.layoutChanged.emit()
 
     def set_by_group(self, by_group: bool) -> None:
         self.by_group = by_group
@@ -158,6 +188,19 @@ class RankingModel(QAbstractTableModel):
         if kind == "change":
             return change_text(r.change, self.table is not None and self.table.previous is not None)
         return status_text(r)
+
+    def widest_texts(self, column: int) -> set[str]:
+        """The texts a column shows, for sizing it: every distinct text of a text column;
+        for a number column the figures of its largest and smallest values (the widest)."""
+        kind, i = self._kinds[column]
+        if not self.rows:
+            return set()
+        if kind in ("section", "bonus", "deduction", "total"):
+            low = min(self.rows, key=lambda r: self._sort_key(r, kind, i))
+            high = max(self.rows, key=lambda r: self._sort_key(r, kind, i))
+            return {self._text(low, kind, i), self._text(high, kind, i),
+                    *(self._text(r, kind, i) for r in self.rows if r.conversion or r.overridden)}
+        return {self._text(r, kind, i) for r in self.rows}
 
     def _sort_key(self, r: RankingRow, kind: str, i: int) -> Any:
         if kind == "rank":
@@ -258,13 +301,28 @@ def total_tip(r: RankingRow) -> str:
 
 
 class RankingProxy(QSortFilterProxyModel):
-    """Sorts by SORT_ROLE; keeps only the rows of one area and/or one group."""
+    """Keeps only the rows of one area and/or one group, in the model's order. Sorting
+    (a header click, `sort`) is handed to the model, which sorts in Python: Qt's own
+    proxy sort would call back into Python for every comparison."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.area = ""
         self.group = ""
-        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(False)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if isinstance(source, RankingModel):
+            source.sort(column, order)
+
+    def sortColumn(self) -> int:
+        source = self.sourceModel()
+        return source.sort_column if isinstance(source, RankingModel) else -1
+
+    def sortOrder(self) -> Qt.SortOrder:
+        source = self.sourceModel()
+        return source.sort_order if isinstance(source, RankingModel) else Qt.SortOrder.AscendingOrder
 
     def set_filter(self, area: str = "", group: str = "") -> None:
         if hasattr(self, "beginFilterChange"):  # Qt 6.10+: invalidateFilter is deprecated
@@ -276,6 +334,8 @@ class RankingProxy(QSortFilterProxyModel):
             self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not self.area and not self.group:
+            return True  # no filter: no lookups (called once per row on every reset)
         model = self.sourceModel()
         index = model.index(source_row, 0, source_parent)
         if self.area and model.data(index, AREA_ROLE) != self.area:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -156,21 +157,28 @@ class RankingPage(Page):
         self.tabs.currentChanged.connect(self._tab_changed)
 
         self.review = ReviewPanel()
-        self.review.setMinimumWidth(220)
+        self.review.setMinimumWidth(200)
         self.review.action_requested.connect(self.start_review)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.tabs)
-        splitter.addWidget(self.review)
-        splitter.setStretchFactor(0, 1)
-        splitter.setSizes([1040, 230])
+        # the lock banner sits above the tabs only: when it appears the review buttons
+        # beside them stay where the user's mouse is
+        results = QWidget()
+        results_layout = QVBoxLayout(results)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        results_layout.addWidget(self.banner)
+        results_layout.addWidget(self.tabs, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(results)
+        self.splitter.addWidget(self.review)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setSizes([1040, 220])
 
         self.message = QLabel()
         self.message.setStyleSheet("color: #1a7f37;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(head)
-        layout.addWidget(self.banner)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.splitter, 1)
         layout.addWidget(self.message)
 
     # ------------------------------------------------------------------ loading
@@ -216,8 +224,6 @@ class RankingPage(Page):
         self.model.set_table(table)
         self._fill_filters(table)
         self._size_columns(table)
-        self.proxy.sort(self.proxy.sortColumn() if self.proxy.sortColumn() >= 0 else 0,
-                        self.proxy.sortOrder())
         prev = f"较上期：{table.previous.period_label}" if table.previous else "没有上期可比"
         self.summary.setText(f"{table.rubric_code} 第 {table.rubric_version} 版　{prev}")
         locked = table.locked
@@ -246,23 +252,21 @@ class RankingPage(Page):
         self._filter()
 
     def _size_columns(self, table: RankingTable) -> None:
-        """Widths from the texts (header, longest name) — no per-row measuring."""
+        """Each column as wide as its header and its widest text (names and areas capped,
+        their tooltips carry the rest). Texts are measured once per distinct value and
+        numbers by their widest figure, never by asking Qt to lay out every row."""
         metrics = self.table.fontMetrics()
+        bold = self.table.font()
+        bold.setBold(True)
+        bold_metrics = QFontMetrics(bold)
         header = self.table.horizontalHeader()
-        longest = {"name": max((r.subject_name for r in table.rows), key=len, default=""),
-                   "area": max((r.area for r in table.rows), key=len, default=""),
-                   "code": max((r.subject_code for r in table.rows), key=len, default=""),
-                   "group": max((r.group for r in table.rows), key=len, default="")}
+        caps = {"name": 260, "area": 150, "group": 150}
         for column, (kind, _) in enumerate(self.model._kinds):
-            samples = {"rank": "888", "complete": "未评完 8/8·折算", "change": "▲88"}
-            text = longest.get(kind, samples.get(kind, "888.88"))
-            if kind == "grade":
-                text = "基本合格（一票否决）"
-            if kind == "grade" and not any(r.vetoed for r in table.rows):
-                text = max(table.grade_names, key=len, default="")
-            width = max(metrics.horizontalAdvance(self.model.headers[column]) + 22,
-                        metrics.horizontalAdvance(text) + 14)
-            header.resizeSection(column, min(width, 150 if kind == "area" else 240))
+            texts = self.model.widest_texts(column)
+            measure = bold_metrics if kind == "total" else metrics
+            content = max((measure.horizontalAdvance(t) for t in texts), default=0) + 16
+            width = max(metrics.horizontalAdvance(self.model.headers[column]) + 24, content)
+            header.resizeSection(column, min(width, caps.get(kind, 400)))
 
     # ------------------------------------------------------------------ filtering
     def _filter(self) -> None:

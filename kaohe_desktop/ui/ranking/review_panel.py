@@ -2,12 +2,13 @@
 
 The panel shows and asks; it writes nothing. A button emits `action_requested` with
 submit / approve / publish / reopen and the page runs the change. 重新打开 is enabled
-only for an administrator (`set_admin`).
+only for an administrator (`set_admin`). The buttons keep their place in every state
+(the state text has a fixed height), so a second click lands where the first did.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout
 
 from kaohe_desktop.domain.states import ACTION_NAMES, STATE_NAMES, State
@@ -42,6 +43,9 @@ class ReviewPanel(QGroupBox):
         self.state_label.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.period_label = QLabel()
         self.period_label.setWordWrap(True)
+        # room for two lines in every state, so the buttons below never move
+        self.period_label.setFixedHeight(2 * self.period_label.fontMetrics().lineSpacing() + 4)
+        self.period_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.buttons: dict[str, QPushButton] = {}
         layout = QVBoxLayout(self)
         layout.addWidget(self.state_label)
