@@ -1,6 +1,6 @@
 """The 街道/乡镇 this database belongs to: the area a new station goes into by default.
 
-Given once, in the welcome dialog's name, when that name is an area (城关镇, 芙蓉街道)
+Given once, in the welcome dialog's name, when that name is an area (某某镇, 某某街道)
 rather than a single station; kept in the database (setting `default_area`) because it
 belongs to the office's data, not to the PC.
 """
