@@ -20,3 +20,15 @@ def test_ruff_is_clean():
     done = subprocess.run([sys.executable, "-m", "ruff", "check", "kaohe_desktop", "tests",
                            "bench", "scripts", "installer"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_sub_package_is_listed_for_installation():
+    """pyproject lists the packages by name (resources/ is mapped in): a sub-package left
+    out would be missing from a wheel or the installer, not from an editable install."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+                 ["tool"]["setuptools"]["packages"])
+    actual = {".".join(p.relative_to(ROOT).parent.parts)
+              for p in (ROOT / "kaohe_desktop").rglob("__init__.py")}
+    assert actual - listed == set()
