@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import sqlite3
 import statistics
 import sys
@@ -44,6 +45,7 @@ RUBRIC = "CY2019"
 GROUP, ROLE = "评审组", "上级"
 ASSESSORS = 3
 PAGE_TARGET_S = 1.0
+PAGE_TARGET_RATIO = 3.0  # issue 15: the page within 3× the month's SQL aggregate
 ROLLUP_TARGET_S = 2.0
 
 MONTH_FLOOR = """
@@ -221,8 +223,11 @@ def main() -> int:
           f"runs {' '.join(f'{x:.3f}' for x in roll_floor_runs)}")
     print(f"{'  ratio roll-up / floor':<{w}}{roll_s / roll_floor_s:8.1f} ×")
     print(f"{'  largest |roll-up − floor| (floor has no events)':<{w}}{worst:8.2f}")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{'peak memory (RSS, whole run)':<{w}}{peak_mb:8.0f} MB")
     print("-" * 78)
     checks = [(f"page open < {PAGE_TARGET_S:g} s", page_s < PAGE_TARGET_S),
+              (f"page open ≤ {PAGE_TARGET_RATIO:g}× its floor", page_s <= PAGE_TARGET_RATIO * page_floor_s),
               (f"year-end roll-up < {ROLLUP_TARGET_S:g} s", roll_s < ROLLUP_TARGET_S)]
     if args.units != 1000:
         print(f"(targets are stated for 1,000 units; this run has {args.units})")

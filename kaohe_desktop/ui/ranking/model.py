@@ -9,6 +9,7 @@ rank column holds the rank within the subject's group and sorts by group first.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import (
@@ -190,17 +191,21 @@ class RankingModel(QAbstractTableModel):
         return status_text(r)
 
     def widest_texts(self, column: int) -> set[str]:
-        """The texts a column shows, for sizing it: every distinct text of a text column;
-        for a number column the figures of its largest and smallest values (the widest)."""
+        """The few texts that make a column wide, for sizing it without measuring every
+        row: the longest texts of a text column (by characters; the caller measures
+        them), the figures of the largest and smallest values of a number column."""
         kind, i = self._kinds[column]
         if not self.rows:
             return set()
         if kind in ("section", "bonus", "deduction", "total"):
-            low = min(self.rows, key=lambda r: self._sort_key(r, kind, i))
-            high = max(self.rows, key=lambda r: self._sort_key(r, kind, i))
-            return {self._text(low, kind, i), self._text(high, kind, i),
-                    *(self._text(r, kind, i) for r in self.rows if r.conversion or r.overridden)}
-        return {self._text(r, kind, i) for r in self.rows}
+            def value(r: RankingRow) -> Decimal:
+                return r.sections[i] if kind == "section" else getattr(r, kind)
+            extremes = [min(self.rows, key=value), max(self.rows, key=value)]
+            if kind == "total":  # " ※" marks a converted or corrected total
+                extremes += [r for r in self.rows if r.conversion or r.overridden]
+            return {self._text(r, kind, i) for r in extremes}
+        texts = {self._text(r, kind, i) for r in self.rows}
+        return set(sorted(texts, key=len)[-5:])
 
     def _sort_key(self, r: RankingRow, kind: str, i: int) -> Any:
         if kind == "rank":
