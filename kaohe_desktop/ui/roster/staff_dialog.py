@@ -12,7 +12,6 @@ from kaohe_desktop.domain.errors import Problem
 from kaohe_desktop.services.results import StaffInfo, UnitInfo
 from kaohe_desktop.services.roster import staff_problems
 
-from ..common.fields import phone_edit
 from ..common.form_dialog import FormDialog, editable_combo, line_edit
 
 POSTS = ["站长", "窗口受理员", "代办员", "网格员"]
@@ -57,7 +56,7 @@ class StaffDialog(FormDialog):
                                          person.post if person else "")
         self.attendance_edit = line_edit(person.attendance_no if person else "",
                                          "考勤机或钉钉里的编号，可不填")
-        self.phone_edit = phone_edit(person.phone if person else "", "如：13800000000")
+        self.phone_edit = line_edit(person.phone if person else "", "如：13800000000")
         self._heads = heads or {}
         self.head_check = QCheckBox("本站负责人(&H)")
         self.head_check.setChecked(bool(person and person.head))

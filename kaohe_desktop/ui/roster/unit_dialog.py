@@ -11,7 +11,6 @@ from kaohe_desktop.domain.errors import Problem
 from kaohe_desktop.services.results import UnitInfo
 from kaohe_desktop.services.roster import UNIT_KINDS, unit_problems
 
-from ..common.fields import phone_edit
 from ..common.form_dialog import FormDialog, editable_combo, line_edit
 
 
@@ -35,7 +34,7 @@ class UnitDialog(FormDialog):
         self.area_combo = editable_combo(areas, unit.area if unit else area)
         self.area_combo.lineEdit().setPlaceholderText("所属街道或乡镇，可直接输入新的")
         self.kind_combo = editable_combo(kind_items, unit.kind if unit else UNIT_KINDS[0])
-        self.phone_edit = phone_edit(unit.phone if unit else "", "如：0731-88886666")
+        self.phone_edit = line_edit(unit.phone if unit else "", "如：0731-88886666")
         self.address_edit = line_edit(unit.address if unit else "")
         for label, widget in (("名称(&N)", self.name_edit), ("编号(&C)", self.code_edit),
                               ("所属街道(&A)", self.area_combo), ("类型(&K)", self.kind_combo),
