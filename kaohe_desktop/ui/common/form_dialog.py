@@ -122,7 +122,9 @@ class FormDialog(QDialog):
         super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.isVisible() and not self.may_discard():
+        # only the window's own close box (a spontaneous event) asks; close() from code —
+        # the program quitting, a test tearing down — never blocks on a question
+        if event.spontaneous() and self.isVisible() and not self.may_discard():
             event.ignore()
             return
         super().closeEvent(event)
