@@ -50,7 +50,7 @@ RUBRIC = "CY2019"
 GROUP = "评审组"
 ROLE = "上级"
 RANK_TARGET_S = 1.0
-RANK_FLOOR_RATIO = 3.0
+RANK_FLOOR_RATIO = 2.0  # issue: rank within 2× the floor, completeness and consequences included
 IMPORT_TARGET_S = 2.0
 
 FLOOR_SQL = """

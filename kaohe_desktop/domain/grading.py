@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -27,17 +27,26 @@ class Ranked:
     vetoed: bool = False
 
 
-def rank_order(subjects: Sequence[Ranked]) -> list[Ranked]:
-    """Best first; ties by code."""
-    return sorted(subjects, key=lambda s: (-round2(s.total), s.key))
+def rank_order(subjects: Sequence[Ranked],
+               shown: Mapping[str, Decimal] | None = None) -> list[Ranked]:
+    """Best first; ties by code. `shown`: each key's rounded total, when already known."""
+    if shown is None:
+        shown = shown_totals(subjects)
+    return sorted(subjects, key=lambda s: (-shown[s.key], s.key))
+
+
+def shown_totals(subjects: Sequence[Ranked]) -> dict[str, Decimal]:
+    """Each subject's total as shown (rounded once): ranks and grades compare these."""
+    return {s.key: round2(s.total) for s in subjects}
 
 
 def competition_ranks(subjects: Sequence[Ranked]) -> dict[str, int]:
     ranks: dict[str, int] = {}
     previous: Decimal | None = None
     current = 0
-    for position, s in enumerate(rank_order(subjects), start=1):
-        shown_total = round2(s.total)
+    shown = shown_totals(subjects)
+    for position, s in enumerate(rank_order(subjects, shown), start=1):
+        shown_total = shown[s.key]
         if shown_total != previous:
             current = position
             previous = shown_total
@@ -60,10 +69,10 @@ def assign_grades(scale: GradeScale, subjects: Sequence[Ranked]) -> dict[str, st
         return {s.key: "" for s in subjects}
     lowest = len(scale.bands) - 1
     n = len(subjects)
+    shown = shown_totals(subjects)
     grades: dict[str, str] = {s.key: scale.lowest for s in subjects if s.vetoed}
 
-    def threshold_band(total: Decimal) -> int:
-        shown_total = round2(total)
+    def threshold_band(shown_total: Decimal) -> int:
         for i, band in enumerate(scale.bands):
             if shown_total >= band.min:
                 return i
@@ -71,8 +80,8 @@ def assign_grades(scale: GradeScale, subjects: Sequence[Ranked]) -> dict[str, st
 
     use_thresholds = scale.mode in (GradeMode.THRESHOLD, GradeMode.BOTH)
     use_quota = scale.mode in (GradeMode.QUOTA, GradeMode.BOTH)
-    pending = [s for s in rank_order(subjects) if not s.vetoed]
-    eligible = {s.key: threshold_band(s.total) if use_thresholds else 0 for s in pending}
+    pending = [s for s in rank_order(subjects, shown) if not s.vetoed]
+    eligible = {s.key: threshold_band(shown[s.key]) if use_thresholds else 0 for s in pending}
     for i, band in enumerate(scale.bands):
         limit = None
         if use_quota and i < lowest:
@@ -84,7 +93,7 @@ def assign_grades(scale: GradeScale, subjects: Sequence[Ranked]) -> dict[str, st
         j = 0
         while j < len(pool):
             tie_end = j + 1
-            while tie_end < len(pool) and round2(pool[tie_end].total) == round2(pool[j].total):
+            while tie_end < len(pool) and shown[pool[tie_end].key] == shown[pool[j].key]:
                 tie_end += 1
             tie = pool[j:tie_end]
             if limit is None or taken + len(tie) <= limit:
@@ -95,7 +104,7 @@ def assign_grades(scale: GradeScale, subjects: Sequence[Ranked]) -> dict[str, st
                 rest.extend(pool[j:])
                 break
             j = tie_end
-        pending = rank_order(rest + others)
+        pending = rank_order(rest + others, shown)
     for s in pending:  # only reachable when the scale is empty of a catch-all band
         grades[s.key] = scale.lowest
     return grades
