@@ -581,3 +581,10 @@ def describe(info: AssessmentInfo) -> str:
         f"对象：{len(info.subjects)} 个　角色权重：{roles}",
         f"评分组：{groups}",
     ])
+
+
+def default_objection_dates(db: Database, start: date | None = None) -> tuple[date, date]:
+    """The default 公示期 from `start` (today): five working days by the statutory and the
+    office's own calendar — what publishing without dates records, offered by the window."""
+    with db.session() as s:
+        return objection_period(s, start or date.today())

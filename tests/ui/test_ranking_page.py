@@ -3,7 +3,7 @@ a real SQLite file; only modal message and input boxes are patched."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
@@ -389,3 +389,17 @@ def test_the_default_window_shows_every_column_that_matters_and_buttons_stay(qtb
     qtbot.wait(20)
     assert places() == before
     page.grab().save("/tmp/ranking_locked_default_size.png")
+
+
+def test_the_publish_dialog_offers_five_working_days(qtbot, page, db, demo):
+    from kaohe_desktop.domain.workcalendar import is_workday
+
+    for action in ("submit", "approve"):
+        assessments.change_state(db, demo["year"], action)
+    page.load()
+    qtbot.mouseClick(page.review.buttons["publish"], Qt.MouseButton.LeftButton)
+    dialog = page.review_dialog
+    first, last = dialog.from_edit.date().toPython(), dialog.to_edit.date().toPython()
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    assert (first, last) == assessments.default_objection_dates(db)
+    assert sum(is_workday(d) for d in days) == 5 and is_workday(last)

@@ -353,7 +353,9 @@ class RankingPage(Page):
     def start_review(self, action: str) -> ReviewDialog | None:
         if self.ranking is None:
             return None
-        dialog = self.review_dialog = ReviewDialog(action, self.ranking.name, self.actor, self)
+        period = assessments.default_objection_dates(self.db) if action == "publish" else None
+        dialog = self.review_dialog = ReviewDialog(action, self.ranking.name, self.actor, self,
+                                                   period=period)
         dialog.accepted.connect(lambda: self.run_review(dialog))
         dialog.open()
         return dialog

@@ -8,6 +8,8 @@ not before the start). Opens in its first field (操作人); Esc asks before dis
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -37,7 +39,9 @@ HINTS = {
 
 class ReviewDialog(GuardedDialog):
     def __init__(self, action: str, assessment_name: str, actor: str = "",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 period: tuple[date, date] | None = None) -> None:
+        """`period`: the 公示期 to offer (the services' default: five working days)."""
         super().__init__(parent)
         self.action = action
         self.setWindowTitle(f"{ACTION_NAMES[action]}：{assessment_name}")
@@ -55,8 +59,9 @@ class ReviewDialog(GuardedDialog):
         form.addRow("操作人", self.actor_edit)
         form.addRow("理由" if action == "reopen" else "意见", self.reason_edit)
         today = QDate.currentDate()
-        self.from_edit = QDateEdit(today)
-        self.to_edit = QDateEdit(today.addDays(OBJECTION_DAYS - 1))
+        first, last = period or (today.toPython(), today.addDays(OBJECTION_DAYS - 1).toPython())
+        self.from_edit = QDateEdit(QDate(first))
+        self.to_edit = QDateEdit(QDate(last))
         for edit in (self.from_edit, self.to_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
