@@ -48,6 +48,9 @@ class PublicityList:
     area_title: str = "所属"
     draft: bool = False  # a preview: 草稿 across every page
     author: str = ""
+    # the short digest of the results sealed at publication (kaohe audit verify checks the
+    # data against it): a later change is visible against the printed paper
+    digest: str = ""
 
 
 def period_text(p: PublicityList) -> str:
@@ -91,8 +94,10 @@ def write_publicity(path: Path | str, p: PublicityList) -> Path:
                        aligns=("centre", "left", "left", "left", "right", "centre"))
     y = draw_table(c, cols, rows, x=MARGIN, y_top=y, y_bottom=BOTTOM, font=sans, size=10,
                    new_page=new_page) - 8 * mm
-    tail = [line for text in (f"联系人及电话：{p.contact}", f"地址：{p.address}")
-            for line in wrap(text, song, 12, width)]
+    texts = [f"联系人及电话：{p.contact}", f"地址：{p.address}"]
+    if p.digest:
+        texts.append(f"结果校验码：{p.digest}")
+    tail = [line for text in texts for line in wrap(text, song, 12, width)]
     if y - 20 * len(tail) - 56 < BOTTOM:  # the contact block, issuer and date stay together
         y = new_page() - 20
     c.setFont(song, 12)

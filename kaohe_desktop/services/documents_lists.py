@@ -22,6 +22,7 @@ from .assessment_lookup import assessment_rubric, load_assessment
 from .assessments import get_assessment, objection_period
 from .attendance import monthly_summary, period_range
 from .attendance_data import load_calendar
+from .audit import results_digest
 from .documents_common import (
     DEFAULT_OPTIONS,
     DocJob,
@@ -95,7 +96,8 @@ def publicity_data(db: Database, assessment_id: int,
     return PublicityList(title, rows, opts.issued_on(), start, end, opts.issuer, opts.contact,
                          opts.address, workdays=workdays, intro=intro,
                          area_title="所属单位" if table.subject_kind == "staff" else "所属街道",
-                         draft=opts.draft)
+                         draft=opts.draft,
+                         digest="" if opts.draft else (results_digest(db, assessment_id) or ""))
 
 
 def publicity_job(db: Database, assessment_id: int, out_dir: Path | str,

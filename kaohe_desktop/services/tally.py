@@ -27,6 +27,7 @@ from kaohe_desktop.io.tally_workbook import TallySheet, write_tally
 from .assessment_lookup import assessment_rubric, load_assessment
 from .assessments import list_assessments
 from .attendance import coverage_note, monthly_summary
+from .audit import results_digest
 from .documents import SECTION_NAMES, Progress
 from .ranking import rank_assessment
 from .scores import list_events
@@ -53,7 +54,10 @@ def tally_sheets(db, year: int, assessment_id: int | None = None) -> list[TallyS
     items_of = {r.subject_code: r.items for r in rank_assessment(db, aid)}
     with db.session() as s:
         rubric = assessment_rubric(s, load_assessment(s, aid))
-    return [_summary_sheet(table), *_section_sheets(table, rubric, items_of),
+    summary = _summary_sheet(table)
+    if digest := results_digest(db, aid):  # sealed at publication: paper checks the data
+        summary.notes.append(f"结果校验码：{digest}（公示时封存，kaohe audit verify 可核对数据是否改动）")
+    return [summary, *_section_sheets(table, rubric, items_of),
             _attendance_sheet(db, year), _events_sheet(db, aid, table)]
 
 

@@ -60,3 +60,18 @@ def test_section_sheets_add_up(workbook):
                     assert sum(num(values[c]) for c in children) == num(values[code]), (ws.title, code)
             tops = [c for c in codes if "." not in c.split(".", 1)[1]]
             assert sum(num(values[c]) for c in tops) == num(row[-1]), ws.title
+
+
+def test_a_published_year_prints_its_sealed_results_digest(db, tmp_path):
+    """The tally carries the digest sealed at publication, like the 公示 list."""
+    from openpyxl import load_workbook
+
+    from kaohe_desktop.services import assessments, audit, demo, tally
+
+    ids = demo.load_demo(db)
+    for action in ("submit", "approve", "publish"):
+        assessments.change_state(db, ids["year"], action)
+    digest = audit.results_digest(db, ids["year"])
+    path = tally.export_tally(db, 2024, tmp_path / "汇总.xlsx")
+    texts = [str(c.value) for row in load_workbook(path)["汇总"].iter_rows() for c in row if c.value]
+    assert digest and any(f"结果校验码：{digest}" in t for t in texts)

@@ -142,3 +142,16 @@ def test_a_short_name_column_does_not_squeeze_the_codes():
     assert abs(sum(c.width for c in cols) - 481.9) < 0.01
     assert cols[1].width > text_width("FR03-02", sans, 10) + 2 * 1.5 * 72 / 25.4
     assert cols[2].width >= 40
+
+
+def test_a_published_list_prints_the_sealed_results_digest(frnl, tmp_path):
+    from kaohe_desktop.services import audit
+
+    db, aid = frnl  # approved: publishing seals the results in the audit chain
+    change_state(db, aid, "publish", objection_start=date(2024, 12, 20),
+                 objection_end=date(2024, 12, 26))
+    digest = audit.results_digest(db, aid)
+    assert digest
+    [pdf] = docs.run(docs.publicity_job(db, aid, tmp_path, OPTS))
+    [text] = _pages(pdf)
+    assert f"结果校验码：{digest}".replace(" ", "") in text
