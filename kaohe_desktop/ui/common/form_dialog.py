@@ -17,11 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -34,13 +32,13 @@ from PySide6.QtWidgets import (
 
 from kaohe_desktop.domain.errors import InputError, Problem
 
+from .guarded_dialog import GuardedDialog
 from .hooks import check_hooks
-from .unsaved import confirm_discard
 
 HINT_STYLE = "color: #c5221f;"
 
 
-class FormDialog(QDialog):
+class FormDialog(GuardedDialog):
     saved = Signal(object)
 
     def __init__(self, parent: QWidget | None, title: str, save: Callable[[dict[str, str]], Any]) -> None:
@@ -66,10 +64,9 @@ class FormDialog(QDialog):
         cancel.setAutoDefault(False)
         self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self._cancel)
+        self.buttons.rejected.connect(self.cancel)
         outer.addWidget(self.buttons)
         self.setMinimumWidth(460)
-        self._opened_with: dict[str, str] | None = None  # values when first shown
 
     HOOKS = ("problems", "values")  # every subclass defines these
 
@@ -91,43 +88,8 @@ class FormDialog(QDialog):
             widget.currentTextChanged.connect(self.revalidate)
 
     # ------------------------------------------------------------- behaviour
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._opened_with is None:
-            self._opened_with = self.values()
-            for row in range(self.form.rowCount()):  # the first input, past any note rows
-                item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
-                widget = item.widget() if item is not None else None
-                if isinstance(widget, (QLineEdit, QComboBox)) and widget.isEnabled():
-                    widget.setFocus()
-                    if isinstance(widget, QLineEdit):
-                        widget.selectAll()
-                    break
-
-    def has_changes(self) -> bool:
-        return self._opened_with is not None and self.values() != self._opened_with
-
-    # Only what the user does asks (Esc, 取消, the close box); reject() from code closes.
-    def may_discard(self) -> bool:
-        return not self.has_changes() or confirm_discard(self)
-
-    def _cancel(self) -> None:
-        if self.may_discard():
-            self.reject()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
-            self._cancel()
-            return
-        super().keyPressEvent(event)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        # only the window's own close box (a spontaneous event) asks; close() from code —
-        # the program quitting, a test tearing down — never blocks on a question
-        if event.spontaneous() and self.isVisible() and not self.may_discard():
-            event.ignore()
-            return
-        super().closeEvent(event)
+    # First-field focus and asking before discarding typing (Esc, 取消, the close box)
+    # come from GuardedDialog, shared with the other dialogs.
 
     def revalidate(self) -> None:
         problems = self.problems()
