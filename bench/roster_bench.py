@@ -24,7 +24,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import insert
 
-from kaohe_desktop.services import roster
+from kaohe_desktop.services import roster, roster_files
 from kaohe_desktop.services.database import open_db
 from kaohe_desktop.store.models import Area, Staff, Unit
 from kaohe_desktop.ui.app import make_app
@@ -134,9 +134,9 @@ def main() -> None:
         if args.io:
             out = Path(tmp) / "staff.xlsx"
             figures["export 50,000 staff (.xlsx)"] = median_ms(
-                lambda: roster.export_staff(db, out), max(1, runs // 2))
+                lambda: roster_files.export_staff(db, out), max(1, runs // 2))
             figures["preview import of that file"] = median_ms(
-                lambda: roster.preview_staff_import(db, out), max(1, runs // 2))
+                lambda: roster_files.preview_staff_import(db, out), max(1, runs // 2))
         page.close()
         db.close()
     width = max(len(k) for k in figures)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe_desktop.cli.common import AddCommand, add_group, pad, print_json
-from kaohe_desktop.services import roster
+from kaohe_desktop.services import roster, roster_files
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.results import StaffInfo
 
@@ -31,12 +31,12 @@ def cmd_unit_list(db: Database, args: argparse.Namespace) -> None:
 
 
 def cmd_unit_import(db: Database, args: argparse.Namespace) -> None:
-    report = roster.import_units(db, Path(args.file), dry_run=args.dry_run)
+    report = roster_files.import_units(db, Path(args.file), dry_run=args.dry_run)
     print(("（试导入，未写入）" if args.dry_run else "单位导入完成：") + report.summary())
 
 
 def cmd_unit_export(db: Database, args: argparse.Namespace) -> None:
-    print(f"已导出到 {roster.export_units(db, Path(args.file))}")
+    print(f"已导出到 {roster_files.export_units(db, Path(args.file))}")
 
 
 # ----------------------------------------------------------------------------- staff
@@ -81,12 +81,12 @@ def cmd_staff_list(db: Database, args: argparse.Namespace) -> None:
 
 
 def cmd_staff_import(db: Database, args: argparse.Namespace) -> None:
-    report = roster.import_staff(db, Path(args.file), dry_run=args.dry_run)
+    report = roster_files.import_staff(db, Path(args.file), dry_run=args.dry_run)
     print(("（试导入，未写入）" if args.dry_run else "人员导入完成：") + report.summary())
 
 
 def cmd_staff_export(db: Database, args: argparse.Namespace) -> None:
-    print(f"已导出到 {roster.export_staff(db, Path(args.file))}")
+    print(f"已导出到 {roster_files.export_staff(db, Path(args.file))}")
 
 
 # ----------------------------------------------------------------------------- parser

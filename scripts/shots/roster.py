@@ -13,7 +13,7 @@ from _common import save
 from openpyxl import Workbook
 from PySide6.QtWidgets import QWidget
 
-from kaohe_desktop.services import roster
+from kaohe_desktop.services import roster, roster_files
 from kaohe_desktop.ui.roster.import_dialog import RosterImportDialog
 from kaohe_desktop.ui.roster.models import ALL, Scope
 
@@ -77,7 +77,7 @@ def shoot_roster(window, out_dir: Path) -> list[Path]:
     page.edit_staff(page.data.staff[0])
     shots.append(_dialog_shot(page.active_dialog, out_dir, "roster_dialog_staff_edit"))
     path = _bad_workbook(out_dir / "站点名册-有错误.xlsx")
-    preview = RosterImportDialog(page, "units", path, roster.preview_units_import(page.db, path))
+    preview = RosterImportDialog(page, "units", path, roster_files.preview_units_import(page.db, path))
     shots.append(_dialog_shot(preview, out_dir, "roster_dialog_import_preview"))
     path.unlink()
     roster.set_staff_active(page.db, [inactive.id], True)  # leave the demo as it was

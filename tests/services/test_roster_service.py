@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from kaohe_desktop.domain.errors import InputError
-from kaohe_desktop.services import roster
+from kaohe_desktop.services import roster, roster_files
 
 UNIT_HEADER = ["编号", "名称", "所属街道", "类型", "电话", "地址"]
 STAFF_HEADER = ["工号", "姓名", "所属单位", "岗位", "手机"]
@@ -99,7 +99,7 @@ def test_preview_says_per_row_what_would_happen_and_writes_nothing(two_units, tm
                     ["U4", "", "新城街道", "", "", ""],  # name missing
                     ["U3", "重复", "", "", "", ""],  # code given twice
                     ["U5", "光明站", "", "", "0731 5555", ""])  # bad phone
-    rows = roster.preview_units_import(db, path)
+    rows = roster_files.preview_units_import(db, path)
     assert [(r.row, r.code, r.status) for r in rows] == [
         (2, "U1", "changed"), (3, "U2", "unchanged"), (4, "U3", "added"), (5, "U4", "error"),
         (6, "U3", "error"), (7, "U5", "error")]
@@ -113,7 +113,7 @@ def test_preview_says_per_row_what_would_happen_and_writes_nothing(two_units, tm
     assert roster.list_units(db)[0].phone == "0731-1111"
     assert [a.name for a in roster.list_areas(db)] == ["芙蓉街道"]
     with pytest.raises(InputError) as err:
-        roster.import_units(db, path)
+        roster_files.import_units(db, path)
     assert {p.row for p in err.value.problems} == {5, 6, 7}
     assert [u.code for u in roster.list_units(db)] == ["U1", "U2"]
 
@@ -123,14 +123,14 @@ def test_import_commits_what_the_preview_showed_once(two_units, tmp_path):
     path = workbook(tmp_path / "单位.xlsx", UNIT_HEADER,
                     ["U1", "东风社区便民服务站", "芙蓉街道", "", "0731-9999", ""],
                     ["U3", "红旗社区便民服务站", "新城街道", "", "", "红旗路1号"])
-    preview = roster.preview_units_import(db, path)
-    report = roster.import_units(db, path)
-    assert report == roster.report_of(preview)
+    preview = roster_files.preview_units_import(db, path)
+    report = roster_files.import_units(db, path)
+    assert report == roster_files.report_of(preview)
     assert (report.added, report.changed, report.unchanged) == (1, 1, 0)
     units = {u.code: u for u in roster.list_units(db)}
     assert units["U1"].phone == "0731-9999" and units["U3"].address == "红旗路1号"
     assert units["U3"].area == "新城街道"
-    again = roster.import_units(db, path)
+    again = roster_files.import_units(db, path)
     assert (again.added, again.changed, again.unchanged) == (0, 0, 2)
 
 
@@ -140,17 +140,17 @@ def test_staff_preview_names_unknown_units_and_moves(two_units, tmp_path):
                     ["P1", "王伟", "向阳社区便民服务站", "站长", "13800000001"],  # moved, by name
                     ["P2", "李娜", "U1", "窗口受理员", ""],
                     ["P3", "赵强", "U404", "", ""])
-    rows = roster.preview_staff_import(db, path)
+    rows = roster_files.preview_staff_import(db, path)
     assert [r.status for r in rows] == ["changed", "added", "error"]
     assert rows[0].changes_text() == "所属单位：U1 东风社区便民服务站 → U2 向阳社区便民服务站"
     assert rows[2].problems_text() == "没有这个单位：U404"
     assert rows[2].problems[0].column == "C"
     assert [p.code for p in roster.list_staff(db)] == ["P1"]
     with pytest.raises(InputError, match="没有这个单位"):
-        roster.import_staff(db, path)
+        roster_files.import_staff(db, path)
     fixed = workbook(tmp_path / "人员2.xlsx", STAFF_HEADER,
                      ["P1", "王伟", "U2", "站长", "13800000001"], ["P2", "李娜", "U1", "", ""])
-    report = roster.import_staff(db, fixed)
+    report = roster_files.import_staff(db, fixed)
     assert (report.added, report.changed) == (1, 1)
     assert {p.code: p.unit_code for p in roster.list_staff(db)} == {"P1": "U2", "P2": "U1"}
 
@@ -158,21 +158,21 @@ def test_staff_preview_names_unknown_units_and_moves(two_units, tmp_path):
 def test_a_file_without_a_header_is_refused_whole(db, tmp_path):
     path = workbook(tmp_path / "x.xlsx", ["甲", "乙"], ["1", "2"])
     with pytest.raises(InputError, match="找不到表头行"):
-        roster.preview_units_import(db, path)
+        roster_files.preview_units_import(db, path)
     missing = workbook(tmp_path / "y.xlsx", ["编号", "电话"], ["U1", "1"])
     with pytest.raises(InputError, match="缺少必需的列“名称”"):
-        roster.preview_units_import(db, missing)
+        roster_files.preview_units_import(db, missing)
 
 
 def test_closing_the_steps_early_rolls_back(db, tmp_path):
     rows = [[f"U{n:04d}", f"第{n}站", "新城街道", "", "", ""] for n in range(1, 1201)]
     path = workbook(tmp_path / "big.xlsx", UNIT_HEADER, *rows)
-    steps = roster.import_steps(db, "units", path, strict=True, dry_run=False)
+    steps = roster_files.import_steps(db, "units", path, strict=True, dry_run=False)
     assert next(steps) == (0, 1200)
     assert next(steps) == (500, 1200)
     steps.close()  # the user pressed 取消
     assert roster.list_units(db) == [] and roster.list_areas(db) == []
-    report = roster.import_units(db, path)
+    report = roster_files.import_units(db, path)
     assert report.added == 1200 and len(roster.list_units(db)) == 1200
 
 
@@ -180,14 +180,14 @@ def test_exported_roster_imports_back_unchanged(two_units, tmp_path):
     db = two_units
     roster.update_unit(db, "U1", address="东风路2号")
     roster.set_units_active(db, ["U2"], False)
-    units = roster.export_units(db, tmp_path / "units.xlsx")
-    staff = roster.export_staff(db, tmp_path / "staff.xlsx")
-    assert {r.status for r in roster.preview_units_import(db, units)} == {"unchanged"}
-    assert [r.status for r in roster.preview_staff_import(db, staff)] == ["unchanged"]
+    units = roster_files.export_units(db, tmp_path / "units.xlsx")
+    staff = roster_files.export_staff(db, tmp_path / "staff.xlsx")
+    assert {r.status for r in roster_files.preview_units_import(db, units)} == {"unchanged"}
+    assert [r.status for r in roster_files.preview_staff_import(db, staff)] == ["unchanged"]
     from openpyxl import load_workbook
 
     ws = load_workbook(units).active
-    assert [c.value for c in ws[1]] == roster.UNIT_HEADERS
+    assert [c.value for c in ws[1]] == roster_files.UNIT_HEADERS
     assert [c.value for c in ws[3]][-1] == "停用"
 
 
@@ -249,14 +249,14 @@ def test_import_reads_the_head_column(two_units, tmp_path):
                     ["P2", "李娜", "U1", "", ""],  # blank is 否: unchanged now
                     ["P3", "张敏", "U2", "", "是"],
                     ["P4", "赵强", "U2", "", "0"])
-    rows = roster.preview_staff_import(db, path)
+    rows = roster_files.preview_staff_import(db, path)
     assert [r.status for r in rows] == ["changed", "unchanged", "added", "added"]
     assert rows[0].changes_text() == "负责人：否 → 是（取代 李娜）"
     assert heads(db) == {"U1": "P2"}  # a preview writes nothing
-    report = roster.import_staff(db, path)
+    report = roster_files.import_staff(db, path)
     assert (report.added, report.changed, report.unchanged) == (2, 1, 1)
     assert heads(db) == {"U1": "P1", "U2": "P3"}
-    assert roster.import_staff(db, path).unchanged == 4  # the same file twice adds nothing
+    assert roster_files.import_staff(db, path).unchanged == 4  # the same file twice adds nothing
 
 
 def test_import_refuses_bad_head_values_and_two_heads_in_one_unit(two_units, tmp_path):
@@ -268,7 +268,7 @@ def test_import_refuses_bad_head_values_and_two_heads_in_one_unit(two_units, tmp
                     ["P3", "张敏", "U2", "", "是"],  # the second head of U2
                     ["P4", "赵强", "U1", "", "站长"])  # neither yes nor no
     with pytest.raises(InputError) as err:
-        roster.import_staff(db, path)
+        roster_files.import_staff(db, path)
     by_row = {p.row: p for p in err.value.problems}
     assert set(by_row) == {4, 5}
     assert (by_row[4].file, by_row[4].column, by_row[4].value) == ("人员.xlsx", "E", "是")
@@ -278,7 +278,7 @@ def test_import_refuses_bad_head_values_and_two_heads_in_one_unit(two_units, tmp
     assert heads(db) == {"U1": "P1"} and len(roster.list_staff(db)) == 1  # nothing written
     roster.set_staff_active(db, ["P1"], False)
     inactive = workbook(tmp_path / "停用.xlsx", HEAD_HEADER, ["P1", "王伟", "U1", "站长", "是"])
-    [row] = roster.preview_staff_import(db, inactive)
+    [row] = roster_files.preview_staff_import(db, inactive)
     assert row.status == "error" and "已停用的人员不能标为负责人" in row.problems_text()
 
 
@@ -286,10 +286,10 @@ def test_a_file_without_the_head_column_leaves_marks_alone(two_units, tmp_path):
     db = two_units
     roster.set_staff_head(db, "P1")
     path = workbook(tmp_path / "人员.xlsx", STAFF_HEADER, ["P1", "王伟", "U1", "站长", ""])
-    assert roster.import_staff(db, path).unchanged == 1
+    assert roster_files.import_staff(db, path).unchanged == 1
     assert heads(db) == {"U1": "P1"}
     moved = workbook(tmp_path / "调动.xlsx", STAFF_HEADER, ["P1", "王伟", "U2", "站长", ""])
-    [row] = roster.preview_staff_import(db, moved)
+    [row] = roster_files.preview_staff_import(db, moved)
     assert row.changes_text() == "所属单位：U1 东风社区便民服务站 → U2 向阳社区便民服务站；负责人：是 → 否"
 
 
@@ -297,11 +297,11 @@ def test_exported_heads_import_back_unchanged(two_units, tmp_path):
     db = two_units
     roster.set_staff_head(db, "P1")
     roster.add_staff(db, "李娜", "U1", code="P2")
-    path = roster.export_staff(db, tmp_path / "staff.xlsx")
+    path = roster_files.export_staff(db, tmp_path / "staff.xlsx")
     from openpyxl import load_workbook
 
     ws = load_workbook(path).active
-    assert [c.value for c in ws[1]] == roster.STAFF_HEADERS
-    column = roster.STAFF_HEADERS.index("负责人")
+    assert [c.value for c in ws[1]] == roster_files.STAFF_HEADERS
+    column = roster_files.STAFF_HEADERS.index("负责人")
     assert [[c.value for c in r][column] for r in ws.iter_rows(min_row=2)] == ["是", "否"]
-    assert {r.status for r in roster.preview_staff_import(db, path)} == {"unchanged"}
+    assert {r.status for r in roster_files.preview_staff_import(db, path)} == {"unchanged"}

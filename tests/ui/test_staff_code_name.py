@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from kaohe_desktop.services import roster
+from kaohe_desktop.services import roster_files
 from kaohe_desktop.services.demo import load_demo
 from kaohe_desktop.services.tally import tally_sheets
 from kaohe_desktop.ui.common.page import Changes
@@ -24,7 +24,7 @@ def test_the_staff_code_is_called_bian_hao_everywhere(qtbot, db):
     page.refresh()
     model = page.staff_table.model()
     assert model.headerData(0, Qt.Orientation.Horizontal) == "编号"
-    assert roster.STAFF_HEADERS[0] == "编号"
+    assert roster_files.STAFF_HEADERS[0] == "编号"
     attendance = next(s for s in tally_sheets(db, 2024) if s.name == "考勤汇总")
     assert attendance.headers[0] == "编号"
     text = README.read_text(encoding="utf-8")

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from kaohe_desktop.services.results import RowPreview
-from kaohe_desktop.services.roster import RosterImportPreview, field_labels
+from kaohe_desktop.services.roster_files import RosterImportPreview, field_labels
 
 from .models import ROOT, filter_change
 

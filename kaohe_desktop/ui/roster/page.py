@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kaohe_desktop.services import roster
+from kaohe_desktop.services import roster, roster_files
 from kaohe_desktop.services.results import RosterData, RowPreview, StaffInfo, UnitInfo
 
 from ..common.messages import show_error
@@ -543,7 +543,7 @@ class RosterPage(Page):
         run_job(self, f"读取{KIND_TITLES[kind]}", preview_job(self.db, kind, path),
                 on_done=lambda preview: self.preview_import(kind, path, preview))
 
-    def preview_import(self, kind: str, path: Path, preview: roster.RosterImportPreview) -> None:
+    def preview_import(self, kind: str, path: Path, preview: roster_files.RosterImportPreview) -> None:
         def reload(mapping: dict[str, str], then) -> None:  # a column mapped in the preview
             run_job(dialog, f"读取{KIND_TITLES[kind]}", preview_job(self.db, kind, path, mapping),
                     on_done=then)
@@ -556,7 +556,7 @@ class RosterPage(Page):
         """Import for real, off the GUI thread; cancelling rolls it back."""
 
         def done(rows: list[RowPreview]) -> None:
-            self._say(f"已导入 {path.name}：{roster.report_of(rows).summary()}")
+            self._say(f"已导入 {path.name}：{roster_files.report_of(rows).summary()}")
             self._written()
 
         run_job(self, f"导入{KIND_TITLES[kind]}", import_job(self.db, kind, path, mapping),
