@@ -22,20 +22,46 @@ from kaohe_desktop.store.models import Assessment, AssessorGroup, Staff, Subject
 from .rubrics import rubric_from_row
 
 
-def subject_code(subject: Subject) -> str:
+def _roster_code(subject: Subject) -> str:
     return subject.unit.code if subject.unit else subject.staff.code if subject.staff else ""
 
 
-def subject_name(subject: Subject) -> str:
+def _roster_name(subject: Subject) -> str:
     return subject.unit.name if subject.unit else subject.staff.name if subject.staff else ""
 
 
-def subject_area(subject: Subject) -> str:
+def _roster_area(subject: Subject) -> str:
     if subject.unit is not None:
         return subject.unit.area.name if subject.unit.area else ""
     if subject.staff is not None and subject.staff.unit is not None:
         return subject.staff.unit.name
     return ""
+
+
+# a published assessment shows the labels it was published with (`snapshot_labels`)
+def subject_code(subject: Subject) -> str:
+    return subject.shown_code if subject.shown_code is not None else _roster_code(subject)
+
+
+def subject_name(subject: Subject) -> str:
+    return subject.shown_name if subject.shown_name is not None else _roster_name(subject)
+
+
+def subject_area(subject: Subject) -> str:
+    """The area of a unit, or the unit of a staff member."""
+    return subject.shown_area if subject.shown_area is not None else _roster_area(subject)
+
+
+def snapshot_labels(s: Session, assessment_id: int, keep: bool) -> None:
+    """On publishing (`keep`), fix each subject's code, name and area as the results show
+    them, so a later roster edit does not reach a published list; on reopening, drop them
+    so the draft follows the roster again."""
+    for subject in s.scalars(select(Subject).where(Subject.assessment_id == assessment_id)):
+        if keep:
+            subject.shown_code, subject.shown_name, subject.shown_area = (
+                _roster_code(subject), _roster_name(subject), _roster_area(subject))
+        else:
+            subject.shown_code = subject.shown_name = subject.shown_area = None
 
 
 def load_assessment(s: Session, assessment_id: int) -> Assessment:

@@ -44,6 +44,7 @@ from .assessment_lookup import (
     load_assessment,
     load_subjects,
     require_editable,
+    snapshot_labels,
     store_group_item_codes,
     subject_area,
     subject_code,
@@ -523,6 +524,9 @@ def change_state(db: Database, assessment_id: int, action: str, *, actor: str = 
     All problems are reported together and nothing is written.
     """
     if action == "submit":
+        # the attendance points are recomputed from the stored data first: whatever an
+        # older version or another tool left behind, the results go to 审议 as the data say
+        refresh_assessments(db, only=assessment_id)
         require_complete(db, assessment_id)
     if isinstance(db.actor, Actor):  # logged in: the account acts, its roles decide
         actor, actor_is_admin = db.actor.login, db.actor.admin
@@ -560,6 +564,7 @@ def change_state(db: Database, assessment_id: int, action: str, *, actor: str = 
         a.state = str(target)
         if action in ("publish", "reopen"):
             a.objection_start, a.objection_end = objection_start, objection_end
+            snapshot_labels(s, a.id, keep=action == "publish")
         s.flush()
         if seal is not None:
             acting = current_actor(db, s)

@@ -1,7 +1,7 @@
 """Attendance use-cases: import, rules (shift, leave, calendar), the day log and the
-monthly summary; points for rubric items are in `attendance_points`. After a rule or
-leave change the open staff assessments of those days take their attendance values
-again (`refresh_assessments`).
+monthly summary; points for rubric items are in `attendance_points`. A rule, shift,
+calendar or leave change and the open staff assessments' attendance values it changes are
+written in one transaction (`refresh_in`): a crash leaves both or neither.
 
 Each function opens its own session, validates in full before writing (InputError,
 nothing written) and returns plain values: the domain's `Shift`, or dataclasses from
@@ -52,7 +52,7 @@ from .attendance_points import (
     apply_to_assessment,
     attendance_rule_items,
     get_points_rule,
-    refresh_assessments,
+    refresh_in,
     set_points_rule,
 )
 from .results import CalendarDayInfo, DayLogRow, LeaveInfo, MonthView, SummaryRow
@@ -153,7 +153,7 @@ def set_shift(db: Database, shift: Shift, unit: str | None = None) -> Shift:
         row.start, row.end = f"{shift.start:%H:%M}", f"{shift.end:%H:%M}"
         row.late_grace_min, row.early_grace_min = shift.late_grace_min, shift.early_grace_min
         row.half_day_late_min, row.absent_late_min = shift.half_day_late_min, shift.absent_late_min
-    refresh_assessments(db)
+        refresh_in(s)
     return shift
 
 
@@ -173,7 +173,7 @@ def clear_unit_shift(db: Database, unit: str) -> bool:
         if row is None:
             return False
         s.delete(row)
-    refresh_assessments(db)
+        refresh_in(s)
     return True
 
 
@@ -194,7 +194,7 @@ def set_leave_type(db: Database, name: str, counts: bool) -> None:
             s.add(LeaveType(name=name, counts=counts))
         else:
             row.counts = counts
-    refresh_assessments(db)
+        refresh_in(s)
 
 
 def add_leave(db: Database, staff: str, day: date, leave_type: str, days: object = 1,
@@ -226,7 +226,7 @@ def add_leave(db: Database, staff: str, day: date, leave_type: str, days: object
                 out.append(_put_leave(s, person, current, kind, part, note))
                 left -= part
             current += timedelta(1)
-    refresh_assessments(db, out[0].day, out[-1].day)
+        refresh_in(s, out[0].day, out[-1].day)
     return out
 
 
@@ -251,8 +251,8 @@ def remove_leave(db: Database, staff: str, day: date, leave_type: str) -> int:
         done = s.execute(delete(Leave).where(Leave.staff_id == person.id, Leave.day == day,
                                              Leave.leave_type == leave_type.strip()))
         removed = int(done.rowcount or 0)
-    if removed:
-        refresh_assessments(db, day, day)
+        if removed:
+            refresh_in(s, day, day)
     return removed
 
 
@@ -280,7 +280,7 @@ def set_calendar_day(db: Database, day: date, workday: bool | None, note: str = 
             s.add(CalendarDay(day=day, workday=workday, note=note.strip()[:100]))
         else:
             row.workday, row.note = workday, note.strip()[:100]
-    refresh_assessments(db, day, day)
+        refresh_in(s, day, day)
 
 
 def month_calendar(db: Database, month: str | Period | tuple[date, date]) -> WorkCalendar:

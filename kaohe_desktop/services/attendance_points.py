@@ -98,7 +98,7 @@ def set_points_rule(db: Database, rubric_code: str, item_code: str,
             s.add(PointsRuleRow(rubric_code=rubric_code, item_code=item_code, rule=text))
         else:
             row.rule = text
-    refresh_assessments(db)  # the open assessments follow the new rule
+        refresh_in(s)  # the open assessments follow the new rule, in the same transaction
     return rule
 
 

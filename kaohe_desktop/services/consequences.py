@@ -19,7 +19,7 @@ from kaohe_desktop.domain.rubric import Rubric
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import Staff, Subject
 
-from .assessment_lookup import assessment_rubric, load_assessment, subject_code
+from .assessment_lookup import assessment_rubric, load_assessment, subject_area, subject_code
 from .ranking_results import RankingRow
 from .standings import ranking_table
 
@@ -101,11 +101,10 @@ def _rows_for(rule: Consequence, row: RankingRow, subject: Subject, staff: list[
     base = dict(subject_code=row.subject_code, subject_name=row.subject_name, grade=row.grade,
                 kind=rule.kind, reason=reason, subject_id=subject.id)
     person_subject = subject.staff is not None
-    unit_name = (subject.unit.name if subject.unit is not None
-                 else subject.staff.unit.name if subject.staff and subject.staff.unit else "")
+    unit_name = row.subject_name if subject.unit is not None else subject_area(subject)
     if rule.recipient == "subject":
         return [ConsequenceRow(**base, recipient=row.subject_name, person=person_subject,
-                               staff_code=subject.staff.code if subject.staff else "",
+                               staff_code=row.subject_code if subject.staff else "",
                                unit_name=unit_name)]
     if rule.recipient == "head":
         head = unit_head(staff)

@@ -150,6 +150,11 @@ class Subject(Base):
     # 不参评: left out of grading, ranking and documents by an administrator, with a reason
     excluded: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     exclude_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # what the results showed when published (code, name, area — or unit for staff): a
+    # later roster edit must not change a published list; NULL while not published
+    shown_code: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    shown_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    shown_area: Mapped[str | None] = mapped_column(String(200), nullable=True)
     unit: Mapped[Unit | None] = relationship()
     staff: Mapped[Staff | None] = relationship()
 

@@ -44,9 +44,10 @@ _SCORED_PER_ASSESSOR = text("""
 
 _SUBJECT_LABELS = text("""
     SELECT sub.id,
-           coalesce(u.code, p.code),
-           coalesce(u.name, p.name),
-           CASE WHEN u.id IS NOT NULL THEN coalesce(ar.name, '') ELSE coalesce(pu.name, '') END
+           coalesce(sub.shown_code, u.code, p.code),
+           coalesce(sub.shown_name, u.name, p.name),
+           coalesce(sub.shown_area,
+                    CASE WHEN u.id IS NOT NULL THEN coalesce(ar.name, '') ELSE coalesce(pu.name, '') END)
     FROM subject sub
     LEFT JOIN unit u ON u.id = sub.unit_id
     LEFT JOIN area ar ON ar.id = u.area_id

@@ -87,9 +87,10 @@ _ITEM_LIMITED = """
 
 _LABELS = """
     SELECT sub.id, sub.assessment_id,
-           coalesce(u.code, p.code),
-           coalesce(u.name, p.name),
-           CASE WHEN u.id IS NOT NULL THEN coalesce(ar.name, '') ELSE coalesce(pu.name, '') END
+           coalesce(sub.shown_code, u.code, p.code),
+           coalesce(sub.shown_name, u.name, p.name),
+           coalesce(sub.shown_area,
+                    CASE WHEN u.id IS NOT NULL THEN coalesce(ar.name, '') ELSE coalesce(pu.name, '') END)
     FROM subject sub
     LEFT JOIN unit u ON u.id = sub.unit_id
     LEFT JOIN area ar ON ar.id = u.area_id

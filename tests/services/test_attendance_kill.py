@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from test_attendance_service import PEOPLE, log_file
 
+from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.domain.periods import parse_period
 from kaohe_desktop.services import assessments, attendance, roster
 from kaohe_desktop.services.assessments import GroupSpec
@@ -97,3 +98,50 @@ def test_importing_again_repairs_points_left_behind(june):
     again = attendance.commit_import(db, attendance.preview_parsed(db, parsed, "a" * 64))
     assert again.punches_added == 0 and again.scores.updated
     assert _counts(db.path) == (len(parsed.punches), len(PEOPLE))
+
+
+def test_a_rule_or_leave_edit_and_its_points_are_one_transaction(june, monkeypatch):
+    db = june
+    parsed = log_file()
+    attendance.commit_import(db, attendance.preview_parsed(db, parsed, "a" * 64))
+    before = _counts(db.path)
+    from kaohe_desktop.services import attendance_points
+
+    def crash(s, assessment_id):  # the points step fails after the edit was made
+        raise RuntimeError("断电")
+
+    monkeypatch.setattr(attendance_points, "apply_in", crash)
+    day = parsed.punches[0].at.date()
+    rule = attendance.attendance_rule_items(db)[0]
+    edits = [lambda: attendance.add_leave(db, "S01", day, "事假"),
+             lambda: attendance.set_calendar_day(db, day, False, "调休"),
+             lambda: attendance.set_leave_type(db, "婚假", True),
+             lambda: attendance.set_points_rule(db, "VILLAGE-ATT", rule.item_code, rule.rule)]
+    for edit in edits:
+        with pytest.raises(RuntimeError):
+            edit()
+    monkeypatch.undo()
+    assert attendance.list_leave(db, "2024-06") == []
+    assert attendance.calendar_overrides(db, "2024-06") == []
+    assert "婚假" not in attendance.leave_types(db)
+    assert _counts(db.path) == before
+
+
+def test_submitting_recomputes_points_left_stale(june):
+    db = june
+    parsed = log_file()
+    attendance.commit_import(db, attendance.preview_parsed(db, parsed, "a" * 64))
+    conn = sqlite3.connect(db.path)  # a value changed behind the program's back
+    right = conn.execute("SELECT id, value FROM score ORDER BY id").fetchone()
+    conn.execute("UPDATE score SET value = '0' WHERE id = ?", (right[0],))
+    conn.commit()
+    conn.close()
+    aid = assessments.list_assessments(db)[0].id
+    # the 考核组 has not scored yet, so the submit is refused — after the points were redone
+    with pytest.raises(InputError, match="未评完"):
+        assessments.change_state(db, aid, "submit", actor="录入员")
+    conn = sqlite3.connect(db.path)
+    try:
+        assert conn.execute("SELECT value FROM score WHERE id = ?", (right[0],)).fetchone()[0] == right[1]
+    finally:
+        conn.close()
