@@ -22,6 +22,12 @@ INVISIBLE = frozenset(
      *range(0x2066, 0x206A), 0xFEFF, 0x180E, 0x061C, 0x00AD, 0x034F]
 )
 
+# The roster's column sizes (store/models.py): a longer value is refused, naming the limit,
+# before it reaches the database. `unit` names a unit by code or name (≤ 200).
+ROSTER_LIMITS = {"code": 50, "name": 200, "area": 100, "kind": 50, "phone": 50, "address": 200,
+                 "unit": 200, "post": 100, "attendance_no": 50, "head": 10}
+STAFF_LIMITS = {**ROSTER_LIMITS, "name": 100}
+
 
 class TextRefused(ValueError):
     """`reason` says why; `shown` is the value as it may be echoed (≤ 50 characters)."""
@@ -56,6 +62,24 @@ def clean(text: str, *, what: str = "内容", limit: int | None = None,
         raise TextRefused(f"{what}过长：{len(out)} 个字符，最多 {limit} 个（只显示前 {ECHO} 个）",
                           echo(out))
     return out
+
+
+def clean_fields(values: dict[str, str | None], labels: dict[str, str],
+                 limits: dict[str, int]) -> tuple[dict[str, str | None], list[tuple[str, str, str]]]:
+    """`clean` each given value (None stays None: a field left as it is); the cleaned
+    values and (label, reason, shown value) for each refused one."""
+    out: dict[str, str | None] = {}
+    refused = []
+    for field, text in values.items():
+        if text is None:
+            out[field] = None
+            continue
+        try:
+            out[field] = clean(text, what=f"“{labels[field]}”", limit=limits.get(field))
+        except TextRefused as exc:
+            refused.append((labels[field], exc.reason, exc.shown))
+            out[field] = text
+    return out, refused
 
 
 def problem_of(text: str, *, what: str = "内容", limit: int | None = None) -> tuple[str, str] | None:

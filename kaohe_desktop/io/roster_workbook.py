@@ -15,7 +15,8 @@ from dataclasses import field as dataclass_field
 from pathlib import Path
 
 from kaohe_desktop.domain.errors import InputError, Problem
-from kaohe_desktop.domain.text_rules import TextRefused, clean
+from kaohe_desktop.domain.text_rules import ROSTER_LIMITS as LIMITS
+from kaohe_desktop.domain.text_rules import STAFF_LIMITS, TextRefused, clean
 
 from .sheet_writer import Table, write_tables
 from .workbook import column_letter, is_blank, read_workbook
@@ -95,11 +96,6 @@ def yes_no(text: str) -> bool | None:
     return False if text in _NO else None
 
 
-# The schema's column sizes (store/models.py): a longer value is refused, naming the limit,
-# before it reaches the database. `unit` names a unit by code or name (≤ 200).
-LIMITS = {"code": 50, "name": 200, "area": 100, "kind": 50, "phone": 50, "address": 200,
-          "unit": 200, "post": 100, "attendance_no": 50, "head": 10}
-STAFF_LIMITS = {**LIMITS, "name": 100}
 
 
 @dataclass(frozen=True)

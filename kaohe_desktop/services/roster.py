@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kaohe_desktop.domain.errors import InputError, Problem
+from kaohe_desktop.domain.text_rules import ROSTER_LIMITS, STAFF_LIMITS, clean_fields
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import Area, Staff, Unit
 
@@ -260,8 +261,28 @@ def list_staff(db: Database, unit: str = "", include_inactive: bool = False) -> 
 
 
 # ---------------------------------------------------------------- units
+_UNIT_LABELS = {"name": "名称", "code": "编号", "area": "片区", "kind": "类型", "phone": "电话",
+                "address": "地址"}
+_STAFF_LABELS = {"name": "姓名", "code": "编号", "unit": "所属单位", "post": "岗位",
+                 "attendance_no": "考勤号", "phone": "电话"}
+
+
+def _typed(labels: dict[str, str], limits: dict[str, int], **values: str | None) -> dict[str, str | None]:
+    """The same text rule as the imports (NFKC; zero-width, direction-control and control
+    characters refused; the column size) for a value typed in the window or the CLI, so
+    "FR01" typed with a zero-width space cannot become a second unit."""
+    out, refused = clean_fields(values, labels, limits)
+    if refused:
+        raise InputError([Problem(reason, column=label, value=shown)
+                          for label, reason, shown in refused])
+    return out
+
+
 def add_unit(db: Database, name: str, *, code: str = "", area: str = "",
              kind: str = DEFAULT_KIND, phone: str = "", address: str = "") -> UnitInfo:
+    v = _typed(_UNIT_LABELS, ROSTER_LIMITS, name=name, code=code, area=area, kind=kind,
+               phone=phone, address=address)
+    name, code, area, kind, phone, address = (str(v[k]) for k in _UNIT_LABELS)
     if not name.strip():
         raise InputError(Problem("单位名称不能为空", column="名称"))
     with db.session() as s:
@@ -280,6 +301,9 @@ def update_unit(db: Database, unit: int | str, *, code: str | None = None, name:
                 area: str | None = None, kind: str | None = None, phone: str | None = None,
                 address: str | None = None) -> UnitInfo:
     """Change the given fields of a unit (by id or code); None leaves a field as it is."""
+    v = _typed(_UNIT_LABELS, ROSTER_LIMITS, name=name, code=code, area=area, kind=kind,
+               phone=phone, address=address)
+    name, code, area, kind, phone, address = (v[k] for k in _UNIT_LABELS)
     with db.session() as s:
         u = _get_unit(s, unit)
         new_code = u.code if code is None else code
@@ -323,6 +347,9 @@ def add_staff(db: Database, name: str, unit: str, *, code: str = "", post: str =
               attendance_no: str = "", phone: str = "", head: bool = False) -> StaffInfo:
     """Add a person to a unit; `head` marks them 负责人, taking the mark from whoever held
     it in that unit (see the module docstring; `marked_head` tells who that is)."""
+    v = _typed(_STAFF_LABELS, STAFF_LIMITS, name=name, code=code, unit=unit, post=post,
+               attendance_no=attendance_no, phone=phone)
+    name, code, unit, post, attendance_no, phone = (str(v[k]) for k in _STAFF_LABELS)
     if not name.strip():
         raise InputError(Problem("姓名不能为空", column="姓名"))
     with db.session() as s:
@@ -351,6 +378,13 @@ def update_staff(db: Database, person: int | str, *, code: str | None = None,
     `head` True marks them 负责人 and moves the mark from whoever held it in their unit;
     False clears it. A move to another unit clears the mark unless `head` is True: being
     in charge of one station says nothing about the next."""
+    v = _typed(_STAFF_LABELS, STAFF_LIMITS, name=name, code=code,
+               unit=unit if isinstance(unit, str) else None, post=post,
+               attendance_no=attendance_no, phone=phone)
+    name, code, post, attendance_no, phone = (v[k] for k in ("name", "code", "post",
+                                                             "attendance_no", "phone"))
+    if isinstance(unit, str):
+        unit = v["unit"]
     with db.session() as s:
         p = _get_staff(s, person)
         u = p.unit if unit is None else _get_unit(s, unit)

@@ -305,3 +305,26 @@ def test_exported_heads_import_back_unchanged(two_units, tmp_path):
     column = roster_files.STAFF_HEADERS.index("负责人")
     assert [[c.value for c in r][column] for r in ws.iter_rows(min_row=2)] == ["是", "否"]
     assert {r.status for r in roster_files.preview_staff_import(db, path)} == {"unchanged"}
+
+
+def test_typed_codes_and_names_follow_the_import_text_rule(db):
+    """What the window and `unit add`/`staff add` take obeys the same rule as an import."""
+    r = roster
+    first = r.add_unit(db, "东风社区便民服务站", code="ＦＲ０１")
+    assert first.code == "FR01"  # full-width is the same code
+    with pytest.raises(InputError) as refused:
+        r.add_unit(db, "东风社区便民服务站", code="FR01\u200b")
+    assert "U+200B" in str(refused.value) and "编号" in str(refused.value)
+    with pytest.raises(InputError) as refused:
+        r.add_staff(db, "张" * 101, "FR01")
+    assert "最多 100 个" in str(refused.value) and "姓名" in str(refused.value)
+    with pytest.raises(InputError) as refused:
+        r.add_staff(db, "张\u202e三", "FR01")
+    assert "U+202E" in str(refused.value)
+    person = r.add_staff(db, "张三", "ＦＲ０１", code="P01")
+    with pytest.raises(InputError):
+        r.update_staff(db, person.code, name="张三\u200d")
+    with pytest.raises(InputError):
+        r.update_unit(db, "FR01", name="东风\x07社区")
+    assert [u.code for u in r.list_units(db)] == ["FR01"]
+    assert [(p.name, p.unit_code) for p in r.list_staff(db)] == [("张三", "FR01")]
