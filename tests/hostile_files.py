@@ -172,6 +172,77 @@ def truncated_xls(path: Path, size: int = 512) -> Path:
     return path
 
 
+def xls_with_error_cell(source: Path, path: Path, code: int = 0x07) -> tuple[int, int]:
+    """`source` (a real BIFF8 .xls) with its first number cell (an RK record) of the first
+    sheet turned into an Excel error cell (a BOOLERR record, #DIV/0! by default), as
+    Excel writes a formula's error value; (row, column), 0-based. The stream keeps its size
+    (the two bytes saved are added to the zero padding at its end), so olefile can write it
+    back in place."""
+    import shutil
+
+    import olefile
+
+    shutil.copy(source, path)
+    with olefile.OleFileIO(str(path), write_mode=True) as ole:
+        data = ole.openstream("Workbook").read()
+        out, pos, bofs, where = bytearray(), 0, 0, None
+        while pos + 4 <= len(data):
+            kind, length = struct.unpack_from("<HH", data, pos)
+            bofs += kind == 0x0809
+            if kind == 0x027E and bofs == 2 and where is None:
+                row, col, xf = struct.unpack_from("<HHH", data, pos + 4)
+                out += struct.pack("<HHHHHBB", 0x0205, 8, row, col, xf, code, 1)
+                where = (row, col)
+            else:
+                out += data[pos:pos + 4 + length]
+            pos += 4 + length
+        assert where is not None, "no number cell to turn into an error"
+        ole.write_stream("Workbook", bytes(out.ljust(len(data), b"\0")))
+    return where
+
+
+def ods_with_error_cell(path: Path, header: Sequence[str], data_row: Sequence[object],
+                        error_column: int, repeated_rows: int = 2) -> Path:
+    """An .ods as LibreOffice or WPS saves it: the header, `data_row` repeated (a
+    `number-rows-repeated` row), then a row whose column `error_column` (0-based, after
+    empty cells given by `number-columns-repeated`) holds a formula's error value
+    (`calcext:value-type="error"`, #DIV/0!), which python-calamine reads as a blank."""
+    def cell(value: object) -> str:
+        if isinstance(value, int | float):
+            kind = f'office:value-type="float" office:value="{value}"'
+        else:
+            kind = 'office:value-type="string"'
+        return f"<table:table-cell {kind}><text:p>{escape(str(value))}</text:p></table:table-cell>"
+
+    rows = [f"<table:table-row>{''.join(cell(h) for h in header)}</table:table-row>",
+            f'<table:table-row table:number-rows-repeated="{repeated_rows}">'
+            f"{''.join(cell(v) for v in data_row)}</table:table-row>",
+            f"<table:table-row>{''.join(cell(v) for v in data_row[:1])}"
+            + (f'<table:table-cell table:number-columns-repeated="{error_column - 1}"/>'
+               if error_column > 1 else "")
+            + '<table:table-cell table:formula="of:=1/0" office:value-type="string" '
+              'office:string-value="" calcext:value-type="error"><text:p>#DIV/0!</text:p>'
+              "</table:table-cell></table:table-row>"]
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"')
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
+               'office:version="1.2"><office:body><office:spreadsheet>'
+               f'<table:table table:name="Sheet1">{"".join(rows)}</table:table>'
+               "</office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+                '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+                '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                    compress_type=zipfile.ZIP_STORED)
+        zf.writestr("content.xml", content)
+        zf.writestr("META-INF/manifest.xml", manifest)
+    return path
+
+
 def attlog_with_junk(path: Path, punches: int = 20, junk: int = 3 * MB) -> Path:
     """A ZKTeco attlog.dat with `punches` lines, then `junk` bytes of printable junk lines."""
     lines = [f"{1000 + i % 5:>9}\t2024-03-{1 + i // 5 % 28:02d} 08:{i % 60:02d}:00\t1\t0\t1\t0"

@@ -11,7 +11,8 @@ reader (roster, scores, attendance) calls `check_workbook` first:
 - each worksheet's XML, streamed in chunks (never held whole): the largest column and row
   any cell reference names, so the dense range calamine builds stays under `MAX_CELLS`;
   and every error cell (`t="e"`: #DIV/0!, #N/A …), which calamine turns into blanks;
-- an OLE (.xls) file: its directory must be complete and hold a workbook stream.
+- an OLE (.xls) file: its directory must be complete and hold a workbook stream; its
+  error cells (BOOLERR and FORMULA records, `xls_errors`) are listed like a zip's.
 
 `calamine_call` runs a calamine call and turns anything it raises — its own errors and,
 as a last resort, a Rust panic (a BaseException) — into an InputError naming the file.
@@ -28,11 +29,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TypeVar
+from xml.parsers import expat
 
 from kaohe_desktop.domain.errors import InputError, Problem
 
 from .ole import MAGIC as OLE_MAGIC
 from .ole import stream_names
+from .xls_errors import xls_error_cells
 
 T = TypeVar("T")
 
@@ -303,6 +306,7 @@ def _check_zip(path_str: str, file: str, size: int) -> Checked:
                     _scan_sheet(zf, info, file, parts.get(name, name), checked.errors)
                 elif name == "content.xml":
                     _scan_ods(zf, info, file)
+                    _ods_errors(zf, info, checked.errors)
         except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError,
                 RuntimeError):
             raise _refuse(file, f"{DAMAGED}（压缩内容损坏，可能下载不完整）") from None
@@ -325,6 +329,58 @@ def _scan_ods(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> None:
                 cols = max(cols, n)
     if rows > MAX_ROWS or cols > MAX_COLUMNS:
         raise _refuse(file, f"{TOO_BIG}：表格声明了 {max(rows, cols)} 个重复的行或列")
+
+
+def _ods_errors(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
+                errors: dict[str, list[ErrorCell]]) -> None:
+    """The error cells of an .ods (`calcext:value-type="error"`, as LibreOffice and WPS
+    save #DIV/0! …), which calamine reads as text or blanks. Streamed through expat (no
+    DTD, no entities: `_scan_ods` has already bounded the repeat counts), tracking each
+    sheet, row and column, repeats included."""
+    if not any(b'calcext:value-type="error"' in c for c in _chunks(zf, info, MAX_MEMBER_BYTES)):
+        return  # the common case: one fast scan, no parse
+    state = {"sheet": "", "row": 0, "col": 0, "found": 0}
+    current: list[ErrorCell] = []  # the error cell whose text is being read
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if tag == "table:table":
+            state["sheet"], state["row"] = attrs.get("table:name", ""), 0
+        elif tag == "table:table-row":
+            state["col"] = 0
+        elif tag in ("table:table-cell", "table:covered-table-cell"):
+            state["repeat"] = int(attrs.get("table:number-columns-repeated", "1"))
+            if attrs.get("calcext:value-type") == "error" and state["found"] < MAX_ERRORS_LISTED:
+                cell = ErrorCell(str(state["sheet"]), int(state["row"]) + 1,
+                                 _letters(int(state["col"]) + 1), "")
+                errors.setdefault(cell.sheet, []).append(cell)
+                current.append(cell)
+                state["found"] += 1
+        if tag == "table:table-row":
+            state["row_repeat"] = int(attrs.get("table:number-rows-repeated", "1"))
+
+    def end(tag: str) -> None:
+        if tag in ("table:table-cell", "table:covered-table-cell"):
+            state["col"] += int(state.get("repeat", 1))
+            current.clear()
+        elif tag == "table:table-row":
+            state["row"] += int(state.get("row_repeat", 1))
+
+    def text(data: str) -> None:
+        if current:
+            current[-1].value = (current[-1].value + data)[:20]
+
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = text
+    parser.EntityDeclHandler = lambda *args: (_ for _ in ()).throw(ValueError("entity"))
+    try:
+        with zf.open(info) as fh:  # not `_chunks`: expat must see each byte once
+            while block := fh.read(_CHUNK):
+                parser.Parse(block, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        raise ValueError("content.xml is not well-formed") from None
 
 
 # ----------------------------------------------------------------------------- OLE (xls)
@@ -363,5 +419,8 @@ def check_workbook(path_str: str, file: str, head: bytes, size: int,
             with open(path_str, "rb") as fh:
                 data = fh.read()
         check_ole(data, file)
-        return Checked("ole")
+        errors: dict[str, list[ErrorCell]] = {}
+        for sheet, row, column, text in xls_error_cells(data, MAX_ERRORS_LISTED):
+            errors.setdefault(sheet, []).append(ErrorCell(sheet, row, column, text))
+        return Checked("ole", errors)
     raise _refuse(file, "不是 Excel 工作簿（.xlsx/.xls）")

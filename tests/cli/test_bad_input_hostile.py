@@ -18,9 +18,11 @@ from hostile_files import (
     attlog_with_junk,
     deflate_ratio,
     far_cell_xlsx,
+    ods_with_error_cell,
     raw_cell_xlsx,
     tall_xlsx,
     truncated_xls,
+    xls_with_error_cell,
     xlsx,
     xlsx_bomb,
 )
@@ -123,6 +125,31 @@ def test_error_cell_written_by_openpyxl(kaohe, small, template, tmp_path, snapsh
     before = snapshot()
     refused(kaohe("scores", "import", small.id, path, "--assessor", "张三"),
             "公式出错.xlsx", "工作表“评分表”", "第 4 行", "列“D”", "#VALUE!")
+    assert snapshot() == before
+
+
+def test_error_cell_in_a_legacy_xls(kaohe, tmp_path, snapshot):
+    """A .xls (BIFF8) error cell, which python-calamine reads as a blank, is refused
+    naming sheet, row and column, as in an .xlsx."""
+    kaohe.ok("demo")
+    source = Path(__file__).parent.parent / "fixtures" / "service" / "daiban_taizhang_xiling.xls"
+    row, col = xls_with_error_cell(source, tmp_path / "代办台账.xls", code=0x2A)
+    before = snapshot()
+    refused(kaohe("service", "import", tmp_path / "代办台账.xls"), "代办台账.xls",
+            "工作表“台账”", f"第 {row + 1} 行", f"列“{chr(65 + col)}”", "#N/A")
+    assert snapshot() == before
+    assert kaohe("service", "import", source, "--dry-run").code == 0  # the untouched file reads
+
+
+@pytest.mark.parametrize("command", ["unit", "staff", "scores"])
+def test_error_cell_in_an_ods(kaohe, small, tmp_path, snapshot, command):
+    row = {"unit": ["FR09", "金桥社区便民服务站", "芙蓉街道"],
+           "staff": ["P1", "王伟", "FR01"],
+           "scores": ["FR01", "东风社区便民服务站", 18]}[command]
+    path = ods_with_error_cell(tmp_path / "表格.ods", HEADERS[command], row, error_column=2)
+    before = snapshot()
+    refused(run_import(kaohe, small, command, path), "表格.ods", "工作表“Sheet1”", "第 4 行",
+            "列“C”", "#DIV/0!")
     assert snapshot() == before
 
 
