@@ -124,6 +124,9 @@ class RankingTable:
     objection_end: date | None = None
     has_bonus: bool = True  # the rubric has bonus rules (a column worth showing)
     has_deduction: bool = True
+    # the previous period's ranks are still to come (`standings.with_previous_ranks`):
+    # the 排名 page shows the rows first and fills 较上期 a moment later
+    previous_pending: bool = False
 
     @property
     def locked(self) -> bool:

@@ -11,7 +11,7 @@ arrow compares like with like.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.grading import Ranked, assign_grades, competition_ranks
 from kaohe_desktop.domain.periods import Period, PeriodKind
-from kaohe_desktop.domain.rubric import Rubric, rubric_to_dict
+from kaohe_desktop.domain.rubric import rubric_to_dict
 from kaohe_desktop.domain.standings import normalised_bases, rank_change, ranks_within
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import Assessment, AssessorGroup, GroupSubject, RubricRow
@@ -102,21 +102,41 @@ def standing(totals: list[SubjectTotal], group_of: Mapping[str, str], full_marks
     return bases, out, ranked
 
 
-def _previous_ranks(db: Database, prev_id: int, group_of: Mapping[str, str], rubric: Rubric,
+def _previous_ranks(db: Database, prev_id: int, full_marks: Decimal,
                     normalised: bool) -> dict[str, int]:
     # the previous period's ranks count its complete results only, as its own table did
+    with db.session() as s:
+        members, _ = group_membership(s, prev_id)
+        codes = {sid: code for sid, code, _, _ in subject_labels(s, prev_id)}
+    group_of = {codes[sid]: n for sid, n in members.items() if sid in codes}
     totals = [t for t in assessment_totals(db, [prev_id]).get(prev_id, []) if t.complete]
-    _, _, ranked = standing(totals, group_of, rubric.full_marks, normalised)
+    _, _, ranked = standing(totals, group_of, full_marks, normalised)
     return competition_ranks(ranked)
 
 
+def with_previous_ranks(db: Database, table: RankingTable) -> RankingTable:
+    """`table` with each row's previous rank and change filled in (a table made with
+    `with_previous=False`); the same table when there is nothing to add."""
+    if not table.previous_pending or table.previous is None:
+        return table
+    previous = _previous_ranks(db, table.previous.assessment_id, table.full_marks,
+                               table.normalised)
+    rows = tuple(replace(r, previous_rank=previous.get(r.subject_code),
+                         change=rank_change(r.rank, previous.get(r.subject_code)) if r.rank else None)
+                 for r in table.rows)
+    return replace(table, rows=rows, previous_pending=False)
+
+
 def ranking_table(db: Database, assessment_id: int, group: str | None = None,
-                  area: str | None = None, *, normalised: bool = False) -> RankingTable:
+                  area: str | None = None, *, normalised: bool = False,
+                  with_previous: bool = True) -> RankingTable:
     """The assessment's ranking table, optionally only one group's or one area's rows.
 
     Ranks are always among all subjects of the assessment (`rank`) and among those of
     the subject's group (`group_rank`); a filter only hides rows. With `normalised`,
     bases are 折合分 (`domain.standings.normalised_bases`) and rank and grade follow it.
+    Without `with_previous` the previous period's ranks are left for `with_previous_ranks`
+    (`previous_pending`), which the window runs after the rows are on screen.
     """
     results = rank_assessment(db, assessment_id)
     with db.session() as s:
@@ -126,12 +146,9 @@ def ranking_table(db: Database, assessment_id: int, group: str | None = None,
         code_of = {sid: code for sid, code, _, _ in subject_labels(s, a.id)}
         group_of = {code_of[sid]: name for sid, name in members.items() if sid in code_of}
         prev = previous_assessment(s, a)
-        prev_info = prev_group_of = None
+        prev_info = None
         if prev is not None:
             prev_info = PreviousPeriod(prev.id, prev.name, _period(prev).label)
-            prev_members, _ = group_membership(s, prev.id)
-            prev_codes = {sid: code for sid, code, _, _ in subject_labels(s, prev.id)}
-            prev_group_of = {prev_codes[sid]: n for sid, n in prev_members.items() if sid in prev_codes}
         head = dict(name=a.name, rubric_code=a.rubric.code, rubric_version=a.rubric.version,
                     period_kind=a.period_kind, period_label=_period(a).label, state=a.state,
                     subject_kind=a.rubric.subject_kind, objection_start=a.objection_start,
@@ -160,8 +177,8 @@ def ranking_table(db: Database, assessment_id: int, group: str | None = None,
         ranks = {r.subject_code: r.rank for r in results}
         grades = {r.subject_code: r.grade for r in results}
     group_ranks = ranks_within(ranked, group_of)
-    previous = (_previous_ranks(db, prev_info.assessment_id, prev_group_of or {}, rubric, normalised)
-                if prev_info else {})
+    previous = (_previous_ranks(db, prev_info.assessment_id, rubric.full_marks, normalised)
+                if prev_info and with_previous else {})
     band_index = {b.name: i for i, b in enumerate(rubric.grades.bands)}
     sections = tuple(Section(i.code, i.title, i.max) for i in rubric.items)
     rows = []
@@ -187,7 +204,7 @@ def ranking_table(db: Database, assessment_id: int, group: str | None = None,
         assessment_id=assessment_id, full_marks=rubric.full_marks, sections=sections,
         grade_names=tuple(b.name for b in rubric.grades.bands), rows=tuple(rows),
         areas=tuple(areas), groups=tuple(group_names), previous=prev_info, normalised=normalised,
-        **head)
+        previous_pending=prev_info is not None and not with_previous, **head)
 
 
 def subject_trend(db: Database, assessment_id: int, subject_code: str) -> list[TrendPoint]:

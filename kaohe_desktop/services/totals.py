@@ -116,6 +116,7 @@ def assessment_totals(db: Database, assessment_ids: Sequence[int]) -> dict[int, 
         cents: dict[tuple[int, int], int] = {}
         simple = {aid for aid in simple if _decimals(rubric_of[aid]) <= MAX_DECIMALS}
         done: set[tuple[int, int]] = set()
+        leaf_count = {aid: len(rubric_of[aid].leaves()) for aid in simple}  # not per subject
         if simple:
             for aid, sid, total, most, error, fewest, items in item_cents(s, sorted(simple)):
                 if aid not in simple:
@@ -129,7 +130,7 @@ def assessment_totals(db: Database, assessment_ids: Sequence[int]) -> dict[int, 
                 cents[(aid, sid)] = total
                 # each assessor scores an item at most once, so every expected assessor
                 # scored every leaf exactly when each leaf has `want` values
-                if fewest == want and items == len(rubric_of[aid].leaves()) \
+                if fewest == want and items == leaf_count[aid] \
                         and (aid, sid) not in blocked:
                     done.add((aid, sid))
         events: dict[tuple[int, int], list[Event]] = defaultdict(list)

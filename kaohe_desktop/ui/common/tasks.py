@@ -54,6 +54,15 @@ class _Runner(QRunnable):
         self.cancel_requested = False
 
     def run(self) -> None:
+        try:
+            self._run()
+        except RuntimeError as exc:
+            # the signals' object went with the application (quit while a job ran):
+            # nobody is left to tell; anything else is a real error
+            if "deleted" not in str(exc):
+                raise
+
+    def _run(self) -> None:
         gen = self.job()
         try:
             while True:

@@ -130,6 +130,20 @@ class RankingModel(QAbstractTableModel):
             persistent, [self.index(where[id(before[x.row()])], x.column()) for x in persistent])
         self.layoutChanged.emit()
 
+    def fill_previous(self, table: RankingTable) -> None:
+        """Take `table` — the shown one with 较上期 filled in — without resetting the view:
+        the rows keep their order (re-sorted only when sorted by 较上期), the selection
+        and the scroll position stay."""
+        by_code = {r.subject_code: r for r in table.rows}
+        self.table = table
+        self.rows = [by_code.get(r.subject_code, r) for r in self.rows]
+        column = next((c for c, (k, _) in enumerate(self._kinds) if k == "change"), None)
+        if column is None or not self.rows:
+            return
+        self.dataChanged.emit(self.index(0, column), self.index(len(self.rows) - 1, column))
+        if self.sort_column == column:
+            self.sort(column, self.sort_order)
+
     def set_by_group(self, by_group: bool) -> None:
         self.by_group = by_group
         self.set_table(self.table)
@@ -187,6 +201,8 @@ class RankingModel(QAbstractTableModel):
         if kind == "grade":
             return r.grade_text + ("（一票否决）" if r.vetoed else "")
         if kind == "change":
+            if self.table is not None and self.table.previous_pending:
+                return "…"  # the previous period's ranks are being computed
             return change_text(r.change, self.table is not None and self.table.previous is not None)
         return status_text(r)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.domain.states import STATE_NAMES, State
@@ -42,6 +43,7 @@ from kaohe_desktop.services.ranking_results import RankingTable
 
 from ..common.messages import show_error
 from ..common.page import Changes, Page
+from ..common.tasks import run_in_background, single_step
 from ..help.links import connect_help_links, help_link
 from .annual_dialog import AnnualDialog
 from .drill_down_dialog import DrillDownDialog
@@ -59,6 +61,7 @@ LOCKED_TEXT = ("本考核{state}，已锁定：评分、加减分、评分组和
 
 class RankingPage(Page):
     title = "排名"
+    previous_filled = Signal()  # 较上期 arrived from the worker
 
     def __init__(self, db, changes: Changes, parent: QWidget | None = None) -> None:
         self._own_change = False
@@ -219,9 +222,15 @@ class RankingPage(Page):
             self.review.setEnabled(False)
             return
         self.review.setEnabled(True)
-        table = self.ranking = standings.ranking_table(self.db, aid,
+        # the rows first; 较上期 (a second ranking, of the previous period) follows from
+        # the worker a moment later, so a large assessment opens without waiting for it
+        table = self.ranking = standings.ranking_table(self.db, aid, with_previous=False,
                                                      normalised=self.normalise_check.isChecked())
         self.model.set_table(table)
+        if table.previous_pending:
+            run_in_background(single_step(lambda: standings.with_previous_ranks(self.db, table)),
+                              on_done=lambda filled: self._previous_ready(table, filled),
+                              on_error=lambda exc: self._previous_failed(table, exc))
         self._fill_filters(table)
         self._size_columns(table)
         prev = f"较上期：{table.previous.period_label}" if table.previous else "没有上期可比"
@@ -236,6 +245,20 @@ class RankingPage(Page):
         if self.charts is not None:
             self.charts.set_table(table)
         self._update_count()
+
+    def _previous_ready(self, asked: RankingTable, filled: RankingTable) -> None:
+        if not isValid(self) or self.ranking is not asked:  # closed, or another assessment came
+            return
+        self.ranking = filled
+        self.model.fill_previous(filled)
+        self._size_columns(filled)  # ▲12 is wider than the … it replaces
+        if self.charts is not None:
+            self.charts.set_table(filled)
+        self.previous_filled.emit()
+
+    def _previous_failed(self, asked: RankingTable, exc: BaseException) -> None:
+        if isValid(self) and self.ranking is asked:
+            self.summary.setText(self.summary.text() + f"　（上期名次未能计算：{exc}）")
 
     def _fill_filters(self, table: RankingTable) -> None:
         self.area_label.setText("所在单位：" if table.subject_kind == "staff" else "街道/乡镇：")
