@@ -807,3 +807,37 @@ def test_dialogs_open_in_their_first_field_and_esc_asks_before_discarding(qtbot,
     qtbot.keyClick(dialog.matter_edit, Qt.Key.Key_Escape)
     assert len(asked) == 2 and not dialog.isVisible()
     assert scores.list_events(db, assessment, subject="U1") == []
+
+
+def test_the_wizard_asks_before_esc_or_cancel_throws_choices_away(qtbot, db, monkeypatch):
+    _units(db)
+    page = _page(qtbot, db)
+    wizard = page.new_assessment()
+    qtbot.waitExposed(wizard)
+    # untouched: Esc closes at once, no question
+    with monkeypatch.context() as m:
+        m.setattr(QMessageBox, "exec", lambda self: (_ for _ in ()).throw(AssertionError("asked")))
+        qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: not wizard.isVisible())
+
+    wizard = page.new_assessment()
+    qtbot.waitExposed(wizard)
+    wizard.rubric_page.select("CY2019")
+    qtbot.mouseClick(wizard.button(wizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert wizard.currentPage() is wizard.period_page
+    asked: list = []
+
+    def answer(text: str):
+        def act(box) -> None:
+            button = next(b for b in box.buttons() if b.text() == text)
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        return act
+    _when_modal(qtbot, QMessageBox, answer("继续编辑"), asked)
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: len(asked) == 1)
+    assert "放弃" in asked[0] and wizard.isVisible() and wizard.currentPage() is wizard.period_page
+
+    _when_modal(qtbot, QMessageBox, answer("放弃修改"), asked)
+    qtbot.mouseClick(wizard.button(wizard.WizardButton.CancelButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+    assert len(asked) == 2 and wizard.created is None

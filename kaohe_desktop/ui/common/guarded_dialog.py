@@ -56,6 +56,12 @@ def typable(widget: QWidget) -> bool:
     return not (read_only is not None and read_only())
 
 
+def snapshot(window: QWidget) -> list[object]:
+    """What every input inside `window` holds, to tell later whether anything was typed."""
+    return [_value(w) for w in window.findChildren(QWidget)
+            if isinstance(w, (*_INPUTS, QAbstractButton))]
+
+
 class GuardedDialog(QDialog):
     guard_changes = True
 
@@ -82,8 +88,7 @@ class GuardedDialog(QDialog):
         return None
 
     def _snapshot(self) -> list[object]:
-        return [_value(w) for w in self.findChildren(QWidget)
-                if isinstance(w, (*_INPUTS, QAbstractButton))]
+        return snapshot(self)
 
     def mark_clean(self) -> None:
         """What the fields hold now counts as unchanged."""

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -42,7 +43,9 @@ from kaohe_desktop.services.assessments import GroupSpec
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.results import AssessmentInfo, RubricInfo
 
+from ..common.guarded_dialog import snapshot
 from ..common.messages import show_error
+from ..common.unsaved import confirm_discard
 from .check_list import CheckList
 from .wizard_assign import AssignPage
 
@@ -454,6 +457,38 @@ class AssessmentWizard(QWizard):
         for page in (self.rubric_page, self.period_page, self.subjects_page, self.groups_page,
                      self.assign_page, self.confirm_page):
             self.addPage(page)
+        # 取消, Esc and the close box ask before the choices made are thrown away, as the
+        # forms do (`GuardedDialog`); reject() from code still closes without a question
+        self._opened_with: list[object] | None = None
+        cancel = self.button(QWizard.WizardButton.CancelButton)
+        cancel.clicked.disconnect()
+        cancel.clicked.connect(self.cancel)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._opened_with is None:
+            self._opened_with = snapshot(self)
+
+    def has_changes(self) -> bool:
+        return self._opened_with is not None and (
+            self.currentId() != self.startId() or snapshot(self) != self._opened_with)
+
+    def cancel(self) -> None:
+        if not self.has_changes() or confirm_discard(self):
+            self.reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.cancel()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if event.spontaneous() and self.isVisible() and self.has_changes() \
+                and not confirm_discard(self):
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     def group_specs(self) -> list[GroupSpec]:
         everything = set(self.subjects_page.codes())
