@@ -56,6 +56,7 @@ PAGE_SONG = "KaoheSongNumbers"  # page numbers: 宋体
 # fallback-only faces for rare characters, loaded the first time a character needs them
 _RARE_A = "KaoheRareA"
 _RARE_B = "KaoheRareB"
+_RARE_GH = "KaoheRareGH"
 _SYS_EXT = ("KaoheSysExtB", "KaoheSysExtG")
 
 NO_SYSTEM_FONTS = "KAOHE_NO_SYSTEM_FONTS"  # set to 1: bundled fonts only (reproducible)
@@ -75,7 +76,8 @@ BUNDLED = {
     "fang": FontFile("FandolFang-Regular.ttf", 0, "FandolFang（Fandol 仿宋）"),
     "kai": FontFile("gkai00mp.ttf", 0, "AR PL KaitiM GB（文鼎楷体）"),
     "rare_a": FontFile("hanazono-a-rare.ttf", 0, "HanaMinA（花园明朝 A，生僻字）"),
-    "rare_b": FontFile("hanazono-b-rare.ttf", 0, "HanaMinB（花园明朝 B，扩展 B–E 区）"),
+    "rare_b": FontFile("hanazono-b-rare.ttf", 0, "HanaMinB（花园明朝 B，扩展 B–F 区）"),
+    "rare_gh": FontFile("babelstone-gh-rare.ttf", 0, "BabelStone Han（扩展 G–H 区）"),
 }
 
 # installed fonts looked for by file name (lower case), best first
@@ -337,7 +339,7 @@ def _rare_chain() -> tuple[str, ...]:
                 _LAZY[name] = (path, cand.index)
                 chain.append(name)
                 break
-    for name, key in ((_RARE_A, "rare_a"), (_RARE_B, "rare_b")):
+    for name, key in ((_RARE_A, "rare_a"), (_RARE_B, "rare_b"), (_RARE_GH, "rare_gh")):
         path = FONT_DIR / BUNDLED[key].file
         if path.exists():
             _LAZY[name] = (path, 0)

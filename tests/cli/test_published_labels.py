@@ -63,3 +63,4 @@ def test_roster_import_after_publishing_leaves_the_published_list_alone(kaohe, t
 
     kaohe.ok("review", published, "reopen", "--reason", "更正姓名", "--admin")
     assert _shown(kaohe, published)[code] == ("改名后", new_area) != (old_name, old_area)
+

@@ -67,3 +67,18 @@ def test_import_and_export_carry_the_head_column(kaohe, units4, books, tmp_path,
     assert marks == {"P1": "否", "P2": "是", "P3": "否"}
     assert "新增 0" in kaohe.ok("staff", "import", out).out
     assert heads(kaohe) == {"FR01": "P2"}
+
+
+def test_a_rare_name_goes_through_the_roster_workbook_whole(kaohe, tmp_path):
+    """A name with CJK Extension B and G characters leaves in an export and comes back
+    from an import as the very same text (workbooks hold text, the font is the reader's)."""
+    kaohe.ok("demo")
+    name = "王\U00020BB7\U00030000"
+    kaohe.ok("staff", "add", name, "--unit", "FR01", "--code", "R01")
+    book = tmp_path / "人员.xlsx"
+    kaohe.ok("staff", "export", str(book))
+    ws = load_workbook(book).active
+    row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "R01")
+    assert row[1] == name
+    kaohe.ok("staff", "import", str(book))  # the file as exported: nothing changes
+    assert next(p for p in kaohe.json("staff", "list") if p["code"] == "R01")["name"] == name

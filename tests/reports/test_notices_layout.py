@@ -245,6 +245,20 @@ def test_rare_characters_in_a_name_render_and_extract(tmp_path):
     assert missing_characters("王𠮷䶮", FANG) == []
 
 
+def test_extensions_f_to_h_render_and_extract(tmp_path):
+    """One name each from CJK Extension F (U+2CEB0), G (U+30000) and H (U+31350): drawn
+    from the bundled HanaMinB and BabelStone Han subsets, and extracted as themselves."""
+    name = "李\U0002CEB0\U00030000\U00031350"
+    n = replace(BASE, kind="talk", person=True, recipient=name, relation="head")
+    pdf_path = write_notices(tmp_path / "ext.pdf", [n])
+    text_all = "".join(p.extract_text() for p in PdfReader(str(pdf_path)).pages)
+    assert f"{name}同志：" in text_all.replace("\n", "")
+    with pdfplumber.open(pdf_path) as pdf:
+        fonts = {c["text"]: c["fontname"] for c in pdf.pages[0].chars if c["text"] in name[1:]}
+    assert "HanaMinB" in fonts["\U0002CEB0"]
+    assert "BabelStone" in fonts["\U00030000"] and "BabelStone" in fonts["\U00031350"]
+
+
 def test_a_character_no_font_has_stops_the_job_naming_it(tmp_path):
     n = replace(BASE, kind="talk", person=True, recipient="张\U000E0101三", relation="self")
     with pytest.raises(MissingGlyph) as exc:

@@ -11,7 +11,7 @@ def test_rare_characters_have_a_font_in_the_window(qapp):
     font = QApplication.font()
     families = font.families()
     assert len(families) >= 3  # the UI font and its fallbacks
-    for ch in ("𠮷", "䶮", "祎"):
+    for ch in ("𠮷", "䶮", "祎", "\U0002CEB0", "\U00030000", "\U00031350"):  # B, A, BMP, F, G, H
         found = False
         for family in families:
             f = font.__class__(family)

@@ -13,7 +13,8 @@ from kaohe_desktop.resources import resource
 UI_FONT_FILE = "wqy-microhei.ttc"
 # tried in this order for a character the UI font lacks (Qt falls back per character
 # through a QFont's families): the wide Song face, then the rare-character subsets
-FALLBACK_FILES = ("uming.ttc", "hanazono-a-rare.ttf", "hanazono-b-rare.ttf")
+FALLBACK_FILES = ("uming.ttc", "hanazono-a-rare.ttf", "hanazono-b-rare.ttf",
+                  "babelstone-gh-rare.ttf")
 
 
 def _add(file: str) -> list[str]:
