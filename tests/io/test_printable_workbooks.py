@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import shutil
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
@@ -214,7 +215,9 @@ def tally(tmp_path_factory):
     wb.save(sheet)
     kaohe(folder / "k.db", "attendance", "import", sheet)
     path = export_tally(db, 2024, folder / "年终汇总.xlsx")
-    yield openpyxl.load_workbook(path)
+    wb = openpyxl.load_workbook(path)
+    wb.written_to = path  # the file as the program wrote it, for printing
+    yield wb
     db.close()
 
 
@@ -268,3 +271,25 @@ def test_attendance_for_part_of_the_year_says_so(tally):
     assert ws.cell(3, head.index("数据起") + 1).number_format == "yyyy-mm-dd"
     notes = [c.value for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("注")]
     assert any("只覆盖 2024-06-03～2024-06-05" in n for n in notes)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="本机没有 LibreOffice（soffice）")
+def test_the_tally_prints_through_libreoffice(tally, tmp_path):
+    """Printed by a real spreadsheet program (LibreOffice's PDF export uses its print
+    layout): every sheet on A4 (landscape where wide), one page wide, each page numbered
+    "第 x 页 共 y 页" out of the whole job."""
+    import subprocess
+
+    import pdfplumber
+
+    done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(tally.written_to)],
+                          capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    with pdfplumber.open(tmp_path / "年终汇总.pdf") as pdf:
+        pages = pdf.pages
+        assert len(pages) == len(tally.worksheets)  # small sheets: one page each, never cut
+        for n, page in enumerate(pages, 1):
+            assert sorted((round(page.width), round(page.height))) == [595, 842]  # A4
+            assert f"第 {n} 页 共 {len(pages)} 页" in (page.extract_text() or "")
+        assert "年终汇总" in pages[0].extract_text() and pages[0].width > pages[0].height
