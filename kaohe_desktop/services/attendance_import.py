@@ -30,6 +30,7 @@ from kaohe_desktop.domain.attendance import after_midnight, attendance_day
 from kaohe_desktop.domain.attendance_status import read_status
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.names import name_key
+from kaohe_desktop.domain.text_rules import STAFF_LIMITS, clean_fields
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import AttendanceDay, ImportLog, Leave, Staff, Unit
 from kaohe_desktop.store.queries import insert_punches, stored_punches
@@ -328,6 +329,14 @@ def _resolve(s: Session, preview: ImportPreview, choices: Mapping[str, PersonCho
                 reason = ("没有这个单位（按编号或名称查找）" if unit is None
                           else "文件中没有姓名，无法新建人员")
                 problems.append(Problem(reason, file=preview.file, column=who, value=choice.unit))
+                continue
+            # a new roster entry from a clock's file obeys the roster's text rule: a
+            # zero-width or direction-control character would make a look-alike person
+            refused = clean_fields({"name": p.name, "attendance_no": p.person_id},
+                                   {"name": "姓名", "attendance_no": "考勤号"}, STAFF_LIMITS)[1]
+            if refused:
+                problems.extend(Problem(reason, file=preview.file, column=label, value=shown)
+                                for label, reason, shown in refused)
                 continue
             staff = Staff(code=_next_code(s, Staff, "P"), name=p.name, unit=unit,
                           attendance_no=p.person_id)

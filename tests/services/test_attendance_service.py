@@ -402,3 +402,17 @@ def test_one_number_written_two_ways_is_one_person(db):
     result = attendance.commit_import(db, preview, choices)
     assert result.punches_added == 4 and len(result.staff_created) == 2
     assert sorted(s.attendance_no for s in roster.list_staff(db)) == ["0205", "204"]
+
+
+def test_a_person_created_from_a_clock_file_obeys_the_roster_text_rule(staffed):
+    """"王\u200b伟" (a zero-width space inside) from a clock's export would become a
+    look-alike of 王伟: creating them is refused naming the character; nothing is written."""
+    db = staffed
+    parsed = log_file(people=[("0777", "王\u200b伟")], with_names=True)
+    preview = attendance.preview_parsed(db, parsed, "z" * 64)
+    key = next(p.key for p in preview.people if p.status != "matched")
+    before = rows(db, "attendance_punch"), len(roster.list_staff(db))
+    with pytest.raises(InputError) as refused:
+        attendance.commit_import(db, preview, {key: PersonChoice("create", unit="U2")})
+    assert "U+200B" in str(refused.value) and "姓名" in str(refused.value)
+    assert (rows(db, "attendance_punch"), len(roster.list_staff(db))) == before
