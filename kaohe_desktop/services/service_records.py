@@ -39,7 +39,7 @@ from kaohe_desktop.store.models import (
 )
 from kaohe_desktop.store.service_queries import insert_records, known_numbers
 
-from . import permissions
+from . import metric_items, permissions
 from .attendance_import import file_sha256
 from .gc_pause import gc_paused
 
@@ -367,6 +367,7 @@ class ServiceImportResult:
     added: int
     existing: int
     duplicates: int
+    refreshed: str = ""  # assessments whose metric items followed the import, in words
 
 
 def commit_import(db: Database, preview: ServicePreview,
@@ -444,8 +445,10 @@ def commit_import(db: Database, preview: ServicePreview,
         insert_records(s, model, rows)
         if remember:
             _remember(s, preview, remember)
+        # the open assessments' metric items follow the records, in the same transaction
+        refreshed = metric_items.refresh_in(s).summary() if rows else ""
     return ServiceImportResult(preview.file, preview.kind, len(rows), preview.existing,
-                               preview.duplicates)
+                               preview.duplicates, refreshed)
 
 
 def _remember(s: Session, preview: ServicePreview, mapping: Mapping[str, str]) -> None:
