@@ -195,13 +195,16 @@ def refresh_assessments(db: Database, start: date = date.min, end: date = date.m
         return refresh_in(s, start, end, only=only)
 
 
-def subject_metrics(db: Database, assessment_id: int) -> dict[str, list[MetricValue]]:
-    """Subject code → its metric items' derivations now (read only; the feedback letter)."""
+def subject_metrics(db: Database, assessment_id: int) -> tuple[dict[str, Measures],
+                                                              dict[str, list[MetricValue]]]:
+    """Subject code → its measures over the period, and → its metric items' derivations
+    now (read only: the feedback letter); both empty without metric items or records."""
     with db.session() as s:
         a = load_assessment(s, assessment_id)
         rubric = assessment_rubric(s, a)
         if not metric_items(rubric):
-            return {}
+            return {}, {}
         measures = subject_measures(s, a, rubric)
         code_of = {x.id: subject_code(x) for x in load_subjects(s, a.id)}
-        return {code_of[sid]: v for sid, v in derive(rubric, measures).items()}
+        return ({code_of[sid]: m for sid, m in measures.items()},
+                {code_of[sid]: v for sid, v in derive(rubric, measures).items()})

@@ -5,7 +5,9 @@ records, 服务创新 typed by the assessor."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
+import pdfplumber
 from service_data import EXPECTED, FIX
 
 
@@ -35,3 +37,20 @@ def test_center_2023_scores_from_the_records(kaohe):
     assert "满意率 92.86%（13/14）→ ≥ 90% 得 40% → 12 分" in drill
     issued = {(r["subject_code"], r["kind"]) for r in kaohe.json("consequences", 1)}
     assert issued == {("HL03", "advice"), ("HL02", "rectify"), ("HL01", "rectify")}
+    # the letters: refused before 审议 (exit 2), then one page per centre
+    kaohe.ok("settings", "set", "issuer", "红岭街道办事处")
+    refused = kaohe("feedback", 1, "--out", kaohe.db.parent / "letters")
+    assert refused.code == 2 and "尚未审议通过" in refused.err
+    kaohe.ok("review", 1, "submit")
+    kaohe.ok("review", 1, "approve")
+    files = [Path(f) for f in kaohe.json("feedback", 1, "--out", kaohe.db.parent / "letters",
+                                         "--subjects", "HL03,HL01")]
+    assert [f.name for f in files] == ["考核结果反馈书-HL03-红岭街道西岭村便民服务室.pdf",
+                                       "考核结果反馈书-HL01-红岭街道便民服务中心.pdf"]
+    with pdfplumber.open(files[0]) as pdf:
+        assert len(pdf.pages) == 1
+        text = "".join((pdf.pages[0].extract_text() or "").split())
+    for words in ("你单位", "总分79.5分", "排第1名", "等次为“合格服务中心”",
+                  "距上一等次“优秀服务中心”还差10.5分", "满意率92.86%（13/14）",
+                  "满意率92.86%→95%：约减少1个差评（共14次评价），可多得6分"):
+        assert words in text, (words, text)
