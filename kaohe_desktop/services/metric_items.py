@@ -50,7 +50,7 @@ from .assessment_lookup import (
 )
 from .results import AppliedValue, ApplyResult, AttendanceScoresRefreshed
 from .scores import ensure_assessor
-from .service_stats import tallies
+from .service_summary import monthly
 
 ASSESSOR = SERVICE_RECORDS_SOURCE
 
@@ -82,7 +82,7 @@ def subject_measures(s: Session, a: Assessment, rubric: Rubric) -> dict[int, Mea
     """Subject id → its measures over the assessment's period (whole months), only for
     subjects with any record; empty when the period has none at all."""
     by = "person" if rubric.subject_kind == "staff" else "unit"
-    per = tallies(s, a.period_start, a.period_end, by)
+    per = monthly(s, a.period_start, a.period_end, by)
     if not per:
         return {}
     months = months_of(a.period_start, a.period_end)

@@ -39,7 +39,7 @@ from kaohe_desktop.store.models import (
 )
 from kaohe_desktop.store.service_queries import insert_records, known_numbers
 
-from . import metric_items, permissions
+from . import metric_items, permissions, service_summary
 from .attendance_import import file_sha256
 from .gc_pause import gc_paused
 
@@ -442,7 +442,9 @@ def commit_import(db: Database, preview: ServicePreview,
         s.flush()
         for row in rows:
             row["import_id"] = log.id
+        service_summary.ensure(s)  # counts judged with today's calendar, before these are added
         insert_records(s, model, rows)
+        service_summary.add_records(s, preview.kind, rows)  # the monthly counts, same transaction
         if remember:
             _remember(s, preview, remember)
         # the open assessments' metric items follow the records, in the same transaction
