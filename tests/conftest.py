@@ -12,6 +12,40 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REFERENCE = Path(__file__).parent / "reference"
 
 
+def _resources_of_this_checkout() -> None:
+    """An editable install made from another checkout (a git worktree) maps
+    kaohe_desktop.resources to that checkout's resources/: load this one's instead, so the
+    tests see the rubrics and fonts they were written with — here and, through a
+    sitecustomize on PYTHONPATH, in the programs the tests start."""
+    import importlib.util
+    import sys
+    import tempfile
+
+    here = Path(__file__).resolve().parents[1] / "resources"
+    spec = importlib.util.find_spec("kaohe_desktop.resources")
+    if spec is None or spec.origin is None or Path(spec.origin).parent.resolve() == here:
+        return
+    mine = importlib.util.spec_from_file_location(
+        "kaohe_desktop.resources", here / "__init__.py", submodule_search_locations=[str(here)])
+    assert mine is not None and mine.loader is not None
+    module = importlib.util.module_from_spec(mine)
+    sys.modules["kaohe_desktop.resources"] = module
+    mine.loader.exec_module(module)
+    boot = Path(tempfile.mkdtemp(prefix="kaohe-tests-site-"))
+    (boot / "sitecustomize.py").write_text(
+        "import importlib.util, sys\n"
+        f"_s = importlib.util.spec_from_file_location('kaohe_desktop.resources', "
+        f"{str(here / '__init__.py')!r}, submodule_search_locations=[{str(here)!r}])\n"
+        "_m = importlib.util.module_from_spec(_s)\n"
+        "sys.modules['kaohe_desktop.resources'] = _m\n"
+        "_s.loader.exec_module(_m)\n", encoding="utf-8")
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(boot), *filter(None, [os.environ.get("PYTHONPATH", "")])])
+
+
+_resources_of_this_checkout()
+
+
 @pytest.fixture
 def db(tmp_path: Path):
     from kaohe_desktop.services.database import open_db

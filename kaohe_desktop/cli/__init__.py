@@ -33,6 +33,7 @@ from kaohe_desktop.cli.common import (
     shared_options,
 )
 from kaohe_desktop.cli.demo import add_demo_command
+from kaohe_desktop.cli.feedback import add_feedback_command
 from kaohe_desktop.cli.ranking import add_rank_command, add_ranking_commands
 from kaohe_desktop.cli.reports import add_report_commands
 from kaohe_desktop.cli.review import add_review_command
@@ -62,6 +63,7 @@ COMMAND_GROUPS = (
     add_service_commands,  # service
     add_ranking_commands,  # annual, excellent, ranking, drill, grades
     add_report_commands,  # report, export
+    add_feedback_command,  # feedback
     add_settings_commands,  # settings
     add_backup_commands,  # backup
     add_account_commands,  # account

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe_desktop.cli.common import AddCommand, name_width, pad, print_json
+from kaohe_desktop.domain.completeness import DATA_SOURCES
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.numbers import as_number, shown
 from kaohe_desktop.domain.rollup import PART_NAMES, PARTS, mix_text
@@ -209,7 +210,10 @@ def cmd_drill(db: Database, args: argparse.Namespace) -> None:
                        "score": as_number(i.score), "lost": as_number(i.lost),
                        "assessors": {x.assessor: None if x.value is None else as_number(x.value)
                                      for x in i.scores},
-                       "remark_needed": list(i.remark_needed)} for i in d.items],
+                       "remark_needed": list(i.remark_needed),
+                       # how a derived item's value came about (考勤, 服务记录)
+                       "working": {x.assessor: x.remark for x in i.scores
+                                   if x.assessor in DATA_SOURCES and x.remark}} for i in d.items],
             "events": [{"rule": e.event.rule_code, "title": e.title, "section": e.event.section,
                         "amount": as_number(e.event.amount), "matter": e.event.matter,
                         "note": e.event.note, "date": e.event.occurred_on,
@@ -225,6 +229,9 @@ def cmd_drill(db: Database, args: argparse.Namespace) -> None:
                         for x in i.scores)
         print(f"{'  ' * i.depth}{i.code} {i.title[:24]}  {shown(i.score)}/{shown(i.max)}"
               + (f"  〔{per}〕" if per else ""))
+        for x in i.scores:
+            if x.assessor in DATA_SOURCES and x.remark:
+                print(f"{'  ' * (i.depth + 1)}依据（{x.assessor}）：{x.remark}")
     for e in d.events:
         note = "" if e.counted else "（同一事项已按最高分计，本条不计）"
         print(f"事项：{e.event.rule_code} {shown(e.event.amount)} 分 {e.event.matter} {e.event.note}"

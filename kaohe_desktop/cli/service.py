@@ -49,8 +49,11 @@ def cmd_import(db: Database, args: argparse.Namespace) -> None:
         result = service_records.commit_import(db, preview, _choices(args), unit_choices)
         if args.json:
             info["added"] = result.added
+            info["refreshed"] = result.refreshed
         else:
             print(f"已导入：新增 {result.added} 条")
+            if result.refreshed:
+                print(result.refreshed)
     elif not args.json:
         print("（试运行，未写入）")
     if args.json:

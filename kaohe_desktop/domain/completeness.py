@@ -26,7 +26,8 @@ EXCLUDED = "不参评"
 # item never counts; an administrator's override replaces the source's value.
 ATTENDANCE_SOURCE = "考勤系统"
 ROLLUP_SOURCE = "年度综合"
-DATA_SOURCES = frozenset({ATTENDANCE_SOURCE, ROLLUP_SOURCE})
+SERVICE_RECORDS_SOURCE = "服务记录"  # metric items: measures from the service records
+DATA_SOURCES = frozenset({ATTENDANCE_SOURCE, ROLLUP_SOURCE, SERVICE_RECORDS_SOURCE})
 
 
 @dataclass(frozen=True)

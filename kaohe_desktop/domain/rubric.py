@@ -15,6 +15,7 @@ from typing import Any
 
 from .consequences import Consequence, consequences_from_raw, consequences_to_raw
 from .errors import InputError, Problem
+from .metric_rules import is_metric_rule, rule_from_raw
 from .numbers import ZERO, is_multiple, shown, to_decimal
 from .text_rules import echo, problem_of
 
@@ -357,6 +358,8 @@ def _item(raw: dict[str, Any], problems: list[Problem], seen: set[str]) -> Item 
         if not levels:
             problems.append(Problem("等次评分的项目至少要有一个等次", column=code))
     rule = raw.get("rule")
+    if kind == ItemKind.DERIVED and isinstance(rule, dict) and is_metric_rule(rule):
+        problems.extend(rule_from_raw(rule, code)[1])
     return Item(kind=kind, step=step, levels=tuple(levels),
                 rule=dict(rule) if isinstance(rule, dict) else None,
                 allow_na=bool(raw.get("allow_na", False)), **common)

@@ -37,7 +37,7 @@ from kaohe_desktop.store.models import (
     Unit,
 )
 
-from . import audit
+from . import audit, metric_items
 from .assessment_lookup import (
     assessment_rubric,
     group_item_codes,
@@ -186,6 +186,7 @@ def create_assessment(db: Database, rubric_code: str, period: Period, *,
         info = _info(s, a)
     if row.subject_kind == "staff":  # a month's staff assessment takes its attendance at once
         refresh_assessments(db, period.start, period.end, only=info.id)
+    metric_items.refresh_assessments(db, period.start, period.end, only=info.id)
     return info
 
 

@@ -36,7 +36,7 @@ def source_of(rubric: Rubric, item_code: str) -> str:
     """The data a derived item comes from, in words ("考勤数据")."""
     item = rubric.item(item_code)
     source = str((item.rule or {}).get("source", "")) if item is not None else ""
-    return {"attendance": "考勤数据", "rollup": "年度汇总"}.get(source, "数据")
+    return {"attendance": "考勤数据", "rollup": "年度汇总", "service": "服务记录"}.get(source, "数据")
 
 
 def derived_refused(rubric: Rubric, item_code: str, assessor: str) -> str:

@@ -1,5 +1,5 @@
-"""Rubrics: the built-in four, listing, showing, exporting and importing versions,
-and the editor's use-cases (save as a new version, copy, the read-only rule).
+"""Rubrics: the built-in ones (every system of the seed text), listing, showing, exporting
+and importing versions, and the editor's use-cases (save as a new version, copy, the read-only rule).
 
 A stored version is never changed: saving makes a new one, so assessments keep the
 rubric they were created with. A version used by an assessment that has left 草稿
@@ -26,7 +26,11 @@ from .results import RubricInfo
 
 CODE_MAX = 50  # RubricRow.code
 NAME_MAX = 200
-BUILTIN_CODES = ("CY2019", "FRNL", "VILLAGE-ATT", "WINDOW-STAFF")
+# the eleven texts of the seed: four item by item (reference/rubrics.md), seven more
+# (reference/seed-systems.md S1, S3, S4, S5, S7, S8, S9), each with what its text leaves open
+# said in its note (`source`)
+BUILTIN_CODES = ("CY2019", "FRNL", "VILLAGE-ATT", "WINDOW-STAFF", "CENTER-T1", "CENTER-FB",
+                 "HALL-PERF", "CENTER-SIX", "CENTER-T2", "CENTER-FW", "CENTER-2023")
 
 
 def builtin_rubric(code: str) -> Rubric:

@@ -39,7 +39,7 @@ from kaohe_desktop.store.models import (
 )
 from kaohe_desktop.store.service_queries import insert_records, known_numbers
 
-from . import permissions
+from . import metric_items, permissions, service_summary
 from .attendance_import import file_sha256
 from .gc_pause import gc_paused
 
@@ -367,6 +367,7 @@ class ServiceImportResult:
     added: int
     existing: int
     duplicates: int
+    refreshed: str = ""  # assessments whose metric items followed the import, in words
 
 
 def commit_import(db: Database, preview: ServicePreview,
@@ -441,11 +442,15 @@ def commit_import(db: Database, preview: ServicePreview,
         s.flush()
         for row in rows:
             row["import_id"] = log.id
+        service_summary.ensure(s)  # counts judged with today's calendar, before these are added
         insert_records(s, model, rows)
+        service_summary.add_records(s, preview.kind, rows)  # the monthly counts, same transaction
         if remember:
             _remember(s, preview, remember)
+        # the open assessments' metric items follow the records, in the same transaction
+        refreshed = metric_items.refresh_in(s).summary() if rows else ""
     return ServiceImportResult(preview.file, preview.kind, len(rows), preview.existing,
-                               preview.duplicates)
+                               preview.duplicates, refreshed)
 
 
 def _remember(s: Session, preview: ServicePreview, mapping: Mapping[str, str]) -> None:

@@ -9,12 +9,11 @@ quarter or year sums its months, so the trend over twelve months costs one pass 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kaohe_desktop.domain.errors import InputError, Problem
@@ -25,29 +24,22 @@ from kaohe_desktop.domain.service_measures import (
     Measures,
     Month,
     MonthTally,
-    Workdays,
     months_of,
     per_person_cost,
-    rectified_in_time,
     rectify_deadline,
-    request_facts,
     sum_months,
 )
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import (
-    ServiceComplaint,
     ServiceCost,
     ServiceRating,
-    ServiceRequest,
     Staff,
     Unit,
 )
 
-from .attendance_data import load_calendar
+from .service_summary import monthly, workdays
 
 BY = ("person", "unit")
-# 承诺时限 and 整改 deadlines run past the period's end: judge enough days after it
-CALENDAR_TAIL = timedelta(days=120)
 
 
 def period_range(text: str) -> tuple[date, date]:
@@ -59,71 +51,6 @@ def period_range(text: str) -> tuple[date, date]:
     if p is None or getattr(p, "start", None) is None:
         raise InputError(Problem("期间应写作 2024-06、2024-Q2 或 2024", column="--period", value=text))
     return p.start, p.end
-
-
-def _workdays(s: Session, start: date, end: date) -> Workdays:
-    cal = load_calendar(s, start - timedelta(days=7), end + CALENDAR_TAIL)
-    return Workdays(cal.workdays)
-
-
-def _key(by: str, staff_id: int | None, unit_id: int | None) -> int | None:
-    return staff_id if by == "person" else unit_id
-
-
-def tallies(s: Session, start: date, end: date, by: str) -> dict[int, dict[Month, MonthTally]]:
-    """Subject id → month → counts, for the months from `start` to `end`."""
-    if by not in BY:
-        raise InputError(Problem("--by 只能是 person 或 unit", column="--by", value=by))
-    lo = datetime(start.year, start.month, 1)
-    last = months_of(start, end)[-1]
-    hi = datetime(last[0] + (last[1] == 12), last[1] % 12 + 1, 1)
-    wd = _workdays(s, lo.date(), hi.date())
-    out: dict[int, dict[Month, MonthTally]] = defaultdict(lambda: defaultdict(MonthTally))
-    R = ServiceRequest
-    q = (select(R.staff_id, R.unit_id, R.accepted_at, R.finished_at, R.instant, R.limit_days)
-         .where(R.accepted.is_(True))
-         .where(or_(R.accepted_at.between(lo, hi), R.finished_at.between(lo, hi))))
-    for staff_id, unit_id, acc, fin, instant, limit in s.execute(q):
-        k = _key(by, staff_id, unit_id)
-        if k is None:
-            continue
-        subject = out[k]
-        if lo <= acc < hi:
-            subject[(acc.year, acc.month)].requests += 1
-        if fin is not None and lo <= fin < hi:
-            f = request_facts(acc.date(), fin.date(), instant, limit, wd)
-            t = subject[(fin.year, fin.month)]
-            t.finished += 1
-            t.on_time += f.on_time
-            if f.days is not None:
-                t.days_sum += f.days
-                t.days_n += 1
-    G = ServiceRating
-    q = (select(G.staff_id, G.unit_id, G.rated_at, G.level, G.rect_done_at, G.visit_at)
-         .where(G.rated_at >= lo, G.rated_at < hi))
-    for staff_id, unit_id, at, level, done, visit in s.execute(q):
-        k = _key(by, staff_id, unit_id)
-        if k is None:
-            continue
-        t = out[k][(at.year, at.month)]
-        t.ratings += 1
-        t.level_sum += level
-        if level in BAD_LEVELS:
-            t.bad += 1
-            t.bad_in_time += rectified_in_time(at.date(), done.date() if done else None, wd)
-            t.visited += visit is not None
-        else:
-            t.satisfied += 1
-    C = ServiceComplaint
-    q = select(C.staff_id, C.unit_id, C.at, C.valid).where(C.at >= lo, C.at < hi)
-    for staff_id, unit_id, at, valid in s.execute(q):
-        k = _key(by, staff_id, unit_id)
-        if k is None:
-            continue
-        t = out[k][(at.year, at.month)]
-        t.complaints += 1
-        t.valid += bool(valid)
-    return out
 
 
 def _subjects(s: Session, by: str) -> list[tuple[int, str, str]]:
@@ -138,7 +65,7 @@ def measures(db: Database, period: str, by: str = "person", *,
     `Measures.as_dict()` has exactly the keys of `kaohe service measures --json`."""
     start, end = period_range(period)
     with db.session() as s:
-        per = tallies(s, start, end, by)
+        per = monthly(s, start, end, by)
         months = months_of(start, end)
         return [Measures(code, name, sum_months(per.get(i, {}), months), mean_satisfaction)
                 for i, code, name in _subjects(s, by)]
@@ -155,7 +82,7 @@ class Trend:
 def trend(db: Database, start: date, end: date, by: str = "person") -> list[Trend]:
     """Each subject's measures month by month (the page's trend chart), in one pass."""
     with db.session() as s:
-        per = tallies(s, start, end, by)
+        per = monthly(s, start, end, by)
         months = months_of(start, end)
         return [Trend(code, name, months, [Measures(code, name, per.get(i, {}).get(m, MonthTally()))
                                            for m in months])
@@ -191,7 +118,7 @@ def overdue(db: Database, today: date | None = None, near: int = 3) -> list[Open
         if not rows:
             return []
         first = min(r[1].date() for r in rows)
-        wd = _workdays(s, first, max(today, first))
+        wd = workdays(s, first, max(today, first))
     out = []
     for no, at, level, content, person, unit in rows:
         deadline = rectify_deadline(at.date(), wd)

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
+    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -578,3 +580,18 @@ class ServiceMapping(Base):
     signature: Mapped[str] = mapped_column(String(500), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
     mapping: Mapped[str] = mapped_column(Text)  # JSON field → header text
+
+
+# Each person's and unit's service counts per month (a cache of the records: see
+# store/service_queries.py), and the digest of the calendar they were counted with.
+SERVICE_COUNTS = ("requests", "finished", "on_time", "days_sum", "days_n", "ratings", "satisfied",
+                  "level_sum", "bad", "bad_in_time", "visited", "complaints", "valid")
+service_month = Table(
+    "service_month", Base.metadata, Column("id", Integer, primary_key=True),
+    Column("kind", String(10), nullable=False), Column("subject_id", Integer, nullable=False),
+    Column("year", Integer, nullable=False), Column("month", Integer, nullable=False),
+    *(Column(name, Integer, nullable=False, default=0) for name in SERVICE_COUNTS),
+    UniqueConstraint("kind", "subject_id", "year", "month"))
+service_month_state = Table("service_month_state", Base.metadata,
+                            Column("id", Integer, primary_key=True),
+                            Column("digest", String(64), nullable=False))

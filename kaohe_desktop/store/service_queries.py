@@ -4,6 +4,12 @@ An export holds up to 100,000 records: they go in with one executemany on the co
 table (the ORM unit of work costs ten times as much). The service checks the write
 permission once and records the import through its `service_import` row, the way
 attendance punches are recorded through their import log.
+
+`service_month` holds each person's and unit's counts per month (`MonthTally`), kept up
+to date at every import, so the measures of any period read at most a few thousand rows
+instead of every record (issue 17: 300 people × 12 months in well under 0.5 s). It is a
+cache: `service_month_state` holds the digest of what the counts were judged with (the
+calendar's working days, the rectification limit); when that changes they are rebuilt.
 """
 
 from __future__ import annotations
@@ -14,7 +20,75 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .models import SERVICE_COUNTS as COUNTS
+from .models import service_month, service_month_state
+
 CHUNK = 20_000
+MonthKey = tuple[str, int, int, int]  # kind, subject id, year, month
+
+
+def month_rows(s: Session, kind: str, first: tuple[int, int],
+               last: tuple[int, int]) -> list[tuple[Any, ...]]:
+    """(subject_id, year, month, *COUNTS) of one kind for the months first…last."""
+    t = service_month.c
+    lo, hi = first[0] * 12 + first[1], last[0] * 12 + last[1]
+    q = (select(t.subject_id, t.year, t.month, *(t[c] for c in COUNTS))
+         .where(t.kind == kind, (t.year * 12 + t.month).between(lo, hi)))
+    return [tuple(r) for r in s.connection().execute(q)]
+
+
+def stored_months(s: Session, keys: list[MonthKey]) -> dict[MonthKey, tuple[int, ...]]:
+    """The counts stored for these keys (missing keys absent)."""
+    t = service_month.c
+    out: dict[MonthKey, tuple[int, ...]] = {}
+    wanted = set(keys)
+    for kind in {k[0] for k in keys}:
+        ids = sorted({k[1] for k in keys if k[0] == kind})
+        for i in range(0, len(ids), 500):
+            q = select(t.kind, t.subject_id, t.year, t.month, *(t[c] for c in COUNTS)).where(
+                t.kind == kind, t.subject_id.in_(ids[i:i + 500]))
+            for r in s.connection().execute(q):
+                key = (r[0], r[1], r[2], r[3])
+                if key in wanted:
+                    out[key] = tuple(r[4:])
+    return out
+
+
+def replace_months(s: Session, values: dict[MonthKey, tuple[int, ...]]) -> None:
+    """Write these keys' counts, replacing what was stored for them."""
+    if not values:
+        return
+    t = service_month.c
+    conn = s.connection()
+    by_month: dict[tuple[str, int, int], list[int]] = {}
+    for kind, sid, y, m in values:  # delete exactly these keys, month by month
+        by_month.setdefault((kind, y, m), []).append(sid)
+    for (kind, y, m), ids in by_month.items():
+        for i in range(0, len(ids), 500):
+            conn.execute(service_month.delete().where(
+                t.kind == kind, t.year == y, t.month == m, t.subject_id.in_(ids[i:i + 500])))
+    insert_records(s, _Months, [{"kind": k[0], "subject_id": k[1], "year": k[2], "month": k[3],
+                                 **dict(zip(COUNTS, v, strict=True))} for k, v in values.items()])
+
+
+def clear_months(s: Session) -> None:
+    s.connection().execute(service_month.delete())
+
+
+def summary_digest(s: Session) -> str | None:
+    return s.connection().execute(select(service_month_state.c.digest)).scalar()
+
+
+def set_summary_digest(s: Session, digest: str) -> None:
+    conn = s.connection()
+    conn.execute(service_month_state.delete())
+    conn.execute(service_month_state.insert().values(id=1, digest=digest))
+
+
+class _Months:
+    """`insert_records` takes a model; the table has none."""
+
+    __table__ = service_month
 
 
 def known_numbers(s: Session, model: Any) -> set[str]:

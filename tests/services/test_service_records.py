@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from pathlib import Path
 
 import pytest
+from service_data import EXPECTED, FIX, load_roster
 
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.services import roster, service_records, service_stats
-
-FIX = Path(__file__).parents[1] / "fixtures" / "service"
-EXPECTED = json.loads((FIX / "expected.json").read_text(encoding="utf-8"))
-
-
-def load_roster(db) -> None:
-    units = {}
-    for u in EXPECTED["roster"]["units"]:
-        roster.add_unit(db, u["名称"], code=u["编号"])
-        units[u["名称"]] = u["编号"]
-    for p in EXPECTED["roster"]["people"]:
-        roster.add_staff(db, p["姓名"], units[p["所属单位"]], code=p["编号"])
 
 
 @pytest.fixture

@@ -101,7 +101,7 @@ def test_browse_every_rubric_as_a_tree(page):
     items = page.items_editor
     listed = [page.rubric_list.item(i).data(Qt.ItemDataRole.UserRole)
               for i in range(page.rubric_list.count())]
-    assert listed == ["CY2019", "FRNL", "VILLAGE-ATT", "WINDOW-STAFF"]
+    assert listed == sorted(rubrics.BUILTIN_CODES)  # all eleven systems of the seed
     choose(page, "CY2019")
     assert [items.model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))] == [
         "编号", "项目", "满分", "评分方式", "步长", "权重", "说明"]
@@ -546,3 +546,47 @@ def test_tab_goes_along_the_item_not_down_to_the_next_code(qtbot, page):
     qtbot.keyClick(wait_editor(qtbot, page), Qt.Key.Key_Backtab)  # then 1.2.1's 说明
     qtbot.waitUntil(lambda: items.current_code() == "1.2.1")
     assert tree.currentIndex().column() == DESCRIPTION
+
+
+def test_a_derived_leaf_takes_a_service_measure_and_rule(qtbot, page, db):
+    """Item 3 of VILLAGE-ATT becomes 满意率 by bands, then by the gap to a target, through
+    the kind cell, the measure and mode boxes (keys), the bands table and the target field."""
+    items = page.items_editor
+    metric = items.metric_editor
+    choose(page, "VILLAGE-ATT")
+    items.tree.setCurrentIndex(items.model.index_of("1"))  # attendance: not a service measure
+    assert not metric.isVisible()
+    combo = open_editor(qtbot, page, cell(page, "3", KIND), QComboBox)
+    combo.setCurrentIndex(combo.findData("derived"))
+    combo.activated.emit(combo.currentIndex())
+    qtbot.waitUntil(lambda: cell(page, "3", KIND).data() == "数据折算")
+    items.tree.setCurrentIndex(items.model.index_of("3"))
+    assert metric.isVisible() and not metric.mode_combo.isEnabled()
+    metric.measure_combo.setFocus()
+    qtbot.keyClick(metric.measure_combo, Qt.Key.Key_Down)  # the first measure: 满意率
+    assert metric.measure_combo.currentText() == "满意率（%）"
+    assert cell(page, "3", KIND).data() == "数据：满意率"
+    bands = metric.bands_editor.table
+    assert metric.bands_editor.isVisible()
+    assert [(bands.item(r, 0).text(), bands.item(r, 1).text()) for r in range(bands.rowCount())] \
+        == [("99", "100"), ("97", "80"), ("95", "60")]
+    assert "满意率：≥ 99% 得 100%，≥ 97% 得 80%，≥ 95% 得 60%，其余 0 分" in metric.rule_text.text()
+    bands.item(1, 0).setText("99.5")  # above the first band: out of order, named
+    assert any("3 " in p and "从最好排到最差" in p for p in problems(page)), problems(page)
+    assert not page.save_button.isEnabled()
+    bands.item(1, 0).setText("98")
+    assert problems(page) == []
+    metric.mode_combo.setFocus()
+    qtbot.keyClick(metric.mode_combo, Qt.Key.Key_Down)  # 按差距扣分
+    assert metric.target_edit.isVisible() and not metric.bands_editor.isVisible()
+    metric.target_edit.clear()
+    qtbot.keyClicks(metric.target_edit, "97")
+    metric.per_edit.clear()
+    qtbot.keyClicks(metric.per_edit, "2")
+    assert "满意率目标 97%，每低于 1% 扣 2 分" in metric.rule_text.text()
+    click(qtbot, page.save_button)
+    saved = rubrics.get_rubric(db, "VILLAGE-ATT").item("3")
+    assert saved.kind == "derived"
+    assert saved.rule == {"source": "service", "measure": "satisfied_rate", "mode": "linear",
+                          "bands": [{"at": 99, "percent": 100}, {"at": 98, "percent": 80},
+                                    {"at": 95, "percent": 60}], "target": 97, "per": 2}

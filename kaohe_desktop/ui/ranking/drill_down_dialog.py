@@ -38,6 +38,7 @@ from kaohe_desktop.services.ranking_results import DrillDown, ItemLine
 
 from ..common.guarded_dialog import GuardedDialog
 from ..common.messages import error_text
+from .feedback_action import feedback_letter
 from .mark_dialog import MarkDialog
 
 LOCKED_TEXT = ("本考核已审议或已公示，已锁定，评分不能修改。"
@@ -106,6 +107,11 @@ class DrillDownDialog(GuardedDialog):
         self.override_button = buttons.addButton("更正数据项…", QDialogButtonBox.ButtonRole.ActionRole)
         self.override_button.setToolTip("管理员更正选中的取自数据的项目（如考勤），代替原值（需理由）")
         self.override_button.clicked.connect(self.override_selected)
+        self.feedback_button = buttons.addButton("反馈书…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.feedback_button.setToolTip("生成并预览这个对象的考核结果反馈书（一页 PDF：结果与名次、各项得分、"
+                                        "评价意见、服务指标、改进建议）；审议通过前为草稿")
+        self.feedback_button.clicked.connect(
+            lambda: feedback_letter(self, self.db, self.assessment_id, self.subject_code))
         self.items.currentItemChanged.connect(lambda *_: self._update_mark_buttons())
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)

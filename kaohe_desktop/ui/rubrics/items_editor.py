@@ -30,6 +30,7 @@ from kaohe_desktop.domain.numbers import shown
 from kaohe_desktop.domain.rubric_edit import Check
 
 from .levels_editor import LevelsEditor, number_text
+from .metric_editor import MetricEditor
 from .tree_model import COLUMNS, TITLE, RubricItemDelegate, RubricTreeModel
 
 COLUMN_WIDTHS = {0: 110, 1: 360, 2: 52, 3: 92, 4: 48, 5: 48}
@@ -137,11 +138,15 @@ class ItemsEditor(QWidget):
         self.levels_editor = LevelsEditor()
         self.levels_editor.hide()
         self.levels_editor.edited.connect(self.edited)
+        self.metric_editor = MetricEditor()
+        self.metric_editor.hide()
+        self.metric_editor.edited.connect(self._metric_edited)
         layout = QVBoxLayout(self)
         layout.addLayout(toolbar)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.sum_label)
         layout.addWidget(self.levels_editor)
+        layout.addWidget(self.metric_editor)
 
     # ------------------------------------------------------------------ loading
     def load(self, raw: dict[str, Any], read_only: bool, same_rubric: bool) -> None:
@@ -162,6 +167,7 @@ class ItemsEditor(QWidget):
     def show_check(self, check: Check) -> None:
         self.model.show_check(check, rubric_edit.sum_gaps(self.raw))
         self.levels_editor.show_check(check)
+        self.metric_editor.show_check(check)
         total = rubric_edit.top_total(self.raw)
         full_text = number_text(self.raw.get("full_marks", 100))
         text = f"各项合计 {shown(total)} / 满分 {full_text}"
@@ -215,6 +221,7 @@ class ItemsEditor(QWidget):
     def _current_changed(self) -> None:
         code = self.current_code()
         self.levels_editor.load_item(self.item(code), self.read_only)
+        self.metric_editor.load_item(self.item(code), self.read_only)
         editable = not self.read_only
         siblings: list[dict[str, Any]] = []
         index, parent = -1, None
@@ -234,6 +241,12 @@ class ItemsEditor(QWidget):
     # ------------------------------------------------------------------ editing
     def _cell_edited(self) -> None:
         self._current_changed()  # its kind may have changed: show or hide its levels
+        self.edited.emit()
+
+    def _metric_edited(self) -> None:
+        index = self.tree.currentIndex()  # the 评分方式 cell names the measure
+        self.model.dataChanged.emit(index.siblingAtColumn(0),
+                                    index.siblingAtColumn(len(COLUMNS) - 1))
         self.edited.emit()
 
     def _structural(self, operation: Operation) -> None:

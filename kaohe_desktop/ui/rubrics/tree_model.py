@@ -23,6 +23,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QRegularExpressionValida
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QStyle, QStyledItemDelegate, QWidget
 
 from kaohe_desktop.domain import rubric_edit
+from kaohe_desktop.domain.metric_rules import MEASURES, is_metric_rule
 from kaohe_desktop.domain.numbers import shown, to_decimal
 from kaohe_desktop.domain.rubric import KIND_NAMES, ItemKind
 from kaohe_desktop.domain.rubric_edit import Check, Gap
@@ -72,7 +73,9 @@ def kind_text(item: dict[str, Any]) -> str:
         return str(item.get("kind"))
     if kind == ItemKind.LEVEL:
         return f"等次（{len(item.get('levels') or [])} 档）"
-    return KIND_NAMES[kind]
+    measure = MEASURES.get(str((item.get("rule") or {}).get("measure"))) \
+        if is_metric_rule(item.get("rule")) else None
+    return f"数据：{measure.label}" if measure else KIND_NAMES[kind]
 
 
 def _weighted(node: _Node) -> bool:

@@ -111,5 +111,6 @@ class ServicePage(QWidget):
         except InputError as exc:
             QMessageBox.warning(self, "无法导入", "\n".join(exc.lines()[:30]))
             return
-        self.status.setText(f"已导入 {preview.file}：新增 {result.added} 条")
+        self.status.setText(f"已导入 {preview.file}：新增 {result.added} 条"
+                            + (f"；{result.refreshed}" if result.refreshed else ""))
         self.refresh()

@@ -1,0 +1,254 @@
+"""The monthly counts of the service records per person and unit (`store.service_queries.
+service_month`), so measures of any period cost a few thousand rows, not every record.
+
+- At import, the new records' counts are added to their months (`add_records`, in the
+  import's transaction): records are only ever added (a number seen before adds nothing).
+- The counts depend on the working days (承诺时限, 15 days to rectify a 差评): the calendar
+  table's days, the chinese-calendar package and the rectification limit make a digest
+  stored with the counts; when it differs (someone marked a 调休 day), the counts are
+  rebuilt from the records before they are read (`ensure`).
+
+A cache, so it is written through the core tables (no audit row per count): what it says
+can always be rebuilt from the audited imports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import astuple
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import chinese_calendar
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from kaohe_desktop.domain.errors import InputError, Problem
+from kaohe_desktop.domain.service_measures import (
+    BAD_LEVELS,
+    RECTIFY_DAYS,
+    Month,
+    MonthTally,
+    Workdays,
+    months_of,
+    rectified_in_time,
+    request_facts,
+)
+from kaohe_desktop.store.models import CalendarDay, ServiceComplaint, ServiceRating, ServiceRequest
+from kaohe_desktop.store.service_queries import (
+    MonthKey,
+    clear_months,
+    month_rows,
+    replace_months,
+    set_summary_digest,
+    stored_months,
+    summary_digest,
+)
+
+from .attendance_data import load_calendar
+
+BY = ("person", "unit")  # subjects: people (staff ids) or units (unit ids)
+# 承诺时限 and 整改 deadlines run past the period's end: judge enough days after it
+CALENDAR_TAIL = timedelta(days=120)
+
+
+def workdays(s: Session, start: date, end: date) -> Workdays:
+    cal = load_calendar(s, start - timedelta(days=7), end + CALENDAR_TAIL)
+    return Workdays(cal.workdays)
+
+
+def _key(by: str, staff_id: int | None, unit_id: int | None) -> int | None:
+    return staff_id if by == "person" else unit_id
+
+
+Tallies = dict[int, dict[Month, MonthTally]]
+RequestRow = tuple[int | None, int | None, datetime, datetime | None, bool, int | None]
+RatingRow = tuple[int | None, int | None, datetime, int, datetime | None, datetime | None]
+ComplaintRow = tuple[int | None, int | None, datetime, bool]
+
+
+def _month_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    lo = datetime(start.year, start.month, 1)
+    last = months_of(start, end)[-1]
+    return lo, datetime(last[0] + (last[1] == 12), last[1] % 12 + 1, 1)
+
+
+def add_requests(out: Tallies, rows: Iterable[RequestRow], by: str, wd: Workdays,
+                 lo: datetime = datetime.min, hi: datetime = datetime.max) -> None:
+    """Count accepted 办件 into `out`: in their 受理 month, and finished (on time, working
+    days) in their 办结 month — only months within [lo, hi)."""
+    for staff_id, unit_id, acc, fin, instant, limit in rows:
+        k = _key(by, staff_id, unit_id)
+        if k is None:
+            continue
+        subject = out[k]
+        if lo <= acc < hi:
+            subject[(acc.year, acc.month)].requests += 1
+        if fin is not None and lo <= fin < hi:
+            f = request_facts(acc.date(), fin.date(), instant, limit, wd)
+            t = subject[(fin.year, fin.month)]
+            t.finished += 1
+            t.on_time += f.on_time
+            if f.days is not None:
+                t.days_sum += f.days
+                t.days_n += 1
+
+
+def add_ratings(out: Tallies, rows: Iterable[RatingRow], by: str, wd: Workdays) -> None:
+    for staff_id, unit_id, at, level, done, visit in rows:
+        k = _key(by, staff_id, unit_id)
+        if k is None:
+            continue
+        t = out[k][(at.year, at.month)]
+        t.ratings += 1
+        t.level_sum += level
+        if level in BAD_LEVELS:
+            t.bad += 1
+            t.bad_in_time += rectified_in_time(at.date(), done.date() if done else None, wd)
+            t.visited += visit is not None
+        else:
+            t.satisfied += 1
+
+
+def add_complaints(out: Tallies, rows: Iterable[ComplaintRow], by: str) -> None:
+    for staff_id, unit_id, at, valid in rows:
+        k = _key(by, staff_id, unit_id)
+        if k is None:
+            continue
+        t = out[k][(at.year, at.month)]
+        t.complaints += 1
+        t.valid += bool(valid)
+
+
+def new_tallies() -> Tallies:
+    return defaultdict(lambda: defaultdict(MonthTally))
+
+
+def tallies(s: Session, start: date, end: date, by: str) -> Tallies:
+    """Subject id → month → counts, for the months from `start` to `end`, counted from the
+    records (the monthly summary, `service_summary`, is built with this)."""
+    if by not in BY:
+        raise InputError(Problem("--by 只能是 person 或 unit", column="--by", value=by))
+    lo, hi = _month_bounds(start, end)
+    wd = workdays(s, lo.date(), hi.date())
+    out = new_tallies()
+    R = ServiceRequest
+    add_requests(out, s.execute(
+        select(R.staff_id, R.unit_id, R.accepted_at, R.finished_at, R.instant, R.limit_days)
+        .where(R.accepted.is_(True))
+        .where(or_(R.accepted_at.between(lo, hi), R.finished_at.between(lo, hi)))).tuples(),
+        by, wd, lo, hi)
+    G = ServiceRating
+    add_ratings(out, s.execute(
+        select(G.staff_id, G.unit_id, G.rated_at, G.level, G.rect_done_at, G.visit_at)
+        .where(G.rated_at >= lo, G.rated_at < hi)).tuples(), by, wd)
+    C = ServiceComplaint
+    add_complaints(out, s.execute(select(C.staff_id, C.unit_id, C.at, C.valid)
+                                  .where(C.at >= lo, C.at < hi)).tuples(), by)
+    return out
+
+
+
+
+def calendar_digest(s: Session) -> str:
+    """What the counts were judged with: every day of the calendar table, the package's
+    holidays and the 差评 rectification limit."""
+    h = hashlib.sha256(f"{chinese_calendar.__version__}|{RECTIFY_DAYS}".encode())
+    for day, workday in s.execute(select(CalendarDay.day, CalendarDay.workday)
+                                  .order_by(CalendarDay.day)):
+        h.update(f"|{day.isoformat()}{int(bool(workday))}".encode())
+    return h.hexdigest()
+
+
+def _span(s: Session) -> tuple[date, date] | None:
+    """The first and last day any record counts in."""
+    ends = []
+    for col in (ServiceRequest.accepted_at, ServiceRequest.finished_at, ServiceRating.rated_at,
+                ServiceComplaint.at):
+        lo, hi = s.execute(select(func.min(col), func.max(col))).one()
+        if lo is not None:
+            ends += [lo, hi]
+    return (min(ends).date(), max(ends).date()) if ends else None
+
+
+def _flatten(kind: str, per: Tallies) -> dict[MonthKey, tuple[int, ...]]:
+    return {(kind, sid, y, m): astuple(t) for sid, months in per.items()
+            for (y, m), t in months.items()}
+
+
+def rebuild(s: Session, digest: str | None = None) -> None:
+    """Count every record again (after a calendar change, or the first time)."""
+    clear_months(s)
+    span = _span(s)
+    if span is not None:
+        for kind in BY:
+            replace_months(s, _flatten(kind, tallies(s, span[0], span[1], kind)))
+    set_summary_digest(s, digest or calendar_digest(s))
+
+
+def ensure(s: Session) -> None:
+    """Rebuild the counts when the calendar they were judged with has changed."""
+    digest = calendar_digest(s)
+    if summary_digest(s) != digest:
+        rebuild(s, digest)
+
+
+def add_records(s: Session, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Add records just inserted (their column values) to the monthly counts. Call
+    `ensure` before inserting them: a rebuild after would count them twice."""
+    rows = list(rows)
+    times: list[datetime] = [t for r in rows for t in (r.get("accepted_at"), r.get("finished_at"),
+                                                       r.get("rated_at"), r.get("at")) if t]
+    if not times:
+        return
+    wd = workdays(s, min(times).date(), max(times).date() + timedelta(days=1))
+    per = {by: new_tallies() for by in BY}
+    if kind == "requests":
+        for r in rows:
+            if not r["accepted"]:
+                continue
+            acc, fin = r["accepted_at"], r["finished_at"]
+            # the facts once per record, counted for its person and for its unit
+            f = request_facts(acc.date(), fin.date(), r["instant"], r["limit_days"], wd) \
+                if fin is not None else None
+            for by in BY:
+                k = _key(by, r["staff_id"], r["unit_id"])
+                if k is None:
+                    continue
+                months = per[by][k]
+                months[(acc.year, acc.month)].requests += 1
+                if f is not None:
+                    t = months[(fin.year, fin.month)]
+                    t.finished += 1
+                    t.on_time += f.on_time
+                    if f.days is not None:
+                        t.days_sum += f.days
+                        t.days_n += 1
+    elif kind == "ratings":
+        for by in BY:
+            add_ratings(per[by], ((r["staff_id"], r["unit_id"], r["rated_at"], r["level"],
+                                   r.get("rect_done_at"), r.get("visit_at")) for r in rows), by, wd)
+    else:
+        for by in BY:
+            add_complaints(per[by], ((r["staff_id"], r["unit_id"], r["at"], r.get("valid", False))
+                                     for r in rows), by)
+    new: dict[MonthKey, tuple[int, ...]] = {}
+    for by in BY:
+        new.update(_flatten(by, per[by]))
+    stored = stored_months(s, list(new))
+    replace_months(s, {k: tuple(a + b for a, b in zip(v, stored.get(k, (0,) * len(v)),
+                                                       strict=True))
+                       for k, v in new.items()})
+
+
+def monthly(s: Session, start: date, end: date, by: str) -> Tallies:
+    """Subject id → month → counts for the months of [start, end], from the summary."""
+    if by not in BY:
+        raise InputError(Problem("--by 只能是 person 或 unit", column="--by", value=by))
+    ensure(s)
+    out = new_tallies()
+    for sid, y, m, *counts in month_rows(s, by, (start.year, start.month), (end.year, end.month)):
+        out[sid][(y, m)] = MonthTally(*counts)
+    return out
