@@ -72,7 +72,7 @@ class Certificate:
     verification: VerificationMark | None = None
 
 
-QR_SIZE = 26 * mm  # in the lower left corner, inside the frame's corner ornament
+QR_SIZE = 30 * mm  # in the lower left corner, inside the frame's corner ornament
 
 
 def seal_problem(path: str) -> str:

@@ -22,7 +22,7 @@ from .verification_mark import VerificationMark, draw_mark
 
 MARGIN = 20 * mm
 BOTTOM = MARGIN + 6 * mm  # above the page number
-QR_SIZE = 24 * mm
+QR_SIZE = 28 * mm
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .fonts import text_width
 
-QUIET = 2  # modules of white round the code: scanners need some, margins give the rest
+QUIET = 4  # modules of white round the code, as the QR standard asks (inside the size given)
 HOW = "扫码或用 kaohe verify 核验"
 
 
