@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
         from .backup.restore_dialog import RestoreDialog
 
         path = self.db.path
-        dialog = RestoreDialog(path, self, before_overwrite=self.db.close)
+        dialog = RestoreDialog(path, self, before_overwrite=self.db.close, actor=self.db.actor)
         dialog.exec()
         restored = dialog.restored
         if restored is None:
