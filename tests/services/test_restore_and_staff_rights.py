@@ -1,0 +1,68 @@
+"""Through the service layer: who may restore a backup once accounts exist, and linking
+an account to exactly one person of the roster."""
+
+from __future__ import annotations
+
+import pytest
+
+from kaohe_desktop.domain.errors import InputError
+from kaohe_desktop.services import accounts, roster
+from kaohe_desktop.services.backup import login_on_file, restore_backup
+from kaohe_desktop.store.db import backup_sqlite
+
+PW = "pw-123456"
+
+
+@pytest.fixture
+def office(db):
+    roster.add_unit(db, "第一站", code="U01", area="城关街道")
+    roster.add_staff(db, "李立", "U01", code="P001")
+    roster.add_staff(db, "王五", "U01", code="P002")
+    accounts.add_account(db, "boss", "主任", ["管理员"], PW)
+    accounts.add_account(db, "li", "李立", ["评分人"], PW)
+    accounts.add_account(db, "wang", "王五", ["审议"], PW)
+    return db
+
+
+def test_only_an_administrator_restores(office, tmp_path):
+    db = office
+    backup = backup_sqlite(db.path, "manual")
+    li = accounts.login(db, "li", PW)
+    boss = accounts.login(db, "boss", PW)
+    db.close()
+    for who, why in ((None, "管理员登录"), (li, "需要管理员权限")):
+        with pytest.raises(InputError, match=why):
+            restore_backup(db.path, backup, actor=who)
+        with pytest.raises(InputError, match=why):
+            restore_backup(db.path, backup, into=tmp_path / "new.db", actor=who)
+    assert not (tmp_path / "new.db").exists()
+    assert restore_backup(db.path, backup, actor=boss).restored == db.path.resolve()
+    # a password checked against the file itself (what a damaged database is left with)
+    assert login_on_file(db.path, backup, "boss", PW).admin
+    with pytest.raises(InputError, match="不正确"):
+        login_on_file(db.path, backup, "boss", "wrong")
+
+
+def test_a_database_without_accounts_restores_as_before(db):
+    roster.add_unit(db, "第一站", code="U01")
+    backup = backup_sqlite(db.path, "manual")
+    db.close()
+    assert restore_backup(db.path, backup).kept_copy is not None
+
+
+def test_an_account_links_to_one_person_and_only_an_administrator_links_it(office):
+    db = office
+    accounts.login(db, "boss", PW)
+    assert accounts.set_staff(db, "li", "P001").staff_code == "P001"
+    with pytest.raises(InputError, match="已关联账户 li"):
+        accounts.set_staff(db, "wang", "P001")
+    with pytest.raises(InputError, match="已关联账户 li"):
+        accounts.add_account(db, "li2", "李立", ["查看"], PW, staff="P001")
+    with pytest.raises(InputError, match="没有这个编号的人员"):
+        accounts.set_staff(db, "wang", "P404")
+    accounts.login(db, "wang", PW)
+    with pytest.raises(InputError, match="管理员"):
+        accounts.set_staff(db, "wang", "P002")  # not even one's own
+    accounts.login(db, "boss", PW)
+    assert accounts.set_staff(db, "li", None).staff_code == ""
+    assert accounts.set_staff(db, "wang", "P001").staff_code == "P001"
