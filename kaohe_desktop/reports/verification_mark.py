@@ -63,3 +63,26 @@ def mark_width(mark: VerificationMark, font: str, size: float, text_size: float 
     """The room the code and its text take across."""
     texts = (f"核验码 {mark.text}", HOW)
     return size + 1.5 * mm + max(text_width(t, font, text_size) for t in texts)
+
+
+def qr_png(payload: str, module_px: int = 8) -> bytes:
+    """The same QR code as a PNG (for a workbook, which cannot hold vector drawings):
+    the module matrix from reportlab's encoder, drawn square by square with Pillow."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    widget = QrCodeWidget(payload, barLevel="M", barBorder=QUIET)
+    widget.qr.make()
+    modules = widget.qr.modules
+    n = len(modules) + 2 * QUIET
+    image = Image.new("1", (n * module_px, n * module_px), 1)
+    draw = ImageDraw.Draw(image)
+    for r, row in enumerate(modules):
+        for c, dark in enumerate(row):
+            if dark:
+                x, y = (c + QUIET) * module_px, (r + QUIET) * module_px
+                draw.rectangle((x, y, x + module_px - 1, y + module_px - 1), fill=0)
+    out = BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

@@ -16,6 +16,7 @@ import hashlib
 import json
 import tempfile
 from collections.abc import Generator
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +26,7 @@ from kaohe_desktop.domain.numbers import as_number
 from kaohe_desktop.domain.rubric import Item
 from kaohe_desktop.io.safe_write import copy_file
 from kaohe_desktop.io.tally_workbook import TallySheet, write_tally
+from kaohe_desktop.reports.verification_mark import qr_png
 
 from .assessment_lookup import assessment_rubric, load_assessment
 from .assessments import list_assessments
@@ -51,7 +53,8 @@ def year_assessment(db, year: int, assessment_id: int | None = None) -> int:
     return units[0].id
 
 
-def _verification_notes(db, aid: int, table, summary: TallySheet, digest: str) -> list[str]:
+def _verification_notes(db, aid: int, table, summary: TallySheet, digest: str
+                        ) -> tuple[list[str], bytes]:
     """The tally's verification code: it states how many it lists and a digest of the
     summary rows exactly as written (a tally made again after a change gets its own)."""
     rows = [[str(v) for v in row] for row in summary.rows]
@@ -60,8 +63,9 @@ def _verification_notes(db, aid: int, table, summary: TallySheet, digest: str) -
                    result=f"共 {len(rows)} 个对象；汇总摘要 {listed}"
                    + (f"；结果校验码 {digest}" if digest else ""),
                    assessment=table.name, on=date.today(), assessment_id=aid)
-    return [f"核验码：{v.text}（kaohe verify 核验码，或窗口“工具 → 核验文件…”）",
-            "核验全文（可粘贴到 kaohe verify 或核验窗口）：" + v.payload.replace("\n", " | ")]
+    return ([f"核验码：{v.text}（kaohe verify 核验码，或窗口“帮助 → 核验文件…”；二维码见下）",
+             "核验全文（可粘贴到 kaohe verify 或核验窗口）：" + v.payload.replace("\n", " | ")],
+            qr_png(v.payload))
 
 
 def tally_sheets(db, year: int, assessment_id: int | None = None, *,
@@ -76,7 +80,9 @@ def tally_sheets(db, year: int, assessment_id: int | None = None, *,
     if digest:  # sealed at publication: paper checks the data
         summary.notes.append(f"结果校验码：{digest}（公示时封存，kaohe audit verify 可核对数据是否改动）")
     if sign:
-        summary.notes.extend(_verification_notes(db, aid, table, summary, digest or ""))
+        notes, png = _verification_notes(db, aid, table, summary, digest or "")
+        summary.notes.extend(notes)
+        summary = replace(summary, image=png)  # the QR code below the notes
     return [summary, *_section_sheets(table, rubric, items_of),
             _attendance_sheet(db, year), _events_sheet(db, aid, table)]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -205,6 +206,16 @@ def test_publicity_and_tally_carry_codes(frnl, tmp_path):
     full = next(n for n in notes if n.startswith("核验全文"))
     assert verify_code(short, db=db).statement.kind == "年终汇总表"
     assert verify_code(full.split("：", 1)[1], db=db).genuine
+    # and the QR code as a picture below the notes, scanned back out of the workbook
+    cv2 = pytest.importorskip("cv2")
+    import numpy as np
+
+    with zipfile.ZipFile(book) as z:
+        [png] = [n for n in z.namelist() if n.startswith("xl/media/")]
+        image = cv2.imdecode(np.frombuffer(z.read(png), np.uint8), cv2.IMREAD_COLOR)
+    text, _points, _ = cv2.QRCodeDetector().detectAndDecode(image)
+    assert text == full.split("：", 1)[1].replace(" | ", "\n")
+    assert verify_code(text, db=db).statement.kind == "年终汇总表"
 
 
 def test_what_is_no_code_at_all_is_refused_by_name():
