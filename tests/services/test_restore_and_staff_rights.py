@@ -66,3 +66,36 @@ def test_an_account_links_to_one_person_and_only_an_administrator_links_it(offic
     accounts.login(db, "boss", PW)
     assert accounts.set_staff(db, "li", None).staff_code == ""
     assert accounts.set_staff(db, "wang", "P001").staff_code == "P001"
+
+
+def test_a_linked_accounts_self_assessment_is_of_themselves_only(db):
+    from decimal import Decimal
+
+    from doc_data import add_stations, staff_rubric
+
+    from kaohe_desktop.domain.periods import parse_period
+    from kaohe_desktop.services.assessments import GroupSpec, create_assessment
+    from kaohe_desktop.services.scores import set_score
+
+    add_stations(db)
+    code = staff_rubric(db)
+    info = create_assessment(db, code, parse_period("2024-10"),
+                             subjects=["A01-01", "A01-02", "A01-03"],
+                             groups=[GroupSpec("自评组", "自评")], name="自评")
+    accounts.add_account(db, "boss", "主任", ["管理员"], PW)
+    accounts.add_account(db, "zhao", "赵一", ["评分人"], PW, staff="A01-01")
+    accounts.add_account(db, "qian", "钱二", ["评分人"], PW)  # linked to nobody
+    accounts.login(db, "boss", PW)
+    for login in ("zhao", "qian"):
+        accounts.seat_account(db, info.id, login, group="自评组")
+    accounts.login(db, "zhao", PW)
+    set_score(db, info.id, "A01-01", "1", Decimal(20), assessor="赵一", group="自评组")
+    with pytest.raises(InputError, match="自评只能评本人或本单位"):
+        set_score(db, info.id, "A01-02", "1", Decimal(20), assessor="赵一", group="自评组")
+    accounts.login(db, "qian", PW)  # no link: the group's subjects decide, as before
+    set_score(db, info.id, "A01-03", "1", Decimal(12), assessor="钱二", group="自评组")
+    accounts.login(db, "boss", PW)
+    accounts.set_staff(db, "qian", "A01-02")
+    accounts.login(db, "qian", PW)
+    with pytest.raises(InputError, match="自评只能评本人"):
+        set_score(db, info.id, "A01-03", "1", Decimal(16), assessor="钱二", group="自评组")
