@@ -43,6 +43,7 @@ from kaohe_desktop.cli.scoring import add_scoring_commands
 from kaohe_desktop.cli.service import add_service_commands
 from kaohe_desktop.cli.settings import add_settings_commands
 from kaohe_desktop.cli.subjects import add_subject_commands
+from kaohe_desktop.cli.verify import add_verify_commands
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.services.database import MigrationFailed, open_db
 from kaohe_desktop.settings import DB_ENV, default_db_path
@@ -68,6 +69,7 @@ COMMAND_GROUPS = (
     add_backup_commands,  # backup
     add_account_commands,  # account
     add_audit_commands,  # audit
+    add_verify_commands,  # verify, key
 )
 
 
@@ -90,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kaohe_desktop.ui.app import run_app  # Qt loads only when the window opens
 
         return run_app(args.db or os.environ.get(DB_ENV) or None, demo=args.demo)
+    if (standalone := getattr(args, "standalone", None)) is not None \
+            and (code := standalone(args)) is not None:
+        return code  # kaohe verify with a public key: no database at all
     target = args.db or default_db_path()
     if getattr(args, "file_only", False):  # kaohe backup: also on a file open_db refuses
         return run_on_file(args, target)
@@ -102,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_problems(exc)
         return EXIT_BAD_INPUT
     try:
-        login_from_args(db, args)  # with accounts in the database, every command logs in
+        if not getattr(args, "no_login", False):  # kaohe verify, key export: public
+            login_from_args(db, args)  # with accounts in the database, every command logs in
         args.func(db, args)
     except InputError as exc:
         print_problems(exc)

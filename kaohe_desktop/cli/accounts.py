@@ -42,21 +42,30 @@ def _prompt(text: str) -> str:
     return getpass.getpass(text)
 
 
-def login_from_args(db: Database, args: argparse.Namespace) -> None:
-    """Log in as `--user`/KAOHE_USER when the database has accounts (exit 2 without)."""
-    if not accounts.has_accounts(db):
-        return
+def credentials(args: argparse.Namespace) -> tuple[str, str] | None:
+    """(login, password) from `--user`/KAOHE_USER and the password's source; None when
+    no user is named."""
     user = getattr(args, "user", None) or os.environ.get(USER_ENV)
     if not user:
-        raise CliError(f"本数据库已启用账户：请用 --user 账户名 登录（或设置环境变量 {USER_ENV}"
-                       f" 和 {PASSWORD_ENV}）")
+        return None
     if (env := os.environ.get(PASSWORD_ENV)) is not None:
         password = env  # then --password-stdin carries only a new password
     elif getattr(args, "password_stdin", False):
         password = _stdin_line()
     else:
         password = _prompt(f"账户 {user} 的密码：")
-    accounts.login(db, user, password)
+    return user, password
+
+
+def login_from_args(db: Database, args: argparse.Namespace) -> None:
+    """Log in as `--user`/KAOHE_USER when the database has accounts (exit 2 without)."""
+    if not accounts.has_accounts(db):
+        return
+    given = credentials(args)
+    if given is None:
+        raise CliError(f"本数据库已启用账户：请用 --user 账户名 登录（或设置环境变量 {USER_ENV}"
+                       f" 和 {PASSWORD_ENV}）")
+    accounts.login(db, *given)
 
 
 def _new_password(args: argparse.Namespace, login: str) -> str:
@@ -118,6 +127,12 @@ def cmd_account_roles(db: Database, args: argparse.Namespace) -> None:
     print(f"账户 {info.login} 的角色：{'、'.join(info.roles)}")
 
 
+def cmd_account_staff(db: Database, args: argparse.Namespace) -> None:
+    info = accounts.set_staff(db, args.login, None if args.off else args.staff)
+    print(f"账户 {info.login} 关联人员：{info.staff_code}" if info.staff_code
+          else f"账户 {info.login} 已取消关联人员")
+
+
 def add_account_commands(sub: Any, add: AddCommand) -> None:
     """`kaohe account …` on the top-level subparsers."""
     roles = "、".join(accounts.ROLES)
@@ -137,3 +152,7 @@ def add_account_commands(sub: Any, add: AddCommand) -> None:
     sp = add(acc, "roles", cmd_account_roles, "设置账户的角色（替换原有角色）")
     sp.add_argument("login")
     sp.add_argument("--role", action="append", required=True, help=f"角色：{roles}（可多次给出）")
+    sp = add(acc, "staff", cmd_account_staff, "把账户关联到名册中的人员（自评时即此人）")
+    sp.add_argument("login")
+    sp.add_argument("staff", nargs="?", help="人员编号")
+    sp.add_argument("--off", action="store_true", help="取消关联")

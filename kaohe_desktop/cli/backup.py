@@ -1,7 +1,7 @@
 """The backups beside the database from the command line:
 
     kaohe backup list [--json]
-    kaohe backup restore [BACKUP] [--to NEW.db] [--json]
+    kaohe backup restore [BACKUP] [--to NEW.db] [--json]   (with accounts: --user, a 管理员)
 
 BACKUP is a file name from the list, its number there (1 = newest) or a path; without it
 the newest backup that checks whole. Without --to the backup replaces the database after
@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kaohe_desktop.cli.accounts import credentials
 from kaohe_desktop.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
@@ -27,7 +28,16 @@ from kaohe_desktop.cli.common import (
     print_problems,
 )
 from kaohe_desktop.domain.errors import InputError
-from kaohe_desktop.services.backup import find_backup, list_backups, restore_backup
+from kaohe_desktop.services import accounts
+from kaohe_desktop.services.backup import (
+    find_backup,
+    list_backups,
+    login_on_file,
+    restore_backup,
+    restore_needs_login,
+)
+from kaohe_desktop.services.database import MigrationFailed, open_db
+from kaohe_desktop.services.permissions import Actor
 
 
 def cmd_list(path: Path, args: argparse.Namespace) -> None:
@@ -44,9 +54,29 @@ def cmd_list(path: Path, args: argparse.Namespace) -> None:
               f"{b.holds()}  {b.path.name}")
 
 
+def _restore_actor(path: Path, backup: Path, args: argparse.Namespace) -> Actor | None:
+    """Who is restoring, when the database has accounts: logged in through the database
+    when it opens (failed tries counted as for any command), else checked read-only
+    against the accounts of the damaged file or the backup."""
+    if not restore_needs_login(path, backup):
+        return None
+    given = credentials(args)
+    if given is None:
+        return None  # the service refuses, saying a 管理员 must log in
+    try:
+        db = open_db(path)
+    except (InputError, MigrationFailed):  # damaged or not openable: what restoring is for
+        return login_on_file(path, backup, *given)
+    try:
+        return accounts.login(db, *given)
+    finally:
+        db.close()
+
+
 def cmd_restore(path: Path, args: argparse.Namespace) -> None:
     info = find_backup(path, args.backup)
-    result = restore_backup(path, info, into=args.to)
+    actor = _restore_actor(path, info.path, args)
+    result = restore_backup(path, info, into=args.to, actor=actor)
     if args.json:
         print_json({"restored": str(result.restored), "backup": str(result.backup),
                     "kept_copy": str(result.kept_copy) if result.kept_copy else None,

@@ -10,10 +10,19 @@ from typing import Any
 
 from kaohe_desktop.cli.common import AddCommand, CliError, add_group, print_json
 from kaohe_desktop.domain.numbers import as_number, shown
-from kaohe_desktop.services import derived_items, scores
+from kaohe_desktop.services import accounts, derived_items, scores
 from kaohe_desktop.services.database import Database
 
 # ----------------------------------------------------------------------------- scores
+
+
+def assessor_of(db: Database, args: argparse.Namespace) -> tuple[str, str | None]:
+    """(assessor, group): as given, or — without --assessor — the logged-in account's
+    own seat in the assessment."""
+    if args.assessor:
+        return args.assessor, args.group
+    name, group = accounts.own_assessor(db, args.id, args.group)
+    return name, args.group or group
 
 
 def cmd_scores_template(db: Database, args: argparse.Namespace) -> None:
@@ -23,27 +32,31 @@ def cmd_scores_template(db: Database, args: argparse.Namespace) -> None:
 
 
 def cmd_scores_import(db: Database, args: argparse.Namespace) -> None:
-    report = scores.import_scores(db, args.id, Path(args.file), assessor=args.assessor,
-                                  role=args.role, group=args.group, dry_run=args.dry_run)
+    assessor, group = assessor_of(db, args)
+    report = scores.import_scores(db, args.id, Path(args.file), assessor=assessor,
+                                  role=args.role, group=group, dry_run=args.dry_run)
     print(("（试导入，未写入）" if args.dry_run else "评分导入完成：") + report.summary())
 
 
 def cmd_scores_set(db: Database, args: argparse.Namespace) -> None:
     if args.override:  # an administrator's value for a derived item, replacing it
+        actor = args.assessor or getattr(db.actor, "name", "") or "管理员"
         info = derived_items.override_derived(db, args.id, args.subject, args.item, args.value,
-                                              reason=args.reason or "", actor=args.assessor)
+                                              reason=args.reason or "", actor=actor)
         print(f"已更正：{info.subject_code} 项目 {info.item_code} 取 {args.value}"
               f"（代替取自数据的值；理由：{info.reason}）")
         return
+    assessor, group = assessor_of(db, args)
     report = scores.set_score(db, args.id, args.subject, args.item, args.value,
-                              assessor=args.assessor, role=args.role, group=args.group,
+                              assessor=assessor, role=args.role, group=group,
                               remark=args.remark or "")
     print("已保存" if report.added or report.changed else "分值未变")
 
 
 def cmd_scores_submit(db: Database, args: argparse.Namespace) -> None:
-    scores.submit_sheet(db, args.id, args.assessor, group=args.group)
-    print(f"评分人 {args.assessor} 的评分表已提交")
+    assessor, group = assessor_of(db, args)
+    scores.submit_sheet(db, args.id, assessor, group=group)
+    print(f"评分人 {assessor} 的评分表已提交")
 
 
 # ----------------------------------------------------------------------------- events
@@ -89,7 +102,7 @@ def add_scoring_commands(sub: Any, add: AddCommand) -> None:
     sp = add(sc, "import", cmd_scores_import, "导入填好的评分表")
     sp.add_argument("id", type=int)
     sp.add_argument("file")
-    sp.add_argument("--assessor", required=True)
+    sp.add_argument("--assessor", help="评分人（登录的评分人账户可省略：即本账户的评分人身份）")
     sp.add_argument("--role")
     sp.add_argument("--group")
     sp.add_argument("--dry-run", action="store_true")
@@ -98,7 +111,7 @@ def add_scoring_commands(sub: Any, add: AddCommand) -> None:
     sp.add_argument("subject")
     sp.add_argument("item")
     sp.add_argument("value")
-    sp.add_argument("--assessor", required=True)
+    sp.add_argument("--assessor", help="评分人（登录的评分人账户可省略：即本账户的评分人身份）")
     sp.add_argument("--role")
     sp.add_argument("--group")
     sp.add_argument("--remark")
@@ -107,7 +120,7 @@ def add_scoring_commands(sub: Any, add: AddCommand) -> None:
     sp.add_argument("--reason", help="更正理由（--override 时必填）")
     sp = add(sc, "submit", cmd_scores_submit, "评分人提交评分表（之后不能再改）")
     sp.add_argument("id", type=int)
-    sp.add_argument("--assessor", required=True)
+    sp.add_argument("--assessor", help="评分人（登录的评分人账户可省略：即本账户的评分人身份）")
     sp.add_argument("--group", help="评分人在多个评分组时，提交哪一组的评分表")
 
     ev = add_group(sub, "event", "加分、减分、一票否决事项")

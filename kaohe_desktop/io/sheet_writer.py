@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -236,6 +237,7 @@ class Table:
     notes: Sequence[str] = ()  # "注：…" rows below the table
     landscape: bool | None = None  # None: landscape when the widths need it
     freeze: str | None = None  # None: below the header, right of the key columns
+    image: bytes = b""  # a PNG placed below the notes (a verification QR code), 3 cm square
 
 
 def sheet_name(text: str) -> str:
@@ -307,6 +309,9 @@ class _RowWriter:
         return out
 
 
+IMAGE_PX = 113  # 3 cm at 96 pixels an inch
+
+
 def _write_table(wb: Workbook, table: Table) -> None:
     ws = wb.create_sheet(sheet_name(table.name))
     headers = list(table.headers)
@@ -338,6 +343,13 @@ def _write_table(wb: Workbook, table: Table) -> None:
         cell = protect(WriteOnlyCell(ws, note if note.startswith("注") else f"注：{note}"))
         cell.alignment = NOTE_ALIGN
         ws.append([cell])
+    if table.image:
+        from openpyxl.drawing.image import Image
+
+        picture = Image(BytesIO(table.image))
+        picture.width = picture.height = IMAGE_PX
+        picture.anchor = f"A{last + len(table.notes) + 3}"
+        ws.add_image(picture)
 
 
 def write_tables(path: Path | str, tables: Iterable[Table]) -> Path:

@@ -7,8 +7,10 @@ default) gets it there, the same image embedded once for a whole batch.
 
 Long names shrink (down to 20 pt) and then wrap; nothing is drawn outside the frame.
 One PDF holds a batch (`write_certificates`) or one subject (`write_certificate`).
-The certificate number (证书编号) sits in the upper left corner inside the frame; a preview
-from an assessment not yet approved carries a large 草稿 across the page and no number.
+The certificate number (证书编号) sits in the upper left corner inside the frame, the
+verification code (QR and short text, reports/verification_mark) in the lower left; a
+preview from an assessment not yet approved carries a large 草稿 across the page and
+neither.
 
 Full-width quotation marks sit in one half of their em box; drawn as they are, “ after
 度 and ” before 称 leave a half-em gap that reads as a stray space. The body closes those
@@ -30,6 +32,7 @@ from reportlab.pdfgen.canvas import Canvas
 from .chinese_dates import chinese_date
 from .fonts import register, text_width
 from .layout import canvas_options, draft_watermark, fit, prepare
+from .verification_mark import VerificationMark, draw_mark
 
 RED = (0.72, 0.09, 0.09)
 GOLD = (0.72, 0.55, 0.18)
@@ -65,6 +68,11 @@ class Certificate:
     person: bool = False  # a person: the name is followed by 同志
     draft: bool = False  # a preview: 草稿 across the page, no number
     issuer: str = ""  # overrides the template's issuer
+    # the verification code (QR and short text) in the lower left corner; None on a draft
+    verification: VerificationMark | None = None
+
+
+QR_SIZE = 30 * mm  # in the lower left corner, inside the frame's corner ornament
 
 
 def seal_problem(path: str) -> str:
@@ -259,6 +267,8 @@ def draw_certificate(c: Canvas, cert: Certificate, t: CertificateTemplate,
         c.drawString(24 * mm, h - 26 * mm, f"证书编号：{number}")
     if seal is not None:
         _draw_seal(c, seal)
+    if cert.verification is not None:
+        draw_mark(c, cert.verification, 24 * mm, 22 * mm, QR_SIZE, song)
     if cert.draft:
         draft_watermark(c, w, h, song)
 

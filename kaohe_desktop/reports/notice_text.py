@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .chinese_dates import plain_date
+from .verification_mark import VerificationMark
 
 # where a unit's name may break in a title: after an administrative level or a kind of place
 _NAME_BREAKS = re.compile(r"(?<=省|市|区|县|镇|乡|村|旗)|(?<=街道|社区|中心|委会)|(?<=服务站|工作站)")
@@ -75,6 +76,8 @@ class Notice:
     talk_place: str = ""  # 诫勉谈话: the place
     copy_to: str = ""  # 抄送 in the 版记; "" leaves that line out
     printer: str = ""  # 印发机关; "" → issuer
+    # the verification code, in the bottom margin of the 版记 page; None on a draft
+    verification: VerificationMark | None = None
 
     @property
     def addressee(self) -> str:

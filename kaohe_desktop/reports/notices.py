@@ -19,6 +19,8 @@ go with it. The 版记 (抄送, then 印发机关 and 印发日期, between rule
 the last page, which is always even — so a batch prints duplex without one notice on the
 back of another. Page numbers (— 1 —, 4号 宋体) 7 mm below the 版心: odd pages right, even
 pages left, one character in; a blank page before the 版记 page and that page carry none.
+The verification code (QR and short text) stands in the bottom margin of the 版记 page,
+at the right, below the 版心: nothing of the grid moves.
 
 The number itself is the caller's (`services.documents` numbers them per year).
 """
@@ -47,6 +49,7 @@ from .notice_text import (  # noqa: F401  (the notice's data and wording, re-exp
     note,
     paragraphs,
 )
+from .verification_mark import draw_mark
 
 RED = (0.86, 0.0, 0.0)
 PAGE_W, PAGE_H = A4
@@ -310,6 +313,18 @@ def _colophon(c: Canvas, n: Notice, font: str) -> None:
     rule(BOTTOM_EDGE, 0.35)
 
 
+QR_SIZE = 28 * mm  # with its quiet zone: 0.36 mm a module
+QR_BOTTOM = 4 * mm  # the quiet zone reaches down here; the dark modules start 1.5 mm higher
+
+
+def _verification(c: Canvas, n: Notice, font: str) -> None:
+    """The verification code below the 版心 of the 版记 page, at the right: that page is
+    even, its page number stands at the left, and the 版心 itself keeps its grid."""
+    if n.verification is not None:
+        draw_mark(c, n.verification, RIGHT_EDGE - QR_SIZE, QR_BOTTOM, QR_SIZE, font,
+                  text_side="left")
+
+
 def _head(c: Canvas, n: Notice, fonts: GongwenFonts) -> float:
     """发文机关标志, 发文字号, red rule, title and 主送; returns the first body line's em top."""
     head, body = fonts.head, fonts.body.name
@@ -390,12 +405,14 @@ def draw_notice(c: Canvas, n: Notice, fonts: GongwenFonts | None = None) -> int:
                 _draw(c, slot.line, em_top)
         if k == total:
             _colophon(c, n, fonts.body.name)
+            _verification(c, n, fonts.page.name)
         _page_number(c, k, fonts.page.name)
         _end_page(c, n)
     if colophon_alone:
         if blank_before:
             _end_page(c, n)  # the blank page before the 版记 page: no number
         _colophon(c, n, fonts.body.name)
+        _verification(c, n, fonts.page.name)
         if not blank_before:
             _page_number(c, total, fonts.page.name)
         _end_page(c, n)

@@ -18,9 +18,11 @@ from .chinese_dates import plain_date
 from .fonts import register
 from .layout import canvas_options, draft_watermark, draw_table, fit, prepare, wrap
 from .page_tools import PagedCanvas, fit_columns
+from .verification_mark import VerificationMark, draw_mark
 
 MARGIN = 20 * mm
 BOTTOM = MARGIN + 6 * mm  # above the page number
+QR_SIZE = 28 * mm
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class PublicityList:
     # the short digest of the results sealed at publication (kaohe audit verify checks the
     # data against it): a later change is visible against the printed paper
     digest: str = ""
+    # the verification code: at the left, level with the issuer and date; None on a draft
+    verification: VerificationMark | None = None
 
 
 def period_text(p: PublicityList) -> str:
@@ -98,12 +102,17 @@ def write_publicity(path: Path | str, p: PublicityList) -> Path:
     if p.digest:
         texts.append(f"结果校验码：{p.digest}")
     tail = [line for text in texts for line in wrap(text, song, 12, width)]
-    if y - 20 * len(tail) - 56 < BOTTOM:  # the contact block, issuer and date stay together
+    # the contact block, issuer and date (and the verification code) stay together
+    closing = max(56.0, QR_SIZE + 8) if p.verification else 56.0
+    if y - 20 * len(tail) - closing < BOTTOM:
         y = new_page() - 20
     c.setFont(song, 12)
     for line in tail:
         c.drawString(MARGIN, y, line)
         y -= 20
+    if p.verification is not None:
+        draw_mark(c, p.verification, MARGIN, y - QR_SIZE, QR_SIZE, sans)
+        c.setFont(song, 12)
     y -= 16
     c.drawRightString(w - MARGIN, y, p.issuer)
     c.drawRightString(w - MARGIN, y - 20, plain_date(p.published))

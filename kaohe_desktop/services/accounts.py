@@ -138,12 +138,7 @@ def add_account(db: Database, login: str, name: str, roles: list[str] | tuple[st
         if s.scalar(select(func.count(Account.id))) == 0 and ADMIN not in picked:
             raise InputError(Problem("第一个账户必须是管理员（--role 管理员）：之后每次操作都要登录",
                                      column="--role", value="、".join(picked)))
-        staff_id = None
-        if staff:
-            person = s.scalar(select(Staff).where(Staff.code == staff.strip()))
-            if person is None:
-                raise InputError(Problem("没有这个编号的人员", column="--staff", value=staff))
-            staff_id = person.id
+        staff_id = _staff_for(s, staff, None) if staff else None
         a = Account(login=login, name=name, roles=",".join(picked),
                     password_hash=hash_password(password), staff_id=staff_id, active=True,
                     failed_logins=0)
@@ -156,6 +151,32 @@ def add_account(db: Database, login: str, name: str, roles: list[str] | tuple[st
         # second login; a command ends here anyway)
         db.actor = Actor(info.login, info.name, frozenset(info.roles), info.id)
     return info
+
+
+def _staff_for(s: Session, code: str, account_id: int | None) -> int:
+    """The id of the staff member `code`, who must exist and be nobody else's account
+    (self-assessment counts as that person: two accounts for one person would make it
+    ambiguous who assessed)."""
+    person = s.scalar(select(Staff).where(Staff.code == code.strip()))
+    if person is None:
+        raise InputError(Problem("没有这个编号的人员", column="--staff", value=code))
+    q = select(Account).where(Account.staff_id == person.id)
+    other = s.scalar(q if account_id is None else q.where(Account.id != account_id))
+    if other is not None:
+        raise InputError(Problem(f"人员 {person.code} {person.name} 已关联账户 {other.login}："
+                                 "一人只能关联一个账户", column="--staff", value=code))
+    return person.id
+
+
+def set_staff(db: Database, login: str, staff: str | None) -> AccountInfo:
+    """Link the account to a staff member of the roster (None or "" unlinks). Changing an
+    account needs a 管理员 (the permission guard); the person must exist and belong to
+    no other account."""
+    with db.session() as s:
+        a = _get(s, login)
+        a.staff_id = _staff_for(s, staff, a.id) if staff and staff.strip() else None
+        s.flush()
+        return _info(s, a)
 
 
 def list_accounts(db: Database) -> list[AccountInfo]:
@@ -274,3 +295,29 @@ def own_seats(db: Database, assessment_id: int) -> set[int] | None:
     with db.session() as s:
         return set(s.scalars(select(Assessor.id).where(Assessor.assessment_id == assessment_id,
                                                        Assessor.account_id == actor.account_id)))
+
+
+def own_assessor(db: Database, assessment_id: int, group: str | None = None) -> tuple[str, str | None]:
+    """The assessor the logged-in account scores as in this assessment: (name, group —
+    None when its seats are in several groups and `group` does not pick one). Refused
+    when nobody is logged in or the account has no seat there."""
+    actor = db.actor
+    if not isinstance(actor, Actor) or actor.account_id is None:
+        raise InputError(Problem("请用 --assessor 指明评分人（登录的评分人账户可省略）",
+                                 column="--assessor"))
+    with db.session() as s:
+        seats = []
+        for who in s.scalars(select(Assessor).where(Assessor.assessment_id == assessment_id,
+                                                    Assessor.account_id == actor.account_id)
+                             .order_by(Assessor.id)):
+            g = s.get(AssessorGroup, who.group_id) if who.group_id is not None else None
+            seats.append((who.name, g.name if g else ""))
+    if group:
+        seats = [x for x in seats if x[1] == group.strip()]
+    if not seats:
+        where = f"评分组“{group}”的" if group else ""
+        raise InputError(Problem(f"账户 {actor.login} 不是考核 {assessment_id} {where}评分人："
+                                 "请用 --assessor 指明评分人，或由管理员用 kaohe assessment assessor "
+                                 "把账户设为评分人", column="--assessor", value=actor.login))
+    groups = {g for _, g in seats}
+    return seats[0][0], (seats[0][1] or None) if len(groups) == 1 else group

@@ -385,7 +385,8 @@ TABLE_NAMES = {"score": "评分", "score_override": "更正值", "subject_item_n
                "assessor_group": "评分组", "group_subject": "评分组对象", "subject": "考核对象",
                "assessment_role": "角色权重", "rubric": "细则", "setting": "设置",
                "account": "账户", "state_change": "审议记录", "unit": "单位", "staff": "人员",
-               "area": "街道", "document_issue": "文书编号", "document_number": "文号"}
+               "area": "街道", "document_issue": "文书编号", "document_number": "文号",
+               "issued_document": "核验登记"}
 
 
 def _sentence(e: dict[str, Any], who: str, subject: str, assessors: Mapping[int, str]) -> str:

@@ -35,6 +35,8 @@ from kaohe_desktop.store.db import (
     kept_backups,
 )
 
+from .permissions import ADMIN, ROLES, Actor
+
 REASONS = {
     "daily": "每日自动备份",
     "before-migration": "升级数据库前",
@@ -194,13 +196,97 @@ def _keep_current(db_path: Path) -> tuple[Path, bool]:
     return copy, True
 
 
+# ----------------------------------------------------------------------------- who may
+
+
+@dataclass(frozen=True)
+class _AccountRow:
+    login: str
+    name: str
+    roles: tuple[str, ...]
+    password_hash: str
+    active: bool
+    locked_until: str | None
+    id: int
+
+
+def _accounts_of(path: Path) -> list[_AccountRow] | None:
+    """The accounts in the file at `path` (read-only); None when it cannot be read."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return []
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='account'"
+                            ).fetchone() is None:
+                return []  # a database from before accounts existed
+            rows = conn.execute("SELECT login, name, roles, password_hash, active, locked_until, id "
+                                "FROM account").fetchall()
+    except sqlite3.Error:
+        return None
+    return [_AccountRow(login, name, tuple(r for r in (roles or "").split(",") if r), pw,
+                        bool(active), locked, id_) for login, name, roles, pw, active, locked, id_ in rows]
+
+
+def restore_accounts(db_path: Path | str, backup: Path | str) -> list[_AccountRow]:
+    """Whose say counts for restoring: the accounts of the current database, or — when it
+    is too damaged to read — those of the backup about to take its place."""
+    found = _accounts_of(Path(db_path).expanduser())
+    if found is None:
+        found = _accounts_of(Path(backup)) or []
+    return found
+
+
+def restore_needs_login(db_path: Path | str, backup: Path | str) -> bool:
+    return bool(restore_accounts(db_path, backup))
+
+
+def login_on_file(db_path: Path | str, backup: Path | str, login: str, password: str) -> Actor:
+    """Check a password against the accounts of a database that cannot be opened (a
+    damaged one being restored): read-only, so nothing is counted; an account locked by
+    failed logins stays locked. A database that opens logs in through `accounts.login`."""
+    from .accounts import hash_password, password_matches
+
+    refused = InputError(Problem("账户名或密码不正确", column="--user", value=login))
+    found = {a.login: a for a in restore_accounts(db_path, backup)}
+    a = found.get(login.strip())
+    if a is None:
+        password_matches(password, hash_password("-"))  # the same time as for a real one
+        raise refused
+    if a.locked_until and a.locked_until > datetime.now().isoformat(" "):
+        raise InputError(Problem("登录失败次数过多，请稍后再试", column="--user", value=login))
+    if not password_matches(password, a.password_hash):
+        raise refused
+    if not a.active:
+        raise InputError(Problem("该账户已停用", column="--user", value=login))
+    return Actor(a.login, a.name, frozenset(a.roles), a.id)
+
+
+def check_may_restore(db_path: Path | str, backup: Path | str, actor: object | None) -> None:
+    """Restoring replaces every record: with accounts, only an active 管理员 of this
+    database may (a database without accounts is the local user, as before)."""
+    accounts = restore_accounts(db_path, backup)
+    if not accounts:
+        return
+    if not isinstance(actor, Actor) or actor.account_id is None:
+        raise InputError(Problem("本数据库已启用账户：从备份恢复需要管理员登录（命令行用 --user 账户名）",
+                                 column="权限"))
+    mine = next((a for a in accounts if a.login == actor.login), None)
+    if mine is None or not mine.active or ADMIN not in mine.roles:
+        have = "、".join(r for r in ROLES if mine and r in mine.roles) or "无"
+        raise InputError(Problem(f"从备份恢复需要{ADMIN}权限（当前账户 {actor.login} 的角色：{have}）",
+                                 column="权限"))
+
+
 def restore_backup(db_path: Path | str, backup: Path | str | BackupInfo,
-                   into: Path | str | None = None) -> RestoreResult:
+                   into: Path | str | None = None, *, actor: object | None = None) -> RestoreResult:
     """Restore `backup` into the new file `into`, or (None) over the database at
     `db_path` after keeping a copy of it. The database must not be open in this process
-    (the window closes it first); another program still using it will see the old file."""
+    (the window closes it first); another program still using it will see the old file.
+    With accounts, `actor` (the logged-in account) must be a 管理员 of this database —
+    also for a new file, which would hold every record and password hash."""
     db_path = Path(db_path).expanduser().resolve()
     info = backup if isinstance(backup, BackupInfo) else describe(Path(backup))
+    check_may_restore(db_path, info.path, actor)
     if not info.ok:
         raise InputError(Problem(f"这个备份已损坏（{info.problem}），不能用来恢复", file=str(info.path)))
     if into is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import struct
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from kaohe_desktop.store.db import (
 )
 
 from .backup import BackupInfo, newest_good_backup
+from .office_key import ensure_key
 from .permissions import as_program, install_guard
 from .rubrics import ensure_builtin_rubrics
 
@@ -110,4 +112,8 @@ def open_db(target: str | Path) -> Database:
         detail = str(getattr(exc, "orig", exc)).splitlines()[0][:100]
         raise InputError(Problem(f"无法打开数据库（{detail}）：文件可能已损坏或不是本程序的数据库",
                                  file=text)) from None
+    # the office's signing key is made at first run, beside the database; a folder that
+    # cannot take it now gets it when a document is first signed (and says so then)
+    with contextlib.suppress(OSError):
+        ensure_key(db)
     return db

@@ -44,6 +44,7 @@ from .documents_common import (
     subject_codes,
     with_office,
 )
+from .verification import issue_mark
 
 
 def certificate_rows(db: Database, assessment_id: int, subjects: Iterable[str] | None = None,
@@ -100,6 +101,11 @@ def certificates_job(db: Database, assessment_id: int, out_dir: Path | str,
     # the register lists each certificate's honour as printed on it
     numbered = [replace(x, title=honour_line(cert, opts.certificate))
                 for x, cert in zip(numbered, certs, strict=True)]
+    if not opts.draft:  # each certificate states its holder and honour, signed
+        certs = [replace(cert, verification=issue_mark(
+            db, "荣誉证书", number=x.number, subject=x.row.recipient, result=x.title,
+            assessment=info.name, on=cert.issued, assessment_id=assessment_id))
+            for x, cert in zip(numbered, certs, strict=True)]
     stage = Staging(out_dir)
     try:
         if per_subject:

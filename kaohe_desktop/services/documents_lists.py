@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import astuple
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -36,6 +39,7 @@ from .documents_common import (
 )
 from .ranking_results import RankingRow, RankingTable
 from .roster import list_staff
+from .verification import issue_mark
 
 
 def _publicity_grade(r: RankingRow) -> str:
@@ -76,7 +80,7 @@ def _objection_period(db: Database, table: RankingTable, opts: DocumentOptions
 
 
 def publicity_data(db: Database, assessment_id: int,
-                   opts: DocumentOptions = DEFAULT_OPTIONS) -> PublicityList:
+                   opts: DocumentOptions = DEFAULT_OPTIONS, *, sign: bool = False) -> PublicityList:
     """The 公示 list; refused without the issuer, the contact phone and the address (an
     objection must be able to reach someone)."""
     opts = with_office(db, opts, ("issuer", "contact", "address"), "公示名单")
@@ -93,11 +97,21 @@ def publicity_data(db: Database, assessment_id: int,
         intro = f"经考核，拟评定以下{len(chosen)}名同志为“{top}”等次，现予公示。"
     rows = tuple(PublicityRow(r.rank or None, r.subject_code, r.subject_name, r.area,
                               two_decimals(r.total), _publicity_grade(r)) for r in chosen)
+    digest = "" if opts.draft else (results_digest(db, assessment_id) or "")
+    mark = None
+    if sign and not opts.draft:
+        # the list states how many it names and a digest of exactly those rows (a list
+        # made again after a change gets a code of its own), with the sealed results
+        listed = hashlib.sha256(json.dumps([list(map(str, astuple(r))) for r in rows],
+                                           ensure_ascii=False).encode()).hexdigest()[:12].upper()
+        mark = issue_mark(db, "公示名单", subject=title,
+                          result=f"共 {len(rows)} 个对象；名单摘要 {listed}"
+                          + (f"；结果校验码 {digest}" if digest else ""),
+                          assessment=table.name, on=opts.issued_on(), assessment_id=assessment_id)
     return PublicityList(title, rows, opts.issued_on(), start, end, opts.issuer, opts.contact,
                          opts.address, workdays=workdays, intro=intro,
                          area_title="所属单位" if table.subject_kind == "staff" else "所属街道",
-                         draft=opts.draft,
-                         digest="" if opts.draft else (results_digest(db, assessment_id) or ""))
+                         draft=opts.draft, digest=digest, verification=mark)
 
 
 def publicity_job(db: Database, assessment_id: int, out_dir: Path | str,
@@ -105,7 +119,7 @@ def publicity_job(db: Database, assessment_id: int, out_dir: Path | str,
     yield Progress(0, 1, "正在生成公示名单")
     if not opts.draft:
         require_approved(db, assessment_id, "公示名单")
-    data = publicity_data(db, assessment_id, opts)
+    data = publicity_data(db, assessment_id, opts, sign=True)
     name = get_assessment(db, assessment_id).name
     stage = Staging(out_dir)
     try:

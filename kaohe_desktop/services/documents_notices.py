@@ -4,13 +4,15 @@ each, named by its 文号, subject and kind, numbered once (see `documents_commo
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 from kaohe_desktop.domain.consequences import KIND_NAMES
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.numbers import shown
-from kaohe_desktop.reports.notices import Deduction, LostItem, Notice, iter_notices
+from kaohe_desktop.reports.notices import KIND_TITLES, Deduction, LostItem, Notice, iter_notices
+from kaohe_desktop.reports.verification_mark import VerificationMark
 from kaohe_desktop.store.db import Database
 
 from .consequences import ConsequenceRow, Consequences, assessment_consequences
@@ -35,6 +37,7 @@ from .documents_common import (
     with_office,
 )
 from .drill_down import drill_down
+from .verification import issue_mark
 
 
 def _lost_items(db: Database, assessment_id: int, code: str) -> tuple[tuple[LostItem, ...],
@@ -93,6 +96,15 @@ def _notices(db: Database, found: Consequences, numbered: Sequence[Numbered],
     return out
 
 
+def notice_mark(db: Database, n: Notice, assessment_id: int) -> VerificationMark:
+    """What a notice states, signed: its kind, 文号, to whom, the grade, total and rank."""
+    rank = f"，第 {n.rank} 名（共 {n.count} 个）" if n.rank else ""
+    return issue_mark(db, KIND_TITLES.get(n.kind, n.kind), number=n.number,
+                      subject=n.recipient or n.unit_name,
+                      result=f"{n.grade}，总分 {n.total}{rank}",
+                      assessment=n.assessment_name, on=n.issued, assessment_id=assessment_id)
+
+
 def notice_data(db: Database, assessment_id: int, opts: DocumentOptions = DEFAULT_OPTIONS,
                 subjects: Iterable[str] | None = None,
                 kinds: Iterable[str] | None = None) -> list[Notice]:
@@ -124,6 +136,8 @@ def notices_job(db: Database, assessment_id: int, out_dir: Path | str,
     year = opts.issued_on().year
     numbered = number_rows(db, assessment_id, rows, opts.number_prefix, year, opts.draft)
     notices = _notices(db, found, numbered, opts)
+    if not opts.draft:
+        notices = [replace(n, verification=notice_mark(db, n, assessment_id)) for n in notices]
     stage = Staging(out_dir)
     try:
         for n, (x, notice) in enumerate(zip(numbered, notices, strict=True), start=1):

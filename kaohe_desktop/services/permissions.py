@@ -33,7 +33,14 @@ from kaohe_desktop.domain.audit_chain import LOCAL_USER, SYSTEM
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.states import State
 from kaohe_desktop.store.db import Database
-from kaohe_desktop.store.models import Account, Assessor, AssessorGroup, GroupSubject, Subject
+from kaohe_desktop.store.models import (
+    Account,
+    Assessor,
+    AssessorGroup,
+    GroupSubject,
+    Staff,
+    Subject,
+)
 
 from . import audit
 from .assessment_lookup import assessment_rubric, group_item_codes
@@ -68,7 +75,8 @@ WHAT = {"score": "评分", "score_override": "更正数据项", "subject_item_na
         "group_subject": "评分组的对象", "subject": "考核对象", "assessment_role": "角色权重",
         "rubric": "细则和定档", "setting": "设置", "account": "账户", "state_change": "审议状态",
         "unit": "单位名册", "staff": "人员名册", "area": "街道", "document_issue": "文书编号",
-        "document_number": "文号", "attendance_punch": "考勤", "attendance_day": "考勤",
+        "document_number": "文号", "issued_document": "核验登记", "attendance_punch": "考勤",
+        "attendance_day": "考勤",
         "attendance_leave": "请假", "attendance_shift": "班次", "calendar_day": "日历",
         "attendance_points_rule": "考勤折算规则", "attendance_import": "考勤导入",
         "attendance_mapping": "考勤列对应", "attendance_leave_type": "请假类型"}
@@ -129,6 +137,7 @@ class _Seats:
     def __init__(self, s: Session) -> None:
         self.s = s
         self.seen: dict[int, tuple[int | None, str, frozenset[str] | None, set[int] | None]] = {}
+        self.self_only: set[int] = set()  # 自评 seats held by an account linked to a person
 
     def seat(self, assessor_id: int) -> tuple[int | None, str, frozenset[str] | None,
                                                set[int] | None]:
@@ -148,8 +157,32 @@ class _Seats:
                                   for i in top.walk() if i.is_leaf)
             subjects = set(s.scalars(select(GroupSubject.subject_id)
                                      .where(GroupSubject.group_id == group.id))) if group else set()
+            own = _own_subjects(s, who) if who.role == SELF else None
+            if own is not None:  # a linked person's self-assessment: themselves only
+                subjects = (subjects & own) if subjects else own
+                self.self_only.add(assessor_id)
             self.seen[assessor_id] = (who.account_id, who.name, items, subjects or None)
         return self.seen[assessor_id]
+
+
+SELF = "自评"
+
+
+def _own_subjects(s: Session, who: Assessor) -> set[int] | None:
+    """For a 自评 seat whose account is linked to a person of the roster: the subjects
+    that are that person, or their unit (None when the account is linked to nobody —
+    then the group's subjects decide, as before links existed)."""
+    if who.account_id is None:
+        return None
+    account = s.get(Account, who.account_id)
+    if account is None or account.staff_id is None:
+        return None
+    person = s.get(Staff, account.staff_id)
+    q = select(Subject.id).where(Subject.assessment_id == who.assessment_id)
+    mine = Subject.staff_id == account.staff_id
+    if person is not None and person.unit_id is not None:
+        mine = mine | (Subject.unit_id == person.unit_id)
+    return set(s.scalars(q.where(mine)))
 
 
 def _seats(s: Session) -> _Seats:
@@ -168,7 +201,11 @@ def _score_refused(s: Session, actor: Actor, values: Mapping[str, Any]) -> str:
         subj = s.get(Subject, int(values["subject_id"]))
         from .assessment_lookup import subject_code
 
-        return f"评分人“{name}”所在评分组不负责对象 {subject_code(subj) if subj else ''}"
+        code = subject_code(subj) if subj else ""
+        if int(values["assessor_id"]) in _seats(s).self_only:
+            return (f"自评只能评本人或本单位：账户 {actor.login} 关联的人员不是对象 {code}"
+                    "（关联人员见“账户”窗口或 kaohe account list）")
+        return f"评分人“{name}”所在评分组不负责对象 {code}"
     if items is not None and values["item_code"] not in items:
         return f"评分人“{name}”所在评分组不负责项目 {values['item_code']}"
     return ""
@@ -183,6 +220,8 @@ def check(s: Session, actor: Actor | None, op: str, table: str, values: Mapping[
     what = f"{VERB.get(op, op)}{WHAT.get(table, table)}"
     if actor is None:
         raise _refuse(actor, what, ADMIN)
+    if table == "issued_document" and op in ("insert", "update"):
+        return  # the register of what any logged-in account printed (recorded as theirs)
     if table == "score" and ASSESSOR in actor.roles:
         if reason := _score_refused(s, actor, values):
             raise InputError(Problem(reason, column="权限"))

@@ -12,8 +12,11 @@ half-written file under the final name.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tempfile
 from collections.abc import Generator
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +26,7 @@ from kaohe_desktop.domain.numbers import as_number
 from kaohe_desktop.domain.rubric import Item
 from kaohe_desktop.io.safe_write import copy_file
 from kaohe_desktop.io.tally_workbook import TallySheet, write_tally
+from kaohe_desktop.reports.verification_mark import qr_png
 
 from .assessment_lookup import assessment_rubric, load_assessment
 from .assessments import list_assessments
@@ -32,6 +36,7 @@ from .documents import SECTION_NAMES, Progress
 from .ranking import rank_assessment
 from .scores import list_events
 from .standings import ranking_table
+from .verification import issue_code
 
 
 def year_assessment(db, year: int, assessment_id: int | None = None) -> int:
@@ -48,15 +53,36 @@ def year_assessment(db, year: int, assessment_id: int | None = None) -> int:
     return units[0].id
 
 
-def tally_sheets(db, year: int, assessment_id: int | None = None) -> list[TallySheet]:
+def _verification_notes(db, aid: int, table, summary: TallySheet, digest: str
+                        ) -> tuple[list[str], bytes]:
+    """The tally's verification code: it states how many it lists and a digest of the
+    summary rows exactly as written (a tally made again after a change gets its own)."""
+    rows = [[str(v) for v in row] for row in summary.rows]
+    listed = hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:12].upper()
+    v = issue_code(db, "年终汇总表", subject=f"{table.name}（{table.period_label}）",
+                   result=f"共 {len(rows)} 个对象；汇总摘要 {listed}"
+                   + (f"；结果校验码 {digest}" if digest else ""),
+                   assessment=table.name, on=date.today(), assessment_id=aid)
+    return ([f"核验码：{v.text}（kaohe verify 核验码，或窗口“帮助 → 核验文件…”；二维码见下）",
+             "核验全文（可粘贴到 kaohe verify 或核验窗口）：" + v.payload.replace("\n", " | ")],
+            qr_png(v.payload))
+
+
+def tally_sheets(db, year: int, assessment_id: int | None = None, *,
+                 sign: bool = False) -> list[TallySheet]:
     aid = year_assessment(db, year, assessment_id)
     table = ranking_table(db, aid)
     items_of = {r.subject_code: r.items for r in rank_assessment(db, aid)}
     with db.session() as s:
         rubric = assessment_rubric(s, load_assessment(s, aid))
     summary = _summary_sheet(table)
-    if digest := results_digest(db, aid):  # sealed at publication: paper checks the data
+    digest = results_digest(db, aid)
+    if digest:  # sealed at publication: paper checks the data
         summary.notes.append(f"结果校验码：{digest}（公示时封存，kaohe audit verify 可核对数据是否改动）")
+    if sign:
+        notes, png = _verification_notes(db, aid, table, summary, digest or "")
+        summary.notes.extend(notes)
+        summary = replace(summary, image=png)  # the QR code below the notes
     return [summary, *_section_sheets(table, rubric, items_of),
             _attendance_sheet(db, year), _events_sheet(db, aid, table)]
 
@@ -176,7 +202,7 @@ def _num(value):
 def tally_job(db, year: int, out: Path | str,
               assessment_id: int | None = None) -> Generator[Progress, None, Path]:
     yield Progress(0, 2, "正在汇总考核结果")
-    sheets = tally_sheets(db, year, assessment_id)
+    sheets = tally_sheets(db, year, assessment_id, sign=True)
     yield Progress(1, 2, "正在写入工作簿")
     # built in a local temporary folder, then copied through `safe_write`: openpyxl never
     # writes to the USB drive itself, so a failing drive cannot leave it half-way

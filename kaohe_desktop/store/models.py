@@ -438,6 +438,26 @@ class DocumentIssue(Base):
     issued: Mapped[date | None] = mapped_column(Date)
 
 
+class IssuedDocument(Base):
+    """A document issued with a verification code: what it states (the signed lines,
+    domain/verification_code) and the office's whole signature of them. The register
+    number (KH000017) is the id; the short code printed on the paper is checked here.
+
+    No foreign key to the assessment: what was issued stays on record even when the
+    assessment is deleted later."""
+
+    __tablename__ = "issued_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    assessment_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    statement: Mapped[str] = mapped_column(Text)  # canonical JSON of the statement
+    # sha256 of what it states apart from its number: a reprint finds its first issue
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    signature: Mapped[str] = mapped_column(String(100))  # base64url, 64 bytes
+    issued_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
 # ---------------------------------------------------------------- accounts and the record
 
 

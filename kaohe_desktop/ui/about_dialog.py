@@ -61,6 +61,9 @@ COMPONENTS: tuple[Component, ...] = (
     Component("platformdirs", "MIT", "platformdirs"),
     Component("chinese-calendar", "MIT", "chinesecalendar", optional=True),
     Component("ReportLab", "BSD-3-Clause", "reportlab", optional=True),
+    Component("cryptography（单位签名密钥）", "Apache-2.0 或 BSD-3-Clause", "cryptography"),
+    Component("cffi", "MIT", "cffi"),
+    Component("pycparser", "BSD-3-Clause", "pycparser", optional=True),
     Component("PyInstaller 启动程序", "GPL-2.0（含打包例外，不约束本程序）"),
 )
 

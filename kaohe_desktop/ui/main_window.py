@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self.help_action = self._action(help_menu, "使用说明(&M)", self.show_help,
                                         QKeySequence.StandardKey.HelpContents)
+        self._action(help_menu, "核验文件(&V)…", self.verify_document)
         self._action(help_menu, "关于(&A)", self.about)
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
@@ -218,7 +219,7 @@ class MainWindow(QMainWindow):
         from .backup.restore_dialog import RestoreDialog
 
         path = self.db.path
-        dialog = RestoreDialog(path, self, before_overwrite=self.db.close)
+        dialog = RestoreDialog(path, self, before_overwrite=self.db.close, actor=self.db.actor)
         dialog.exec()
         restored = dialog.restored
         if restored is None:
@@ -226,6 +227,12 @@ class MainWindow(QMainWindow):
         if restored == path or QMessageBox.question(
                 self, "从备份恢复", f"现在打开恢复出的文件？\n{restored}") == QMessageBox.StandardButton.Yes:
             self.database_requested.emit(str(restored))
+
+    def verify_document(self) -> None:
+        """帮助 → 核验文件 (ui/verify): is a printed document genuine, and what it states."""
+        from .verify.verify_dialog import VerifyDialog
+
+        VerifyDialog(self.db, self).exec()
 
     def edit_office(self) -> None:
         """文件 → 单位信息: the issuer, 文号 prefix, contact and address documents print."""

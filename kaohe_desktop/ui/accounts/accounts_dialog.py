@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.services import accounts
 from kaohe_desktop.services.database import Database
+from kaohe_desktop.services.roster import list_staff
 
 HEADERS = ["账户名", "显示名", "角色", "状态", "关联人员", "评分"]
+NO_STAFF = "（不关联）"
 
 
 class AccountDialog(QDialog):
@@ -70,11 +72,14 @@ class AccountsDialog(QDialog):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         buttons = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
         for text, slot in (("添加…", self.add), ("重设密码…", self.reset), ("角色…", self.roles),
-                           ("停用", self.disable), ("启用", self.enable)):
+                           ("关联人员…", self.link_staff), ("停用", self.disable),
+                           ("启用", self.enable)):
             b = QPushButton(text)
             b.clicked.connect(slot)
             buttons.addWidget(b)
+            self.buttons[text] = b
         buttons.addStretch(1)
         close = QPushButton("关闭")
         close.clicked.connect(self.accept)
@@ -130,6 +135,21 @@ class AccountsDialog(QDialog):
         text, ok = QInputDialog.getText(self, "角色", f"账户 {login} 的角色（用、分隔：{roles}）：")
         if ok:
             self._run(lambda: accounts.set_roles(self.db, login, text))
+
+    def link_staff(self) -> None:
+        """关联人员: pick the person of the roster this account is (for self-assessment),
+        or 不关联; the service refuses a person already linked to another account."""
+        if (login := self._selected()) is None:
+            return
+        people = [p for p in list_staff(self.db) if p.active]
+        choices = [NO_STAFF, *(f"{p.code}  {p.name}（{p.unit_name}）" for p in people)]
+        current = self.table.item(self.table.currentRow(), 4).text()
+        at = next((k for k, p in enumerate(people, start=1) if p.code == current), 0)
+        picked, ok = QInputDialog.getItem(self, "关联人员", f"账户 {login} 是名册中的哪一位：",
+                                          choices, at, False)
+        if ok:
+            code = "" if picked == NO_STAFF else picked.split()[0]
+            self._run(lambda: accounts.set_staff(self.db, login, code))
 
     def disable(self) -> None:
         if (login := self._selected()) is not None:

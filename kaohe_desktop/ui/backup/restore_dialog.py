@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -28,7 +30,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kaohe_desktop.services.backup import BackupInfo, RestoreResult, list_backups, restore_backup
+from kaohe_desktop.domain.errors import InputError
+from kaohe_desktop.services.backup import (
+    BackupInfo,
+    RestoreResult,
+    check_may_restore,
+    list_backups,
+    login_on_file,
+    restore_backup,
+    restore_needs_login,
+)
 
 from ..common.messages import show_error
 
@@ -37,8 +48,10 @@ COLUMNS = ("备份时间", "原因", "状态", "所含数据", "文件")
 
 class RestoreDialog(QDialog):
     def __init__(self, db_path: Path, parent: QWidget | None = None, *, damaged: str = "",
-                 before_overwrite: Callable[[], None] | None = None) -> None:
+                 before_overwrite: Callable[[], None] | None = None,
+                 actor: object | None = None) -> None:
         super().__init__(parent)
+        self.actor = actor  # the window's logged-in account (the service checks its role)
         self.setWindowTitle("从备份恢复")
         self.resize(860, 420)
         self.db_path = Path(db_path)
@@ -121,9 +134,7 @@ class RestoreDialog(QDialog):
             "当前文件会先另存到 backups 文件夹。")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        if self.before_overwrite is not None:
-            self.before_overwrite()  # the window lets go of the file first
-        self._restore(b, None)
+        self._restore(b, None, self.before_overwrite)
 
     def restore_into_new_file(self) -> None:
         b = self.chosen()
@@ -134,10 +145,42 @@ class RestoreDialog(QDialog):
         if path:
             self._restore(b, Path(path))
 
-    def _restore(self, b: BackupInfo, into: Path | None) -> None:
+    def _who(self, b: BackupInfo) -> object | None:
+        """The account restoring: the window's login, or — for a damaged database that
+        never opened — one asked for here and checked against its accounts. False when
+        the user gave up."""
+        if self.actor is not None or not restore_needs_login(self.db_path, b.path):
+            return self.actor
+        login, ok = QInputDialog.getText(self, "从备份恢复",
+                                         "本数据库已启用账户，恢复需要管理员登录。\n账户名：")
+        if not ok or not login.strip():
+            return False
+        password, ok = QInputDialog.getText(self, "从备份恢复", f"账户 {login} 的密码：",
+                                            QLineEdit.EchoMode.Password)
+        if not ok:
+            return False
+        try:
+            self.actor = login_on_file(self.db_path, b.path, login, password)
+        except InputError as exc:
+            show_error(self, "从备份恢复", exc)
+            return False
+        return self.actor
+
+    def _restore(self, b: BackupInfo, into: Path | None,
+                 before: Callable[[], None] | None = None) -> None:
+        actor = self._who(b)
+        if actor is False:
+            return
+        try:  # refused before the window lets go of its database, not after
+            check_may_restore(self.db_path, b.path, actor)
+        except InputError as exc:
+            show_error(self, "从备份恢复", exc)
+            return
+        if before is not None:
+            before()  # the window lets go of the file first
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.result_ = restore_backup(self.db_path, b, into=into)
+            self.result_ = restore_backup(self.db_path, b, into=into, actor=actor)
         except Exception as exc:  # InputError, OSError: said in Chinese
             QApplication.restoreOverrideCursor()
             show_error(self, "从备份恢复", exc)

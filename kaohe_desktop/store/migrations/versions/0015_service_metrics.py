@@ -4,14 +4,14 @@ read a few thousand rows, and the digest of the calendar they were judged with. 
 built from the records on first use. Nothing existing changes.
 
 Revision ID: 0015_service_metrics
-Revises: 0011_published_labels
+Revises: 0014_issued_documents
 Create Date: 2026-12-05
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_service_metrics"
-down_revision = "0011_published_labels"
+down_revision = "0014_issued_documents"
 branch_labels = None
 depends_on = None
 

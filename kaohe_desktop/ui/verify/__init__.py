@@ -1,0 +1,1 @@
+"""帮助 → 核验文件…: checking a printed document's verification code (verify_dialog)."""
