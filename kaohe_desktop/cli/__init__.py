@@ -33,6 +33,7 @@ from kaohe_desktop.cli.common import (
     shared_options,
 )
 from kaohe_desktop.cli.demo import add_demo_command
+from kaohe_desktop.cli.packages import add_package_commands
 from kaohe_desktop.cli.ranking import add_rank_command, add_ranking_commands
 from kaohe_desktop.cli.reports import add_report_commands
 from kaohe_desktop.cli.review import add_review_command
@@ -66,6 +67,7 @@ COMMAND_GROUPS = (
     add_backup_commands,  # backup
     add_account_commands,  # account
     add_audit_commands,  # audit
+    add_package_commands,  # package
 )
 
 
