@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -40,6 +41,8 @@ MAX_PACKAGE_BYTES = 1024 * 1024 * 1024     # on disk
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 MAX_RECORD_BYTES = 256 * 1024 * 1024        # one JSON member, uncompressed
 MAX_ATTACHMENT_BYTES = 512 * 1024 * 1024
+# what inflating a damaged member raises (zlib's own error included: a flipped byte)
+UNREADABLE = (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error)
 DAMAGED = "数据包已损坏或被改动，已拒绝整个数据包（未写入任何数据）"
 
 
@@ -129,7 +132,7 @@ class PackageFile:
         try:
             with zipfile.ZipFile(self.path) as zf:
                 data = read_member(zf, zf.getinfo(name))
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, RuntimeError):
+        except (*UNREADABLE, KeyError):
             raise _refuse(self.file, f"{DAMAGED}：部件 {name} 无法读取") from None
         if hashlib.sha256(data).hexdigest() != self._members[name]:
             raise _refuse(self.file, f"{DAMAGED}：部件 {name} 与清单中的校验值不符")
@@ -185,7 +188,7 @@ def open_package(path: Path | str,
             raise _refuse(file, f"{TOO_BIG}：manifest.json 过大")
         try:
             manifest = json.loads(read_member(zf, info))
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        except UNREADABLE:
             raise _refuse(file, f"{DAMAGED}：部件 {MANIFEST} 已损坏") from None
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise _refuse(file, "不是本程序的数据包（manifest.json 不是数据包清单）")
@@ -217,7 +220,7 @@ def open_package(path: Path | str,
                         if total > by_name[name].file_size:
                             raise ValueError("member larger than declared")
                         digest.update(block)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+            except UNREADABLE:
                 raise _refuse(file, f"{DAMAGED}：部件 {name} 已损坏（解压校验失败）") from None
             if digest.hexdigest() != meta.get("sha256"):
                 raise _refuse(file, f"{DAMAGED}：部件 {name} 与清单中的校验值不符")

@@ -85,9 +85,11 @@ def resolve_conflict(db: Database, conflict_id: int, keep: str) -> ConflictInfo:
                 at = datetime.fromisoformat(theirs["at"]) if theirs.get("at") else receipt.created_at
                 if origin is None:
                     s.add(PackageOrigin(table_name=row.kind, key=row.key,
-                                        office_uuid=receipt.office_uuid, source_at=at))
+                                        office_uuid=receipt.office_uuid, source_at=at,
+                                        package_at=receipt.created_at))
                 else:
                     origin.office_uuid, origin.source_at = receipt.office_uuid, at
+                    origin.package_at = receipt.created_at
         actor = current_actor(db, s)
         row.resolution = keep
         row.resolved_by = actor.login if actor is not None else ""

@@ -311,7 +311,7 @@ def export_package(db: Database, out_dir: Path | str, *, assessment_id: int | No
                                  column="issuer"))
     sender = office_uuid(db)
     _give_uuids(db)
-    now = now or datetime.now().replace(microsecond=0)
+    now = now or datetime.now()  # to the microsecond: it orders two packages of one office
     with db.session() as s:
         chosen, span, scope = _scope(s, assessment_id, year)
         units, staff = _roster(s)
@@ -331,6 +331,10 @@ def export_package(db: Database, out_dir: Path | str, *, assessment_id: int | No
                 "span": [span[0].isoformat(), span[1].isoformat()] if span else None,
                 "periods": periods, "counts": counts}
     signer = package_signer(db)
-    path = write_package(out_dir / _file_name(office, scope, now), manifest, records, files,
-                         sign=signer)
+    target = out_dir / _file_name(office, scope, now)
+    n = 1
+    while target.exists():  # never over an earlier package
+        n += 1
+        target = target.with_name(f"{target.name.removesuffix(SUFFIX).split('（')[0]}（{n}）{SUFFIX}")
+    path = write_package(target, manifest, records, files, sign=signer)
     return ExportResult(path, counts, office, signer is not None)

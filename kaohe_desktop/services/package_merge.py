@@ -142,7 +142,7 @@ class Merger:
             return "unchanged"
         origin = self.s.get(PackageOrigin, (kind, key))
         if origin is not None and origin.office_uuid == self.office_uuid and not locked:
-            if source_at >= origin.source_at:
+            if (source_at, self.created_at) > (origin.source_at, origin.package_at):
                 tally.updated += 1
                 self.origins[(kind, key)] = source_at
                 return "updated"
@@ -526,7 +526,8 @@ class Merger:
             for i in range(0, len(keys), CHUNK):
                 conn.execute(delete(table).where(table.c.table_name == kind,
                                                  table.c.key.in_(keys[i:i + CHUNK])))
-        rows = [{"table_name": k, "key": key, "office_uuid": self.office_uuid, "source_at": at}
+        rows = [{"table_name": k, "key": key, "office_uuid": self.office_uuid, "source_at": at,
+                 "package_at": self.created_at}
                 for (k, key), at in self.origins.items()]
         for i in range(0, len(rows), 5000):
             conn.execute(insert(table), rows[i:i + 5000])

@@ -43,7 +43,10 @@ class PackageOrigin(Base):
     table_name: Mapped[str] = mapped_column(String(30), primary_key=True)
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
     office_uuid: Mapped[str] = mapped_column(String(36))
-    source_at: Mapped[datetime] = mapped_column(DateTime)
+    source_at: Mapped[datetime] = mapped_column(DateTime)  # the record's own time
+    # when the package that wrote it was made: which of two copies with the same record
+    # time is newer (a score's time has whole seconds)
+    package_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class PackageConflict(Base):
