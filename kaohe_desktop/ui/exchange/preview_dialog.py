@@ -64,7 +64,8 @@ class PreviewDialog(QDialog):
         lay.addWidget(self.table, 2)
         lay.addWidget(self.totals)
         if report.conflicts:
-            lay.addWidget(QLabel(f"将记为冲突（不覆盖本库的值，合并后在“冲突”中逐条选择）：{len(report.conflicts)} 条"))
+            lay.addWidget(QLabel("将记为冲突（不覆盖本库的值，合并后在“冲突”中逐条选择）："
+                                 f"{len(report.conflicts)} 条"))
             self.conflicts = QTableWidget(len(report.conflicts), 3)
             self.conflicts.setHorizontalHeaderLabels(("记录", "本库的值", "数据包的值"))
             self.conflicts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
