@@ -28,11 +28,11 @@ from sqlalchemy import select
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.io.package_format import PackageFile, open_package
 from kaohe_desktop.store.db import Database
-from kaohe_desktop.store.models import PackageReceipt
+from kaohe_desktop.store.models import PackageReceipt, Setting
 from kaohe_desktop.store.schema_head import SCHEMA_HEAD
 
 from .office_settings import office_settings
-from .package_export import OFFICE_KEY_MODULE, SERVICE_MODELS, office_uuid
+from .package_export import OFFICE_KEY_MODULE, OFFICE_UUID, SERVICE_MODELS
 from .package_merge import KIND_NAMES, Merger, Tally
 from .scores import attachments_root
 
@@ -50,6 +50,14 @@ def _verifier() -> Any:
     except ImportError:
         return None
     return getattr(module, "verify_package", None)
+
+
+def _own_office(db: Database) -> str:
+    """This database's office UUID when it has exported before ("" otherwise: a preview
+    writes nothing, not even the identity)."""
+    with db.session() as s:
+        row = s.get(Setting, OFFICE_UUID)
+        return row.value if row is not None else ""
 
 
 def read_package(path: Path | str) -> PackageFile:
@@ -102,7 +110,7 @@ def import_package(db: Database, path: Path | str, *, dry_run: bool = False) -> 
     m = package.manifest
     sender = m["office"]
     created = datetime.fromisoformat(m["created_at"])
-    if sender["uuid"] == office_uuid(db):
+    if sender["uuid"] == _own_office(db):
         raise InputError(Problem("这是本数据库自己导出的数据包，无需导入", file=str(path)))
     local_office = office_settings(db).issuer or "本机"
     records = {kind: package.records(kind) for kind in package.kinds()}
