@@ -22,7 +22,8 @@ from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import PackageConflict, PackageOrigin, PackageReceipt, Unit
 
-from .package_merge import APPLY, KIND_NAMES
+from .package_merge import KIND_NAMES
+from .package_records import APPLY
 from .permissions import current_actor
 
 KEEP = ("ours", "theirs")

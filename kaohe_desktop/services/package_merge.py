@@ -18,10 +18,10 @@ import log rows, as their own imports do).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,6 @@ from sqlalchemy.orm import Session, aliased
 
 from kaohe_desktop.domain.audit_chain import plain
 from kaohe_desktop.domain.errors import InputError, Problem
-from kaohe_desktop.domain.states import State
 from kaohe_desktop.store.models import (
     Area,
     Assessment,
@@ -54,7 +53,30 @@ from kaohe_desktop.store.models import (
 )
 from kaohe_desktop.store.service_queries import insert_records
 
-from .package_export import SERVICE_MODELS, SERVICE_SKIP, rubric_hash, subject_key
+from .package_export import SERVICE_MODELS, rubric_hash, subject_key
+from .package_records import (
+    apply_assessment,
+    apply_event,
+    apply_service,
+    apply_staff,
+    apply_unit,
+    assessment_fields,
+    assessment_values,
+    columns,
+    date_of,
+    event_fields,
+    event_values,
+    local_subjects,
+    locked,
+    moment,
+    num,
+    service_row,
+    service_values,
+    staff_fields,
+    staff_values,
+    unit_fields,
+    unit_values,
+)
 
 KIND_NAMES = {"units": "单位", "staff": "人员", "rubrics": "细则", "assessments": "考核",
               "parts": "考核对象与评分人", "scores": "评分", "events": "加减分事项",
@@ -82,27 +104,6 @@ class Side:
     author: str
     office: str
     at: str
-
-
-def _date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def _moment(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
-def _num(value: Any) -> str:
-    """A decimal as comparable text: 18.5 and 18.50 are one value."""
-    try:
-        return format(Decimal(str(value)).normalize(), "f")
-    except (InvalidOperation, ValueError):
-        return str(value)
-
-
-def locked(state: str) -> bool:
-    """Reviewed or published: a package may add to it but changes nothing in it."""
-    return state in (State.REVIEWED, State.PUBLISHED)
 
 
 def score_key(uuid: str, subject: str, group: str, assessor: str, item: str) -> str:
@@ -183,11 +184,11 @@ class Merger:
                 areas[area.name] = area.id
             theirs = unit_values(r)
             if r["code"] not in local:
-                s.add(Unit(code=r["code"], area_id=areas.get(r["area"]), **_unit_fields(r)))
+                s.add(Unit(code=r["code"], area_id=areas.get(r["area"]), **unit_fields(r)))
                 self.added("units", r["code"])
                 continue
             unit, area_name = local[r["code"]]
-            ours = unit_values({**_columns(unit), "area": area_name or ""})
+            ours = unit_values({**columns(unit), "area": area_name or ""})
             if self.settle("units", r["code"], f"单位 {r['code']}", self.ours(ours, ""),
                            self.theirs(theirs, ""), self.created_at) == "updated":
                 apply_unit(s, r["code"], theirs)
@@ -201,11 +202,11 @@ class Merger:
         for r in rows:
             theirs = staff_values(r)
             if r["code"] not in local:
-                s.add(Staff(code=r["code"], unit_id=unit_ids.get(r["unit"]), **_staff_fields(r)))
+                s.add(Staff(code=r["code"], unit_id=unit_ids.get(r["unit"]), **staff_fields(r)))
                 self.added("staff", r["code"])
                 continue
             person, unit_code = local[r["code"]]
-            ours = staff_values({**_columns(person), "unit": unit_code or ""})
+            ours = staff_values({**columns(person), "unit": unit_code or ""})
             if self.settle("staff", r["code"], f"人员 {r['code']} {r['name']}",
                            self.ours(ours, ""), self.theirs(theirs, ""),
                            self.created_at) == "updated":
@@ -253,14 +254,14 @@ class Merger:
             if a is None:
                 a = Assessment(uuid=r["uuid"], rubric_id=rubric_ids[r["rubric"]],
                                period_kind=r["period_kind"],
-                               period_start=_date(r["period_start"]),
-                               period_end=_date(r["period_end"]), **_assessment_fields(theirs))
+                               period_start=date_of(r["period_start"]),
+                               period_end=date_of(r["period_end"]), **assessment_fields(theirs))
                 s.add(a)
                 local[r["uuid"]] = a
                 self.added("assessments", r["uuid"])
                 continue
             if self.settle("assessments", r["uuid"], f"考核 {a.id}“{a.name}”",
-                           self.ours(assessment_values(_columns(a)), ""),
+                           self.ours(assessment_values(columns(a)), ""),
                            self.theirs(theirs, ""), self.created_at) == "updated":
                 apply_assessment(s, r["uuid"], theirs)
         s.flush()
@@ -329,10 +330,10 @@ class Merger:
                 seat = seats.get((x["name"], gid))
                 if seat is None:
                     s.add(Assessor(assessment_id=aid, name=x["name"], role=x["role"], group_id=gid,
-                                   submitted_at=_moment(x["submitted_at"])))
+                                   submitted_at=moment(x["submitted_at"])))
                     tally.new += 1
                 elif seat.submitted_at is None and x["submitted_at"]:
-                    seat.submitted_at = _moment(x["submitted_at"])
+                    seat.submitted_at = moment(x["submitted_at"])
                     tally.updated += 1
                 else:
                     tally.unchanged += 1
@@ -365,7 +366,7 @@ class Merger:
             seat_id = seats[a.id][(who, group)]
             key = score_key(uuid, subject, group, who, item)
             found = local.get((subject_id, seat_id, item))
-            when = _moment(at) or self.created_at
+            when = moment(at) or self.created_at
             if found is None:
                 new_rows.append({"assessment_id": a.id, "subject_id": subject_id,
                                  "assessor_id": seat_id, "item_code": item,
@@ -373,15 +374,15 @@ class Merger:
                 self.added("scores", key, when)
                 continue
             sid, ours_value, ours_remark, ours_at = found
-            if _num(ours_value) == _num(value) and ours_remark == remark:
+            if num(ours_value) == num(value) and ours_remark == remark:
                 self.counts["scores"].unchanged += 1
                 continue
             author = f"{who}（{group}）" if group else who
             label = f"考核 {a.id}“{a.name}” 对象 {subject} 项目 {item} 评分人 {author}"
             outcome = self.settle(
                 "scores", key, label,
-                self.ours({"value": _num(ours_value), "remark": ours_remark}, author, ours_at),
-                self.theirs({"value": _num(value), "remark": remark}, author, at),
+                self.ours({"value": num(ours_value), "remark": ours_remark}, author, ours_at),
+                self.theirs({"value": num(value), "remark": remark}, author, at),
                 when, locked=locked(a.state))
             if outcome == "updated":
                 updates.append({"id": sid, "value": Decimal(value), "remark": remark,
@@ -405,11 +406,11 @@ class Merger:
             if found is None:
                 subject_id = local_subjects(s, a.id)[r["subject"]]
                 new_rows.append({"uuid": r["uuid"], "assessment_id": a.id, "subject_id": subject_id,
-                                 **_event_fields(theirs),
+                                 **event_fields(theirs),
                                  "evidence": self._attach(a.id, r, attachment)})
                 self.added("events", r["uuid"])
                 continue
-            ours = event_values({**_columns(found), "subject": r["subject"]})
+            ours = event_values({**columns(found), "subject": r["subject"]})
             ours.pop("subject")
             theirs.pop("subject")
             label = f"考核 {a.id} 对象 {r['subject']} 加减分事项 {r['rule_code']} {r['matter']}"
@@ -449,9 +450,9 @@ class Merger:
                     continue
                 new_rows.append({"assessment_id": a.id, "from_state": c["from"],
                                  "to_state": c["to"], "actor": c["actor"], "reason": c["reason"],
-                                 "at": _moment(c["at"]), "actor_is_admin": c["admin"],
-                                 "objection_start": _date(c["objection_start"]),
-                                 "objection_end": _date(c["objection_end"])})
+                                 "at": moment(c["at"]), "actor_is_admin": c["admin"],
+                                 "objection_start": date_of(c["objection_start"]),
+                                 "objection_end": date_of(c["objection_end"])})
                 self.counts["states"].new += 1
         s.add_all(StateChange(**row) for row in new_rows)  # keyed by id in the record
 
@@ -500,7 +501,7 @@ class Merger:
                 fresh.append(service_row(model, r, unit_ids, staff_ids))
                 self.added(kind, r["no"])
                 continue
-            ours = service_values({**_columns(found), "unit": units.get(found.unit_id, ""),
+            ours = service_values({**columns(found), "unit": units.get(found.unit_id, ""),
                                    "staff": people.get(found.staff_id, "")})
             if self.settle(kind, r["no"], f"{KIND_NAMES[kind]} {r['no']}", self.ours(ours, ""),
                            self.theirs(theirs, ""), self.created_at) == "updated":
@@ -543,154 +544,3 @@ class Merger:
             out.append(row)
         self.s.flush()
         return out
-
-
-# ----------------------------------------------------------------------------- records
-# The values compared (as text) and how a kind's record is updated: shared by the merge
-# and by settling a conflict with "theirs".
-
-UNIT_FIELDS = ("name", "kind", "phone", "address", "active")
-STAFF_FIELDS = ("name", "post", "attendance_no", "phone", "active", "head")
-ASSESSMENT_FIELDS = ("name", "state", "trimmed_mean", "objection_start", "objection_end",
-                     "origin")
-EVENT_FIELDS = ("section", "rule_code", "amount", "matter", "note", "occurred_on")
-
-
-def _columns(obj: Any) -> dict[str, Any]:
-    return {c.key: getattr(obj, c.key) for c in obj.__table__.columns}
-
-
-def unit_values(r: Mapping[str, Any]) -> dict[str, Any]:
-    return {**{k: plain(r[k]) for k in UNIT_FIELDS}, "area": r.get("area") or ""}
-
-
-def _unit_fields(r: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: r[k] for k in UNIT_FIELDS}
-
-
-def staff_values(r: Mapping[str, Any]) -> dict[str, Any]:
-    return {**{k: plain(r[k]) for k in STAFF_FIELDS}, "unit": r.get("unit") or ""}
-
-
-def _staff_fields(r: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: r[k] for k in STAFF_FIELDS}
-
-
-def assessment_values(r: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: plain(r[k]) for k in ASSESSMENT_FIELDS}
-
-
-def _assessment_fields(values: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(values)
-    out["objection_start"] = _date(out["objection_start"])
-    out["objection_end"] = _date(out["objection_end"])
-    return out
-
-
-def event_values(r: Mapping[str, Any]) -> dict[str, Any]:
-    out = {k: plain(r[k]) for k in EVENT_FIELDS}
-    out["amount"] = _num(out["amount"])
-    out["subject"] = r.get("subject", "")
-    return out
-
-
-def _event_fields(values: Mapping[str, Any]) -> dict[str, Any]:
-    out = {k: values[k] for k in EVENT_FIELDS}
-    out["amount"] = Decimal(out["amount"])
-    out["occurred_on"] = _date(out["occurred_on"])
-    return out
-
-
-def service_values(r: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: plain(v) for k, v in r.items() if k not in SERVICE_SKIP}
-
-
-def service_row(model: Any, r: Mapping[str, Any], unit_ids: Mapping[str, int],
-                staff_ids: Mapping[str, int]) -> dict[str, Any]:
-    row: dict[str, Any] = {}
-    for c in model.__table__.columns:
-        if c.key in SERVICE_SKIP or c.key not in r:
-            continue
-        value = r[c.key]
-        if value is not None and c.type.python_type is datetime:
-            value = datetime.fromisoformat(value)
-        row[c.key] = value
-    row["unit_id"] = unit_ids.get(r.get("unit") or "")
-    row["staff_id"] = staff_ids.get(r.get("staff") or "")
-    return row
-
-
-def local_subjects(s: Session, assessment_id: int) -> dict[str, int]:
-    """Subject code → subject id within one assessment."""
-    return {ucode or scode: sid for sid, ucode, scode in s.execute(
-        select(Subject.id, Unit.code, Staff.code).outerjoin(Unit, Subject.unit_id == Unit.id)
-        .outerjoin(Staff, Subject.staff_id == Staff.id)
-        .where(Subject.assessment_id == assessment_id))}
-
-
-def apply_unit(s: Session, code: str, values: Mapping[str, Any]) -> None:
-    unit = s.scalars(select(Unit).where(Unit.code == code)).one()
-    for k in UNIT_FIELDS:
-        setattr(unit, k, values[k])
-    if values["area"]:
-        area = s.scalars(select(Area).where(Area.name == values["area"])).first()
-        if area is None:
-            area = Area(name=values["area"])
-            s.add(area)
-            s.flush()
-        unit.area_id = area.id
-
-
-def apply_staff(s: Session, code: str, values: Mapping[str, Any]) -> None:
-    person = s.scalars(select(Staff).where(Staff.code == code)).one()
-    for k in STAFF_FIELDS:
-        setattr(person, k, values[k])
-    person.unit_id = s.scalar(select(Unit.id).where(Unit.code == values["unit"]))
-
-
-def apply_assessment(s: Session, uuid: str, values: Mapping[str, Any]) -> None:
-    a = s.scalars(select(Assessment).where(Assessment.uuid == uuid)).one()
-    for k, v in _assessment_fields(values).items():
-        setattr(a, k, v)
-
-
-def apply_event(s: Session, uuid: str, values: Mapping[str, Any]) -> None:
-    e = s.scalars(select(EventRow).where(EventRow.uuid == uuid)).one()
-    for k, v in _event_fields(values).items():
-        setattr(e, k, v)
-
-
-def apply_score(s: Session, key: str, values: Mapping[str, Any]) -> None:
-    uuid, subject, group, who, item = key.split("|")
-    a = s.scalars(select(Assessment).where(Assessment.uuid == uuid)).one()
-    if locked(a.state):
-        raise InputError(Problem(f"考核 {a.id} 已锁定（{a.state}），须先重新打开才能采用数据包中的评分"))
-    g = aliased(AssessorGroup)
-    seat = s.scalar(select(Assessor.id).outerjoin(g, Assessor.group_id == g.id).where(
-        Assessor.assessment_id == a.id, Assessor.name == who,
-        (g.name == group) if group else Assessor.group_id.is_(None)))
-    subject_id = local_subjects(s, a.id)[subject]
-    row = s.scalars(select(Score).where(Score.subject_id == subject_id,
-                                        Score.assessor_id == seat, Score.item_code == item)).one()
-    row.value = Decimal(values["value"])
-    row.remark = values["remark"]
-
-
-def apply_service(s: Session, kind: str, no: str, values: Mapping[str, Any]) -> None:
-    model = SERVICE_MODELS[kind][0]
-    row = s.scalars(select(model).where(model.no == no)).one()
-    fresh = service_row(model, values, dict(s.execute(select(Unit.code, Unit.id)).all()),
-                        dict(s.execute(select(Staff.code, Staff.id)).all()))
-    for k, v in fresh.items():
-        setattr(row, k, v)
-
-
-APPLY: dict[str, Callable[[Session, str, Mapping[str, Any]], None]] = {
-    "units": apply_unit, "staff": apply_staff, "assessments": apply_assessment,
-    "events": apply_event, "scores": apply_score,
-    **{k: (lambda s, key, v, k=k: apply_service(s, k, key, v)) for k in SERVICE_MODELS},
-}
-
-
-def kinds_in_order() -> Iterable[str]:
-    return KIND_NAMES.keys()
