@@ -74,6 +74,7 @@ from .package_records import (
     service_values,
     staff_fields,
     staff_values,
+    subjects_of,
     unit_fields,
     unit_values,
 )
@@ -270,25 +271,28 @@ class Merger:
     def parts(self, rows: list[dict[str, Any]], by_uuid: Mapping[str, Assessment],
               unit_ids: Mapping[str, int], staff_ids: Mapping[str, int]) -> None:
         """Roles, groups, subjects and assessor seats: added when missing (a seat's
-        hand-in time is filled in when it arrives)."""
+        hand-in time is filled in when it arrives). What exists is read once for all the
+        package's assessments, not per assessment."""
         s = self.s
         tally = self.counts["parts"]
+        ids = [by_uuid[r["uuid"]].id for r in rows]
+        if not ids:
+            return
+        roles = set(s.execute(select(AssessmentRole.assessment_id, AssessmentRole.role)
+                              .where(AssessmentRole.assessment_id.in_(ids))).tuples())
+        groups = self._groups(ids)
+        subjects = subjects_of(s, ids)
         for r in rows:
             aid = by_uuid[r["uuid"]].id
-            roles = set(s.scalars(select(AssessmentRole.role)
-                                  .where(AssessmentRole.assessment_id == aid)))
             for role in r["roles"]:
-                if role["role"] in roles:
+                if (aid, role["role"]) in roles:
                     tally.unchanged += 1
-                else:
-                    s.add(AssessmentRole(assessment_id=aid, role=role["role"],
-                                         weight=Decimal(role["weight"])))
-                    tally.new += 1
-            groups = dict(s.execute(select(AssessorGroup.name, AssessorGroup.id)
-                                    .where(AssessorGroup.assessment_id == aid)).all())
-            subjects = local_subjects(s, aid)
+                    continue
+                s.add(AssessmentRole(assessment_id=aid, role=role["role"],
+                                     weight=Decimal(role["weight"])))
+                tally.new += 1
             for g in r["groups"]:
-                if g["name"] in groups:
+                if (aid, g["name"]) in groups:
                     tally.unchanged += 1
                     continue
                 s.add(AssessorGroup(assessment_id=aid, name=g["name"], role=g["role"],
@@ -296,7 +300,7 @@ class Merger:
                 tally.new += 1
             for subj in r["subjects"]:
                 code = subject_key(subj)
-                if code in subjects:
+                if code in subjects[aid]:
                     tally.unchanged += 1
                     continue
                 unit_id, staff_id = unit_ids.get(subj["unit"]), staff_ids.get(subj["staff"])
@@ -307,27 +311,29 @@ class Merger:
                               staff_id=staff_id if subj["staff"] else None,
                               excluded=subj["excluded"], exclude_reason=subj["exclude_reason"]))
                 tally.new += 1
+        if s.new:  # read back the ids of what was added
             s.flush()
-            groups = dict(s.execute(select(AssessorGroup.name, AssessorGroup.id)
-                                    .where(AssessorGroup.assessment_id == aid)).all())
-            subjects = local_subjects(s, aid)
-            members = set(s.execute(select(GroupSubject.group_id, GroupSubject.subject_id)
-                                    .where(GroupSubject.group_id.in_(list(groups.values()) or [-1])))
-                          .tuples())
+            groups = self._groups(ids)
+            subjects = subjects_of(s, ids)
+        members = set(s.execute(select(GroupSubject.group_id, GroupSubject.subject_id)
+                                .join(AssessorGroup, GroupSubject.group_id == AssessorGroup.id)
+                                .where(AssessorGroup.assessment_id.in_(ids))).tuples())
+        seats = {(x.assessment_id, x.name, x.group_id): x for x in s.scalars(
+            select(Assessor).where(Assessor.assessment_id.in_(ids)))}
+        for r in rows:
+            aid = by_uuid[r["uuid"]].id
             for g in r["groups"]:
                 for code in g["subjects"]:
-                    pair = (groups[g["name"]], subjects[code])
+                    pair = (groups[(aid, g["name"])], subjects[aid][code])
                     if pair in members:
                         tally.unchanged += 1
                         continue
                     s.add(GroupSubject(group_id=pair[0], subject_id=pair[1]))
                     members.add(pair)
                     tally.new += 1
-            seats = {(x.name, x.group_id): x for x in s.scalars(
-                select(Assessor).where(Assessor.assessment_id == aid))}
             for x in r["assessors"]:
-                gid = groups.get(x["group"]) if x["group"] else None
-                seat = seats.get((x["name"], gid))
+                gid = groups.get((aid, x["group"])) if x["group"] else None
+                seat = seats.get((aid, x["name"], gid))
                 if seat is None:
                     s.add(Assessor(assessment_id=aid, name=x["name"], role=x["role"], group_id=gid,
                                    submitted_at=moment(x["submitted_at"])))
@@ -338,6 +344,11 @@ class Merger:
                 else:
                     tally.unchanged += 1
         s.flush()
+
+    def _groups(self, ids: list[int]) -> dict[tuple[int, str], int]:
+        return {(aid, name): gid for aid, name, gid in self.s.execute(
+            select(AssessorGroup.assessment_id, AssessorGroup.name, AssessorGroup.id)
+            .where(AssessorGroup.assessment_id.in_(ids)))}
 
     # ----------------------------------------------------------------- scores, events, states
     def scores(self, rows: list[list[Any]], by_uuid: Mapping[str, Assessment]) -> None:
@@ -352,7 +363,7 @@ class Merger:
                 .outerjoin(g, Assessor.group_id == g.id)
                 .where(Assessor.assessment_id.in_(list(ids)))):
             seats[aid][(name, group or "")] = seat_id
-        subjects = {aid: local_subjects(s, aid) for aid in ids}
+        subjects = subjects_of(s, list(ids))
         local: dict[tuple[int, int, str], tuple[int, Decimal, str, datetime]] = {}
         for sid, _aid, subject_id, seat_id, item, value, remark, at in s.execute(
                 select(Score.id, Score.assessment_id, Score.subject_id, Score.assessor_id,
@@ -399,12 +410,15 @@ class Merger:
         local = {e.uuid: e for i in range(0, len(uuids), CHUNK)
                  for e in s.scalars(select(EventRow).where(EventRow.uuid.in_(uuids[i:i + CHUNK])))}
         new_rows = []
+        known: dict[int, dict[str, int]] = {}  # assessment → its subjects by code
         for r in rows:
             a = by_uuid[r["assessment"]]
             theirs = event_values(r)
             found = local.get(r["uuid"])
             if found is None:
-                subject_id = local_subjects(s, a.id)[r["subject"]]
+                if a.id not in known:
+                    known[a.id] = local_subjects(s, a.id)
+                subject_id = known[a.id][r["subject"]]
                 new_rows.append({"uuid": r["uuid"], "assessment_id": a.id, "subject_id": subject_id,
                                  **event_fields(theirs),
                                  "evidence": self._attach(a.id, r, attachment)})

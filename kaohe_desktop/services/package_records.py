@@ -132,6 +132,18 @@ def local_subjects(s: Session, assessment_id: int) -> dict[str, int]:
         .where(Subject.assessment_id == assessment_id))}
 
 
+def subjects_of(s: Session, assessment_ids: list[int]) -> dict[int, dict[str, int]]:
+    """`local_subjects` of several assessments in one query."""
+    out: dict[int, dict[str, int]] = {aid: {} for aid in assessment_ids}
+    for aid, sid, ucode, scode in s.execute(
+            select(Subject.assessment_id, Subject.id, Unit.code, Staff.code)
+            .outerjoin(Unit, Subject.unit_id == Unit.id)
+            .outerjoin(Staff, Subject.staff_id == Staff.id)
+            .where(Subject.assessment_id.in_(assessment_ids))):
+        out[aid][ucode or scode] = sid
+    return out
+
+
 def apply_unit(s: Session, code: str, values: Mapping[str, Any]) -> None:
     unit = s.scalars(select(Unit).where(Unit.code == code)).one()
     for k in UNIT_FIELDS:
