@@ -238,3 +238,38 @@ def test_the_township_own_package_is_not_merged_into_itself(world):
     path = next((tmp / "usb-town").glob("*.kaohe"))
     with pytest.raises(InputError, match="本数据库自己导出"):
         import_package(town, path)
+
+
+def test_the_signing_hook_signs_when_the_office_key_module_exists(world, monkeypatch):
+    """services/office_key.py is another piece of work; its expected shape
+    (`sign_package(db, data) -> dict`, `verify_package(data, signature) -> str`) stands in
+    here with a real Ed25519 key, so the hook is exercised end to end."""
+    ed = pytest.importorskip("cryptography.hazmat.primitives.asymmetric.ed25519")
+    import sys
+    import types
+
+    key = ed.Ed25519PrivateKey.generate()
+    raw = key.public_key().public_bytes_raw().hex()
+    module = types.ModuleType("kaohe_desktop.services.office_key")
+    module.sign_package = lambda db, data: {"algorithm": "ed25519", "public_key": raw,
+                                            "signature": key.sign(data).hex()}
+
+    def verify_package(data: bytes, signature: dict) -> str:
+        try:
+            ed.Ed25519PublicKey.from_public_bytes(bytes.fromhex(signature["public_key"])) \
+                .verify(bytes.fromhex(signature["signature"]), data)
+        except Exception:
+            return "签名与内容不符"
+        return ""
+
+    module.verify_package = verify_package
+    monkeypatch.setitem(sys.modules, "kaohe_desktop.services.office_key", module)
+    town, _aid, a, _b, tmp = world
+    score_village(a, "V01", {"1.1": "18"})
+    path = export(a, tmp / "usb-a", assessment_id=1)
+    assert open_package(path).manifest["signature"]["algorithm"] == "ed25519"
+    forged = edit_manifest(path, office={"uuid": "00000000-0000-0000-0000-000000000000",
+                                         "name": "冒名村"})
+    _refused(town, forged, "签名无效")
+    report = import_package(town, path)
+    assert report.signed and report.counts["scores"].new == 1
