@@ -23,7 +23,7 @@ from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import PackageConflict, PackageOrigin, PackageReceipt, Unit
 
 from .package_merge import KIND_NAMES
-from .package_records import APPLY
+from .package_records import APPLY, values_hash
 from .permissions import current_actor
 
 KEEP = ("ours", "theirs")
@@ -84,13 +84,14 @@ def resolve_conflict(db: Database, conflict_id: int, keep: str) -> ConflictInfo:
             if receipt is not None:
                 origin = s.get(PackageOrigin, (row.kind, row.key))
                 at = datetime.fromisoformat(theirs["at"]) if theirs.get("at") else receipt.created_at
+                digest = values_hash(theirs["values"])
                 if origin is None:
                     s.add(PackageOrigin(table_name=row.kind, key=row.key,
                                         office_uuid=receipt.office_uuid, source_at=at,
-                                        package_at=receipt.created_at))
+                                        package_at=receipt.created_at, values_hash=digest))
                 else:
                     origin.office_uuid, origin.source_at = receipt.office_uuid, at
-                    origin.package_at = receipt.created_at
+                    origin.package_at, origin.values_hash = receipt.created_at, digest
         actor = current_actor(db, s)
         row.resolution = keep
         row.resolved_by = actor.login if actor is not None else ""

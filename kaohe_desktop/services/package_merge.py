@@ -77,6 +77,7 @@ from .package_records import (
     subjects_of,
     unit_fields,
     unit_values,
+    values_hash,
 )
 
 KIND_NAMES = {"units": "单位", "staff": "人员", "rubrics": "细则", "assessments": "考核",
@@ -122,7 +123,8 @@ class Merger:
     file_name: str
     counts: dict[str, Tally] = field(default_factory=lambda: {k: Tally() for k in KIND_NAMES})
     conflicts: list[tuple[str, str, str, Side, Side]] = field(default_factory=list)
-    origins: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    # (kind, key) → (the record's time, values_hash of the values this office sent)
+    origins: dict[tuple[str, str], tuple[datetime, str]] = field(default_factory=dict)
     offices: dict[str, str] = field(default_factory=dict)  # office uuid → name
 
     # ----------------------------------------------------------------- the rule
@@ -143,27 +145,34 @@ class Merger:
             tally.unchanged += 1
             return "unchanged"
         origin = self.s.get(PackageOrigin, (kind, key))
-        if origin is not None and origin.office_uuid == self.office_uuid and not locked:
-            if (source_at, self.created_at) > (origin.source_at, origin.package_at):
-                tally.updated += 1
-                self.origins[(kind, key)] = source_at
+        if origin is not None and origin.office_uuid == self.office_uuid:
+            if values_hash(theirs.values) == origin.values_hash:
+                tally.unchanged += 1  # the office sends what it sent before: changed here since
+                return "unchanged"
+            if (source_at, self.created_at) <= (origin.source_at, origin.package_at):
+                tally.unchanged += 1  # an older copy of what this office sent later
+                return "unchanged"
+            if values_hash(ours.values) == origin.values_hash and not locked:
+                tally.updated += 1  # still as that office sent it: its newer value wins
+                self.origins[(kind, key)] = (source_at, values_hash(theirs.values))
                 return "updated"
-            tally.unchanged += 1  # an older copy of what this office sent later
-            return "unchanged"
+            # changed here and there since: fall through to a conflict
         for text in self.s.scalars(select(PackageConflict.theirs).where(
                 PackageConflict.kind == kind, PackageConflict.key == key)):
             if json.loads(text)["values"] == theirs.values:
                 tally.unchanged += 1  # this disagreement is on record already
                 return "unchanged"
-        if origin is not None:
+        if origin is not None and values_hash(ours.values) == origin.values_hash:
+            # the value here is as that office sent it: name it as the value's office
             ours = Side(ours.values, ours.author, self.office_of(origin.office_uuid), ours.at)
         tally.conflicts += 1
         self.conflicts.append((kind, key, label, ours, theirs))
         return "conflicts"
 
-    def added(self, kind: str, key: str, source_at: datetime | None = None) -> None:
+    def added(self, kind: str, key: str, values: Mapping[str, Any],
+              source_at: datetime | None = None) -> None:
         self.counts[kind].new += 1
-        self.origins[(kind, key)] = source_at or self.created_at
+        self.origins[(kind, key)] = (source_at or self.created_at, values_hash(values))
 
     def theirs(self, values: dict[str, Any], author: str, at: str | None = None) -> Side:
         return Side(values, author, self.office_name, at or self.created_at.isoformat())
@@ -186,7 +195,7 @@ class Merger:
             theirs = unit_values(r)
             if r["code"] not in local:
                 s.add(Unit(code=r["code"], area_id=areas.get(r["area"]), **unit_fields(r)))
-                self.added("units", r["code"])
+                self.added("units", r["code"], theirs)
                 continue
             unit, area_name = local[r["code"]]
             ours = unit_values({**columns(unit), "area": area_name or ""})
@@ -204,7 +213,7 @@ class Merger:
             theirs = staff_values(r)
             if r["code"] not in local:
                 s.add(Staff(code=r["code"], unit_id=unit_ids.get(r["unit"]), **staff_fields(r)))
-                self.added("staff", r["code"])
+                self.added("staff", r["code"], theirs)
                 continue
             person, unit_code = local[r["code"]]
             ours = staff_values({**columns(person), "unit": unit_code or ""})
@@ -259,7 +268,7 @@ class Merger:
                                period_end=date_of(r["period_end"]), **assessment_fields(theirs))
                 s.add(a)
                 local[r["uuid"]] = a
-                self.added("assessments", r["uuid"])
+                self.added("assessments", r["uuid"], theirs)
                 continue
             if self.settle("assessments", r["uuid"], f"考核 {a.id}“{a.name}”",
                            self.ours(assessment_values(columns(a)), ""),
@@ -382,7 +391,7 @@ class Merger:
                 new_rows.append({"assessment_id": a.id, "subject_id": subject_id,
                                  "assessor_id": seat_id, "item_code": item,
                                  "value": Decimal(value), "remark": remark, "updated_at": when})
-                self.added("scores", key, when)
+                self.added("scores", key, {"value": num(value), "remark": remark}, when)
                 continue
             sid, ours_value, ours_remark, ours_at = found
             if num(ours_value) == num(value) and ours_remark == remark:
@@ -422,7 +431,7 @@ class Merger:
                 new_rows.append({"uuid": r["uuid"], "assessment_id": a.id, "subject_id": subject_id,
                                  **event_fields(theirs),
                                  "evidence": self._attach(a.id, r, attachment)})
-                self.added("events", r["uuid"])
+                self.added("events", r["uuid"], {k: v for k, v in theirs.items() if k != "subject"})
                 continue
             ours = event_values({**columns(found), "subject": r["subject"]})
             ours.pop("subject")
@@ -513,7 +522,7 @@ class Merger:
             found = local.get(r["no"])
             if found is None:
                 fresh.append(service_row(model, r, unit_ids, staff_ids))
-                self.added(kind, r["no"])
+                self.added(kind, r["no"], theirs)
                 continue
             ours = service_values({**columns(found), "unit": units.get(found.unit_id, ""),
                                    "staff": people.get(found.staff_id, "")})
@@ -542,8 +551,8 @@ class Merger:
                 conn.execute(delete(table).where(table.c.table_name == kind,
                                                  table.c.key.in_(keys[i:i + CHUNK])))
         rows = [{"table_name": k, "key": key, "office_uuid": self.office_uuid, "source_at": at,
-                 "package_at": self.created_at}
-                for (k, key), at in self.origins.items()]
+                 "package_at": self.created_at, "values_hash": digest}
+                for (k, key), (at, digest) in self.origins.items()]
         for i in range(0, len(rows), 5000):
             conn.execute(insert(table), rows[i:i + 5000])
 

@@ -5,6 +5,8 @@ text) for each kind, and how a record is updated — shared by the merge
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -45,6 +47,13 @@ def num(value: Any) -> str:
         return format(Decimal(str(value)).normalize(), "f")
     except (InvalidOperation, ValueError):
         return str(value)
+
+
+def values_hash(values: Mapping[str, Any]) -> str:
+    """What an office sent, as a short digest: kept with the record's origin, it tells a
+    record still as merged from one changed here since."""
+    text = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def locked(state: str) -> bool:

@@ -47,6 +47,9 @@ class PackageOrigin(Base):
     # when the package that wrote it was made: which of two copies with the same record
     # time is newer (a score's time has whole seconds)
     package_at: Mapped[datetime] = mapped_column(DateTime)
+    # a digest of the values the office sent (services/package_records.values_hash): a
+    # record changed here since no longer matches it, and is not overwritten
+    values_hash: Mapped[str] = mapped_column(String(32))
 
 
 class PackageConflict(Base):

@@ -127,6 +127,25 @@ def test_a_newer_package_from_the_same_village_updates_what_changed(world):
     assert verify(town).ok
 
 
+def test_a_value_changed_here_is_never_overwritten_by_the_village(world):
+    """The township corrects a merged score: the village's next package, still carrying
+    its old value, changes nothing; a new value from the village is a conflict."""
+    town, _aid, a, _b, tmp = world
+    score_village(a, "V01", {"1.1": "18", "1.2.1": "2"})
+    import_package(town, export(a, tmp / "usb-1", assessment_id=1))
+    scores.set_score(town, 1, "V01", "1.1", "15", assessor="张三", group="第一组")
+    scores.set_score(a, 1, "V01", "1.2.1", "1.5", assessor="张三", group="第一组")
+    second = import_package(town, export(a, tmp / "usb-2", assessment_id=1))
+    assert second.counts["scores"].updated == 1 and second.counts["scores"].conflicts == 0
+    assert value_of(town, "V01", "1.1") == D("15") and value_of(town, "V01", "1.2.1") == D("1.5")
+    scores.set_score(a, 1, "V01", "1.1", "17", assessor="张三", group="第一组")
+    third = import_package(town, export(a, tmp / "usb-3", assessment_id=1))
+    assert third.counts["scores"].conflicts == 1 and value_of(town, "V01", "1.1") == D("15")
+    [c] = list_conflicts(town)
+    assert c.ours["values"]["value"] == "15" and c.theirs["values"]["value"] == "17"
+    assert c.ours["office"] == "城关镇便民服务中心" and c.theirs["office"] == "东村便民服务室"
+
+
 def test_two_villages_disagreeing_on_one_score_make_a_conflict_not_an_overwrite(world):
     town, _aid, a, b, tmp = world
     score_village(a, "V01", {"1.1": "18"})

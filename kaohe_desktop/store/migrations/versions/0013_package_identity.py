@@ -63,6 +63,7 @@ def upgrade() -> None:
         sa.Column("office_uuid", sa.String(length=36), nullable=False),
         sa.Column("source_at", sa.DateTime(), nullable=False),
         sa.Column("package_at", sa.DateTime(), nullable=False),
+        sa.Column("values_hash", sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint("table_name", "key", name=op.f("pk_package_origin")),
     )
     op.create_table(
