@@ -55,6 +55,7 @@ from kaohe_desktop.store.service_queries import insert_records
 
 from .package_export import SERVICE_MODELS, rubric_hash, subject_key
 from .package_records import (
+    STAFF_FIELDS,
     apply_assessment,
     apply_event,
     apply_service,
@@ -207,16 +208,21 @@ class Merger:
 
     def staff(self, rows: list[dict[str, Any]], unit_ids: Mapping[str, int]) -> dict[str, int]:
         s = self.s
-        local = {p.code: (p, code) for p, code in s.execute(
-            select(Staff, Unit.code).outerjoin(Unit, Staff.unit_id == Unit.id))}
+        codes = [r["code"] for r in rows]
+        cols = [getattr(Staff, k) for k in STAFF_FIELDS]
+        local = {}  # only the package's people, as plain rows: a township has a thousand
+        for i in range(0, len(codes), CHUNK):
+            for row in s.connection().execute(
+                    select(Staff.code, Unit.code, *cols).outerjoin(Unit, Staff.unit_id == Unit.id)
+                    .where(Staff.code.in_(codes[i:i + CHUNK]))):
+                local[row[0]] = {"unit": row[1] or "", **dict(zip(STAFF_FIELDS, row[2:], strict=True))}
         for r in rows:
             theirs = staff_values(r)
             if r["code"] not in local:
                 s.add(Staff(code=r["code"], unit_id=unit_ids.get(r["unit"]), **staff_fields(r)))
                 self.added("staff", r["code"], theirs)
                 continue
-            person, unit_code = local[r["code"]]
-            ours = staff_values({**columns(person), "unit": unit_code or ""})
+            ours = staff_values(local[r["code"]])
             if self.settle("staff", r["code"], f"人员 {r['code']} {r['name']}",
                            self.ours(ours, ""), self.theirs(theirs, ""),
                            self.created_at) == "updated":
@@ -488,10 +494,10 @@ class Merger:
         first, last = min(m for _, m in moments), max(m for _, m in moments)
         people = sorted({p for p, _ in moments})
         have: set[tuple[int, datetime]] = set()
+        conn = s.connection()  # plain rows: a year's punches, hashed as tuples not Row objects
         for i in range(0, len(people), CHUNK):
-            have.update(s.execute(select(Punch.staff_id, Punch.at).where(
-                Punch.staff_id.in_(people[i:i + CHUNK]), Punch.at >= first,
-                Punch.at <= last)).tuples())
+            have.update((p, at) for p, at in conn.execute(select(Punch.staff_id, Punch.at).where(
+                Punch.staff_id.in_(people[i:i + CHUNK]), Punch.at >= first, Punch.at <= last)))
         fresh = sorted(set(moments) - have)
         tally = self.counts["punches"]
         tally.unchanged += len(moments) - len(fresh)
