@@ -34,6 +34,7 @@ from kaohe_desktop.cli.common import (
 )
 from kaohe_desktop.cli.demo import add_demo_command
 from kaohe_desktop.cli.feedback import add_feedback_command
+from kaohe_desktop.cli.packages import add_package_commands
 from kaohe_desktop.cli.ranking import add_rank_command, add_ranking_commands
 from kaohe_desktop.cli.reports import add_report_commands
 from kaohe_desktop.cli.review import add_review_command
@@ -70,6 +71,7 @@ COMMAND_GROUPS = (
     add_account_commands,  # account
     add_audit_commands,  # audit
     add_verify_commands,  # verify, key
+    add_package_commands,  # package
 )
 
 

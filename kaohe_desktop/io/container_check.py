@@ -268,6 +268,47 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: st
         errors[sheet] = found
 
 
+def check_zip_members(infos: list[zipfile.ZipInfo], file: str,
+                      max_member: int = MAX_MEMBER_BYTES) -> None:
+    """Refuse, from the zip directory alone (nothing inflated yet), an encrypted member,
+    too many members, a member or a total too large, or a large member compressed like a
+    bomb. Shared by the workbook check and the data-package reader (io/package_format)."""
+    if len(infos) > MAX_MEMBERS:
+        raise _refuse(file, f"{TOO_BIG}：压缩包里有 {len(infos)} 个部件")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _refuse(file, "压缩包设置了密码，无法读取")
+        total += info.file_size
+        mb = info.file_size // (1024 * 1024)
+        if info.file_size > max_member or total > MAX_TOTAL_BYTES:
+            raise _refuse(file, f"{TOO_BIG}：解压后达 {mb:,} MB 以上（{info.filename}）")
+        if (info.file_size > RATIO_FROM
+                and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise _refuse(file, f"{TOO_BIG}：{info.filename} 压缩了 {ratio} 倍"
+                                f"（解压后 {mb:,} MB），正常文件不会这样")
+
+
+def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes, read in chunks and never past its declared size (ValueError
+    when it inflates to more: the directory lied)."""
+    return b"".join(_plain_chunks(zf, info, info.file_size))
+
+
+def _plain_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int):
+    total = 0
+    with zf.open(info) as fh:
+        while True:
+            block = fh.read(_CHUNK)
+            if not block:
+                return
+            total += len(block)
+            if total > limit:
+                raise ValueError("member larger than declared")
+            yield block
+
+
 def _check_zip(path_str: str, file: str, size: int) -> Checked:
     try:
         zf = zipfile.ZipFile(path_str)
@@ -275,8 +316,6 @@ def _check_zip(path_str: str, file: str, size: int) -> Checked:
         raise _refuse(file, f"{DAMAGED}（压缩结构损坏，可能下载不完整）") from None
     with zf:
         infos = zf.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise _refuse(file, f"{TOO_BIG}：压缩包里有 {len(infos)} 个部件")
         names = {i.filename for i in infos}
         if "word/document.xml" in names:
             raise _refuse(file, "这是 Word 文档（.docx），不是 Excel 工作簿")
@@ -284,19 +323,7 @@ def _check_zip(path_str: str, file: str, size: int) -> Checked:
             raise _refuse(file, "这是 PowerPoint 文件，不是 Excel 工作簿")
         if "xl/workbook.xml" not in names and "content.xml" not in names:
             raise _refuse(file, "压缩包里没有工作簿，不是 Excel 文件")
-        total = 0
-        for info in infos:
-            if info.flag_bits & 0x1:
-                raise _refuse(file, "压缩包设置了密码，无法读取")
-            total += info.file_size
-            mb = info.file_size // (1024 * 1024)
-            if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
-                raise _refuse(file, f"{TOO_BIG}：解压后达 {mb:,} MB 以上（{info.filename}）")
-            if (info.file_size > RATIO_FROM
-                    and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
-                ratio = info.file_size // max(info.compress_size, 1)
-                raise _refuse(file, f"{TOO_BIG}：{info.filename} 压缩了 {ratio} 倍"
-                                    f"（解压后 {mb:,} MB），正常工作簿不会这样")
+        check_zip_members(infos, file)
         checked = Checked("zip")
         parts = _sheet_parts(zf, names)
         try:

@@ -55,7 +55,7 @@ def verify(path: Path, expected_size: int | None = None) -> None:
     with open(path, "rb") as f:
         f.seek(max(0, size - 1024))
         data_tail = f.read()
-    if suffix in (".xlsx", ".xlsm", ".zip"):
+    if suffix in (".xlsx", ".xlsm", ".zip", ".kaohe"):  # .kaohe: a data package
         try:
             z = zipfile.ZipFile(path)
         except zipfile.BadZipFile:
@@ -64,7 +64,7 @@ def verify(path: Path, expected_size: int | None = None) -> None:
             bad = z.testzip()
             if bad is not None:
                 raise ValueError(f"文件损坏：{bad}")
-            if suffix != ".zip" and "xl/workbook.xml" not in z.namelist():
+            if suffix in (".xlsx", ".xlsm") and "xl/workbook.xml" not in z.namelist():
                 raise ValueError("不是有效的 Excel 工作簿")
     elif suffix == ".pdf" and b"%%EOF" not in data_tail:
         raise ValueError("PDF 文件不完整")

@@ -18,41 +18,21 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     func,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .base import NAMING, Base, DecimalText, new_uuid
 
-class DecimalText(TypeDecorator[Decimal]):
-    """Exact decimals: SQLite has no decimal type and REAL would turn 0.1 into 0.1000…01."""
+# issue 18's tables (data packages): registered on the same metadata wherever models load
+from .package_models import PackageConflict, PackageOrigin, PackageReceipt
 
-    impl = String(32)
-    cache_ok = True
-
-    def process_bind_param(self, value: Decimal | None, dialect: object) -> str | None:
-        return None if value is None else format(value, "f")
-
-    def process_result_value(self, value: str | None, dialect: object) -> Decimal | None:
-        return None if value is None else Decimal(value)
-
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
+__all__ = ["NAMING", "Base", "DecimalText", "PackageConflict", "PackageOrigin",  # re-exported
+           "PackageReceipt"]
 
 
 class Area(Base):
@@ -125,6 +105,8 @@ class Assessment(Base):
     # what an assessment was made from when it is not scored directly: the JSON of an
     # annual roll-up (年度综合) — its year, rubric, parts and weights; "" for the usual kind
     origin: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # the same assessment on every PC its data packages reach (schema 0013)
+    uuid: Mapped[str | None] = mapped_column(String(36), unique=True, default=new_uuid)
     rubric: Mapped[RubricRow] = relationship()
 
 
@@ -264,6 +246,7 @@ class EventRow(Base):
     occurred_on: Mapped[date | None] = mapped_column(Date)
     evidence: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    uuid: Mapped[str | None] = mapped_column(String(36), unique=True, default=new_uuid)  # see Assessment
 
 
 class StateChange(Base):

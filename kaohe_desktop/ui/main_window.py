@@ -51,6 +51,7 @@ def _page_factories() -> list[tuple[str, Callable[[Database, Changes], Page]]]:
         ("服务记录", lazy("service.page", "ServicePage")),
         ("排名", lazy("ranking.page", "RankingPage")),
         ("打印与导出", lazy("documents.page", "DocumentsPage")),
+        ("数据交换", lazy("exchange.page", "ExchangePage")),
     ]
 
 

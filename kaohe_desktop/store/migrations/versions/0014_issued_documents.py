@@ -2,14 +2,14 @@
 states and the office's signature of it. A new table only; nothing existing changes.
 
 Revision ID: 0014_issued_documents
-Revises: 0011_published_labels
+Revises: 0013_package_identity
 Create Date: 2026-12-05
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_issued_documents"
-down_revision = "0011_published_labels"
+down_revision = "0013_package_identity"
 branch_labels = None
 depends_on = None
 
