@@ -83,6 +83,8 @@ WHAT = {"score": "评分", "score_override": "更正数据项", "subject_item_na
 VERB = {"insert": "新增", "update": "修改", "delete": "删除"}
 LOGIN_FIELDS = frozenset({"failed_logins", "locked_until"})  # written by a login attempt
 STATE_FIELDS = frozenset({"state", "objection_start", "objection_end"})
+# what publishing fixes on each subject (assessment_lookup.snapshot_labels)
+SHOWN_FIELDS = frozenset({"shown_code", "shown_name", "shown_area"})
 REVIEWER_TARGETS = frozenset({str(State.REVIEWED), str(State.PUBLISHED)})
 GUARDED = "kaohe_guard"
 
@@ -240,6 +242,9 @@ def check(s: Session, actor: Actor | None, op: str, table: str, values: Mapping[
             return
         if table in ("document_issue", "document_number"):
             return
+        if table == "subject" and op == "update" and changed <= SHOWN_FIELDS \
+                and values.get("shown_code") is not None:
+            return  # publishing records the names the results show
     if table == "account" and op == "update" and changed <= {"password_hash"} \
             and values.get("id") == actor.account_id:
         return  # one's own password
