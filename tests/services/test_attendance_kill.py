@@ -112,7 +112,7 @@ def test_a_rule_or_leave_edit_and_its_points_are_one_transaction(june, monkeypat
 
     monkeypatch.setattr(attendance_points, "apply_in", crash)
     day = parsed.punches[0].at.date()
-    rule = attendance.attendance_rule_items(db)[0]
+    rule = next(r for r in attendance.attendance_rule_items(db) if r.rubric_code == "VILLAGE-ATT")
     edits = [lambda: attendance.add_leave(db, "S01", day, "事假"),
              lambda: attendance.set_calendar_day(db, day, False, "调休"),
              lambda: attendance.set_leave_type(db, "婚假", True),

@@ -488,7 +488,12 @@ def test_calendar_leave_and_leave_types_through_the_rules_tab(qtbot, page, june)
 def test_the_points_rule_is_edited_per_item(qtbot, page, june):
     page.refresh()
     editor = page.rules.points
-    assert editor.item_combo.currentText().startswith("VILLAGE-ATT 第 1 项")
+    combo = editor.item_combo  # every built-in rubric's attendance items: pick VILLAGE-ATT's
+    wanted = next(i for i in range(combo.count()) if combo.itemText(i).startswith("VILLAGE-ATT 第 1 项"))
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(wanted):
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText().startswith("VILLAGE-ATT 第 1 项")
     editor.spins["per_late"].setValue(2)
     editor.half_check.setChecked(True)
     editor.half_spin.setValue(3)
