@@ -63,8 +63,9 @@ def _verification_notes(db, aid: int, table, summary: TallySheet, digest: str
                    result=f"共 {len(rows)} 个对象；汇总摘要 {listed}"
                    + (f"；结果校验码 {digest}" if digest else ""),
                    assessment=table.name, on=date.today(), assessment_id=aid)
-    return ([f"核验码：{v.text}（kaohe verify 核验码，或窗口“帮助 → 核验文件…”；二维码见下）",
-             "核验全文（可粘贴到 kaohe verify 或核验窗口）：" + v.payload.replace("\n", " | ")],
+    # the QR code carries the whole statement; a note that long would widen the printed
+    # page (fitted to one page across) and shrink the table
+    return ([f"核验码：{v.text}（kaohe verify 核验码，或窗口“帮助 → 核验文件…”；二维码见下）"],
             qr_png(v.payload))
 
 
