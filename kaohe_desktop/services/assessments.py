@@ -20,7 +20,8 @@ from kaohe_desktop.domain.periods import PERIOD_KIND_NAMES, Period, PeriodKind
 from kaohe_desktop.domain.rubric import Rubric
 from kaohe_desktop.domain.states import STATE_NAMES, State, next_state
 from kaohe_desktop.domain.workcalendar import nth_workday
-from kaohe_desktop.store.db import Database, backup_sqlite
+from kaohe_desktop.services.server_backup import backup_database
+from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import (
     Area,
     Assessment,
@@ -286,9 +287,9 @@ def _name(text: str, column: str) -> str:
 
 
 def _backup_before(db: Database, reason: str) -> Path | None:
-    """A copy of the database file before scores are removed (none for PostgreSQL, which
-    is backed up on its server). Taken before the session writes anything."""
-    return backup_sqlite(db.path, reason) if db.path is not None else None
+    """A copy of the database before scores are removed (a dump for PostgreSQL). Taken
+    before the session writes anything."""
+    return backup_database(db, reason)
 
 
 def _remove(db: Database, what: str, scores: int, confirmed: bool) -> Path | None:

@@ -26,11 +26,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kaohe_desktop.domain.errors import InputError, Problem
+from kaohe_desktop.settings import is_server_url
 
 # An up-to-date database opens without importing Alembic (0.1 s of start-up).
 from .schema_head import SCHEMA_HEAD
@@ -158,9 +159,17 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return current_revision_on(conn)
+
+
+def current_revision_on(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def revision_target(revision: str) -> str:
+    return SCHEMA_HEAD if revision == "head" else revision
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -181,6 +190,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             conn.commit()
         try:
             with conn.begin():
+                if conn.dialect.name == "postgresql":  # DDL is transactional there too
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+                    if current_revision_on(conn) == revision_target(revision):
+                        return  # another program migrated while this one waited
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
                 if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").all()):
@@ -275,7 +288,39 @@ def _restore(backup: Path, path: Path) -> None:
     shutil.copyfile(backup, path)
 
 
+# Two programs opening a server database at once: one migrates, the other waits for it.
+MIGRATION_LOCK = 0x6B616F6865  # "kaohe", a pg_advisory_xact_lock key
+
+
+def server_url(text: str) -> str:
+    """A PostgreSQL URL with the psycopg 3 driver named (`postgresql://` alone would make
+    SQLAlchemy look for psycopg2)."""
+    for scheme in ("postgresql://", "postgres://"):
+        if text.startswith(scheme):
+            return "postgresql+psycopg://" + text.removeprefix(scheme)
+    return text
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password hidden, for messages and settings."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: say it as given
+        return url
+
+
 def make_engine(url: str) -> Engine:
+    if is_server_url(url):
+        try:
+            import psycopg  # noqa: F401  (the optional extra .[postgres])
+        except ImportError:
+            raise InputError(Problem("连接 PostgreSQL 需要 psycopg 3："
+                                     "pip install \"kaohe_desktop[postgres]\"",
+                                     file=safe_url(url))) from None
+        # pool_pre_ping: a LAN server restarted overnight must not fail the morning's first save
+        return create_engine(server_url(url), pool_pre_ping=True)
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -286,7 +331,9 @@ def open_database(target: str | Path) -> Database:
     """Open (creating or upgrading) the database at a file path or SQLAlchemy URL."""
     text = str(target)
     path: Path | None = None
-    if "://" in text:
+    if is_server_url(text):
+        url = server_url(text)
+    elif "://" in text:
         url = text
         if text.startswith("sqlite:///"):
             path = Path(text.removeprefix("sqlite:///"))

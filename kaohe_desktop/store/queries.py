@@ -21,17 +21,20 @@ from .models import Punch, Score
 # One row per subject and item with every value as exact text; the index
 # ix_score_assessment_subject_item serves the grouping without a sort. Assessor ids ride
 # along ("id:value") only when roles must be told apart.
-_SCORE_VALUES = text("""
-    SELECT subject_id, item_code, group_concat(value, ',')
+# PostgreSQL spells SQLite's group_concat string_agg (same order-free join).
+_SCORE_VALUES = {
+    agg: text(f"""
+    SELECT subject_id, item_code, {agg}(value, ',')
     FROM score WHERE assessment_id = :aid
     GROUP BY subject_id, item_code
-""")
+""") for agg in ("group_concat", "string_agg")}
 
-_SCORE_VALUES_BY_ASSESSOR = text("""
-    SELECT subject_id, item_code, group_concat(assessor_id || ':' || value, ',')
+_SCORE_VALUES_BY_ASSESSOR = {
+    agg: text(f"""
+    SELECT subject_id, item_code, {agg}(assessor_id || ':' || value, ',')
     FROM score WHERE assessment_id = :aid
     GROUP BY subject_id, item_code
-""")
+""") for agg in ("group_concat", "string_agg")}
 
 # Through the subject ids so SQLite walks the unique (subject, assessor, item) index in
 # order: a covering scan with no sort, several times faster than filtering by assessment.
@@ -71,8 +74,9 @@ def _rows(s: Session, query: TextClause, params: dict[str, object]) -> list[tupl
 
 def score_values(s: Session, assessment_id: int, with_assessor: bool) -> list[tuple[int, str, str]]:
     """(subject id, item code, "v1,v2,…") or, with_assessor, "aid:v1,aid:v2,…"."""
-    query = _SCORE_VALUES_BY_ASSESSOR if with_assessor else _SCORE_VALUES
-    return _rows(s, query, {"aid": assessment_id})
+    queries = _SCORE_VALUES_BY_ASSESSOR if with_assessor else _SCORE_VALUES
+    agg = "group_concat" if s.connection().dialect.name == "sqlite" else "string_agg"
+    return _rows(s, queries[agg], {"aid": assessment_id})
 
 
 def scored_per_assessor(s: Session, assessment_id: int) -> dict[tuple[int, int], int]:

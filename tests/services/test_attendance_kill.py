@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from backends import raw_connect, where
 from test_attendance_service import PEOPLE, log_file
 
 from kaohe_desktop.domain.periods import parse_period
@@ -39,13 +40,14 @@ CHILD = textwrap.dedent("""
 """)
 
 
-def _counts(path: Path) -> tuple[int, int]:
-    conn = sqlite3.connect(path)
+def _counts(path: Path | str) -> tuple[int, int]:
+    conn = raw_connect(path)
     try:
         punches = conn.execute("SELECT count(*) FROM attendance_punch").fetchone()[0]
         points = conn.execute("SELECT count(*) FROM score JOIN assessor ON assessor.id = score.assessor_id"
                               " WHERE assessor.name = '考勤系统'").fetchone()[0]
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        if isinstance(conn, sqlite3.Connection):
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         return punches, points
     finally:
         conn.close()
@@ -65,7 +67,7 @@ def june(db):
 @pytest.mark.parametrize("stop", [1, 2, 3])
 def test_a_kill_between_any_two_steps_leaves_neither(june, stop: int):
     db = june
-    path = db.path
+    path = where(db)
     db.close()
     parsed = log_file()
     payload = json.dumps([(p.person_id, p.name, p.at.isoformat(), p.source) for p in parsed.punches])
@@ -89,11 +91,11 @@ def test_importing_again_repairs_points_left_behind(june):
     db = june
     parsed = log_file()
     attendance.commit_import(db, attendance.preview_parsed(db, parsed, "a" * 64))
-    conn = sqlite3.connect(db.path)  # what the old two-transaction import could leave
+    conn = raw_connect(db)  # what the old two-transaction import could leave
     conn.execute("DELETE FROM score")
     conn.commit()
     conn.close()
-    assert _counts(db.path)[1] == 0
+    assert _counts(where(db))[1] == 0
     again = attendance.commit_import(db, attendance.preview_parsed(db, parsed, "a" * 64))
     assert again.punches_added == 0 and again.scores.updated
-    assert _counts(db.path) == (len(parsed.punches), len(PEOPLE))
+    assert _counts(where(db)) == (len(parsed.punches), len(PEOPLE))
