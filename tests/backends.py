@@ -62,6 +62,13 @@ class Server:
         self._exec(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         return self.url(name)
 
+    def copy(self, source_url: str, target_url: str) -> None:
+        """Make the database at `target_url` a copy of the one at `source_url` (which
+        nobody may be connected to)."""
+        target = _name(target_url)
+        self._exec(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        self._exec(f'CREATE DATABASE "{target}" TEMPLATE "{_name(source_url)}"')
+
     def drop(self, url: str) -> None:
         from sqlalchemy.engine import make_url
 

@@ -44,6 +44,7 @@ from .assessment_lookup import (
     group_item_codes,
     load_assessment,
     load_subjects,
+    lock_for_review,
     require_editable,
     store_group_item_codes,
     subject_area,
@@ -527,9 +528,11 @@ def change_state(db: Database, assessment_id: int, action: str, *, actor: str = 
         require_complete(db, assessment_id)
     if isinstance(db.actor, Actor):  # logged in: the account acts, its roles decide
         actor, actor_is_admin = db.actor.login, db.actor.admin
-    # publishing seals the results as they stand (read before this change's session)
-    seal = audit.seal_change(db, assessment_id) if action == "publish" else None
     with db.session() as s:
+        lock_for_review(s, assessment_id)  # no save lands between the seal and the change
+        # publishing seals the results as they stand (read in a session of its own, after
+        # the lock: every save that got in before it has committed)
+        seal = audit.seal_change(db, assessment_id) if action == "publish" else None
         a = load_assessment(s, assessment_id)
         problems: list[Problem] = []
         try:

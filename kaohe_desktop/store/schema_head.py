@@ -5,4 +5,4 @@ from one that needs migrating without loading the database layer; a test holds i
 to the Alembic scripts' head.
 """
 
-SCHEMA_HEAD = "0010_service_records"
+SCHEMA_HEAD = "0012_score_versions"
