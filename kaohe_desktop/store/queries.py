@@ -230,20 +230,25 @@ def scored_items(s: Session, assessment_id: int,
 # the exact sum in integer millionths (store/ranking_queries.py relies on the same);
 # then cents = ⌊(200·Σ + D) / 2D⌋ with D = n·10^6 is the mean rounded half up (values
 # ≥ 0) — `domain.numbers.round2` of the exact mean.
+# The same SQL on PostgreSQL (DOUBLE PRECISION and BIGINT spelled out: there REAL is single
+# precision and INTEGER 32 bits; integer division truncates on both).
 _ITEM_CENTS = """
     SELECT subject_id, item_code, (200 * micro + n * 1000000) / (2 * n * 1000000), n
     FROM (SELECT subject_id, item_code, COUNT(*) AS n,
-                 CAST(ROUND(SUM(CAST(value AS REAL)) * 1000000) AS INTEGER) AS micro
+                 CAST(ROUND(SUM(CAST(value AS DOUBLE PRECISION)) * 1000000) AS BIGINT) AS micro
           FROM score WHERE assessment_id = ?
-          GROUP BY subject_id, item_code)
+          GROUP BY subject_id, item_code) AS per_item
 """
 
 
 def item_mean_cents(s: Session, assessment_id: int) -> list[tuple[int, str, int, int]] | None:
     """(subject id, item code, mean in cents rounded half up, how many scored it) for every
-    scored item of a one-role assessment; None on a database other than SQLite (the
-    caller averages)."""
+    scored item of a one-role assessment; None on a database other than SQLite and
+    PostgreSQL (the caller averages)."""
     conn = s.connection()
-    if conn.dialect.name != "sqlite":
-        return None
-    return conn.connection.driver_connection.execute(_ITEM_CENTS, (assessment_id,)).fetchall()
+    if conn.dialect.name == "sqlite":
+        return conn.connection.driver_connection.execute(_ITEM_CENTS, (assessment_id,)).fetchall()
+    if conn.dialect.name == "postgresql":
+        return [tuple(r) for r in conn.execute(text(_ITEM_CENTS.replace("?", ":aid")),
+                                                {"aid": assessment_id})]
+    return None

@@ -34,6 +34,7 @@ def damage(path: Path, first_page: int = 2, pages: int = 3) -> None:
         fh.write(b"\x5a" * page * pages)
 
 
+@pytest.mark.sqlite_only("a damaged SQLite file and its file backups")
 def test_damaged_database_is_refused_naming_the_backup_and_restored(kaohe: Kaohe, db_path: Path):
     _units(kaohe)
     good = backup_sqlite(db_path, "manual")
@@ -57,6 +58,7 @@ def test_damaged_database_is_refused_naming_the_backup_and_restored(kaohe: Kaohe
     assert kept_backups(db_path) == kept
 
 
+@pytest.mark.sqlite_only("restoring a SQLite file copy over the file or into a new file")
 def test_restore_over_a_good_file_backs_it_up_first_and_into_a_new_file(kaohe: Kaohe, db_path: Path):
     _units(kaohe, 2)
     backup_sqlite(db_path, "manual")
@@ -93,6 +95,7 @@ def test_a_damaged_copy_is_not_kept_and_never_pushes_good_ones_out(tmp_path: Pat
     assert not list((tmp_path / "backups").glob(".*partial"))
 
 
+@pytest.mark.sqlite_only("a damaged SQLite backup file")
 def test_a_damaged_backup_is_listed_as_such_and_not_offered(kaohe: Kaohe, db_path: Path):
     _units(kaohe, 2)
     older = backup_sqlite(db_path, "manual")
