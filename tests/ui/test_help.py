@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from kaohe_desktop.resources import resource
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from kaohe_desktop.resources import resource
 from kaohe_desktop.ui.help.help_dialog import HelpDialog
 from kaohe_desktop.ui.help.topics import PAGE_TOPICS
 from kaohe_desktop.ui.main_window import MainWindow
