@@ -83,9 +83,9 @@ def find_dump(db: Database, which: str | None) -> Path:
                              value=which))
 
 
-def restore_database(db: Database, source: Path) -> tuple[DumpInfo, DumpInfo]:
-    """Replace the server database's data with the dump's, after dumping what it holds
-    now ("before-restore"). Returns (restored, kept copy of the current data)."""
+def restore_database(db: Database, source: Path) -> tuple[DumpInfo, Path]:
+    """Replace the database's data with the dump's (one transaction), after backing up
+    what it holds now ("before-restore"). Returns (restored, that backup)."""
     describe_dump(source)  # refuses a file that is not a dump before anything else
-    kept = dump_database(db, "before-restore")
+    kept = backup_database(db, "before-restore")
     return restore_dump(db.engine, source, SCHEMA_HEAD), kept

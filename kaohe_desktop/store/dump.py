@@ -3,8 +3,8 @@ schema revision, row counts, SHA-256 of every member) and one JSON-lines member 
 rows in key order.
 
 It is how a PostgreSQL database is backed up (README 乡镇服务器: no pg_dump needed on the
-PC that makes it, and the same file restores on any PostgreSQL server — or into a SQLite
-file, since rows go back through SQLAlchemy). Rows are copied as they are, the audit
+PC that makes it, and the same file restores on any PostgreSQL server of the same schema
+revision); a SQLite file can be dumped and restored the same way. Rows are copied as they are, the audit
 chain included, so `kaohe audit verify` holds after a restore exactly as before.
 
 Values that JSON has no type for are tagged: {"$dt": iso} datetime, {"$d": iso} date,
@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, Table, func, select, text
+from sqlalchemy.types import NullType
 
 from kaohe_desktop.domain.errors import InputError, Problem
 
@@ -75,9 +76,15 @@ def _decode(v: Any) -> Any:
 
 
 def _tables(conn: Connection) -> list[Table]:
-    """Every table of the database, parents before children."""
+    """Every table of the database, parents before children. On SQLite the columns are
+    read and written as stored (no type conversion): a restored file holds the very same
+    texts (a moment written by CURRENT_TIMESTAMP keeps its format)."""
     meta = MetaData()
     meta.reflect(conn)
+    if conn.dialect.name == "sqlite":
+        for table in meta.tables.values():
+            for col in table.columns:
+                col.type = NullType()
     return list(meta.sorted_tables)
 
 
