@@ -48,6 +48,7 @@ KEEP_BACKUPS = 30
 # about 12 ms per MB); above it quick_check, which still reads every page.
 FULL_CHECK_BELOW = 16 * 1024 * 1024
 BUSY_TIMEOUT_MS = 5000
+SERVER_LOCK_TIMEOUT_S = 60
 BUSY_MESSAGE = ("数据库正被另一个程序（或另一个窗口）写入，等待 {s} 秒后仍未写完，本次操作没有保存任何内容；"
                 "请等对方完成后再试")
 
@@ -72,15 +73,16 @@ class BackupDamaged(RuntimeError):
 class DatabaseBusy(InputError):
     """Another program held the write lock longer than the busy timeout."""
 
-    def __init__(self) -> None:
-        super().__init__(Problem(BUSY_MESSAGE.format(s=BUSY_TIMEOUT_MS // 1000)))
+    def __init__(self, seconds: int = BUSY_TIMEOUT_MS // 1000) -> None:
+        super().__init__(Problem(BUSY_MESSAGE.format(s=seconds)))
 
 
 def is_locked_error(exc: BaseException) -> bool:
-    """True for SQLite's "database is locked"/"busy" (the busy timeout ran out)."""
+    """True for SQLite's "database is locked"/"busy" (the busy timeout ran out), or a
+    PostgreSQL lock wait past its lock_timeout."""
     text_ = str(getattr(exc, "orig", exc)).lower()
     return isinstance(exc, (OperationalError, sqlite3.OperationalError)) and (
-        "database is locked" in text_ or "database is busy" in text_)
+        "database is locked" in text_ or "database is busy" in text_ or "lock timeout" in text_)
 
 
 class MigrationFailed(RuntimeError):
@@ -117,7 +119,8 @@ class Database:
         except (OperationalError, sqlite3.OperationalError) as exc:  # the latter: raw-driver bulk writes
             s.rollback()
             if is_locked_error(exc):  # nothing was written: say so in Chinese
-                raise DatabaseBusy() from None
+                raise DatabaseBusy(BUSY_TIMEOUT_MS // 1000 if self.path is not None
+                                   else SERVER_LOCK_TIMEOUT_S) from None
             raise
         except BaseException:
             s.rollback()
@@ -319,8 +322,11 @@ def make_engine(url: str) -> Engine:
             raise InputError(Problem("连接 PostgreSQL 需要 psycopg 3："
                                      "pip install \"kaohe_desktop[postgres]\"",
                                      file=safe_url(url))) from None
-        # pool_pre_ping: a LAN server restarted overnight must not fail the morning's first save
-        return create_engine(server_url(url), pool_pre_ping=True)
+        # pool_pre_ping: a LAN server restarted overnight must not fail the morning's first
+        # save; lock_timeout: a save waiting on another PC's unfinished transaction gives up
+        # with DatabaseBusy (in Chinese) instead of hanging the window
+        return create_engine(server_url(url), pool_pre_ping=True,
+                             connect_args={"options": f"-c lock_timeout={SERVER_LOCK_TIMEOUT_S}s"})
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
