@@ -10,6 +10,12 @@ it; each copy is checked before it gets its final name (a damaged copy goes to
 `backups/damaged/` and never counts), and the newest 30 good copies are kept. A migration
 that fails restores that copy. A write that waits longer than the busy timeout for another
 program's write raises DatabaseBusy (an InputError in Chinese), never `database is locked`.
+
+A PostgreSQL URL (`postgresql://user@host/kaohe`, README 乡镇服务器) opens through psycopg 3:
+the same migrations run in one transaction under an advisory lock (two PCs starting at once
+migrate once), lock waits end after SERVER_LOCK_TIMEOUT_S with DatabaseBusy, and the
+file-only steps (integrity check, WAL, file backups) are skipped — a server database is
+backed up as the program's own dump (services/server_backup.py).
 """
 
 from __future__ import annotations
