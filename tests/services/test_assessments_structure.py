@@ -245,10 +245,12 @@ def test_delete_assessment_takes_everything_in_it(db, frnl):
     assert [a.id for a in assessments.list_assessments(db)] == [other]
     for table in ("subject", "assessor", "assessor_group", "group_subject", "score"):
         con = raw_connect(db)
-        left = con.execute(f'SELECT count(*) FROM "{table}" WHERE '
-                           + (f"assessment_id = {param()}" if table not in ("group_subject",) else
-                              "group_id NOT IN (SELECT id FROM assessor_group)"),
-                           (frnl,) if table != "group_subject" else None).fetchone()[0]
+        if table == "group_subject":
+            left = con.execute('SELECT count(*) FROM "group_subject" WHERE '
+                               "group_id NOT IN (SELECT id FROM assessor_group)").fetchone()[0]
+        else:
+            left = con.execute(f'SELECT count(*) FROM "{table}" WHERE assessment_id = {param()}',
+                               (frnl,)).fetchone()[0]
         con.close()
         assert left == 0, table
     assert _rows(db, "score") == 1  # the other assessment's
