@@ -1,4 +1,5 @@
-"""Shared test setup. Qt runs offscreen; every test gets its own SQLite file."""
+"""Shared test setup. Qt runs offscreen; every test gets its own SQLite file — or its own
+PostgreSQL database when KAOHE_TEST_DATABASE_URL is set (tests/backends.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
+from backends import ON_SERVER, Server, server_admin_url
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if ON_SERVER:  # server backups and attachments go to the data folder: not the user's own
+    import tempfile
+
+    os.environ.setdefault("KAOHE_DATA_DIR", tempfile.mkdtemp(prefix="kaohe-data-"))
 
 REFERENCE = Path(__file__).parent / "reference"
 
@@ -46,13 +52,46 @@ def _resources_of_this_checkout() -> None:
 _resources_of_this_checkout()
 
 
+@pytest.fixture(scope="session")
+def pg_server():
+    """The PostgreSQL server of KAOHE_TEST_DATABASE_URL (None when the tests run on SQLite)."""
+    if not ON_SERVER:
+        yield None
+        return
+    server = Server(server_admin_url())
+    yield server
+    server.close()
+
+
 @pytest.fixture
-def db(tmp_path: Path):
+def db_target(tmp_path: Path, pg_server):
+    """Where the test's database lives: a file in tmp_path, or a fresh server database."""
+    if pg_server is None:
+        yield tmp_path / "kaohe.db"
+        return
+    url = pg_server.fresh()
+    yield url
+    pg_server.drop(url)
+
+
+@pytest.fixture
+def db(db_target):
     from kaohe_desktop.services.database import open_db
 
-    database = open_db(tmp_path / "kaohe.db")
+    database = open_db(db_target)
     yield database
     database.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """`@pytest.mark.sqlite_only(reason)` tests are skipped on a PostgreSQL run."""
+    if not ON_SERVER:
+        return
+    for item in items:
+        mark = item.get_closest_marker("sqlite_only")
+        if mark is not None:
+            reason = mark.args[0] if mark.args else mark.kwargs.get("reason", "")
+            item.add_marker(pytest.mark.skip(reason=f"只适用于 SQLite 文件：{reason}"))
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ from kaohe_desktop.cli.subjects import add_subject_commands
 from kaohe_desktop.cli.verify import add_verify_commands
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.services.database import MigrationFailed, open_db
-from kaohe_desktop.settings import DB_ENV, default_db_path
+from kaohe_desktop.settings import DB_ENV, default_db_path, is_server_url
 
 __all__ = ["EXIT_BAD_INPUT", "CliError", "build_parser", "main"]
 
@@ -98,7 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             and (code := standalone(args)) is not None:
         return code  # kaohe verify with a public key: no database at all
     target = args.db or default_db_path()
-    if getattr(args, "file_only", False):  # kaohe backup: also on a file open_db refuses
+    if getattr(args, "file_only", False) and not is_server_url(target):  # kaohe backup: also
+        # on a file open_db refuses (a server database's backups go through open_db)
         return run_on_file(args, target)
     try:
         db = open_db(target)

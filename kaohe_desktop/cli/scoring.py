@@ -49,7 +49,7 @@ def cmd_scores_set(db: Database, args: argparse.Namespace) -> None:
     assessor, group = assessor_of(db, args)
     report = scores.set_score(db, args.id, args.subject, args.item, args.value,
                               assessor=assessor, role=args.role, group=group,
-                              remark=args.remark or "")
+                              remark=args.remark or "", seen_version=args.seen_version)
     print("已保存" if report.added or report.changed else "分值未变")
 
 
@@ -115,6 +115,9 @@ def add_scoring_commands(sub: Any, add: AddCommand) -> None:
     sp.add_argument("--role")
     sp.add_argument("--group")
     sp.add_argument("--remark")
+    sp.add_argument("--seen-version", type=int, metavar="N",
+                    help="修改所基于的版本号（没有分值时为 0）：期间被别处改过则拒绝保存，"
+                         "并显示对方的值（退出码 2）")
     sp.add_argument("--override", action="store_true",
                     help="管理员更正取自数据的项目（如考勤），代替原值；需 --reason")
     sp.add_argument("--reason", help="更正理由（--override 时必填）")

@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.rubric import Rubric
@@ -73,8 +73,17 @@ def load_assessment(s: Session, assessment_id: int) -> Assessment:
 
 
 def require_editable(a: Assessment) -> None:
-    """Refuse any edit once the assessment is approved or published (locked)."""
+    """Refuse any edit once the assessment is approved or published (locked).
+
+    On a server database the assessment row is share-locked for the rest of the
+    transaction and its state read again: an edit and a publication of the same assessment
+    cannot interleave (`lock_for_review` takes the exclusive lock), and an edit that waited
+    for a publication sees it. SQLite's single writer gives the same without a lock."""
     state = State(a.state)
+    s = object_session(a)
+    if s is not None and s.get_bind().dialect.name != "sqlite":
+        state = State(s.execute(select(Assessment.state).where(Assessment.id == a.id)
+                                .with_for_update(read=True)).scalar_one())
     if not editable(state):
         raise InputError(Problem(
             f"考核 {a.id}“{a.name}”{STATE_NAMES[state]}，已锁定，不能修改；"
@@ -107,3 +116,10 @@ def group_item_codes(group: AssessorGroup) -> tuple[str, ...]:
 
 def store_group_item_codes(group: AssessorGroup, codes: Sequence[str]) -> None:
     group.items = json.dumps(list(codes), ensure_ascii=False) if codes else ""
+
+
+def lock_for_review(s: Session, assessment_id: int) -> None:
+    """Take the assessment row's exclusive lock (server database) before its state is read
+    and changed: saves into it wait until the change commits, and see it."""
+    if s.get_bind().dialect.name != "sqlite":
+        s.execute(select(Assessment.id).where(Assessment.id == assessment_id).with_for_update())

@@ -20,7 +20,8 @@ from kaohe_desktop.domain.periods import PERIOD_KIND_NAMES, Period, PeriodKind
 from kaohe_desktop.domain.rubric import Rubric
 from kaohe_desktop.domain.states import STATE_NAMES, State, next_state
 from kaohe_desktop.domain.workcalendar import nth_workday
-from kaohe_desktop.store.db import Database, backup_sqlite
+from kaohe_desktop.services.server_backup import backup_database
+from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import (
     Area,
     Assessment,
@@ -43,6 +44,7 @@ from .assessment_lookup import (
     group_item_codes,
     load_assessment,
     load_subjects,
+    lock_for_review,
     require_editable,
     snapshot_labels,
     store_group_item_codes,
@@ -288,9 +290,9 @@ def _name(text: str, column: str) -> str:
 
 
 def _backup_before(db: Database, reason: str) -> Path | None:
-    """A copy of the database file before scores are removed (none for PostgreSQL, which
-    is backed up on its server). Taken before the session writes anything."""
-    return backup_sqlite(db.path, reason) if db.path is not None else None
+    """A copy of the database before scores are removed (a dump for PostgreSQL). Taken
+    before the session writes anything."""
+    return backup_database(db, reason)
 
 
 def _remove(db: Database, what: str, scores: int, confirmed: bool) -> Path | None:
@@ -531,9 +533,11 @@ def change_state(db: Database, assessment_id: int, action: str, *, actor: str = 
         require_complete(db, assessment_id)
     if isinstance(db.actor, Actor):  # logged in: the account acts, its roles decide
         actor, actor_is_admin = db.actor.login, db.actor.admin
-    # publishing seals the results as they stand (read before this change's session)
-    seal = audit.seal_change(db, assessment_id) if action == "publish" else None
     with db.session() as s:
+        lock_for_review(s, assessment_id)  # no save lands between the seal and the change
+        # publishing seals the results as they stand (read in a session of its own, after
+        # the lock: every save that got in before it has committed)
+        seal = audit.seal_change(db, assessment_id) if action == "publish" else None
         a = load_assessment(s, assessment_id)
         problems: list[Problem] = []
         try:

@@ -56,7 +56,7 @@ from .assessment_lookup import load_assessment, subject_code
 # recorded through attendance_import instead)
 NOT_RECORDED = frozenset({"audit", "attendance_punch", "attendance_day", "alembic_version"})
 # columns whose change is bookkeeping, not a change of content
-NOT_CONTENT = frozenset({"updated_at", "created_at", "failed_logins", "locked_until"})
+NOT_CONTENT = frozenset({"updated_at", "created_at", "failed_logins", "locked_until", "version"})
 HIDDEN = "（已隐藏）"  # what the record shows for a password hash
 ACTION_NAMES = {"insert": "新增", "update": "修改", "delete": "删除", "genesis": "升级前数据",
                 "seal": "封存结果"}

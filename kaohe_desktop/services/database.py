@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from kaohe_desktop.domain.errors import InputError, Problem
+from kaohe_desktop.settings import is_server_url
 from kaohe_desktop.store.db import (
     BackupDamaged,
     Database,
@@ -17,6 +18,7 @@ from kaohe_desktop.store.db import (
     MigrationFailed,
     is_locked_error,
     open_database,
+    safe_url,
 )
 
 from .backup import BackupInfo, newest_good_backup
@@ -24,7 +26,7 @@ from .office_key import ensure_key
 from .permissions import as_program, install_guard
 from .rubrics import ensure_builtin_rubrics
 
-__all__ = ["Damaged", "Database", "DatabaseBusy", "MigrationFailed", "open_db"]
+__all__ = ["Damaged", "Database", "DatabaseBusy", "MigrationFailed", "ServerUnreachable", "open_db"]
 
 
 class Damaged(InputError):
@@ -110,6 +112,8 @@ def open_db(target: str | Path) -> Database:
         if is_locked_error(exc):  # a migration waited on another program's write
             raise DatabaseBusy() from None
         detail = str(getattr(exc, "orig", exc)).splitlines()[0][:100]
+        if is_server_url(text):  # never the password in a message
+            raise ServerUnreachable(safe_url(text), detail) from None
         raise InputError(Problem(f"无法打开数据库（{detail}）：文件可能已损坏或不是本程序的数据库",
                                  file=text)) from None
     # the office's signing key is made at first run, beside the database; a folder that
@@ -117,3 +121,17 @@ def open_db(target: str | Path) -> Database:
     with contextlib.suppress(OSError):
         ensure_key(db)
     return db
+
+
+class ServerUnreachable(InputError):
+    """The PostgreSQL server refused or could not be reached (address, password, rights)."""
+
+    def __init__(self, where: str, detail: str) -> None:
+        self.where, self.detail = where, detail
+        super().__init__(Problem(f"无法连接数据库服务器（{detail}）：请检查服务器地址、端口、数据库名、"
+                                 "用户名和密码，以及服务器是否允许本机连接", file=where))
+
+    @property
+    def needs_password(self) -> bool:
+        text = self.detail.lower()
+        return "password" in text or "密码" in text

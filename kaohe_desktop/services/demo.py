@@ -26,7 +26,8 @@ from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.periods import parse_period
 from kaohe_desktop.domain.rubric import Item, ItemKind, Rubric
 from kaohe_desktop.domain.workcalendar import is_workday
-from kaohe_desktop.store.db import Database, backup_sqlite
+from kaohe_desktop.services.server_backup import backup_database
+from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import (
     Area,
     Assessment,
@@ -234,7 +235,7 @@ def remove_demo(db: Database) -> DemoRemoval:
             raise InputError([Problem(f"考核“{n}”既考核演示站点（人员）又考核其他站点（人员），"
                                       "请先在“考核评分”中删除它，或另建空数据库")
                               for n in names])
-    backup = backup_sqlite(db.path, "demo-removal") if db.path is not None else None
+    backup = backup_database(db, "demo-removal")
     with db.session() as s:
         # ON DELETE CASCADE takes subjects, scores, events; staff take punches and leave
         s.execute(delete(Assessment).where(Assessment.id.in_(touched)))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from kaohe_desktop.domain.periods import Period, PeriodKind
 from kaohe_desktop.domain.states import STATE_NAMES, State
+from kaohe_desktop.settings import is_server_url
 from kaohe_desktop.store.overview_queries import OverviewRows, glance_sqlite, read_overview
 
 if TYPE_CHECKING:
@@ -51,7 +52,10 @@ def _overview(rows: OverviewRows) -> Overview:
 
 
 def glance(path: str | Path) -> Overview | None:
-    """The overview of a SQLite file that is already at the newest schema, else None."""
+    """The overview of a SQLite file that is already at the newest schema, else None
+    (always for a server database: there the page reads it once the database is open)."""
+    if is_server_url(path):
+        return None
     rows = glance_sqlite(Path(path).expanduser())
     return None if rows is None else _overview(rows)
 

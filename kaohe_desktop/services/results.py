@@ -271,6 +271,9 @@ class SheetData:
     derived: dict[str, dict[str, DerivedValue]] = field(default_factory=dict)
     # subject code → what the whole assessment still lacks for it (every assessor)
     standing: dict[str, SubjectStanding] = field(default_factory=dict)
+    # subject code → leaf → the stored row's version: a save passes it back, so a value
+    # another PC saved meanwhile is reported instead of overwritten (scores.set_score)
+    versions: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def leaves(self) -> frozenset[str]:

@@ -66,6 +66,7 @@ def sheet_for(db: Database, assessment_id: int, assessor: str | None,
         subjects = info.subjects
         values: dict[str, dict[str, Decimal]] = defaultdict(dict)
         remarks: dict[str, dict[str, str]] = defaultdict(dict)
+        versions: dict[str, dict[str, int]] = defaultdict(dict)
         code_of = {x.id: x.code for x in info.subjects}
         if assessor is not None:
             # one person may sit in several groups: `group` picks the seat (else the first)
@@ -81,10 +82,11 @@ def sheet_for(db: Database, assessment_id: int, assessor: str | None,
                                         .where(GroupSubject.group_id == group_id)))
                 if allowed:
                     subjects = tuple(x for x in subjects if x.id in allowed)
-            for sid, code, value, remark in s.execute(
-                    select(Score.subject_id, Score.item_code, Score.value, Score.remark)
+            for sid, code, value, remark, version in s.execute(
+                    select(Score.subject_id, Score.item_code, Score.value, Score.remark, Score.version)
                     .where(Score.assessment_id == a.id, Score.assessor_id == who.id)):
                 values[code_of[sid]][code] = value
+                versions[code_of[sid]][code] = version
                 if remark:
                     remarks[code_of[sid]][code] = remark
         events: dict[str, list[EventInfo]] = defaultdict(list)
@@ -95,7 +97,7 @@ def sheet_for(db: Database, assessment_id: int, assessor: str | None,
             assessment=info, rubric=rubric, assessor=who, subjects=subjects,
             values=dict(values), remarks=dict(remarks), events=dict(events), locked=locked,
             editable=who is not None and not who.submitted and not locked,
-            required=required if who is not None else None)
+            required=required if who is not None else None, versions=dict(versions))
     # what counts for the derived items, and each subject's standing over every assessor
     sheet.derived = derived_values(db, assessment_id)
     sheet.standing = standings_of(db, assessment_id)

@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import delete, insert, select, update
@@ -154,10 +155,43 @@ def _writable(s: Session, assessment_id: int, assessor: str, role: str | None,
     return a, who
 
 
+class ScoreConflict(InputError):
+    """The value changed since the writer read it (`seen_version`): another PC saved it."""
+
+    def __init__(self, subject: str, item: str, theirs: object, version: int, at: object,
+                 mine: object, seen: int) -> None:
+        when = f"，{at:%Y-%m-%d %H:%M:%S}" if hasattr(at, "strftime") else ""
+        now = "已被清除" if theirs is None else f"已被另一处修改为 {theirs}"
+        super().__init__(Problem(
+            f"{subject} 项目 {item} 的得分{now}（第 {version} 版{when}）；你在第 {seen} 版上改为 "
+            f"{mine}，未保存。请核对对方的值后再保存", column="项目", value=item))
+        self.theirs, self.version = theirs, version
+
+
+def score_version(db: Database, assessment_id: int, subject: str, item_code: str,
+                  assessor: str) -> tuple[Decimal | None, int]:
+    """(value, version) of one assessor's score as stored now; (None, 0) when there is none.
+    A writer passes the version back as `seen_version` to have a conflicting save refused."""
+    with db.session() as s:
+        subj = subjects_by_code(s, assessment_id).get(subject)
+        if subj is None:
+            return None, 0
+        row = s.execute(select(Score.value, Score.version)
+                        .join(Assessor, Assessor.id == Score.assessor_id)
+                        .where(Score.subject_id == subj.id, Score.item_code == item_code,
+                               Assessor.name == assessor)).first()
+        return (row[0], row[1]) if row is not None else (None, 0)
+
+
 def set_score(db: Database, assessment_id: int, subject: str, item_code: str, value: object,
               *, assessor: str, role: str | None = None, group: str | None = None,
-              remark: str = "") -> ImportReport:
-    """Set one assessor's score for one leaf of one subject."""
+              remark: str = "", seen_version: int | None = None) -> ImportReport:
+    """Set one assessor's score for one leaf of one subject.
+
+    `seen_version`: the version the writer's value was based on (0: there was none); when
+    the stored row has another, the save is refused with ScoreConflict naming the other
+    value. The row is locked while it is read and written (on PostgreSQL), so two writers
+    of the same row are serialised and the second sees the first's version."""
     with db.session() as s:
         a, who = _writable(s, assessment_id, assessor, role, group)
         rubric = assessment_rubric(s, a)
@@ -181,7 +215,11 @@ def set_score(db: Database, assessment_id: int, subject: str, item_code: str, va
                                      column="对象", value=subject))
         row = s.scalar(select(Score).where(Score.subject_id == subj.id,
                                            Score.assessor_id == who.id,
-                                           Score.item_code == item.code))
+                                           Score.item_code == item.code).with_for_update())
+        stored = 0 if row is None else row.version
+        if seen_version is not None and seen_version != stored:
+            raise ScoreConflict(subject, item.code, None if row is None else row.value, stored,
+                                None if row is None else row.updated_at, points, seen_version)
         if row is None:
             s.add(Score(assessment_id=a.id, subject_id=subj.id, assessor_id=who.id,
                         item_code=item.code, value=points, remark=remark))
@@ -189,6 +227,7 @@ def set_score(db: Database, assessment_id: int, subject: str, item_code: str, va
         if row.value == points and (not remark or row.remark == remark):
             return ImportReport(unchanged=1)
         row.value = points
+        row.version = row.version + 1
         if remark:
             row.remark = remark
         return ImportReport(changed=1)
@@ -237,9 +276,10 @@ def import_scores(db: Database, assessment_id: int, path: Path, *, assessor: str
                                         column=c.column, value=c.item_code))
         if problems:
             raise InputError(problems)
-        existing = {(sid, code): (sid_row, value) for sid, code, sid_row, value in s.execute(
-            select(Score.subject_id, Score.item_code, Score.id, Score.value)
-            .where(Score.assessment_id == a.id, Score.assessor_id == who.id))}
+        existing = {(sid, code): (sid_row, value, version)
+                    for sid, code, sid_row, value, version in s.execute(
+            select(Score.subject_id, Score.item_code, Score.id, Score.value, Score.version)
+            .where(Score.assessment_id == a.id, Score.assessor_id == who.id).with_for_update())}
         new_rows, changed_rows = [], []
         unchanged = 0
         for c in cells:
@@ -249,7 +289,7 @@ def import_scores(db: Database, assessment_id: int, path: Path, *, assessor: str
                 new_rows.append({"assessment_id": a.id, "subject_id": sid, "assessor_id": who.id,
                                  "item_code": c.item_code, "value": c.value, "remark": ""})
             elif old[1] != c.value:
-                changed_rows.append({"id": old[0], "value": c.value})
+                changed_rows.append({"id": old[0], "value": c.value, "version": old[2] + 1})
             else:
                 unchanged += 1
         if new_rows:

@@ -10,6 +10,12 @@ it; each copy is checked before it gets its final name (a damaged copy goes to
 `backups/damaged/` and never counts), and the newest 30 good copies are kept. A migration
 that fails restores that copy. A write that waits longer than the busy timeout for another
 program's write raises DatabaseBusy (an InputError in Chinese), never `database is locked`.
+
+A PostgreSQL URL (`postgresql://user@host/kaohe`, README 乡镇服务器) opens through psycopg 3:
+the same migrations run in one transaction under an advisory lock (two PCs starting at once
+migrate once), lock waits end after SERVER_LOCK_TIMEOUT_S with DatabaseBusy, and the
+file-only steps (integrity check, WAL, file backups) are skipped — a server database is
+backed up as the program's own dump (services/server_backup.py).
 """
 
 from __future__ import annotations
@@ -26,11 +32,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kaohe_desktop.domain.errors import InputError, Problem
+from kaohe_desktop.settings import is_server_url
 
 # An up-to-date database opens without importing Alembic (0.1 s of start-up).
 from .schema_head import SCHEMA_HEAD
@@ -47,6 +54,7 @@ KEEP_BACKUPS = 30
 # about 12 ms per MB); above it quick_check, which still reads every page.
 FULL_CHECK_BELOW = 16 * 1024 * 1024
 BUSY_TIMEOUT_MS = 5000
+SERVER_LOCK_TIMEOUT_S = 60
 BUSY_MESSAGE = ("数据库正被另一个程序（或另一个窗口）写入，等待 {s} 秒后仍未写完，本次操作没有保存任何内容；"
                 "请等对方完成后再试")
 
@@ -71,15 +79,16 @@ class BackupDamaged(RuntimeError):
 class DatabaseBusy(InputError):
     """Another program held the write lock longer than the busy timeout."""
 
-    def __init__(self) -> None:
-        super().__init__(Problem(BUSY_MESSAGE.format(s=BUSY_TIMEOUT_MS // 1000)))
+    def __init__(self, seconds: int = BUSY_TIMEOUT_MS // 1000) -> None:
+        super().__init__(Problem(BUSY_MESSAGE.format(s=seconds)))
 
 
 def is_locked_error(exc: BaseException) -> bool:
-    """True for SQLite's "database is locked"/"busy" (the busy timeout ran out)."""
+    """True for SQLite's "database is locked"/"busy" (the busy timeout ran out), or a
+    PostgreSQL lock wait past its lock_timeout."""
     text_ = str(getattr(exc, "orig", exc)).lower()
     return isinstance(exc, (OperationalError, sqlite3.OperationalError)) and (
-        "database is locked" in text_ or "database is busy" in text_)
+        "database is locked" in text_ or "database is busy" in text_ or "lock timeout" in text_)
 
 
 class MigrationFailed(RuntimeError):
@@ -116,7 +125,8 @@ class Database:
         except (OperationalError, sqlite3.OperationalError) as exc:  # the latter: raw-driver bulk writes
             s.rollback()
             if is_locked_error(exc):  # nothing was written: say so in Chinese
-                raise DatabaseBusy() from None
+                raise DatabaseBusy(BUSY_TIMEOUT_MS // 1000 if self.path is not None
+                                   else SERVER_LOCK_TIMEOUT_S) from None
             raise
         except BaseException:
             s.rollback()
@@ -158,9 +168,17 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return current_revision_on(conn)
+
+
+def current_revision_on(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def revision_target(revision: str) -> str:
+    return SCHEMA_HEAD if revision == "head" else revision
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -181,6 +199,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             conn.commit()
         try:
             with conn.begin():
+                if conn.dialect.name == "postgresql":  # DDL is transactional there too
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+                    if current_revision_on(conn) == revision_target(revision):
+                        return  # another program migrated while this one waited
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
                 if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").all()):
@@ -275,7 +297,42 @@ def _restore(backup: Path, path: Path) -> None:
     shutil.copyfile(backup, path)
 
 
+# Two programs opening a server database at once: one migrates, the other waits for it.
+MIGRATION_LOCK = 0x6B616F6865  # "kaohe", a pg_advisory_xact_lock key
+
+
+def server_url(text: str) -> str:
+    """A PostgreSQL URL with the psycopg 3 driver named (`postgresql://` alone would make
+    SQLAlchemy look for psycopg2)."""
+    for scheme in ("postgresql://", "postgres://"):
+        if text.startswith(scheme):
+            return "postgresql+psycopg://" + text.removeprefix(scheme)
+    return text
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password hidden, for messages and settings."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: say it as given
+        return url
+
+
 def make_engine(url: str) -> Engine:
+    if is_server_url(url):
+        try:
+            import psycopg  # noqa: F401  (the optional extra .[postgres])
+        except ImportError:
+            raise InputError(Problem("连接 PostgreSQL 需要 psycopg 3："
+                                     "pip install \"kaohe_desktop[postgres]\"",
+                                     file=safe_url(url))) from None
+        # pool_pre_ping: a LAN server restarted overnight must not fail the morning's first
+        # save; lock_timeout: a save waiting on another PC's unfinished transaction gives up
+        # with DatabaseBusy (in Chinese) instead of hanging the window
+        return create_engine(server_url(url), pool_pre_ping=True,
+                             connect_args={"options": f"-c lock_timeout={SERVER_LOCK_TIMEOUT_S}s"})
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -286,7 +343,9 @@ def open_database(target: str | Path) -> Database:
     """Open (creating or upgrading) the database at a file path or SQLAlchemy URL."""
     text = str(target)
     path: Path | None = None
-    if "://" in text:
+    if is_server_url(text):
+        url = server_url(text)
+    elif "://" in text:
         url = text
         if text.startswith("sqlite:///"):
             path = Path(text.removeprefix("sqlite:///"))

@@ -197,6 +197,9 @@ class Score(Base):
     remark: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, server_default=func.now(), onupdate=func.now())
+    # +1 on every change of the value (services/scores.set_score): a save made from an
+    # older version is a conflict with another writer, reported, never an overwrite
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class SubjectItemNA(Base):

@@ -21,17 +21,20 @@ from .models import Punch, Score
 # One row per subject and item with every value as exact text; the index
 # ix_score_assessment_subject_item serves the grouping without a sort. Assessor ids ride
 # along ("id:value") only when roles must be told apart.
-_SCORE_VALUES = text("""
-    SELECT subject_id, item_code, group_concat(value, ',')
+# PostgreSQL spells SQLite's group_concat string_agg (same order-free join).
+_SCORE_VALUES = {
+    agg: text(f"""
+    SELECT subject_id, item_code, {agg}(value, ',')
     FROM score WHERE assessment_id = :aid
     GROUP BY subject_id, item_code
-""")
+""") for agg in ("group_concat", "string_agg")}
 
-_SCORE_VALUES_BY_ASSESSOR = text("""
-    SELECT subject_id, item_code, group_concat(assessor_id || ':' || value, ',')
+_SCORE_VALUES_BY_ASSESSOR = {
+    agg: text(f"""
+    SELECT subject_id, item_code, {agg}(assessor_id || ':' || value, ',')
     FROM score WHERE assessment_id = :aid
     GROUP BY subject_id, item_code
-""")
+""") for agg in ("group_concat", "string_agg")}
 
 # Through the subject ids so SQLite walks the unique (subject, assessor, item) index in
 # order: a covering scan with no sort, several times faster than filtering by assessment.
@@ -72,8 +75,9 @@ def _rows(s: Session, query: TextClause, params: dict[str, object]) -> list[tupl
 
 def score_values(s: Session, assessment_id: int, with_assessor: bool) -> list[tuple[int, str, str]]:
     """(subject id, item code, "v1,v2,…") or, with_assessor, "aid:v1,aid:v2,…"."""
-    query = _SCORE_VALUES_BY_ASSESSOR if with_assessor else _SCORE_VALUES
-    return _rows(s, query, {"aid": assessment_id})
+    queries = _SCORE_VALUES_BY_ASSESSOR if with_assessor else _SCORE_VALUES
+    agg = "group_concat" if s.connection().dialect.name == "sqlite" else "string_agg"
+    return _rows(s, queries[agg], {"aid": assessment_id})
 
 
 def scored_per_assessor(s: Session, assessment_id: int) -> dict[tuple[int, int], int]:
@@ -227,20 +231,25 @@ def scored_items(s: Session, assessment_id: int,
 # the exact sum in integer millionths (store/ranking_queries.py relies on the same);
 # then cents = ⌊(200·Σ + D) / 2D⌋ with D = n·10^6 is the mean rounded half up (values
 # ≥ 0) — `domain.numbers.round2` of the exact mean.
+# The same SQL on PostgreSQL (DOUBLE PRECISION and BIGINT spelled out: there REAL is single
+# precision and INTEGER 32 bits; integer division truncates on both).
 _ITEM_CENTS = """
     SELECT subject_id, item_code, (200 * micro + n * 1000000) / (2 * n * 1000000), n
     FROM (SELECT subject_id, item_code, COUNT(*) AS n,
-                 CAST(ROUND(SUM(CAST(value AS REAL)) * 1000000) AS INTEGER) AS micro
+                 CAST(ROUND(SUM(CAST(value AS DOUBLE PRECISION)) * 1000000) AS BIGINT) AS micro
           FROM score WHERE assessment_id = ?
-          GROUP BY subject_id, item_code)
+          GROUP BY subject_id, item_code) AS per_item
 """
 
 
 def item_mean_cents(s: Session, assessment_id: int) -> list[tuple[int, str, int, int]] | None:
     """(subject id, item code, mean in cents rounded half up, how many scored it) for every
-    scored item of a one-role assessment; None on a database other than SQLite (the
-    caller averages)."""
+    scored item of a one-role assessment; None on a database other than SQLite and
+    PostgreSQL (the caller averages)."""
     conn = s.connection()
-    if conn.dialect.name != "sqlite":
-        return None
-    return conn.connection.driver_connection.execute(_ITEM_CENTS, (assessment_id,)).fetchall()
+    if conn.dialect.name == "sqlite":
+        return conn.connection.driver_connection.execute(_ITEM_CENTS, (assessment_id,)).fetchall()
+    if conn.dialect.name == "postgresql":
+        return [tuple(r) for r in conn.execute(text(_ITEM_CENTS.replace("?", ":aid")),
+                                                {"aid": assessment_id})]
+    return None

@@ -2,12 +2,13 @@
 period's ranks), where only each subject's total is wanted, not its items.
 
 Exactness: per subject and item, the count n and the sum of the values; those sums are
-then added per subject and n. SQLite adds them as doubles, which is exact enough to be
-turned back into integer millionths: values with at most 6 decimals (the caller checks
-the rubric allows no more) are below 10^3, so a few hundred of them carry an error far
-below 10^-6 / 2; the caller rounds the sum × 10^6 to an integer and checks it lies within
-10^-3 of one. Rounding per group instead of per row keeps the query as cheap as the
-plain average that the benchmark's SQL floor computes.
+then added per subject and n. The database adds them as doubles (DOUBLE PRECISION: on
+PostgreSQL REAL is single precision; BIGINT is SQLite's INTEGER and PostgreSQL's 64-bit
+integer), which is exact enough to be turned back into integer millionths: values with
+at most 6 decimals (the caller checks the rubric allows no more) are below 10^3, so a
+few hundred of them carry an error far below 10^-6 / 2; the caller rounds the sum × 10^6
+to an integer and checks it lies within 10^-3 of one. Rounding per group instead of per
+row keeps the query as cheap as the plain average that the benchmark's SQL floor computes.
 
 `item_cents` goes one step further for the shown totals (README 计分规则: each item's mean
 is rounded half up to 2 decimals once, the base is the exact sum): per item the sum is
@@ -32,9 +33,10 @@ MAX_DECIMALS = 6
 # The (assessment, subject, item) index serves the inner grouping without a sort.
 _ITEM_SUMS = """
     SELECT assessment_id, subject_id, n, SUM(s)
-    FROM (SELECT assessment_id, subject_id, COUNT(*) AS n, SUM(CAST(value AS REAL)) AS s
+    FROM (SELECT assessment_id, subject_id, COUNT(*) AS n,
+                 SUM(CAST(value AS DOUBLE PRECISION)) AS s
           FROM score WHERE assessment_id IN ({ids})
-          GROUP BY assessment_id, subject_id, item_code)
+          GROUP BY assessment_id, subject_id, item_code) AS per_item
     GROUP BY assessment_id, subject_id, n
 """
 
@@ -46,10 +48,10 @@ _ITEM_CENTS = """
     SELECT assessment_id, subject_id, SUM((2 * m + n * 10000) / (2 * n * 10000)), MAX(n),
            MAX(ABS(x - m)), MIN(n), COUNT(*)
     FROM (SELECT assessment_id, subject_id, COUNT(*) AS n,
-                 SUM(CAST(value AS REAL)) * 1000000 AS x,
-                 CAST(ROUND(SUM(CAST(value AS REAL)) * 1000000) AS INTEGER) AS m
+                 SUM(CAST(value AS DOUBLE PRECISION)) * 1000000 AS x,
+                 CAST(ROUND(SUM(CAST(value AS DOUBLE PRECISION)) * 1000000) AS BIGINT) AS m
           FROM score WHERE assessment_id IN ({ids})
-          GROUP BY assessment_id, subject_id, item_code)
+          GROUP BY assessment_id, subject_id, item_code) AS per_item
     GROUP BY assessment_id, subject_id
 """
 

@@ -127,6 +127,15 @@ def _offer_restore(exc: Damaged, target: str, demo: bool, parent: QWidget | None
     return _open(str(dialog.restored), demo, parent, settings)
 
 
+def _ask_password(where: str, parent: QWidget | None) -> str | None:
+    """The server's password, asked at each start (it is never stored); None: cancelled."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    text, ok = QInputDialog.getText(parent, "连接数据库服务器", f"{where}\n密码：",
+                                    QLineEdit.EchoMode.Password)
+    return text if ok and text else None
+
+
 def _open(target: str, demo: bool, parent: QWidget | None = None,
           settings: QSettings | None = None,
           empty_start: tuple[str, dict[str, str]] | None = None) -> Database | None:
@@ -137,10 +146,17 @@ def _open(target: str, demo: bool, parent: QWidget | None = None,
     `empty_start` (name, letterhead): the welcome was answered 从空白开始 already.
     """
     from kaohe_desktop.services import roster  # SQLAlchemy loads here, after the window shows
-    from kaohe_desktop.services.database import Damaged, MigrationFailed, open_db
+    from kaohe_desktop.services.database import Damaged, MigrationFailed, ServerUnreachable, open_db
 
     try:
         db = open_db(target)
+    except ServerUnreachable as exc:
+        if exc.needs_password and (password := _ask_password(exc.where, parent)) is not None:
+            from kaohe_desktop.services.server_connect import with_password
+
+            return _open(with_password(target, password), demo, parent, settings, empty_start)
+        QMessageBox.critical(parent, "无法连接数据库服务器", exc.lines()[0])
+        return None
     except MigrationFailed as exc:
         # the cause is the driver's English: named in Chinese, the detail on stderr
         print(f"migration failed: {exc.__cause__!r}", file=sys.stderr)
@@ -233,7 +249,13 @@ def run_app(target: str | None, demo: bool = False) -> int:
         window.database_requested.connect(switch)
         window.fresh_requested.connect(fresh)
         holder["window"] = window
-        settings.setValue("database/last", str(database.path or database.engine.url))
+        from kaohe_desktop.services.server_connect import remembered_url
+
+        where = str(database.path) if database.path else remembered_url(
+            database.engine.url.render_as_string(hide_password=False))
+        settings.setValue("database/last", where)  # a server's without its password
+        if database.path is None:
+            settings.setValue("database/server", where)
         window.show()
 
     def switch(path: str) -> None:

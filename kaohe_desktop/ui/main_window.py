@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("文件(&F)")
         self._action(file_menu, "新建数据库(&N)…", self.new_database, QKeySequence.StandardKey.New)
         self._action(file_menu, "打开数据库(&O)…", self.open_database, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "连接服务器(&S)…", self.connect_server)
         self._action(file_menu, "立即备份(&B)", self.backup_now)
         self._action(file_menu, "从备份恢复(&R)…", self.restore_from_backup)
         self._action(file_menu, "单位信息(&I)…", self.edit_office)
@@ -202,20 +203,28 @@ class MainWindow(QMainWindow):
         if path:
             self.database_requested.emit(path)
 
-    def backup_now(self) -> None:
-        from kaohe_desktop.store.db import backup_sqlite
+    def connect_server(self) -> None:
+        """文件 → 连接服务器…: the township's PostgreSQL server instead of this database."""
+        from .settings.server_dialog import ServerDialog
 
-        if self.db.path is None:
-            QMessageBox.information(self, "备份", "当前数据库不是本机文件，请在服务器上备份。")
-            return
-        target = backup_sqlite(self.db.path, "manual")
+        last = str(self.settings.value("database/server", "") or "")
+        dialog = ServerDialog(self, last)
+        dialog.saved.connect(self.database_requested.emit)  # the password stays in memory
+        dialog.exec()
+
+    def backup_now(self) -> None:
+        from kaohe_desktop.services.server_backup import backup_database
+
+        # a server database: the program's own dump in this PC's data folder
+        target = backup_database(self.db, "manual")
         self.statusBar().showMessage(f"已备份到 {target}", 8000)
 
     def restore_from_backup(self) -> None:
         """文件 → 从备份恢复 (ui/backup): over this database, which is then reopened, or
         into a new file, which may be opened instead."""
         if self.db is None or self.db.path is None:
-            QMessageBox.information(self, "从备份恢复", "当前数据库不是本机文件，请在服务器上恢复。")
+            QMessageBox.information(self, "从备份恢复", "当前数据库在服务器上：请用命令行 "
+                                    "kaohe backup restore 备份文件 --db postgresql://… 恢复（需管理员）。")
             return
         from .backup.restore_dialog import RestoreDialog
 

@@ -1,8 +1,10 @@
 """Shared setup for the command-line tests.
 
-The CLI runs in-process (`kaohe_desktop.cli.main`) on a fresh SQLite file per test; the
-database is inspected with the stdlib `sqlite3` module, workbooks are real .xlsx files
-written with openpyxl. No mocks.
+The CLI runs in-process (`kaohe_desktop.cli.main`) on a fresh SQLite file per test — or a
+fresh PostgreSQL database when KAOHE_TEST_DATABASE_URL is set (tests/backends.py): then
+`db_path` is a `ServerDb` whose str() is the URL and whose `.parent` is the test's folder.
+The database is inspected with a plain driver connection (stdlib `sqlite3`, or psycopg),
+workbooks are real .xlsx files written with openpyxl. No mocks.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import ServerDb, raw_connect, table_rows
 from openpyxl import Workbook, load_workbook
 
 from kaohe_desktop.cli import main
@@ -49,7 +52,7 @@ class Kaohe:
     """`kaohe --db <file> …` run in-process; output captured with capsys (or, for the
     session-wide prebuilt databases, with redirected sys.stdout/sys.stderr)."""
 
-    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str] | None = None) -> None:
+    def __init__(self, db: Path | ServerDb, capsys: pytest.CaptureFixture[str] | None = None) -> None:
         self.db = db
         self.capsys = capsys
 
@@ -85,21 +88,29 @@ class Prebuilt:
     """Databases (and files beside them) built once per session by CLI commands, then
     copied for each test that wants one: the tests stay independent but fast."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, server: Any = None) -> None:
         self.root = root
+        self.server = server  # tests/backends.Server on a PostgreSQL run
         self.built: dict[str, Any] = {}
+        self.databases: dict[str, ServerDb] = {}
 
-    def restore(self, name: str, build: Callable[[Kaohe, Path], Any], db: Path) -> Any:
+    def restore(self, name: str, build: Callable[[Kaohe, Path], Any], db: Path | ServerDb) -> Any:
         folder = self.root / name
         if name not in self.built:
             folder.mkdir()
-            self.built[name] = build(Kaohe(folder / "kaohe.db"), folder)
-        src, dst = sqlite3.connect(folder / "kaohe.db"), sqlite3.connect(db)
-        try:
-            src.backup(dst)
-        finally:
-            src.close()
-            dst.close()
+            where: Path | ServerDb = folder / "kaohe.db"
+            if isinstance(db, ServerDb):
+                where = self.databases[name] = ServerDb(self.server.fresh(), folder)
+            self.built[name] = build(Kaohe(where), folder)
+        if isinstance(db, ServerDb):
+            self.server.copy(self.databases[name].url, db.url)
+        else:
+            src, dst = sqlite3.connect(folder / "kaohe.db"), sqlite3.connect(db)
+            try:
+                src.backup(dst)
+            finally:
+                src.close()
+                dst.close()
         for f in folder.iterdir():
             if f.is_file() and not f.name.startswith("kaohe.db"):
                 shutil.copy2(f, db.parent / f.name)
@@ -107,13 +118,14 @@ class Prebuilt:
 
 
 @pytest.fixture(scope="session")
-def prebuilt(tmp_path_factory: pytest.TempPathFactory) -> Prebuilt:
-    return Prebuilt(tmp_path_factory.mktemp("prebuilt"))
+def prebuilt(tmp_path_factory: pytest.TempPathFactory, pg_server) -> Prebuilt:
+    return Prebuilt(tmp_path_factory.mktemp("prebuilt"), pg_server)
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "kaohe.db"
+def db_path(tmp_path: Path, db_target) -> Path | ServerDb:
+    """The test's database: a file path, or (PostgreSQL run) a fresh server database."""
+    return ServerDb(db_target, tmp_path) if "://" in str(db_target) else db_target
 
 
 @pytest.fixture
@@ -121,8 +133,10 @@ def kaohe(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Kaohe:
     return Kaohe(db_path, capsys)
 
 
-def table_snapshot(db: Path) -> dict[str, list[tuple]]:
-    """Every row of every table (read with the stdlib sqlite3 module)."""
+def table_snapshot(db: Path | ServerDb) -> dict[str, list[tuple]]:
+    """Every row of every table."""
+    if isinstance(db, ServerDb):
+        return table_rows(db)
     assert db.is_file() and db.stat().st_size > 0, f"no database yet at {db}: run a command first"
     con = sqlite3.connect(db)
     try:
@@ -140,8 +154,8 @@ def snapshot(db_path: Path) -> Callable[[], dict[str, list[tuple]]]:
     return lambda: table_snapshot(db_path)
 
 
-def count_rows(db: Path, table: str) -> int:
-    con = sqlite3.connect(db)
+def count_rows(db: Path | ServerDb, table: str) -> int:
+    con = raw_connect(db)
     try:
         return con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
     finally:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
+from backends import param, raw_connect
 
 PW = "pw-123456"
 ROLES = {"boss": "管理员", "li": "评分人", "wang": "审议", "zhao": "查看"}
@@ -134,7 +134,7 @@ def test_a_score_edited_with_sqlite3_is_caught(kaohe, small, db_path: Path):
     kaohe.ok("scores", "set", small.id, "FR01", "1.1", "19", "--assessor", "张三")
     assert "从 18 改为 19" in kaohe.ok("audit", "log", "--subject", "FR01").out
     assert kaohe.ok("audit", "verify").code == 0
-    con = sqlite3.connect(db_path)
+    con = raw_connect(db_path)  # another program: no check, no audit row
     con.execute("UPDATE score SET value = '20' WHERE item_code = '1.1'")
     con.commit()
     con.close()
@@ -146,13 +146,13 @@ def test_a_score_edited_with_sqlite3_is_caught(kaohe, small, db_path: Path):
 def test_an_audit_row_edited_or_removed_breaks_the_chain(kaohe, small, db_path: Path):
     kaohe.ok("scores", "set", small.id, "FR01", "1.1", "18", "--assessor", "张三")
     kaohe.ok("scores", "set", small.id, "FR02", "1.1", "17", "--assessor", "张三")
-    con = sqlite3.connect(db_path)
+    con = raw_connect(db_path)
     last = con.execute("SELECT max(id) FROM audit").fetchone()[0]
-    con.execute("UPDATE audit SET actor = '路人' WHERE id = ?", (last - 1,))
+    con.execute(f"UPDATE audit SET actor = '路人' WHERE id = {param()}", (last - 1,))
     con.commit()
     r = kaohe("audit", "verify", "--json")
     assert r.code == 1 and r.json()["broken_row"] == last - 1
-    con.execute("DELETE FROM audit WHERE id = ?", (last - 1,))
+    con.execute(f"DELETE FROM audit WHERE id = {param()}", (last - 1,))
     con.commit()
     con.close()
     r = kaohe("audit", "verify")

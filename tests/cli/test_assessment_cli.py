@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from backends import ON_SERVER
 from openpyxl import load_workbook
 
 
@@ -132,7 +133,9 @@ def test_rename_and_remove_with_yes_and_a_backup(kaohe, units4, snapshot, rows_i
     out = kaohe.ok("assessment", "unassign", aid, "张叁", "--group", "工委", "--yes").out
     assert "连同 1 条评分" in out and "删除前已备份数据库：" in out
     backup = Path(out.split("删除前已备份数据库：")[1].strip())
-    assert backup.is_file() and backup.parent == kaohe.db.parent / "backups"
+    assert backup.is_file() and backup.parent == (kaohe.db.parent / "backups" if not ON_SERVER
+                                                  else backup.parent)  # a server's: data folder
+    assert backup.suffix == (".zip" if ON_SERVER else ".db")
     assert rows_in("score") == 1
     gone = kaohe.json("assessment", "delete", aid, "--yes")
     assert gone["scores"] == 1 and Path(gone["backup"]).is_file()

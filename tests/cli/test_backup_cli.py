@@ -4,6 +4,7 @@ before they are kept; `kaohe backup list|restore` (real SQLite files, damaged on
 from __future__ import annotations
 
 import sqlite3
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ def damage(path: Path, first_page: int = 2, pages: int = 3) -> None:
         fh.write(b"\x5a" * page * pages)
 
 
+@pytest.mark.sqlite_only("a damaged SQLite file and its file backups")
 def test_damaged_database_is_refused_naming_the_backup_and_restored(kaohe: Kaohe, db_path: Path):
     _units(kaohe)
     good = backup_sqlite(db_path, "manual")
@@ -57,6 +59,7 @@ def test_damaged_database_is_refused_naming_the_backup_and_restored(kaohe: Kaohe
     assert kept_backups(db_path) == kept
 
 
+@pytest.mark.sqlite_only("restoring a SQLite file copy over the file or into a new file")
 def test_restore_over_a_good_file_backs_it_up_first_and_into_a_new_file(kaohe: Kaohe, db_path: Path):
     _units(kaohe, 2)
     backup_sqlite(db_path, "manual")
@@ -93,6 +96,7 @@ def test_a_damaged_copy_is_not_kept_and_never_pushes_good_ones_out(tmp_path: Pat
     assert not list((tmp_path / "backups").glob(".*partial"))
 
 
+@pytest.mark.sqlite_only("a damaged SQLite backup file")
 def test_a_damaged_backup_is_listed_as_such_and_not_offered(kaohe: Kaohe, db_path: Path):
     _units(kaohe, 2)
     older = backup_sqlite(db_path, "manual")
@@ -107,3 +111,34 @@ def test_a_damaged_backup_is_listed_as_such_and_not_offered(kaohe: Kaohe, db_pat
     assert r.code == 2 and "已损坏" in r.err
     with pytest.raises(Exception, match="已损坏"):
         restore_backup(db_path, newer)
+
+
+def test_a_portable_backup_restores_every_row_on_either_database(kaohe: Kaohe, small, db_path,
+                                                                 tmp_path: Path, snapshot):
+    """`kaohe backup create --out` → changes → `kaohe backup restore FILE`: every table as it
+    was (the audit chain too, so `audit verify` holds), ids go on after the restored ones."""
+    kaohe.ok("scores", "set", small.id, "FR01", "1.1", "18", "--assessor", "张三")
+    out = tmp_path / "U盘" / "考核备份.zip"
+    out.parent.mkdir()
+    made = kaohe.json("backup", "create", "--out", out)
+    assert made["path"] == str(out) and made["counts"]["score"] == 1 and out.is_file()
+    before = snapshot()
+    kaohe.ok("scores", "set", small.id, "FR01", "1.1", "19", "--assessor", "张三")
+    kaohe.ok("unit", "add", "新建站", "--code", "FR09", "--area", "芙蓉街道")
+    assert snapshot() != before
+    done = kaohe.json("backup", "restore", out)
+    assert done["backup"] == str(out) and Path(done["kept_copy"]).is_file()
+    assert snapshot() == before
+    assert kaohe.ok("audit", "verify").code == 0
+    kaohe.ok("unit", "add", "新建站", "--code", "FR09", "--area", "芙蓉街道")  # the next id is free
+    # a damaged dump is refused whole, naming the member; nothing changes
+    damaged = tmp_path / "坏备份.zip"
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(damaged, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            altered = item.filename == "tables/unit.jsonl"
+            dst.writestr(item, data.replace(b"FR01", b"FR77") if altered else data)
+    now = snapshot()
+    r = kaohe("backup", "restore", damaged)
+    assert r.code == 2 and "tables/unit.jsonl" in r.err and "未恢复" in r.err
+    assert snapshot() == now

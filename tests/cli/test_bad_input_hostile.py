@@ -289,6 +289,7 @@ def test_event_matter_with_zero_width(kaohe, small, snapshot):
     ("half", ["不完整"]),
     ("header-only", ["不完整"]),
 ])
+@pytest.mark.sqlite_only("--db naming a file that is not a (whole) SQLite database")
 def test_db_that_is_not_a_database(kaohe, units4, db_path, tmp_path, kind, words, capsys):
     target = tmp_path / "坏库.db"
     con = sqlite3.connect(db_path)

@@ -3,11 +3,11 @@ and only files inside it are ever opened (`event add --evidence ../../etc/passwd
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import raw_connect
 
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.services import scores
@@ -15,7 +15,7 @@ from kaohe_desktop.services.database import open_db
 
 
 def _evidence(db_path: Path) -> list[str]:
-    conn = sqlite3.connect(db_path)
+    conn = raw_connect(db_path)
     try:
         return [r[0] for r in conn.execute("SELECT evidence FROM event ORDER BY id")]
     finally:
@@ -35,7 +35,7 @@ def test_evidence_is_copied_and_only_opened_inside_the_attachments_folder(kaohe:
     try:
         opened = scores.evidence_path(db, stored)
         assert opened.read_bytes() == b"\xff\xd8jpeg"
-        assert opened.is_relative_to((db_path.parent / "attachments").resolve())
+        assert opened.is_relative_to(scores.attachments_root(db).resolve())
         for hostile in ("../../../../etc/passwd", "/etc/passwd", "attachments/../kaohe.db",
                         "attachments/1/../../../x", "attachments\\..\\..\\x", "attachments"):
             with pytest.raises(InputError, match="附件"):
@@ -57,7 +57,7 @@ def test_a_traversal_or_missing_evidence_file_is_refused(kaohe: Any, small: Any,
 
 def test_an_old_absolute_reference_is_not_opened(kaohe: Any, small: Any, db_path: Path):
     kaohe.ok("event", "add", small.id, "FR02", "B2", 3, "--matter", "报道")
-    conn = sqlite3.connect(db_path)
+    conn = raw_connect(db_path)
     conn.execute("UPDATE event SET evidence = '/etc/passwd'")
     conn.commit()
     conn.close()

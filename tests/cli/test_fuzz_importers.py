@@ -15,6 +15,10 @@ from hostile_files import cell_xml, letter, xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+pytestmark = pytest.mark.sqlite_only(
+    "each example starts from a pristine copy of the SQLite file; the importers check the file "
+    "before the database is touched, the same on both")
+
 FUZZ = settings(max_examples=40, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])

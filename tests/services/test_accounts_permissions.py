@@ -7,11 +7,11 @@ publishes; 查看 writes nothing. A database without accounts is the local user.
 
 from __future__ import annotations
 
-import sqlite3
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from backends import raw_connect, table_rows
 
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.domain.periods import parse_period
@@ -76,9 +76,9 @@ def test_passwords_are_hashed_with_scrypt_and_salted(db, tmp_path: Path):
     accounts.add_account(db, "boss", "主任", ["管理员"], PW)
     accounts.login(db, "boss", PW)
     accounts.add_account(db, "li", "李梅", ["评分人"], PW)
-    con = sqlite3.connect(tmp_path / "kaohe.db")
+    con = raw_connect(db)
     hashes = [h for (h,) in con.execute("SELECT password_hash FROM account")]
-    dump = "\n".join(con.iterdump())
+    dump = repr(table_rows(db))
     con.close()
     assert all(h.startswith("scrypt$") for h in hashes) and hashes[0] != hashes[1]
     assert PW not in dump  # not in any table, the record included

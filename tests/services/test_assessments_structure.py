@@ -5,15 +5,35 @@ locked — on a real SQLite file, checked through the services and the stored ro
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import pytest
+from backends import param, raw_connect
 from openpyxl import load_workbook
 
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.domain.periods import parse_period
-from kaohe_desktop.services import assessments, roster, score_sheet, scores
+from kaohe_desktop.services import assessments, roster, score_sheet, scores, server_backup
 from kaohe_desktop.services.assessments import GroupSpec, NeedsConfirmation
+from kaohe_desktop.store.dump import describe_dump
 from kaohe_desktop.store.models import Assessment
+
+
+def _backups(db) -> list[Path]:
+    """The removal backups: SQLite copies beside the file, or a server database's dumps."""
+    if db.path is not None:
+        return list((db.path.parent / "backups").glob("*-delete.db"))
+    return list(server_backup.dump_folder(db).glob("*-delete.zip"))
+
+
+def _held_scores(backup: Path) -> int:
+    if backup.suffix == ".zip":
+        return describe_dump(backup).counts["score"]
+    con = sqlite3.connect(backup)
+    try:
+        return con.execute("SELECT count(*) FROM score").fetchone()[0]
+    finally:
+        con.close()
 
 
 def _units(db, n: int = 4) -> None:
@@ -22,7 +42,7 @@ def _units(db, n: int = 4) -> None:
 
 
 def _rows(db, table: str) -> int:
-    con = sqlite3.connect(db.path)
+    con = raw_connect(db)
     try:
         return con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
     finally:
@@ -193,15 +213,12 @@ def test_removing_with_scores_asks_first_then_backs_up(db, frnl):
         assessments.remove_assessor(db, frnl, "张三", group="街道工委")
     assert caught.value.scores == 2 and "--yes" in caught.value.lines()[0]
     assert _rows(db, "score") == 3 and _rows(db, "assessor") == 2
-    backups = db.path.parent / "backups"
-    before = set(backups.glob("*-delete.db"))
+    before = set(_backups(db))
 
     gone = assessments.remove_assessor(db, frnl, "张三", group="街道工委", confirmed=True)
     assert gone.scores == 2 and gone.backup is not None and gone.backup not in before
     assert gone.backup.is_file() and str(gone.backup) in gone.summary()
-    con = sqlite3.connect(gone.backup)  # the copy still holds what was removed
-    assert con.execute("SELECT count(*) FROM score").fetchone()[0] == 3
-    con.close()
+    assert _held_scores(gone.backup) == 3  # the copy still holds what was removed
     assert _rows(db, "score") == 1 and _rows(db, "assessor") == 1
 
     with pytest.raises(NeedsConfirmation):
@@ -227,11 +244,13 @@ def test_delete_assessment_takes_everything_in_it(db, frnl):
     assert gone.backup is not None and "考核" in gone.what
     assert [a.id for a in assessments.list_assessments(db)] == [other]
     for table in ("subject", "assessor", "assessor_group", "group_subject", "score"):
-        con = sqlite3.connect(db.path)
-        left = con.execute(f'SELECT count(*) FROM "{table}" WHERE '
-                           + ("assessment_id = ?" if table not in ("group_subject",) else
-                              "group_id NOT IN (SELECT id FROM assessor_group)"),
-                           (frnl,) if table != "group_subject" else ()).fetchone()[0]
+        con = raw_connect(db)
+        if table == "group_subject":
+            left = con.execute('SELECT count(*) FROM "group_subject" WHERE '
+                               "group_id NOT IN (SELECT id FROM assessor_group)").fetchone()[0]
+        else:
+            left = con.execute(f'SELECT count(*) FROM "{table}" WHERE assessment_id = {param()}',
+                               (frnl,)).fetchone()[0]
         con.close()
         assert left == 0, table
     assert _rows(db, "score") == 1  # the other assessment's

@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from backends import param, raw_connect, where
 from test_attendance_service import PEOPLE, log_file
 
 from kaohe_desktop.domain.errors import InputError
@@ -40,13 +41,14 @@ CHILD = textwrap.dedent("""
 """)
 
 
-def _counts(path: Path) -> tuple[int, int]:
-    conn = sqlite3.connect(path)
+def _counts(path: Path | str) -> tuple[int, int]:
+    conn = raw_connect(path)
     try:
         punches = conn.execute("SELECT count(*) FROM attendance_punch").fetchone()[0]
         points = conn.execute("SELECT count(*) FROM score JOIN assessor ON assessor.id = score.assessor_id"
                               " WHERE assessor.name = '考勤系统'").fetchone()[0]
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        if isinstance(conn, sqlite3.Connection):
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         return punches, points
     finally:
         conn.close()
@@ -66,7 +68,7 @@ def june(db):
 @pytest.mark.parametrize("stop", [1, 2, 3])
 def test_a_kill_between_any_two_steps_leaves_neither(june, stop: int):
     db = june
-    path = db.path
+    path = where(db)
     db.close()
     parsed = log_file()
     payload = json.dumps([(p.person_id, p.name, p.at.isoformat(), p.source) for p in parsed.punches])
@@ -90,21 +92,21 @@ def test_importing_again_repairs_points_left_behind(june):
     db = june
     parsed = log_file()
     attendance.commit_import(db, attendance.preview_parsed(db, parsed, "a" * 64))
-    conn = sqlite3.connect(db.path)  # what the old two-transaction import could leave
+    conn = raw_connect(db)  # what the old two-transaction import could leave
     conn.execute("DELETE FROM score")
     conn.commit()
     conn.close()
-    assert _counts(db.path)[1] == 0
+    assert _counts(where(db))[1] == 0
     again = attendance.commit_import(db, attendance.preview_parsed(db, parsed, "a" * 64))
     assert again.punches_added == 0 and again.scores.updated
-    assert _counts(db.path) == (len(parsed.punches), len(PEOPLE))
+    assert _counts(where(db)) == (len(parsed.punches), len(PEOPLE))
 
 
 def test_a_rule_or_leave_edit_and_its_points_are_one_transaction(june, monkeypatch):
     db = june
     parsed = log_file()
     attendance.commit_import(db, attendance.preview_parsed(db, parsed, "a" * 64))
-    before = _counts(db.path)
+    before = _counts(where(db))
     from kaohe_desktop.services import attendance_points
 
     def crash(s, assessment_id):  # the points step fails after the edit was made
@@ -124,24 +126,25 @@ def test_a_rule_or_leave_edit_and_its_points_are_one_transaction(june, monkeypat
     assert attendance.list_leave(db, "2024-06") == []
     assert attendance.calendar_overrides(db, "2024-06") == []
     assert "婚假" not in attendance.leave_types(db)
-    assert _counts(db.path) == before
+    assert _counts(where(db)) == before
 
 
 def test_submitting_recomputes_points_left_stale(june):
     db = june
     parsed = log_file()
     attendance.commit_import(db, attendance.preview_parsed(db, parsed, "a" * 64))
-    conn = sqlite3.connect(db.path)  # a value changed behind the program's back
+    conn = raw_connect(db)  # a value changed behind the program's back
     right = conn.execute("SELECT id, value FROM score ORDER BY id").fetchone()
-    conn.execute("UPDATE score SET value = '0' WHERE id = ?", (right[0],))
+    conn.execute(f"UPDATE score SET value = '0' WHERE id = {param()}", (right[0],))
     conn.commit()
     conn.close()
     aid = assessments.list_assessments(db)[0].id
     # the 考核组 has not scored yet, so the submit is refused — after the points were redone
     with pytest.raises(InputError, match="未评完"):
         assessments.change_state(db, aid, "submit", actor="录入员")
-    conn = sqlite3.connect(db.path)
+    conn = raw_connect(db)
     try:
-        assert conn.execute("SELECT value FROM score WHERE id = ?", (right[0],)).fetchone()[0] == right[1]
+        assert conn.execute(f"SELECT value FROM score WHERE id = {param()}",
+                            (right[0],)).fetchone()[0] == right[1]
     finally:
         conn.close()

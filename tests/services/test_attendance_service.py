@@ -8,11 +8,11 @@ from the fixtures' June 2024 people; tests/io reads the real files.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime, time
 from decimal import Decimal as D
 
 import pytest
+from backends import raw_connect
 
 from kaohe_desktop.domain.attendance import Shift
 from kaohe_desktop.domain.attendance_points import AttendancePointsRule
@@ -65,7 +65,7 @@ def staffed(db):
 
 
 def rows(db, table: str) -> int:
-    con = sqlite3.connect(db.path)
+    con = raw_connect(db)
     try:
         return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     finally:

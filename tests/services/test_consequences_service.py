@@ -4,9 +4,9 @@ old database gets them as a new version, and nothing follows a missing grade."""
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
+from backends import param, raw_connect
 from doc_data import add_stations, frnl_assessment
 
 from kaohe_desktop.services import consequences as cons
@@ -39,15 +39,14 @@ def test_an_old_database_gets_the_consequences_as_a_new_version(db, tmp_path):
     from kaohe_desktop.services.assessments import create_assessment
 
     add_stations(db)
-    path = db.path
     # as stored by an earlier version of the program: FRNL and VILLAGE-ATT without them
-    con = sqlite3.connect(path)
+    con = raw_connect(db)
     for rid, definition in con.execute("SELECT id, definition FROM rubric").fetchall():
         raw = json.loads(definition)
         if raw["code"] not in ("FRNL", "VILLAGE-ATT"):
             continue
         raw["consequences"] = []
-        con.execute("UPDATE rubric SET definition = ? WHERE id = ?",
+        con.execute(f"UPDATE rubric SET definition = {param()} WHERE id = {param()}",
                     (json.dumps(raw, ensure_ascii=False), rid))
     con.commit()
     con.close()

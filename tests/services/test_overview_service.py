@@ -7,11 +7,14 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
+
 from kaohe_desktop.services import overview as overview_service
 from kaohe_desktop.services.demo import load_demo
 from kaohe_desktop.services.roster import set_unit_active
 
 
+@pytest.mark.sqlite_only("the start-up glance reads the SQLite file itself")
 def test_glance_and_overview_agree_on_the_demo(db):
     load_demo(db)
     set_unit_active(db, "FR01", False)
@@ -24,6 +27,7 @@ def test_glance_and_overview_agree_on_the_demo(db):
     assert [a.id for a in db_view.recent] == sorted(a.id for a in db_view.recent)
 
 
+@pytest.mark.sqlite_only("the start-up glance reads the SQLite file itself")
 def test_glance_shows_only_the_latest_ten_oldest_first(db):
     load_demo(db)
     from kaohe_desktop.domain.periods import parse_period

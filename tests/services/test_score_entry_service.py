@@ -11,6 +11,7 @@ from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.domain.periods import parse_period
 from kaohe_desktop.services import assessments, ranking, roster, score_sheet, scores, subject_marks
 from kaohe_desktop.services.assessments import GroupSpec
+from kaohe_desktop.settings import data_dir
 
 
 @pytest.fixture
@@ -91,7 +92,8 @@ def test_events_per_subject_removal_and_evidence_copy(db, assessment, tmp_path: 
     assert event.evidence.startswith("attachments/") and event.evidence.endswith("表彰文件.jpg")
     stored = scores.evidence_path(db, event.evidence)
     assert stored.name == "表彰文件.jpg" and stored.read_bytes() == scan.read_bytes()
-    assert stored.parents[3] == db.path.parent  # attachments/<assessment>/<time>/表彰文件.jpg
+    # attachments/<assessment>/<time>/表彰文件.jpg beside the file (a server database: in the data folder)
+    assert stored.parents[3] == (db.path.parent if db.path is not None else data_dir())
     scores.add_event(db, assessment, "U2", "D1", 1)
     assert [e.subject_code for e in scores.list_events(db, assessment, subject="U1")] == ["U1"]
     assert len(scores.list_events(db, assessment)) == 2

@@ -19,8 +19,8 @@ MOMENTS = [datetime(2024, 6, 3, 8, 41), datetime(2024, 6, 3, 8, 42, 5),
 
 
 @pytest.fixture
-def db(tmp_path: Path):
-    database = open_database(tmp_path / "k.db")
+def db(db_target):
+    database = open_database(db_target)
     with database.session() as s:
         s.add_all([Staff(code="S1", name="甲"), Staff(code="S2", name="乙")])
     yield database

@@ -21,6 +21,7 @@ from kaohe_desktop.store.db import (
 from kaohe_desktop.store.models import Base
 
 
+@pytest.mark.sqlite_only("a new SQLite file and its WAL")
 def test_new_database_is_created_at_the_newest_schema(tmp_path: Path):
     db = open_database(tmp_path / "sub dir 中文" / "k.db")
     assert current_revision(db.engine) == head_revision()
@@ -33,14 +34,15 @@ def test_new_database_is_created_at_the_newest_schema(tmp_path: Path):
     db.close()
 
 
-def test_models_match_the_migrations(tmp_path: Path):
-    db = open_database(tmp_path / "k.db")
+def test_models_match_the_migrations(db_target):
+    db = open_database(db_target)
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     db.close()
     assert diff == []
 
 
+@pytest.mark.sqlite_only("the daily file copy of a SQLite database")
 def test_daily_backup_once_per_day(tmp_path: Path):
     path = tmp_path / "k.db"
     open_database(path).close()
@@ -53,6 +55,7 @@ def test_daily_backup_once_per_day(tmp_path: Path):
     conn.close()
 
 
+@pytest.mark.sqlite_only("the file copy before a migration")
 def test_backup_before_migration_and_restore_when_it_fails(tmp_path: Path):
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
@@ -71,6 +74,7 @@ def test_backup_before_migration_and_restore_when_it_fails(tmp_path: Path):
     assert tables == {"area"}  # restored exactly, nothing half-migrated
 
 
+@pytest.mark.sqlite_only("the kept file copies of a SQLite database")
 def test_only_the_newest_backups_are_kept(tmp_path: Path):
     path = tmp_path / "k.db"
     open_database(path).close()

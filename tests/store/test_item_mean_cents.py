@@ -1,5 +1,5 @@
 """The ranking's SQL mean (`store.queries.item_mean_cents`) rounds each item's mean exactly
-as the domain does (`round2` of the Decimal mean), on a real SQLite file: halves, thirds,
+as the domain does (`round2` of the Decimal mean), on a real SQLite file (or PostgreSQL): halves, thirds,
 six-decimal values and many assessors."""
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ CASES = [
 ]
 
 
-def test_sql_mean_in_cents_matches_the_domain_rounding(tmp_path):
+def test_sql_mean_in_cents_matches_the_domain_rounding(db_target):
     rng = random.Random(12)
     cases = CASES + [[str(D(rng.randint(0, 40_000_000)).scaleb(-rng.choice((0, 1, 2, 3, 6))))
                       for _ in range(rng.randint(1, 9))] for _ in range(400)]
-    db = open_database(tmp_path / "k.db")
+    db = open_database(db_target)
     try:
         with db.session() as s:
             rubric = RubricRow(code="T", version=1, name="t", subject_kind="unit", definition="{}")

@@ -30,6 +30,7 @@ def run_kaohe(db: Path, *args: str, timeout: float = 60) -> subprocess.Completed
                           capture_output=True, text=True, timeout=timeout)
 
 
+@pytest.mark.sqlite_only("SQLite's synchronous=FULL")
 def test_synchronous_full(tmp_path: Path):
     db = open_database(tmp_path / "k.db")
     with db.engine.connect() as conn:
@@ -38,6 +39,7 @@ def test_synchronous_full(tmp_path: Path):
 
 
 @posix_only
+@pytest.mark.sqlite_only("SQLite's file lock and busy timeout")
 def test_a_second_writer_gets_a_chinese_message_not_database_is_locked(tmp_path: Path):
     path = tmp_path / "k.db"
     assert run_kaohe(path, "unit", "add", "第一站", "--code", "U01").returncode == 0

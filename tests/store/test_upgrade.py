@@ -19,6 +19,9 @@ from alembic.script import ScriptDirectory
 from kaohe_desktop.store import db as db_module
 from kaohe_desktop.store.db import SCHEMA_HEAD, MigrationFailed, current_revision, make_engine, open_database
 
+pytestmark = pytest.mark.sqlite_only(
+    "upgrades of SQLite files made by older versions, their file backups and restores")
+
 # table → rows, in baseline (0001) columns; columns a revision does not have are left out.
 ROWS: dict[str, list[dict[str, object]]] = {
     "area": [{"id": 1, "name": "芙蓉 街道", "kind": "街道"}],

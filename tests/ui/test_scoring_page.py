@@ -841,3 +841,24 @@ def test_the_wizard_asks_before_esc_or_cancel_throws_choices_away(qtbot, db, mon
     qtbot.mouseClick(wizard.button(wizard.WizardButton.CancelButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not wizard.isVisible())
     assert len(asked) == 2 and wizard.created is None
+
+
+def test_a_value_another_pc_saved_meanwhile_is_shown_not_overwritten(qtbot, db, assessment):
+    """Two windows on one database (the township's server, here the file): the second
+    saves 1.1 after the first did, from the value it had loaded — refused, the hint names
+    the first one's value, which stays stored; typing again on top of it saves."""
+    page = _entry(qtbot, db, assessment)  # loaded before the other PC saves
+    other = open_db(db.path)
+    try:
+        scores.set_score(other, assessment, "U1", "1.1", 17, assessor="张三", group="第一组")
+    finally:
+        other.close()
+    _type(qtbot, page, "1.1", "12", Qt.Key.Key_Return)
+    hint = page.entry.form.by_code["1.1"].hint
+    assert "已被另一处修改为 17" in hint.text() and "未保存" in hint.text()
+    assert score_sheet.sheet_for(db, assessment, "张三").values["U1"]["1.1"] == D(17)
+    assert page.entry.sheet.values["U1"]["1.1"] == D(17)
+    editor = _editor(page, "1.1")
+    editor.selectAll()
+    _type(qtbot, page, "1.1", "12", Qt.Key.Key_Return)  # now on top of version 2
+    assert score_sheet.sheet_for(db, assessment, "张三").values["U1"]["1.1"] == D(12)

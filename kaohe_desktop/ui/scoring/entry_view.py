@@ -36,6 +36,7 @@ from kaohe_desktop.domain.states import STATE_NAMES, State
 from kaohe_desktop.services import ranking, score_sheet, scores
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.results import AssessorInfo, EventInfo, SheetData, SubjectInfo
+from kaohe_desktop.services.scores import ScoreConflict
 
 from ..common.messages import show_error
 from ..common.tasks import run_job, single_step
@@ -352,27 +353,48 @@ class ScoreEntryView(QWidget):
         sheet, subject = self.sheet, self.subject_code
         if sheet is None or subject is None or sheet.assessor is None:
             return "请先选择评分人"
+        versions = sheet.versions.setdefault(subject, {})
+        seen = versions.get(code, 0)
         try:
             if value is None:
                 scores.clear_score(self.db, sheet.assessment.id, subject, code, assessor=self._who(),
                                    group=self._seat())
             else:
                 scores.set_score(self.db, sheet.assessment.id, subject, code, value,
-                                 assessor=self._who(), group=self._seat())
+                                 assessor=self._who(), group=self._seat(), seen_version=seen)
+        except ScoreConflict as exc:  # another PC saved it meanwhile: show theirs, keep it
+            self._take_theirs(subject, code, exc)
+            return "；".join(exc.lines())
         except InputError as exc:
             return "；".join(exc.lines())
         was_done = sheet.is_complete(subject)
         values = sheet.values.setdefault(subject, {})
         if value is None:
             values.pop(code, None)
+            versions.pop(code, None)
         else:
             values[code] = value
+            versions[code] = seen + 1
         if sheet.is_complete(subject) != was_done:  # the whole assessment's view may change
             sheet.standing = ranking.standings_of(self.db, sheet.assessment.id)
         self.subjects.refresh_row(subject)
         self._update_progress()
         self.wrote.emit("scores")
         return None
+
+    def _take_theirs(self, subject: str, code: str, exc: ScoreConflict) -> None:
+        """The value another writer saved becomes what this sheet knows (and the form
+        shows when it reverts): the next save is made on top of it."""
+        assert self.sheet is not None
+        values = self.sheet.values.setdefault(subject, {})
+        if exc.theirs is None:
+            values.pop(code, None)
+            self.sheet.versions.setdefault(subject, {}).pop(code, None)
+            self.form.values.pop(code, None)
+        else:
+            values[code] = exc.theirs
+            self.sheet.versions.setdefault(subject, {})[code] = exc.version
+            self.form.values[code] = exc.theirs
 
     def _save_remark(self, code: str, text: str) -> str | None:
         sheet, subject = self.sheet, self.subject_code

@@ -18,7 +18,16 @@ branch_labels = None
 depends_on = None
 
 
+def _free_key_name() -> None:
+    """PostgreSQL names a primary key's index in the schema: the old table's must move
+    aside before the new table takes the same name (SQLite keeps them per table)."""
+    if op.get_context().dialect.name != "sqlite":
+        op.execute("ALTER TABLE attendance_punch RENAME CONSTRAINT pk_attendance_punch "
+                   "TO pk_attendance_punch_replaced")
+
+
 def upgrade() -> None:
+    _free_key_name()
     op.create_table(
         "attendance_punch_new",
         sa.Column("staff_id", sa.Integer(), nullable=False),
@@ -41,6 +50,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _free_key_name()
     op.create_table(
         "attendance_punch_old",
         sa.Column("id", sa.Integer(), nullable=False),

@@ -19,6 +19,12 @@ branch_labels = None
 depends_on = None
 
 
+def _rebuild() -> str:
+    """SQLite rebuilds the table to change a constraint; PostgreSQL alters it in place
+    (a rebuild there would drop the key the scores' foreign keys depend on)."""
+    return "always" if op.get_context().dialect.name == "sqlite" else "never"
+
+
 def upgrade() -> None:
     # plain ALTER TABLE ADD COLUMN: no table is rebuilt, so nothing cascades
     op.add_column("assessor_group", sa.Column("items", sa.Text(), nullable=False,
@@ -35,7 +41,7 @@ def upgrade() -> None:
     # assesses themselves): an assessor is unique per name *and group*. SQLite rebuilds the
     # table for this; migrations run with foreign keys off and checked before the commit,
     # so the scores that point at assessors stay.
-    with op.batch_alter_table("assessor", recreate="always") as batch:
+    with op.batch_alter_table("assessor", recreate=_rebuild()) as batch:
         batch.drop_constraint("uq_assessor_assessment_id", type_="unique")
         batch.create_unique_constraint("uq_assessor_assessment_id",
                                        ["assessment_id", "name", "group_id"])
@@ -99,7 +105,7 @@ def downgrade() -> None:
     op.drop_table("setting")
     op.drop_table("score_override")
     op.drop_table("subject_item_na")
-    with op.batch_alter_table("assessor", recreate="always") as batch:
+    with op.batch_alter_table("assessor", recreate=_rebuild()) as batch:
         batch.drop_constraint("uq_assessor_assessment_id", type_="unique")
         batch.create_unique_constraint("uq_assessor_assessment_id", ["assessment_id", "name"])
     with op.batch_alter_table("staff") as batch:

@@ -5,7 +5,7 @@ export gives such a row its UUID), the record of packages received,
 where merged records came from, and conflicts awaiting a choice.
 
 Revision ID: 0013_package_identity
-Revises: 0011_published_labels
+Revises: 0012_score_versions
 Create Date: 2026-12-05
 """
 import uuid
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_package_identity"
-down_revision = "0011_published_labels"
+down_revision = "0012_score_versions"
 branch_labels = None
 depends_on = None
 
