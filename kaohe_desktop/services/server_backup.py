@@ -18,6 +18,8 @@ from kaohe_desktop.store.db import KEEP_BACKUPS, Database, backup_sqlite
 from kaohe_desktop.store.dump import DumpInfo, describe_dump, restore_dump, write_dump
 from kaohe_desktop.store.schema_head import SCHEMA_HEAD
 
+from .permissions import current_actor
+
 SUFFIX = ".zip"
 _STAMPED = re.compile(r"kaohe-\d{8}-\d{6}-\d{6}(-.*)?\.zip")
 
@@ -86,6 +88,11 @@ def find_dump(db: Database, which: str | None) -> Path:
 def restore_database(db: Database, source: Path) -> tuple[DumpInfo, Path]:
     """Replace the database's data with the dump's (one transaction), after backing up
     what it holds now ("before-restore"). Returns (restored, that backup)."""
+    with db.session() as s:  # the whole data is replaced: only a 管理员, once accounts exist
+        actor = current_actor(db, s)
+    if actor is None or not actor.admin:
+        raise InputError(Problem("恢复备份会替换全部数据，需要管理员账户登录（命令行用 --user）",
+                                 column="--user"))
     describe_dump(source)  # refuses a file that is not a dump before anything else
     kept = backup_database(db, "before-restore")
     return restore_dump(db.engine, source, SCHEMA_HEAD), kept

@@ -42,6 +42,7 @@ def _units(db_path) -> list[str]:
         con.close()
 
 
+@pytest.mark.sqlite_only("file backups beside a SQLite file (a server's are dumps)")
 def test_restore_needs_an_administrator_once_accounts_exist(kaohe, with_accounts, db_path,
                                                             monkeypatch, tmp_path):
     backup_sqlite(db_path, "manual")
@@ -60,6 +61,7 @@ def test_restore_needs_an_administrator_once_accounts_exist(kaohe, with_accounts
     assert "U99" in before and "U99" not in _units(db_path)
 
 
+@pytest.mark.sqlite_only("file backups beside a SQLite file (a server's are dumps)")
 def test_a_damaged_database_is_restored_by_an_administrator_checked_read_only(
         kaohe, with_accounts, db_path, monkeypatch):
     from test_backup_cli import damage

@@ -24,6 +24,23 @@ def office(db):
     return db
 
 
+def test_only_an_administrator_restores_a_portable_dump(office):
+    """The program's own dump (what a server database is backed up as) replaces all data:
+    refused to nobody logged in and to a 评分人, done for a 管理员 — on either backend."""
+    from kaohe_desktop.services import server_backup
+
+    db = office
+    dump = server_backup.dump_database(db, "manual").path
+    for who in (None, accounts.login(db, "li", PW)):
+        db.actor = who
+        with pytest.raises(InputError, match="管理员"):
+            server_backup.restore_database(db, dump)
+    db.actor = accounts.login(db, "boss", PW)
+    restored, _kept = server_backup.restore_database(db, dump)
+    assert restored.counts["account"] == 3
+
+
+@pytest.mark.sqlite_only("file backups beside a SQLite file (a server's are dumps)")
 def test_only_an_administrator_restores(office, tmp_path):
     db = office
     backup = backup_sqlite(db.path, "manual")
@@ -43,6 +60,7 @@ def test_only_an_administrator_restores(office, tmp_path):
         login_on_file(db.path, backup, "boss", "wrong")
 
 
+@pytest.mark.sqlite_only("file backups beside a SQLite file (a server's are dumps)")
 def test_a_database_without_accounts_restores_as_before(db):
     roster.add_unit(db, "第一站", code="U01")
     backup = backup_sqlite(db.path, "manual")
