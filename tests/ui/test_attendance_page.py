@@ -488,7 +488,11 @@ def test_calendar_leave_and_leave_types_through_the_rules_tab(qtbot, page, june)
 def test_the_points_rule_is_edited_per_item(qtbot, page, june):
     page.refresh()
     editor = page.rules.points
-    assert editor.item_combo.currentText().startswith("VILLAGE-ATT 第 1 项")
+    texts = [editor.item_combo.itemText(i) for i in range(editor.item_combo.count())]
+    # every staff rubric's attendance item: CENTER-T2's 工作纪律 too (the seed's S7)
+    assert any(t.startswith("CENTER-T2 第 2.3 项") for t in texts)
+    editor.item_combo.setCurrentIndex(next(i for i, t in enumerate(texts)
+                                           if t.startswith("VILLAGE-ATT 第 1 项")))
     editor.spins["per_late"].setValue(2)
     editor.half_check.setChecked(True)
     editor.half_spin.setValue(3)
