@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from kaohe_desktop.cli.common import AddCommand, add_group, print_json
+from kaohe_desktop.domain.metric_rules import is_metric_rule, rule_from_raw
 from kaohe_desktop.domain.numbers import shown
 from kaohe_desktop.domain.rubric import KIND_NAMES, rubric_to_dict
 from kaohe_desktop.services import rubrics
@@ -33,6 +34,10 @@ def cmd_rubric_show(db: Database, args: argparse.Namespace) -> None:
         indent = "  " * item.code.count(".")
         kind = f"〔{KIND_NAMES[item.kind]}〕" if item.kind else ""
         print(f"{indent}{item.code} {item.title}  {shown(item.max)}分 {kind}")
+        if is_metric_rule(item.rule):  # the measure and how it scores
+            rule = rule_from_raw(item.rule or {})[0]
+            if rule is not None:
+                print(f"{indent}    计分：{rule.text()}")
     for section, label in ((rubric.bonus, "加分"), (rubric.deduction, "减分")):
         if section.rules:
             print(f"{label}：{section.title}（封顶 {shown(section.cap)} 分，同一事项取最高）")
@@ -42,6 +47,8 @@ def cmd_rubric_show(db: Database, args: argparse.Namespace) -> None:
         print(f"一票否决：{v.code} {v.title}")
     bands = "，".join(f"{b.name}≥{shown(b.min)}" for b in rubric.grades.bands)
     print(f"定档（{rubric.grades.mode}）：{bands}")
+    if rubric.source:
+        print(f"说明：{rubric.source}")
 
 
 def cmd_rubric_export(db: Database, args: argparse.Namespace) -> None:

@@ -104,13 +104,18 @@ class MetricRule:
         info = self.info
         cmp = "≥" if info.higher_better else "≤"
         if self.mode == "thresholds":
-            parts = [f"{cmp} {shown(b.at)}{info.unit} 得 {shown(b.percent)}%" for b in self.bands]
+            parts = [f"{cmp} {with_unit(b.at, info.unit)} 得 {shown(b.percent)}%" for b in self.bands]
             return f"{info.label}：" + "，".join(parts) + "，其余 0 分"
         if self.mode == "linear":
             side = "低于" if info.higher_better else "高于"
-            return (f"{info.label}目标 {shown(self.target or ZERO)}{info.unit}，每{side}"
-                    f" 1{info.unit} 扣 {shown(self.per)} 分，扣完为止")
+            return (f"{info.label}目标 {with_unit(self.target or ZERO, info.unit)}，每{side}"
+                    f" {with_unit(Decimal(1), info.unit)} 扣 {shown(self.per)} 分，扣完为止")
         return f"{info.label}组内第一名满分，每后一名扣 {shown(self.per)} 分，扣完为止"
+
+
+def with_unit(value: Decimal, unit: str) -> str:
+    """"98%", "3 工作日", "2 个"."""
+    return f"{shown(value)}{unit}" if unit in ("%", "‰") else f"{shown(value)} {unit}"
 
 
 def _plain(value: Decimal) -> int | float:
@@ -279,17 +284,17 @@ def metric_points(rule: MetricRule, value: Decimal, maximum: Decimal,
             if reached:
                 cmp = "≥" if info.higher_better else "≤"
                 points = _clamp(maximum * band.percent / HUNDRED, maximum, step)
-                return points, f"{cmp} {shown(band.at)}{info.unit} 得 {shown(band.percent)}%"
+                return points, f"{cmp} {with_unit(band.at, info.unit)} 得 {shown(band.percent)}%"
         return ZERO, "未达到任何一档"
     if rule.mode == "linear":
         target = rule.target if rule.target is not None else ZERO
         gap = max(ZERO, target - value if info.higher_better else value - target)
         if not gap:
-            return _clamp(maximum, maximum, step), f"达到目标 {shown(target)}{info.unit}"
+            return _clamp(maximum, maximum, step), f"达到目标 {with_unit(target, info.unit)}"
         lost = gap * rule.per
         side = "低于" if info.higher_better else "高于"
         return (_clamp(maximum - lost, maximum, step),
-                f"{side}目标 {shown(target)}{info.unit} {shown(gap)}，扣 {shown(lost)}")
+                f"{side}目标 {with_unit(target, info.unit)} {shown(gap)}，扣 {shown(lost)}")
     place = rank or 1
     lost = (place - 1) * rule.per
     return _clamp(maximum - lost, maximum, step), f"组内第 {place} 名" + (

@@ -14,10 +14,10 @@ calendar's working days, the rectification limit); when that changes they are re
 
 from __future__ import annotations
 
-from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import DateTime, select
 from sqlalchemy.orm import Session
 
 from .models import SERVICE_COUNTS as COUNTS
@@ -116,14 +116,18 @@ def insert_records(s: Session, model: Any, rows: list[dict[str, Any]]) -> None:
     sql = (f"INSERT INTO {table.name} ({', '.join(cols)}) "
            f"VALUES ({', '.join('?' for _ in cols)})")
     cursor = conn.connection.driver_connection.cursor()
+    # one C-level pass per row (defaults merged, columns picked in order); only the
+    # DateTime columns need converting (bool is an int to the driver)
+    fill = {c: defaults[c] for c in cols}
+    pick = itemgetter(*cols)
+    times = [k for k, c in enumerate(cols) if isinstance(table.c[c].type, DateTime)]
     for i in range(0, len(rows), CHUNK):
-        cursor.executemany(sql, [tuple(_stored(r.get(c, defaults[c])) for c in cols)
-                                 for r in rows[i:i + CHUNK]])
-
-
-def _stored(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat(" ", "microseconds")
-    if isinstance(value, bool):
-        return int(value)
-    return value
+        batch = []
+        for r in rows[i:i + CHUNK]:
+            values = list(pick({**fill, **r}))
+            for k in times:
+                v = values[k]
+                if v is not None:
+                    values[k] = v.isoformat(" ", "microseconds")
+            batch.append(values)
+        cursor.executemany(sql, batch)

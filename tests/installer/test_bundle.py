@@ -110,7 +110,10 @@ def test_demo_and_ranking_in_a_chinese_folder(run, installed, tmp_path):
     # The frozen program and the source give the same answer from the same file.
     source = subprocess.run(
         [sys.executable, "-m", "kaohe_desktop", "--db", str(db), "rank", "1", "--json"],
-        capture_output=True, text=True, encoding="utf-8", check=True, cwd=ROOT, env=run.env)
+        capture_output=True, text=True, encoding="utf-8", check=True, cwd=ROOT,
+        # the source run keeps PYTHONPATH: tests/conftest.py may point it at this checkout's
+        # resources (a worktree of an editable install made elsewhere)
+        env={**run.env, **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}})
     assert json.loads(source.stdout) == result
 
 

@@ -77,3 +77,13 @@ def test_consequences_as_the_texts_state():
     assert [i.code for i in six.leaves() if i.allow_na] == ["6"]  # 管理考核: managers only
     t2 = rubrics.builtin_rubric("CENTER-T2").item("2.3")
     assert t2 is not None and (t2.rule or {}).get("source") == "attendance"
+
+
+def test_show_prints_each_measure_and_its_rule(db, capsys):
+    from kaohe_desktop.cli import main
+
+    assert main(["--db", str(db.path), "rubric", "show", "CENTER-2023"]) == 0
+    out = capsys.readouterr().out
+    assert "计分：满意率：≥ 99% 得 100%，≥ 97% 得 80%，≥ 95% 得 60%，≥ 90% 得 40%，其余 0 分" in out
+    assert "计分：平均办理时长目标 3 工作日，每高于 1 工作日 扣 2 分，扣完为止" in out
+    assert "说明：依据《2023年便民服务中心考核制度》" in out

@@ -488,8 +488,11 @@ def test_calendar_leave_and_leave_types_through_the_rules_tab(qtbot, page, june)
 def test_the_points_rule_is_edited_per_item(qtbot, page, june):
     page.refresh()
     editor = page.rules.points
-    combo = editor.item_combo  # every built-in rubric's attendance items: pick VILLAGE-ATT's
-    wanted = next(i for i in range(combo.count()) if combo.itemText(i).startswith("VILLAGE-ATT 第 1 项"))
+    combo = editor.item_combo  # every staff rubric's attendance item: pick VILLAGE-ATT's
+    texts = [combo.itemText(i) for i in range(combo.count())]
+    # CENTER-T2's 工作纪律 too (the seed's S7)
+    assert any(t.startswith("CENTER-T2 第 2.3 项") for t in texts)
+    wanted = next(i for i, t in enumerate(texts) if t.startswith("VILLAGE-ATT 第 1 项"))
     qtbot.keyClick(combo, Qt.Key.Key_Home)
     for _ in range(wanted):
         qtbot.keyClick(combo, Qt.Key.Key_Down)
