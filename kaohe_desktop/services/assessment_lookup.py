@@ -78,16 +78,31 @@ def require_editable(a: Assessment) -> None:
     On a server database the assessment row is share-locked for the rest of the
     transaction and its state read again: an edit and a publication of the same assessment
     cannot interleave (`lock_for_review` takes the exclusive lock), and an edit that waited
-    for a publication sees it. SQLite's single writer gives the same without a lock."""
+    for a publication sees it. On SQLite the edit takes the database's write lock here
+    (BEGIN IMMEDIATE, unless its transaction already writes): the Python driver would
+    otherwise read outside any transaction, and two processes could both read a score's
+    version 1 and both write — the second overwriting the first unseen."""
     state = State(a.state)
     s = object_session(a)
     if s is not None and s.get_bind().dialect.name != "sqlite":
         state = State(s.execute(select(Assessment.state).where(Assessment.id == a.id)
                                 .with_for_update(read=True)).scalar_one())
+    elif s is not None and _sqlite_write_lock(s):
+        state = State(s.execute(select(Assessment.state).where(Assessment.id == a.id)).scalar_one())
     if not editable(state):
         raise InputError(Problem(
             f"考核 {a.id}“{a.name}”{STATE_NAMES[state]}，已锁定，不能修改；"
             "如需更正，请管理员填写理由后重新打开", column="考核", value=a.id))
+
+
+def _sqlite_write_lock(s: Session) -> bool:
+    """Begin the session's SQLite transaction as a writer now (waiting up to the busy
+    timeout for another writer); False when it already is in a transaction."""
+    conn = s.connection()
+    if conn.connection.driver_connection.in_transaction:
+        return False
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    return True
 
 
 def assessment_rubric(s: Session, a: Assessment) -> Rubric:
