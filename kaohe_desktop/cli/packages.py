@@ -26,6 +26,7 @@ from kaohe_desktop.services.package_conflicts import (
 )
 from kaohe_desktop.services.package_export import export_package
 from kaohe_desktop.services.package_import import import_package
+from kaohe_desktop.services.package_mapping import parse_map
 from kaohe_desktop.services.package_merge import KIND_NAMES
 
 COUNT_NAMES = (("new", "新增"), ("updated", "更新"), ("unchanged", "未变"), ("conflicts", "冲突"))
@@ -51,7 +52,9 @@ def _side(side: dict[str, Any]) -> str:
 
 
 def cmd_import(db: Database, args: argparse.Namespace) -> None:
-    report = import_package(db, args.file, dry_run=args.dry_run)
+    report = import_package(db, args.file, dry_run=args.dry_run,
+                            unit_map=parse_map(args.map_unit, "--map-unit"),
+                            staff_map=parse_map(args.map_staff, "--map-staff"))
     if args.json:
         print_json(report.as_json())
         return
@@ -71,6 +74,8 @@ def cmd_import(db: Database, args: argparse.Namespace) -> None:
         print(f"冲突：{c['label']}：本库 {_side(c['ours'])}，数据包 {_side(c['theirs'])}")
     if report.conflicts and not args.dry_run:
         print("用 kaohe package conflicts 查看，kaohe package resolve 编号 --keep ours|theirs 处理")
+    for m in report.mismatches:
+        print(f"编号不同：{m.hint()}")
 
 
 def _conflict_line(c: ConflictInfo) -> str:
@@ -128,6 +133,10 @@ def add_package_commands(sub: Any, add: AddCommand) -> None:
     sp = add(grp, "import", cmd_import, "校验并合并数据包（--dry-run 只预览）")
     sp.add_argument("file", help=".kaohe 数据包文件")
     sp.add_argument("--dry-run", action="store_true", help="只预览新增、更新、未变、冲突，不写入")
+    sp.add_argument("--map-unit", action="append", metavar="包中编号=本机编号",
+                    help="把数据包中的单位编号当作本机的这个单位（村里另编了号时；可重复）")
+    sp.add_argument("--map-staff", action="append", metavar="包中编号=本机编号",
+                    help="把数据包中的人员编号当作本机的这个人（可重复）")
     sp = add(grp, "conflicts", cmd_conflicts, "列出合并时发现的冲突（两个来源的值不同）")
     sp.add_argument("--all", action="store_true", help="也列出已处理的冲突")
     sp = add(grp, "resolve", cmd_resolve, "处理一个冲突：保留本库的值或采用数据包的值")

@@ -32,6 +32,7 @@ from kaohe_desktop.store.schema_head import SCHEMA_HEAD
 
 from .office_settings import office_settings
 from .package_export import OFFICE_UUID, SERVICE_MODELS
+from .package_mapping import Mismatch, mismatches, remap
 from .package_merge import KIND_NAMES, Merger, Tally
 from .package_signing import verify_package
 from .scores import attachments_root
@@ -77,6 +78,8 @@ class ImportReport:
     conflicts: list[dict[str, Any]] = field(default_factory=list)  # label, ours, theirs
     already: str | None = None  # when this very file was merged before
     receipt_id: int | None = None
+    # units/people unknown here by code but known by name: a mapping choice to offer
+    mismatches: list[Mismatch] = field(default_factory=list)
 
     def totals(self) -> dict[str, int]:
         out = {"new": 0, "updated": 0, "unchanged": 0, "conflicts": 0}
@@ -91,11 +94,16 @@ class ImportReport:
                 "signed": self.signed, "dry_run": self.dry_run, "already_merged": self.already,
                 "receipt_id": self.receipt_id, "totals": self.totals(),
                 "kinds": {k: t.as_dict() for k, t in self.counts.items()},
-                "conflicts": self.conflicts}
+                "conflicts": self.conflicts,
+                "mismatches": [m.as_json() for m in self.mismatches]}
 
 
-def import_package(db: Database, path: Path | str, *, dry_run: bool = False) -> ImportReport:
-    """Preview (`dry_run`) or merge one package; see the module's doc."""
+def import_package(db: Database, path: Path | str, *, dry_run: bool = False,
+                   unit_map: Mapping[str, str] | None = None,
+                   staff_map: Mapping[str, str] | None = None) -> ImportReport:
+    """Preview (`dry_run`) or merge one package; see the module's doc. `unit_map` and
+    `staff_map` (package code → code here) merge a village's own codes into the
+    township's records (`package_mapping`); the report lists the mismatches left."""
     package = read_package(path)
     m = package.manifest
     sender = m["office"]
@@ -107,6 +115,8 @@ def import_package(db: Database, path: Path | str, *, dry_run: bool = False) -> 
     with db.session() as s:
         if dry_run:
             s.info["dry_run"] = True
+        records = remap(s, records, unit_map or {}, staff_map or {})
+        left_over = mismatches(s, records)
         merger = Merger(s, sender["uuid"], sender["name"], created, local_office,
                         None if dry_run else attachments_root(db), Path(path).name)
         before = s.scalars(select(PackageReceipt).where(
@@ -143,7 +153,8 @@ def import_package(db: Database, path: Path | str, *, dry_run: bool = False) -> 
         already = before.received_at.isoformat(sep=" ") if before is not None else None
     return ImportReport(str(path), sender["name"], sender["uuid"], m["created_at"],
                         m["package_uuid"], m.get("signature") is not None, dry_run,
-                        merger.counts, conflicts, already, None if dry_run else receipt_id)
+                        merger.counts, conflicts, already, None if dry_run else receipt_id,
+                        left_over)
 
 
 def _scope(records: Mapping[str, Any], manifest: Mapping[str, Any]) -> dict[str, Any]:

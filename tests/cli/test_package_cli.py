@@ -120,3 +120,37 @@ def test_export_needs_the_office_name_and_an_existing_folder(tmp_path: Path, cap
     assert r.code == 2 and "kaohe settings set issuer" in r.err
     r = k("package", "export", "--out", tmp_path / "usb", "--year", "2024", "--assessment", "1")
     assert r.code == 2
+
+
+def test_a_village_with_its_own_codes_is_mapped_onto_the_township_roster(offices, capsys):
+    """A village PC set up on its own gave 东村便民服务室 the code C01 and its worker
+    C01-01; the township knows them as V01 and V01-01. The preview names each mismatch
+    with the code to map to; --map-unit/--map-staff merge onto the township's records
+    instead of adding a second station; a mapping to a code the township lacks is refused."""
+    town, _villages, tmp = offices
+    own = Kaohe(tmp / "own.db", capsys)
+    own.ok("settings", "set", "issuer", "东村便民服务室")
+    own.ok("unit", "add", "东村便民服务室", "--code", "C01", "--area", "城关镇")
+    own.ok("staff", "add", "东村一号", "--unit", "C01", "--code", "C01-01")
+    own.ok("assessment", "create", "--rubric", "CY2019", "--period", "2024", "--subjects", "units",
+           "--group", "第一组:上级")
+    own.ok("scores", "set", "1", "C01", "1.1", "18", "--assessor", "张三", "--group", "第一组")
+    package = send(own, tmp / "usb-own")
+
+    preview = town.json("package", "import", package, "--dry-run")
+    assert {(m["kind"], m["code"], m["suggested"]) for m in preview["mismatches"]} == \
+        {("unit", "C01", "V01"), ("staff", "C01-01", "V01-01")}
+    assert "--map-unit C01=V01" in town.ok("package", "import", package, "--dry-run").out
+
+    before = table_snapshot(town.db)
+    r = town("package", "import", package, "--map-unit", "C01=V09")
+    assert r.code == 2 and "V09" in r.err and "本机名册中没有这个编号" in r.err
+    assert table_snapshot(town.db) == before
+
+    merged = town.json("package", "import", package, "--map-unit", "C01=V01",
+                       "--map-staff", "C01-01=V01-01")
+    assert merged["mismatches"] == [] and merged["kinds"]["units"]["new"] == 0
+    assert merged["kinds"]["staff"]["new"] == 0
+    assert sorted(u["code"] for u in town.json("unit", "list")) == ["V01", "V02"]
+    ranked = {r["subject_code"]: r for r in town.json("rank", "2")}
+    assert set(ranked) == {"V01"} and ranked["V01"]["items"]["1.1"] == 18

@@ -127,3 +127,36 @@ def test_the_page_is_in_the_main_window_navigation(qtbot, world):
     assert "数据交换" in titles
     page = window.open_page("数据交换")
     assert isinstance(page, ExchangePage)
+
+
+def test_codes_a_village_gave_itself_are_offered_as_a_mapping(qtbot, world, monkeypatch, tmp_path):
+    """A village PC set up on its own (C01 for the township's V01): the preview lists the
+    mismatch ticked, with the counts as if mapped; 合并 merges onto V01, no second station."""
+    from package_data import VILLAGES, office
+
+    from kaohe_desktop.domain.periods import parse_period
+    from kaohe_desktop.services import assessments, roster
+    from kaohe_desktop.services.assessments import GroupSpec
+
+    town, _a, _b, tmp = world
+    own = office(tmp / "own.db", VILLAGES["V01"])
+    roster.add_unit(own, VILLAGES["V01"], code="C01", area="城关镇")
+    assessments.create_assessment(own, "CY2019", parse_period("2024"), subjects="units",
+                                  groups=[GroupSpec("第一组", "上级")])
+    scores.set_score(own, 1, "C01", "1.1", "16", assessor="李四", group="第一组")
+    package = export(own, tmp / "usb-own", year=2024)
+    page = page_for(qtbot, town)
+    seen = {}
+
+    def look() -> None:
+        dialog = page.dialog
+        seen["boxes"] = [(box.text(), box.isChecked()) for box, _ in dialog.mapping_checks]
+        SHOTS.mkdir(exist_ok=True)
+        dialog.grab().save(str(SHOTS / "mapping.png"))
+        qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(package), ""))
+    QTimer.singleShot(200, look)
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    assert seen["boxes"] == [(f"单位 {VILLAGES['V01']}：数据包 C01 → 本机 V01", True)]
+    assert sorted(u.code for u in roster.list_units(town)) == ["V01", "V02"]

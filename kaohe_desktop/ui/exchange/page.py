@@ -135,13 +135,26 @@ class ExchangePage(Page):
             self.status.setText("数据包未导入：" + "；".join(exc.lines()) if isinstance(exc, InputError)
                                 else "数据包未导入")
             return
-        dialog = PreviewDialog(report, self)
+        mapped: tuple = ()
+        if report.mismatches:  # preview as if the suggested codes were taken (the default)
+            suggested = report.mismatches
+            by_kind = {k: {m.code: m.suggested for m in suggested if m.kind == k}
+                       for k in ("unit", "staff")}
+            try:
+                report = import_package(self.db, path, dry_run=True, unit_map=by_kind["unit"],
+                                        staff_map=by_kind["staff"])
+            except (InputError, OSError) as exc:
+                show_error(self, "导入数据包", exc)
+                return
+            mapped = tuple(suggested)
+        dialog = PreviewDialog(report, self, mapped)
         self.dialog = dialog  # for the tests, which drive the dialog by its buttons
         if dialog.exec() != QDialog.DialogCode.Accepted:
             self.status.setText("已取消，未导入")
             return
+        units, staff = dialog.chosen_maps()
         try:
-            merged = import_package(self.db, path)
+            merged = import_package(self.db, path, unit_map=units, staff_map=staff)
         except (InputError, OSError) as exc:
             show_error(self, "导入数据包", exc)
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -33,7 +34,8 @@ def side_text(side: dict) -> str:
 class PreviewDialog(QDialog):
     """Shows a dry run's report; accepted means 合并."""
 
-    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
+    def __init__(self, report: ImportReport, parent: QWidget | None = None,
+                 mapped: tuple = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("导入数据包：预览")
         self.resize(900, 560)
@@ -75,6 +77,18 @@ class PreviewDialog(QDialog):
                     self.conflicts.setItem(i, j, QTableWidgetItem(text))
             self.conflicts.resizeColumnsToContents()
             lay.addWidget(self.conflicts, 1)
+        # units and people the village numbered differently (same name here): ticked ones
+        # merge onto the record here instead of adding a second one
+        self.mapping_checks: list[tuple[QCheckBox, object]] = []
+        if report.mismatches or mapped:
+            lay.addWidget(QLabel("编号与本机不同、名称相同（勾选的按本机编号合并，不另建；"
+                                 "上面的数字已按勾选计算）："))
+            for m, on in [*((m, True) for m in mapped), *((m, False) for m in report.mismatches)]:
+                what = "单位" if m.kind == "unit" else "人员"
+                box = QCheckBox(f"{what} {m.name}：数据包 {m.code} → 本机 {m.suggested}")
+                box.setChecked(on)
+                lay.addWidget(box)
+                self.mapping_checks.append((box, m))
         buttons = QDialogButtonBox()
         self.merge_button = QPushButton("合并")
         self.merge_button.setDefault(True)
@@ -83,3 +97,12 @@ class PreviewDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+
+    def chosen_maps(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(units, staff): package code → code here, for the ticked mismatches."""
+        units: dict[str, str] = {}
+        staff: dict[str, str] = {}
+        for box, m in self.mapping_checks:
+            if box.isChecked():
+                (units if m.kind == "unit" else staff)[m.code] = m.suggested
+        return units, staff
