@@ -139,6 +139,8 @@ def import_package(db: Database, path: Path | str, *, dry_run: bool = False,
                 package_uuid=m["package_uuid"], sha256=package.sha256,
                 file_name=Path(path).name[:300], office_uuid=sender["uuid"],
                 office_name=sender["name"], created_at=created,
+                # the local clock, like the package's own time (SQLite's default is UTC)
+                received_at=datetime.now().replace(microsecond=0),
                 schema=str(m.get("schema_revision")), signed=m.get("signature") is not None,
                 scope=json.dumps(_scope(records, m), ensure_ascii=False),
                 counts=json.dumps({k: t.as_dict() for k, t in merger.counts.items()}))

@@ -568,7 +568,8 @@ class Merger:
             row = PackageConflict(kind=kind, key=key, label=label,
                                   ours=json.dumps(asdict(ours), ensure_ascii=False),
                                   theirs=json.dumps(asdict(theirs), ensure_ascii=False),
-                                  receipt_id=receipt_id)
+                                  receipt_id=receipt_id,
+                                  created_at=datetime.now().replace(microsecond=0))
             self.s.add(row)
             out.append(row)
         self.s.flush()
