@@ -34,12 +34,12 @@ from kaohe_desktop.domain.attendance_points import (
 )
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.rubric import Item, ItemKind, Rubric
-from kaohe_desktop.domain.states import State, editable
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import Assessment, AssessorGroup, PointsRuleRow, RubricRow, Score
 
 from .assessment_lookup import assessment_rubric, load_assessment, load_subjects, require_editable
 from .attendance_data import counting_leave_types, evaluate_people
+from .derived_items import refresh_open, write_value
 from .results import AppliedValue, ApplyResult, AttendanceScoresRefreshed, PointsItemInfo
 from .rubrics import rubric_from_row
 from .scores import ensure_assessor
@@ -158,16 +158,8 @@ def apply_in(s: Session, assessment_id: int) -> ApplyResult:
         summary = summarize(person.days, counting)
         for item in items:
             result = attendance_points(summary, rules[item.code], item.max, item.step)
-            row = stored.get((subject.id, item.code))
-            if row is None:
-                s.add(Score(assessment_id=a.id, subject_id=subject.id, assessor_id=who.id,
-                            item_code=item.code, value=result.points, remark=result.remark))
-                status = "added"
-            elif row.value != result.points or row.remark != result.remark:
-                row.value, row.remark = result.points, result.remark
-                status = "changed"
-            else:
-                status = "unchanged"
+            status = write_value(s, stored, a.id, who.id, subject.id, item.code, result.points,
+                                 result.remark)
             values.append(AppliedValue(person.code, person.name, item.code, result.points,
                                        result.remark, status))
     return ApplyResult(a.id, who.name, tuple(values), tuple(no_data))
@@ -190,15 +182,6 @@ def refresh_in(s: Session, start: date = date.min, end: date = date.max, *,
                     Assessment.period_end >= start))
     if only is not None:
         query = query.where(Assessment.id == only)
-    found = [(a.id, a.name, editable(State(a.state)))
-             for a in s.scalars(query.order_by(Assessment.id))
+    found = [a for a in s.scalars(query.order_by(Assessment.id))
              if attendance_items(assessment_rubric(s, a))]
-    updated, locked = [], []
-    for assessment_id, name, open_ in found:
-        if not open_:
-            locked.append(name)
-            continue
-        result = apply_in(s, assessment_id)
-        if any(v.status != "unchanged" for v in result.values):
-            updated.append(name)
-    return AttendanceScoresRefreshed(tuple(updated), tuple(locked))
+    return AttendanceScoresRefreshed(*refresh_open(s, found, apply_in))

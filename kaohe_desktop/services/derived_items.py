@@ -1,26 +1,30 @@
-"""Derived items (attendance now, service records later) belong to their source.
+"""Derived items (attendance, service records, roll-ups) belong to their source.
 
 A derived item takes its value from its data only: a person's typed value is refused
 (`derived_refused`, asked by every way of entering scores). An administrator may set one
 subject's value with a reason (`override_derived`): it replaces the derived value — never
 averaged with it —, is recorded with who and when, and is marked wherever the score is
-shown (`SubjectResult.overridden`).
+shown (`SubjectResult.overridden`). `write_value` and `refresh_open` are the writing and
+refreshing that every data source shares.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kaohe_desktop.domain.completeness import DATA_SOURCES
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.rubric import ItemKind, Rubric
 from kaohe_desktop.domain.scoring import ValueRefused, parse_leaf_value
+from kaohe_desktop.domain.states import State, editable
 from kaohe_desktop.store.db import Database
-from kaohe_desktop.store.models import Assessor, Score, ScoreOverride
+from kaohe_desktop.store.models import Assessment, Assessor, Score, ScoreOverride
 
 from .assessment_lookup import (
     assessment_rubric,
@@ -29,7 +33,36 @@ from .assessment_lookup import (
     subject_code,
     subjects_by_code,
 )
-from .results import DerivedValue
+from .results import ApplyResult, DerivedValue
+
+
+def write_value(s: Session, stored: dict[tuple[int, str], Score], assessment_id: int,
+                assessor_id: int, subject_id: int, item_code: str, points: Decimal,
+                remark: str) -> str:
+    """Store one derived value as its data source's score, only when it changed:
+    "added", "changed" or "unchanged". `stored` is that source's rows by (subject, item)."""
+    row = stored.get((subject_id, item_code))
+    if row is None:
+        s.add(Score(assessment_id=assessment_id, subject_id=subject_id, assessor_id=assessor_id,
+                    item_code=item_code, value=points, remark=remark))
+        return "added"
+    if row.value != points or row.remark != remark:
+        row.value, row.remark = points, remark
+        return "changed"
+    return "unchanged"
+
+
+def refresh_open(s: Session, found: Iterable[Assessment],
+                 apply: Callable[[Session, int], ApplyResult]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Apply a data source to each of `found` (assessments with its items): the open ones
+    are brought up to date, the locked ones only named. (updated names, locked names)."""
+    updated, locked = [], []
+    for assessment_id, name, open_ in [(a.id, a.name, editable(State(a.state))) for a in found]:
+        if not open_:
+            locked.append(name)
+        elif any(v.status != "unchanged" for v in apply(s, assessment_id).values):
+            updated.append(name)
+    return tuple(updated), tuple(locked)
 
 
 def source_of(rubric: Rubric, item_code: str) -> str:

@@ -36,7 +36,6 @@ from kaohe_desktop.domain.metric_rules import (
 )
 from kaohe_desktop.domain.rubric import Item, ItemKind, Rubric
 from kaohe_desktop.domain.service_measures import Measures, months_of, sum_months
-from kaohe_desktop.domain.states import State, editable
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import Assessment, AssessorGroup, Score
 
@@ -48,6 +47,7 @@ from .assessment_lookup import (
     subject_code,
     subject_name,
 )
+from .derived_items import refresh_open, write_value
 from .results import AppliedValue, ApplyResult, AttendanceScoresRefreshed
 from .scores import ensure_assessor
 from .service_summary import monthly
@@ -143,21 +143,13 @@ def apply_in(s: Session, assessment_id: int) -> ApplyResult:
     derived = derive(rubric, measures)
     for x in subjects:
         for mv in derived.get(x.id, []):
-            row = stored.get((x.id, mv.item_code))
             if mv.points is None:  # no data: pending, and any older value goes
                 no_data.append(subject_code(x))
-                if row is not None:
+                if (row := stored.get((x.id, mv.item_code))) is not None:
                     s.delete(row)
                 continue
-            if row is None:
-                s.add(Score(assessment_id=a.id, subject_id=x.id, assessor_id=who.id,
-                            item_code=mv.item_code, value=mv.points, remark=mv.remark))
-                status = "added"
-            elif row.value != mv.points or row.remark != mv.remark:
-                row.value, row.remark = mv.points, mv.remark
-                status = "changed"
-            else:
-                status = "unchanged"
+            status = write_value(s, stored, a.id, who.id, x.id, mv.item_code, mv.points,
+                                 mv.remark)
             values.append(AppliedValue(subject_code(x), subject_name(x), mv.item_code,
                                        mv.points, mv.remark, status))
     return ApplyResult(a.id, who.name, tuple(values), tuple(dict.fromkeys(no_data)))
@@ -175,18 +167,9 @@ def refresh_in(s: Session, start: date = date.min, end: date = date.max, *,
     query = select(Assessment).where(Assessment.period_start <= end, Assessment.period_end >= start)
     if only is not None:
         query = query.where(Assessment.id == only)
-    found = [(a.id, a.name, editable(State(a.state)))
-             for a in s.scalars(query.order_by(Assessment.id))
+    found = [a for a in s.scalars(query.order_by(Assessment.id))
              if metric_items(assessment_rubric(s, a))]
-    updated, locked = [], []
-    for assessment_id, name, open_ in found:
-        if not open_:
-            locked.append(name)
-            continue
-        result = apply_in(s, assessment_id)
-        if any(v.status != "unchanged" for v in result.values):
-            updated.append(name)
-    return MetricScoresRefreshed(tuple(updated), tuple(locked))
+    return MetricScoresRefreshed(*refresh_open(s, found, apply_in))
 
 
 def refresh_assessments(db: Database, start: date = date.min, end: date = date.max, *,
