@@ -331,9 +331,8 @@ def _check_zip(path_str: str, file: str, size: int) -> Checked:
                 name = info.filename
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                     _scan_sheet(zf, info, file, parts.get(name, name), checked.errors)
-                elif name == "content.xml":
-                    _scan_ods(zf, info, file)
-                    _ods_errors(zf, info, checked.errors)
+                elif name == "content.xml" and _scan_ods(zf, info, file):
+                    _ods_errors(zf, info, checked.errors)  # only when an error cell was seen
         except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError,
                 RuntimeError):
             raise _refuse(file, f"{DAMAGED}（压缩内容损坏，可能下载不完整）") from None
@@ -343,11 +342,14 @@ def _check_zip(path_str: str, file: str, size: int) -> Checked:
 _REPEAT = re.compile(rb'number-(rows|columns)-repeated="(\d+)"')
 
 
-def _scan_ods(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> None:
+def _scan_ods(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> bool:
     """An .ods names repeated rows and columns by count: refuse counts that would spread
-    past the limits (a few bytes can claim a million rows)."""
+    past the limits (a few bytes can claim a million rows). True when the same pass saw an
+    error cell (`_ods_errors` then parses the sheet for where)."""
     rows = cols = 0
+    has_errors = False
     for chunk in _chunks(zf, info, MAX_MEMBER_BYTES):
+        has_errors = has_errors or b'calcext:value-type="error"' in chunk
         for kind, count in _REPEAT.findall(chunk):
             n = int(count)
             if kind == b"rows":
@@ -356,6 +358,7 @@ def _scan_ods(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> None:
                 cols = max(cols, n)
     if rows > MAX_ROWS or cols > MAX_COLUMNS:
         raise _refuse(file, f"{TOO_BIG}：表格声明了 {max(rows, cols)} 个重复的行或列")
+    return has_errors
 
 
 def _ods_errors(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
@@ -364,8 +367,6 @@ def _ods_errors(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
     save #DIV/0! …), which calamine reads as text or blanks. Streamed through expat (no
     DTD, no entities: `_scan_ods` has already bounded the repeat counts), tracking each
     sheet, row and column, repeats included."""
-    if not any(b'calcext:value-type="error"' in c for c in _chunks(zf, info, MAX_MEMBER_BYTES)):
-        return  # the common case: one fast scan, no parse
     state = {"sheet": "", "row": 0, "col": 0, "found": 0}
     current: list[ErrorCell] = []  # the error cell whose text is being read
 
