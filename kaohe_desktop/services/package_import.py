@@ -80,6 +80,7 @@ class ImportReport:
     receipt_id: int | None = None
     # units/people unknown here by code but known by name: a mapping choice to offer
     mismatches: list[Mismatch] = field(default_factory=list)
+    mapped: list[Mismatch] = field(default_factory=list)  # suggestions taken (`map_suggested`)
 
     def totals(self) -> dict[str, int]:
         out = {"new": 0, "updated": 0, "unchanged": 0, "conflicts": 0}
@@ -100,10 +101,13 @@ class ImportReport:
 
 def import_package(db: Database, path: Path | str, *, dry_run: bool = False,
                    unit_map: Mapping[str, str] | None = None,
-                   staff_map: Mapping[str, str] | None = None) -> ImportReport:
+                   staff_map: Mapping[str, str] | None = None,
+                   map_suggested: bool = False) -> ImportReport:
     """Preview (`dry_run`) or merge one package; see the module's doc. `unit_map` and
     `staff_map` (package code → code here) merge a village's own codes into the
-    township's records (`package_mapping`); the report lists the mismatches left."""
+    township's records (`package_mapping`); the report lists the mismatches left.
+    `map_suggested` takes every suggested mapping as well (the window's preview, whose
+    ticks default to them), listed as `mapped`."""
     package = read_package(path)
     m = package.manifest
     sender = m["office"]
@@ -115,7 +119,11 @@ def import_package(db: Database, path: Path | str, *, dry_run: bool = False,
     with db.session() as s:
         if dry_run:
             s.info["dry_run"] = True
-        records = remap(s, records, unit_map or {}, staff_map or {})
+        units, people = dict(unit_map or {}), dict(staff_map or {})
+        taken = mismatches(s, remap(s, records, units, people)) if map_suggested else []
+        for choice in taken:
+            (units if choice.kind == "unit" else people)[choice.code] = choice.suggested
+        records = remap(s, records, units, people)
         left_over = mismatches(s, records)
         merger = Merger(s, sender["uuid"], sender["name"], created, local_office,
                         None if dry_run else attachments_root(db), Path(path).name)
@@ -156,7 +164,7 @@ def import_package(db: Database, path: Path | str, *, dry_run: bool = False,
     return ImportReport(str(path), sender["name"], sender["uuid"], m["created_at"],
                         m["package_uuid"], m.get("signature") is not None, dry_run,
                         merger.counts, conflicts, already, None if dry_run else receipt_id,
-                        left_over)
+                        left_over, taken)
 
 
 def _scope(records: Mapping[str, Any], manifest: Mapping[str, Any]) -> dict[str, Any]:

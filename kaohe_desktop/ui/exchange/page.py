@@ -128,26 +128,14 @@ class ExchangePage(Page):
 
     def preview(self, path: Path) -> None:
         """Check and preview the package; merge it when the user presses 合并."""
-        try:
-            report = import_package(self.db, path, dry_run=True)
+        try:  # the suggested code mappings taken, as the dialog's ticks default to them
+            report = import_package(self.db, path, dry_run=True, map_suggested=True)
         except (InputError, OSError) as exc:
             show_error(self, "导入数据包", exc)
             self.status.setText("数据包未导入：" + "；".join(exc.lines()) if isinstance(exc, InputError)
                                 else "数据包未导入")
             return
-        mapped: tuple = ()
-        if report.mismatches:  # preview as if the suggested codes were taken (the default)
-            suggested = report.mismatches
-            by_kind = {k: {m.code: m.suggested for m in suggested if m.kind == k}
-                       for k in ("unit", "staff")}
-            try:
-                report = import_package(self.db, path, dry_run=True, unit_map=by_kind["unit"],
-                                        staff_map=by_kind["staff"])
-            except (InputError, OSError) as exc:
-                show_error(self, "导入数据包", exc)
-                return
-            mapped = tuple(suggested)
-        dialog = PreviewDialog(report, self, mapped)
+        dialog = PreviewDialog(report, self)
         self.dialog = dialog  # for the tests, which drive the dialog by its buttons
         if dialog.exec() != QDialog.DialogCode.Accepted:
             self.status.setText("已取消，未导入")

@@ -34,8 +34,7 @@ def side_text(side: dict) -> str:
 class PreviewDialog(QDialog):
     """Shows a dry run's report; accepted means 合并."""
 
-    def __init__(self, report: ImportReport, parent: QWidget | None = None,
-                 mapped: tuple = ()) -> None:
+    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("导入数据包：预览")
         self.resize(900, 560)
@@ -80,10 +79,11 @@ class PreviewDialog(QDialog):
         # units and people the village numbered differently (same name here): ticked ones
         # merge onto the record here instead of adding a second one
         self.mapping_checks: list[tuple[QCheckBox, object]] = []
-        if report.mismatches or mapped:
+        if report.mismatches or report.mapped:
             lay.addWidget(QLabel("编号与本机不同、名称相同（勾选的按本机编号合并，不另建；"
                                  "上面的数字已按勾选计算）："))
-            for m, on in [*((m, True) for m in mapped), *((m, False) for m in report.mismatches)]:
+            for m, on in [*((m, True) for m in report.mapped),
+                          *((m, False) for m in report.mismatches)]:
                 what = "单位" if m.kind == "unit" else "人员"
                 box = QCheckBox(f"{what} {m.name}：数据包 {m.code} → 本机 {m.suggested}")
                 box.setChecked(on)
