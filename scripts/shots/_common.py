@@ -45,3 +45,13 @@ def run_alone(shoot) -> None:
         window.close()
         db.close()
     app.quit()
+
+
+def leave_out_unfinished(db, assessment_id: int) -> None:
+    """Mark every subject not fully scored 不参评, as an administrator would, so a partly
+    scored demo assessment can be taken through review for a picture."""
+    from kaohe_desktop.services import ranking, subject_marks
+
+    for r in ranking.rank_assessment(db, assessment_id):
+        if not r.complete and not r.excluded:
+            subject_marks.exclude_subject(db, assessment_id, r.subject_code, reason="截图：未评完，不参评")

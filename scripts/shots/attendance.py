@@ -18,7 +18,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from _common import run_alone, save, settle
+from _common import leave_out_unfinished, run_alone, save, settle
 from openpyxl import Workbook
 from PySide6.QtCore import QRectF, QSizeF
 from PySide6.QtGui import QColor, QImage, QPainter
@@ -181,6 +181,7 @@ def _shoot(window, out_dir: Path) -> list[Path]:
     _wait(lambda: page.apply_panel.result is not None)
     settle()
     shots.append(save(window, out_dir, "attendance_apply"))
+    leave_out_unfinished(page.db, info.id)  # only attendance is scored here
     for action in ("submit", "approve"):
         assessments.change_state(page.db, info.id, action)
     page.refresh()

@@ -15,7 +15,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from _common import run_alone, save, settle
+from _common import leave_out_unfinished, run_alone, save, settle
 from PySide6.QtCore import QDate
 
 from kaohe_desktop.services import assessments
@@ -85,6 +85,7 @@ def shoot_ranking(window, out_dir: Path) -> list[Path]:
     page.tabs.setCurrentIndex(0)
     shots.append(save(frame, out_dir, "ranking_staff_change"))
 
+    leave_out_unfinished(page.db, month.id)
     page.select_assessment(month.id)
     for action, actor, reason in (("submit", "街道便民服务中心", ""),
                                   ("approve", "考核委员会 张主任", "排名与定档无异议")):

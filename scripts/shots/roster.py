@@ -77,7 +77,14 @@ def shoot_roster(window, out_dir: Path) -> list[Path]:
     page.edit_staff(page.data.staff[0])
     shots.append(_dialog_shot(page.active_dialog, out_dir, "roster_dialog_staff_edit"))
     path = _bad_workbook(out_dir / "站点名册-有错误.xlsx")
-    preview = RosterImportDialog(page, "units", path, roster_files.preview_units_import(page.db, path))
+    steps = roster_files.preview_steps(page.db, "units", path)  # what the window's job runs
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            read = done.value
+            break
+    preview = RosterImportDialog(page, "units", path, read)
     shots.append(_dialog_shot(preview, out_dir, "roster_dialog_import_preview"))
     path.unlink()
     roster.set_staff_active(page.db, [inactive.id], True)  # leave the demo as it was

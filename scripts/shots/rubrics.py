@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import save, settle
+from _common import leave_out_unfinished, save, settle
 from PySide6.QtCore import QSettings
 
 from kaohe_desktop.domain.periods import parse_period
@@ -39,6 +39,7 @@ def _locked_page(out_dir: Path, size) -> Path:
         db = open_db(Path(tmp) / "locked.db")
         roster.add_unit(db, "东风社区便民服务站", code="FR01", area="芙蓉街道")
         info = assessments.create_assessment(db, "CY2019", parse_period("2024"), subjects="units")
+        leave_out_unfinished(db, info.id)
         assessments.change_state(db, info.id, "submit")
         page = RubricsPage(db, Changes())
         page.resize(size)
