@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from backends import where
 
 from kaohe_desktop.domain.metric_rules import MEASURES, rule_from_raw
 from kaohe_desktop.domain.rubric import ItemKind
@@ -82,7 +83,7 @@ def test_consequences_as_the_texts_state():
 def test_show_prints_each_measure_and_its_rule(db, capsys):
     from kaohe_desktop.cli import main
 
-    assert main(["--db", str(db.path), "rubric", "show", "CENTER-2023"]) == 0
+    assert main(["--db", str(where(db)), "rubric", "show", "CENTER-2023"]) == 0  # file or server
     out = capsys.readouterr().out
     assert "计分：满意率：≥ 99% 得 100%，≥ 97% 得 80%，≥ 95% 得 60%，≥ 90% 得 40%，其余 0 分" in out
     assert "计分：平均办理时长目标 3 工作日，每高于 1 工作日 扣 2 分，扣完为止" in out
