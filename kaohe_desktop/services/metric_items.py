@@ -35,7 +35,7 @@ from kaohe_desktop.domain.metric_rules import (
     rule_from_raw,
 )
 from kaohe_desktop.domain.rubric import Item, ItemKind, Rubric
-from kaohe_desktop.domain.service_measures import Measures, months_of, sum_months
+from kaohe_desktop.domain.service_measures import Measures, MonthTally, months_of, sum_months
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import Assessment, AssessorGroup, Score
 
@@ -50,6 +50,7 @@ from .assessment_lookup import (
 from .derived_items import refresh_open, write_value
 from .results import AppliedValue, ApplyResult, AttendanceScoresRefreshed
 from .scores import ensure_assessor
+from .service_span import span_totals, whole_months
 from .service_summary import monthly
 
 ASSESSOR = SERVICE_RECORDS_SOURCE
@@ -79,17 +80,22 @@ def metric_items(rubric: Rubric) -> list[tuple[Item, MetricRule]]:
 
 
 def subject_measures(s: Session, a: Assessment, rubric: Rubric) -> dict[int, Measures]:
-    """Subject id → its measures over the assessment's period (whole months), only for
-    subjects with any record; empty when the period has none at all."""
+    """Subject id → its measures over the assessment's period, only for subjects with any
+    record; empty when the period has none at all. Whole months come from the monthly
+    summary; a period starting or ending inside a month is counted day by day."""
     by = "person" if rubric.subject_kind == "staff" else "unit"
-    per = monthly(s, a.period_start, a.period_end, by)
-    if not per:
+    if whole_months(a.period_start, a.period_end):
+        per = monthly(s, a.period_start, a.period_end, by)
+        months = months_of(a.period_start, a.period_end)
+        totals = {k: sum_months(v, months) for k, v in per.items()}
+    else:
+        totals = span_totals(s, a.period_start, a.period_end, by)
+    if not totals:
         return {}
-    months = months_of(a.period_start, a.period_end)
     out = {}
     for x in load_subjects(s, a.id):
         key = x.staff_id if by == "person" else x.unit_id
-        out[x.id] = Measures(subject_code(x), subject_name(x), sum_months(per.get(key, {}), months))
+        out[x.id] = Measures(subject_code(x), subject_name(x), totals.get(key, MonthTally()))
     return out
 
 

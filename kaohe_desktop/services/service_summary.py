@@ -132,6 +132,12 @@ def tallies(s: Session, start: date, end: date, by: str) -> Tallies:
     if by not in BY:
         raise InputError(Problem("--by 只能是 person 或 unit", column="--by", value=by))
     lo, hi = _month_bounds(start, end)
+    return count_between(s, lo, hi, by)
+
+
+def count_between(s: Session, lo: datetime, hi: datetime, by: str) -> Tallies:
+    """Subject id → month → counts of the records in [lo, hi) (any instants: whole months
+    for the summary, single days for an ad-hoc period)."""
     wd = workdays(s, lo.date(), hi.date())
     out = new_tallies()
     R = ServiceRequest
@@ -148,8 +154,6 @@ def tallies(s: Session, start: date, end: date, by: str) -> Tallies:
     add_complaints(out, s.execute(select(C.staff_id, C.unit_id, C.at, C.valid)
                                   .where(C.at >= lo, C.at < hi)).tuples(), by)
     return out
-
-
 
 
 def calendar_digest(s: Session) -> str:

@@ -96,3 +96,37 @@ def test_apply_without_metric_items_is_refused(db):
                                          subjects="staff")
     with pytest.raises(InputError):
         metric_items.apply_to_assessment(db, info.id)
+
+
+def test_an_ad_hoc_period_counts_only_its_own_days(db):
+    """A review of 2024-04-16 … 2024-05-15 sees the ratings of those days, not of the whole
+    of April and May (the monthly summary would round it out to whole months)."""
+    from datetime import date, datetime
+
+    from sqlalchemy import func, select
+
+    from kaohe_desktop.domain.periods import adhoc_period
+    from kaohe_desktop.store.models import Staff
+    from kaohe_desktop.store.service_models import ServiceRating
+
+    load_roster(db)
+    rubrics.save_rubric(db, dict(RUBRIC))
+    start, end = date(2024, 4, 16), date(2024, 5, 15)
+    info = assessments.create_assessment(db, "SVC-T", adhoc_period(start, end), subjects="staff",
+                                         groups=[GroupSpec("主任", "上级", (), ())])
+    for name in EXPECTED["import_order"]:
+        service_records.import_file(db, FIX / name)
+    measures, _ = metric_items.subject_metrics(db, info.id)
+
+    def counted(lo, hi):  # ratings per staff code in [lo, hi), counted by hand in SQL
+        with db.session() as s:
+            return dict(s.execute(
+                select(Staff.code, func.count()).select_from(ServiceRating)
+                .join(Staff, Staff.id == ServiceRating.staff_id)
+                .where(ServiceRating.rated_at >= lo, ServiceRating.rated_at < hi)
+                .group_by(Staff.code)).tuples().all())
+
+    inside = counted(datetime(2024, 4, 16), datetime(2024, 5, 16))
+    months = counted(datetime(2024, 4, 1), datetime(2024, 6, 1))
+    assert inside and inside != months  # the fixture has ratings outside the span
+    assert {c: m.tally.ratings for c, m in measures.items() if m.tally.ratings} == inside
