@@ -18,6 +18,7 @@ from kaohe_desktop.domain.errors import InputError, Problem
 
 from .container_check import MAX_ERRORS_LISTED, Checked, calamine_call, check_workbook
 from .ole import MAGIC as OLE_MAGIC  # legacy .xls (and .doc, refused by the check)
+from .source_file import regular_file
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,8 @@ def column_letter(index: int) -> str:
 
 
 def _check_container(path: Path) -> Checked:
+    path = regular_file(path)
     name = path.name
-    if not path.exists():
-        raise InputError(Problem("文件不存在", file=str(path)))
-    if path.is_dir():
-        raise InputError(Problem("这是文件夹，不是 Excel 工作簿", file=name))
     size = path.stat().st_size
     if size == 0:
         raise InputError(Problem("文件是空的（0 字节），不是 Excel 工作簿", file=name))

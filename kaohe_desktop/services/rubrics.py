@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.rubric import Rubric, rubric_from_dict, rubric_to_dict
 from kaohe_desktop.domain.states import State
+from kaohe_desktop.io.source_file import regular_file
 from kaohe_desktop.resources import resource
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import Assessment, RubricRow
@@ -163,11 +164,8 @@ def _constant(text: str) -> None:
 
 
 def read_rubric_file(path: Path) -> Rubric:
+    path = regular_file(path)
     name = path.name
-    if not path.exists():
-        raise InputError(Problem("文件不存在", file=str(path)))
-    if path.is_dir():
-        raise InputError(Problem("这是文件夹，不是细则文件", file=name))
     if path.stat().st_size > MAX_RUBRIC_BYTES:
         raise InputError(Problem(f"文件过大（超过 {MAX_RUBRIC_BYTES // (1024 * 1024)} MB），"
                                  "不像细则文件", file=name))

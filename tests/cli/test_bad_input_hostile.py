@@ -309,3 +309,25 @@ def test_db_that_is_not_a_database(kaohe, units4, db_path, tmp_path, kind, words
     refused(r, "坏库.db", *words)
     if before is not None:
         assert target.read_bytes() == before, "the file was written to"
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("command", [*COMMANDS, "service", "rubric"])
+@pytest.mark.parametrize("kind", ["pipe", "device"])
+def test_a_pipe_or_device_is_refused_without_reading_it(kaohe, small, tmp_path, snapshot,
+                                                        command, kind):
+    """/dev/zero reads as 0 bytes long and never ends; a FIFO blocks until written. Either
+    would hang an importer that reads it: each is refused before it is opened."""
+    import os
+
+    if kind == "pipe":
+        path = tmp_path / "管道.xlsx"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+        if not path.exists():
+            pytest.skip("no /dev/zero")
+    before = snapshot()
+    r = run_import(kaohe, small, command, path)
+    refused(r, "不是普通文件")
+    assert snapshot() == before

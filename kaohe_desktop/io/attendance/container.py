@@ -20,6 +20,7 @@ from kaohe_desktop.domain.errors import InputError, Problem
 
 from ..container_check import Checked, calamine_call, check_workbook
 from ..ole import MAGIC as OLE_MAGIC
+from ..source_file import regular_file
 from .texttable import ATTLOG_RX, delimited, html_tables
 from .xls_codepage import declared_dbcs, patched, recode
 
@@ -132,11 +133,7 @@ def _decode(data: bytes) -> str | None:
 
 
 def open_source(path: Path | str) -> Source:
-    path = Path(path)
-    if not path.exists():
-        raise InputError(Problem("文件不存在", file=str(path)))
-    if path.is_dir():
-        raise InputError(Problem("这是文件夹，不是文件", file=str(path)))
+    path = regular_file(path)
     with path.open("rb") as fh:
         head = fh.read(8)
     if not head:
