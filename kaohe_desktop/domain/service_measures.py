@@ -24,22 +24,52 @@ LEVELS = {"非常满意": 5, "满意": 4, "基本满意": 3, "不满意": 2, "�
 LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
 BAD_LEVELS = frozenset({1, 2})
 RECTIFY_DAYS = 15  # working days to rectify a 差评 (a setting may shorten it: 德州 5)
-_STARS_RX = re.compile(r"^([1-5])(?:\.0+)?\s*(?:星|颗星|分)?$")
+_STARS_RX = re.compile(r"^([1-5一二三四五])(?:\.0+)?\s*(?:星级|星|颗星|分)?$")
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+# words other platforms and survey forms use for the five levels (很满意 … 很不满意, 一般)
+_LEVEL_SYNONYMS = {"很满意": 5, "十分满意": 5, "非常好": 5, "比较满意": 4, "较满意": 4,
+                   "一般": 3, "较不满意": 2, "比较不满意": 2, "很不满意": 1, "十分不满意": 1,
+                   "非常差": 1}
+# longest first, so that 非常不满意 is not read as 不满意 and 不满意 not as 满意
+_WORDS_LONGEST_FIRST = sorted({**LEVELS, **_LEVEL_SYNONYMS}.items(), key=lambda kv: -len(kv[0]))
+_NOTE_RX = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 
 
 def parse_level(value: object) -> int | None:
-    """1…5 from a word (非常满意 …), a star count (5, "5星", "★★★★★") or None."""
+    """1…5 from a word (非常满意, 很满意, 一般 …), a star count (5, "5星", "五星",
+    "★★★★☆"), a word with a note ("满意（4星）") — or None when it says none of these."""
     if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return int(value) if value == int(value) and 1 <= value <= 5 else None
     text = "".join(str(value).split())
+    found = _level_of(text)
+    if found is None:
+        bare = _NOTE_RX.sub("", text)
+        if bare and bare != text:
+            found = _level_of(bare)
+    return found
+
+
+def _level_of(text: str) -> int | None:
     if text in LEVELS:
         return LEVELS[text]
+    if text in _LEVEL_SYNONYMS:
+        return _LEVEL_SYNONYMS[text]
     if text and set(text) <= {"★", "☆"} and 1 <= text.count("★") <= 5:
         return text.count("★")
     m = _STARS_RX.match(text)
-    return int(m.group(1)) if m else None
+    if m:
+        d = m.group(1)
+        return _CN_DIGITS.get(d) or int(d)
+    # a level word with decoration around it ("评价：满意", "非常满意★★★★★")
+    for word, level in _WORDS_LONGEST_FIRST:
+        if word in text:
+            rest = text.replace(word, "", 1)
+            if not any(w in rest for w in ("满意", "不")) and not any(ch.isdigit() for ch in rest):
+                return level
+            return None
+    return None
 
 
 # ----------------------------------------------------------------------------- 办件
