@@ -98,6 +98,15 @@ def _when(value: date | datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def data_year(db: Database, today: date | None = None) -> int:
+    """The year a package most likely carries: that of the newest assessment's period
+    (a township collecting 2024's results in January 2025 wants 2024), else this year."""
+    with db.session() as s:
+        newest = s.scalar(select(Assessment.period_end).order_by(Assessment.period_end.desc())
+                          .limit(1))
+    return newest.year if newest is not None else (today or date.today()).year
+
+
 def _scope(s: Session, assessment_id: int | None, year: int | None
            ) -> tuple[list[Assessment], tuple[date, date] | None, str]:
     q = select(Assessment).order_by(Assessment.id)

@@ -160,3 +160,19 @@ def test_codes_a_village_gave_itself_are_offered_as_a_mapping(qtbot, world, monk
     qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
     assert seen["boxes"] == [(f"单位 {VILLAGES['V01']}：数据包 C01 → 本机 V01", True)]
     assert sorted(u.code for u in roster.list_units(town)) == ["V01", "V02"]
+
+
+def test_the_year_starts_at_the_data_not_the_calendar(qtbot, world, tmp_path):
+    """A township collecting 2024's packages in 2026 sees 2024 without changing the year;
+    an empty database starts at this year."""
+    from datetime import date
+
+    from kaohe_desktop.services.database import open_db
+
+    town, *_ = world
+    page = ExchangePage(town, Changes())
+    qtbot.addWidget(page)
+    assert page.year.value() == 2024
+    empty = ExchangePage(open_db(tmp_path / "empty.db"), Changes())
+    qtbot.addWidget(empty)
+    assert empty.year.value() == date.today().year

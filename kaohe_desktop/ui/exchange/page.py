@@ -4,7 +4,6 @@ sees per village which packages arrived and what is still missing."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -32,7 +31,7 @@ from kaohe_desktop.services.package_conflicts import (
     list_conflicts,
     resolve_conflict,
 )
-from kaohe_desktop.services.package_export import export_package
+from kaohe_desktop.services.package_export import data_year, export_package
 from kaohe_desktop.services.package_import import import_package
 
 from ..common.messages import show_error
@@ -52,7 +51,7 @@ class ExchangePage(Page):
         self.import_button = QPushButton("导入数据包…")
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
-        self.year.setValue(date.today().year)
+        self.year.setValue(data_year(db))
         self.year.setPrefix("年份 ")
         self.status = QLabel("")
         self.status.setWordWrap(True)
