@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import html
 import re
-import struct
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,7 +34,7 @@ from xml.parsers import expat
 from kaohe_desktop.domain.errors import InputError, Problem
 
 from .ole import MAGIC as OLE_MAGIC
-from .ole import stream_names
+from .ole import open_compound, stream_names
 from .sheet_scan import (
     MAX_CELLS,  # noqa: F401  (the limits live with the scan; callers import them from here)
     MAX_COLUMNS,
@@ -307,12 +306,23 @@ def _ods_errors(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
 # ----------------------------------------------------------------------------- OLE (xls)
 
 
-def check_ole(data: bytes, file: str) -> None:
-    """InputError unless the OLE container is complete and holds an Excel workbook stream."""
+def check_ole(data: bytes, file: str) -> Checked:
+    """InputError unless the OLE container is complete and holds an Excel workbook
+    stream; its error cells (BOOLERR/FORMULA records) from the same opened container."""
     try:
-        names = {n.casefold() for n in stream_names(data)}
-    except (ValueError, IndexError, OverflowError, struct.error):
+        ole = open_compound(data)
+    except ValueError:
         raise _refuse(file, f"{DAMAGED}（.xls 文件结构不完整，可能只下载了一部分）") from None
+    with ole:
+        names = {n.casefold() for n in stream_names(ole)}
+        _refuse_other_ole(names, file)
+        errors: dict[str, list[ErrorCell]] = {}
+        for sheet, row, column, text in xls_error_cells(ole, MAX_ERRORS_LISTED):
+            errors.setdefault(sheet, []).append(ErrorCell(sheet, row, column, text))
+    return Checked("ole", errors)
+
+
+def _refuse_other_ole(names: set[str], file: str) -> None:
     if "encryptedpackage" in names or "encryptioninfo" in names:
         raise _refuse(file, "工作簿设置了打开密码（已加密），无法读取：请在 Excel 里取消密码、另存后再导入")
     if "worddocument" in names:
@@ -339,9 +349,5 @@ def check_workbook(path_str: str, file: str, head: bytes, size: int,
         if data is None:
             with open(path_str, "rb") as fh:
                 data = fh.read()
-        check_ole(data, file)
-        errors: dict[str, list[ErrorCell]] = {}
-        for sheet, row, column, text in xls_error_cells(data, MAX_ERRORS_LISTED):
-            errors.setdefault(sheet, []).append(ErrorCell(sheet, row, column, text))
-        return Checked("ole", errors)
+        return check_ole(data, file)
     raise _refuse(file, "不是 Excel 工作簿（.xlsx/.xls）")
