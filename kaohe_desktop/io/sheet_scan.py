@@ -7,9 +7,10 @@ reads error cells (`t="e"`) as blanks. The scan refuses the first and lists the 
 It runs at C speed: the sheet is inflated in large blocks, cut at row ends so no cell is
 split, and each block is searched by a few regular expressions whose matches are rare in
 a normal sheet — never element by element in Python. The fast test proves the bound
-outright for the usual shape: every cell starts `<c r="X123456"` with a column A–I and at
-most six row digits, and no tag repeats its `r` attribute (calamine keeps the last one),
-so the range is at most 9 × 999,999 cells, under MAX_CELLS and Excel's rows. A sheet
+outright for the usual shapes: every cell starts `<c r="X123456"` with a column A–I and at
+most six row digits (a log: at most 9 × 999,999 cells), or with a column A–Z and at most
+five row digits (a report: 26 × 99,999), and no tag repeats its `r` attribute (calamine
+keeps the last one) — under MAX_CELLS and Excel's rows. A sheet
 that is wider, taller or written in any other way (attributes in another order, single
 quotes, namespace prefixes, cells without `r`) is looked at again by `_exact_extent`,
 which reads every reference. Error cells are looked for only in blocks holding a `#`
@@ -48,6 +49,7 @@ class ErrorCell:
 
 # -- the fast test: a match means "look again exactly" (never a refusal by itself)
 _UNUSUAL_CELL = re.compile(rb'<c(?! r="[A-I]\d{1,6}")[\s>/]')   # wider, taller, other spelling
+_UNUSUAL_WIDE = re.compile(rb'<c(?! r="[A-Z]\d{1,5}")[\s>/]')    # the same for up to 26 columns
 _PREFIXED_CELL = re.compile(rb':c[\s>/]')                        # <x:c …>
 _QUOTE_SPACE = re.compile(rb'" (?:r| )')                          # a hint of the next line
 _SECOND_R = re.compile(rb'["\']\s+r\s*=')                        # an r after another attribute
@@ -56,9 +58,10 @@ _NONFINITE_HINT = re.compile(rb"v>[-+]?[nNiI]")                  # <v>NaN, <v>-i
 # -- the exact reading, used only on blocks (or sheets) the fast test flagged
 _ATTR_R = re.compile(rb'\br\s*=\s*["\']([A-Za-z]{1,3})(\d+)["\']')
 _ATTR_T = re.compile(rb'\bt\s*=\s*["\']([^"\']*)["\']')
-_CELL_START = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s>/])")
 # bounded repeats only: a crafted block of "<c<c<c…" must not make a pattern quadratic
-_CELL_WITHOUT_R = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s>/])(?![^>]{0,4096}\br\s*=)")
+# two patterns, each with a literal start the search can skip to (one "<(?:\w+:)?c" is 2× slower)
+_CELL_WITHOUT_R = re.compile(rb"<c(?=[\s>/])(?![^>]{0,4096}\sr\s*=)")
+_PREFIXED_CELL_WITHOUT_R = re.compile(rb":c(?=[\s>/])(?![^>]{0,4096}\sr\s*=)")
 _FORMULA = rb"(?:\s*<(?:[\w.-]+:)?f\b[^<>]{0,4096}(?:/>|>[^<]*</(?:[\w.-]+:)?f>))?"
 _ERROR_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b([^<>]{0,4096}?\bt\s*=\s*[\"']e[\"'][^<>]{0,4096})>"
                          + _FORMULA + rb"\s*<(?:[\w.-]+:)?v>([^<]{0,20})")
@@ -180,11 +183,17 @@ def scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: str
     collect its error and NaN/infinity cells into `errors[sheet]`."""
     found: list[ErrorCell] = []
     seen: set[tuple[int, str]] = set()
-    exact = False
-    for buf, start, end in pieces(zf, info, limit):
-        if not exact and (_UNUSUAL_CELL.search(buf, start, end)
-                          or _PREFIXED_CELL.search(buf, start, end)
-                          or _second_r(buf, start, end)):
+    exact = wide = False
+    for n, (buf, start, end) in enumerate(pieces(zf, info, limit)):
+        if not exact and (_UNUSUAL_WIDE if wide else _UNUSUAL_CELL).search(buf, start, end):
+            # a sheet with columns J–Z from its first block on (a report's header) keeps
+            # the fast test, bounded at 26 × 99,999 cells instead of 9 × 999,999; one that
+            # widens later cannot (earlier blocks may hold six-digit rows)
+            if n == 0 and not wide and not _UNUSUAL_WIDE.search(buf, start, end):
+                wide = True
+            else:
+                exact = True
+        if not exact and (_PREFIXED_CELL.search(buf, start, end) or _second_r(buf, start, end)):
             exact = True
         if (len(found) < MAX_ERRORS_LISTED and buf.find(b"#", start, end) >= 0
                 and (buf.find(b'"e"', start, end) >= 0 or buf.find(b"'e'", start, end) >= 0)):
@@ -224,30 +233,60 @@ def _add(found: list[ErrorCell], seen: set[tuple[int, str]], sheet: str, attrs: 
         found.append(ErrorCell(sheet, key[0], key[1], value, nonfinite))
 
 
+def _rows_at_least(n: int) -> bytes:
+    """A regex for decimal row numbers ≥ roughly `n` (rounded down to a leading digit), so
+    one pass over the references finds the rows that would overflow the range."""
+    digits = len(str(n))
+    lead = int(str(n)[0])
+    if lead == 1:
+        return rb"\d{%d,}" % digits
+    return rb"(?:[%d-9]\d{%d}|\d{%d,})" % (lead, digits - 1, digits + 1)
+
+
+# an r attribute however quoted and spaced (no \b: a literal start is twice as fast, and a
+# longer name ending in r only makes the bound more generous)
+_REF = rb"r\s*=\s*[\"']"
+
+
 def _exact_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: str,
                   limit: int) -> None:
     """Every cell reference, however written, and — where cells omit `r` (calamine then
     counts them) — the cells per row and the rows; refuse a range past the limits.
-    Bounds are taken generously: a cell without `r` may follow the largest reference."""
-    width = height = rows_seen = widest_row = 0
+    Bounds are generous: a cell without `r` may follow the largest reference, and a sheet
+    is taken as at least 26 columns wide, so only references with two or three letters,
+    or rows too many for 26 columns, need to come out of the search (a Python object per
+    reference would cost seconds on a large sheet)."""
+    width, tall_at = 26, MAX_CELLS // 26
+    refs = re.compile(_REF + rb"(?:([A-Za-z]{2,3})\d|[A-Za-z](" + _rows_at_least(tall_at)
+                      + rb")[\"'])")
+    height = rows_seen = widest_row = 0
     unreferenced = False
     for buf, start, end in pieces(zf, info, limit):
         piece = buf[start:end]
-        for col, row in _ATTR_R.findall(piece):
-            width = max(width, column_number(col))
-            height = max(height, int(row))
+        for col, row in refs.findall(piece):
+            if row:
+                height = max(height, int(row))
+            else:
+                width = max(width, column_number(col))
         if width > MAX_COLUMNS:
             raise _refuse(file, f"{TOO_BIG}：工作表“{sheet}”用到了第 {width} 列，"
                                 f"超过 Excel 的 {MAX_COLUMNS} 列")
-        if _CELL_WITHOUT_R.search(piece):
+        if _CELL_WITHOUT_R.search(piece) or _PREFIXED_CELL_WITHOUT_R.search(piece):
             unreferenced = True
-            # between two row ends lies one row's cells (and the next row's start tag)
+            # between two row ends lie one row's cells (and the next row's start tag);
+            # counting "<c" and ":c" over-counts (<col …>), which only errs on the safe side
             for segment in piece.split(b"row>"):
-                widest_row = max(widest_row, len(_CELL_START.findall(segment)))
+                widest_row = max(widest_row, segment.count(b"<c") + segment.count(b":c"))
             if widest_row > MAX_COLUMNS:
                 raise _refuse(file, f"{TOO_BIG}：工作表“{sheet}”的一行有 {widest_row} 个单元格，"
                                     f"超过 Excel 的 {MAX_COLUMNS} 列")
         rows_seen += piece.count(b"row>") - piece.count(b"<row>")   # each row's end
+    if width > 26:  # the one-pass row threshold assumed 26 columns: look again for this width
+        tall = re.compile(_REF + rb"[A-Za-z]{1,3}(" + _rows_at_least(MAX_CELLS // width)
+                          + rb")[\"']")
+        for buf, start, end in pieces(zf, info, limit):
+            for row in tall.findall(buf, start, end):
+                height = max(height, int(row))
     if unreferenced:
         width += widest_row
         height += rows_seen

@@ -141,3 +141,32 @@ def test_a_damaged_sheet_is_refused(tmp_path):
     data[middle:middle + 8] = bytes(8)
     path.write_bytes(bytes(data))
     refused(path, "损坏")
+
+
+def _wide_sheet(rows: int, columns: int, first: int = 1) -> str:
+    from hostile_files import letter
+    return "".join(f'<row r="{r}">' + "".join(f'<c r="{letter(c)}{r}"><v>{c}</v></c>'
+                                             for c in range(1, columns + 1)) + "</row>"
+                   for r in range(first, first + rows))
+
+
+def test_a_report_up_to_z_keeps_the_fast_path(tmp_path, monkeypatch):
+    monkeypatch.setattr(sheet_scan, "BLOCK", 4096)
+    monkeypatch.setattr(sheet_scan, "_RAW_READ", 512)
+    called = []
+    monkeypatch.setattr(sheet_scan, "_exact_extent", lambda *a: called.append(a))
+    check(xlsx(tmp_path / "报表.xlsx", {"Sheet1": _wide_sheet(300, 26)}))
+    assert called == []
+
+
+def test_a_sheet_that_widens_after_its_first_block_is_read_exactly(tmp_path, monkeypatch):
+    """Narrow rows numbered past 99,999 first, then a row reaching Z: the 26-column bound
+    no longer holds for the blocks already passed, so the sheet is read again exactly —
+    and 26 × 500,000 cells are refused."""
+    monkeypatch.setattr(sheet_scan, "BLOCK", 4096)
+    monkeypatch.setattr(sheet_scan, "_RAW_READ", 512)
+    body = _wide_sheet(200, 3, first=499_000) + _wide_sheet(1, 26, first=499_500)
+    refused(xlsx(tmp_path / "变宽.xlsx", {"Sheet1": body}), "拒绝读取")
+    # without the far rows the same shape is small and passes
+    assert check(xlsx(tmp_path / "小.xlsx", {"Sheet1": _wide_sheet(200, 3) + _wide_sheet(1, 26, 300)})
+                 ).errors == {}
