@@ -34,7 +34,7 @@ MAX_COLUMNS = 16_384
 MAX_CELLS = 10_000_000                     # rows × columns of the dense range (≈ 320 MB)
 MAX_ERRORS_LISTED = 20
 BLOCK = 8 * 1024 * 1024                    # inflated bytes per read (zipfile's reader)
-_RAW_READ = 512 * 1024                     # deflated bytes per read: ≤ 51 MB out at MAX_RATIO
+_RAW_READ = 512 * 1024                     # deflated bytes per read
 TOO_BIG = "文件过大或内容异常（可能是“压缩炸弹”），为保护电脑已拒绝读取"
 
 
@@ -126,13 +126,17 @@ def _inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> Iterato
         if not raw:
             raise ValueError("member cut short")
         left -= len(raw)
-        block = inflater.decompress(raw, limit - total + 1)   # never more than the limit
-        total += len(block)
-        if total > limit or inflater.unconsumed_tail:
-            raise ValueError("member larger than declared")
-        if block:
-            crc = zlib.crc32(block, crc)
-            yield block
+        while raw:   # at most BLOCK out per call: a local run of zeros can inflate 1000×
+            block = inflater.decompress(raw, BLOCK)
+            raw = inflater.unconsumed_tail
+            total += len(block)
+            if total > limit:
+                raise ValueError("member larger than declared")
+            if block:
+                crc = zlib.crc32(block, crc)
+                yield block
+            if inflater.eof:
+                break
     block = inflater.flush()
     total += len(block)
     if total > limit:
