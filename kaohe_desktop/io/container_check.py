@@ -8,9 +8,10 @@ reader (roster, scores, attendance) calls `check_workbook` first:
 
 - the zip directory: member count, each member's and the total uncompressed size, and the
   compression ratio of large members (a real sheet compresses 5–15×, a bomb 200× and more);
-- each worksheet's XML, streamed in chunks (never held whole): the largest column and row
-  any cell reference names, so the dense range calamine builds stays under `MAX_CELLS`;
-  and every error cell (`t="e"`: #DIV/0!, #N/A …), which calamine turns into blanks;
+- each worksheet's XML, streamed in blocks (never held whole) and searched at C speed
+  (`sheet_scan`): the extent of the cells, so the dense range calamine builds stays under
+  `MAX_CELLS`; and every error cell (`t="e"`: #DIV/0!, #N/A …), which calamine turns
+  into blanks, and NaN/infinity;
 - an OLE (.xls) file: its directory must be complete and hold a workbook stream; its
   error cells (BOOLERR and FORMULA records, `xls_errors`) are listed like a zip's.
 
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import html
 import re
-import struct
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,7 +34,17 @@ from xml.parsers import expat
 from kaohe_desktop.domain.errors import InputError, Problem
 
 from .ole import MAGIC as OLE_MAGIC
-from .ole import stream_names
+from .ole import open_compound, stream_names
+from .sheet_scan import (
+    MAX_CELLS,  # noqa: F401  (the limits live with the scan; callers import them from here)
+    MAX_COLUMNS,
+    MAX_ERRORS_LISTED,
+    MAX_ROWS,
+    TOO_BIG,
+    ErrorCell,
+    scan_sheet,
+)
+from .sheet_scan import letters as _letters
 from .xls_errors import xls_error_cells
 
 T = TypeVar("T")
@@ -45,25 +55,10 @@ MAX_MEMBER_BYTES = 512 * 1024 * 1024       # one member, uncompressed
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024       # all members, uncompressed
 MAX_RATIO = 100                            # uncompressed / compressed, for large members
 RATIO_FROM = 8 * 1024 * 1024               # members smaller than this may compress any way
-MAX_ROWS = 1_048_576                       # Excel's own limits
-MAX_COLUMNS = 16_384
-MAX_CELLS = 10_000_000                     # rows × columns of the dense range (≈ 320 MB)
-MAX_ERRORS_LISTED = 20
 _CHUNK = 4 * 1024 * 1024
 _OVERLAP = 64                              # a reference cut by a chunk boundary is seen whole
 
 DAMAGED = "工作簿已损坏，无法打开"
-TOO_BIG = "文件过大或内容异常（可能是“压缩炸弹”），为保护电脑已拒绝读取"
-
-
-@dataclass
-class ErrorCell:
-    sheet: str
-    row: int
-    column: str
-    value: str
-    nonfinite: bool = False   # NaN or ±infinity rather than an Excel error value
-
 
 @dataclass
 class Checked:
@@ -147,49 +142,9 @@ def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     return out
 
 
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
-def _letters(n: int) -> str:
-    s = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        s = chr(65 + rem) + s
-    return s
-
-
-def _rows_at_least(n: int) -> bytes:
-    """A regex for decimal row numbers ≥ roughly `n` (rounded down to a leading digit), so
-    one fast pass over the references finds the rows that would overflow the range."""
-    digits = len(str(n))
-    lead = int(str(n)[0])
-    if lead == 1:
-        return rb"\d{%d,}" % digits
-    return rb"(?:[%d-9]\d{%d}|\d{%d,})" % (lead, digits - 1, digits + 1)
-
-
-_WIDE = re.compile(rb'r="([A-Z]{2,3})\d')
-# <v>NaN</v>, <v>-inf</v>: calamine reads them as float NaN/∞, which no reader can use
-_NONFINITE_HINT = re.compile(rb"v>\s*[-+]?[nNiI]")   # a literal start: one fast pass
-_NONFINITE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>\s*'
-                        rb"<(?:\w+:)?v>\s*[-+]?(?i:nan|inf)")
-_UNREFERENCED = re.compile(rb"<c(?:[>/]| (?!r=))")  # <c>, <c/>, <c t=…>: no r first
-_ROW = re.compile(rb"<(?:\w+:)?row\b.*?</(?:\w+:)?row>", re.S)
-_ERROR = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>'
-                    rb"(?:\s*<(?:\w+:)?f\b.*?(?:/>|</(?:\w+:)?f>))?\s*<(?:\w+:)?v>([^<]{0,20})",
-                    re.S)
-_ERROR_REVERSED = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bt="e"[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>'
-                             rb"(?:\s*<(?:\w+:)?f\b.*?(?:/>|</(?:\w+:)?f>))?\s*<(?:\w+:)?v>([^<]{0,20})",
-                             re.S)
-
-
 def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int):
-    """The member's bytes in overlapping chunks; refuses once more than `limit` came out
-    (the directory's size can lie; zipfile stops at it, but this does not rely on that)."""
+    """The member's bytes in overlapping chunks (for an .ods's repeat counts); refuses once
+    more than `limit` came out (the directory's size can lie)."""
     total = 0
     tail = b""
     with zf.open(info) as fh:
@@ -202,70 +157,6 @@ def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int):
                 raise ValueError("member larger than declared")
             yield tail + block
             tail = block[-_OVERLAP:]
-
-
-def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: str,
-                errors: dict[str, list[ErrorCell]]) -> None:
-    """Refuse a sheet whose cell references span more than MAX_CELLS (or Excel's rows and
-    columns); collect its error cells. One streaming pass in the common case (≤ 26
-    columns); a wider sheet's rows are looked at again against its own row limit."""
-    width = 26
-    tall_at = MAX_CELLS // 26
-    # one pass finds both: references with two or three column letters (their columns),
-    # and references whose row number alone would overflow the range at 26 columns
-    refs = re.compile(rb'r="(?:([A-Z]{2,3})\d|[A-Z]?(' + _rows_at_least(tall_at) + rb')")')
-    tallest = rows_seen = 0
-    found: list[ErrorCell] = []
-    seen_errors: set[tuple[int, str]] = set()
-    for chunk in _chunks(zf, info, MAX_MEMBER_BYTES):
-        for letters, digits in refs.findall(chunk):
-            if digits:
-                tallest = max(tallest, int(digits))
-            else:
-                width = max(width, _column_number(letters))
-        if width > MAX_COLUMNS:
-            raise _refuse(file, f"{TOO_BIG}：工作表“{sheet}”用到了第 {width} 列，"
-                                f"超过 Excel 的 {MAX_COLUMNS} 列")
-        # Rows and cells may omit r= (calamine then counts them): the row count bounds the
-        # height, and a row's cell count its width. Writers that omit r are rare, so the
-        # per-row count runs only on chunks that show a cell without r first.
-        rows_seen += chunk.count(b"row>")  # </row> (and <row> once more: an overestimate)
-        if _UNREFERENCED.search(chunk):
-            for m in _ROW.finditer(chunk):
-                width = max(width, m[0].count(b"<c") + m[0].count(b":c "))
-            if width > MAX_COLUMNS:
-                raise _refuse(file, f"{TOO_BIG}：工作表“{sheet}”的一行有 {width} 个单元格，"
-                                    f"超过 Excel 的 {MAX_COLUMNS} 列")
-        if len(found) < MAX_ERRORS_LISTED and _NONFINITE_HINT.search(chunk):
-            for m in _NONFINITE.finditer(chunk):
-                key = (int(m[2]), m[1].decode())
-                if key not in seen_errors and len(found) < MAX_ERRORS_LISTED:
-                    seen_errors.add(key)
-                    found.append(ErrorCell(sheet, key[0], key[1], "", nonfinite=True))
-        if b't="e"' in chunk and len(found) < MAX_ERRORS_LISTED:
-            for rx in (_ERROR, _ERROR_REVERSED):
-                for m in rx.finditer(chunk):
-                    key = (int(m[2]), m[1].decode())
-                    if key not in seen_errors and len(found) < MAX_ERRORS_LISTED:
-                        seen_errors.add(key)
-                        found.append(ErrorCell(sheet, key[0], key[1],
-                                               m[3].decode("utf-8", "replace").strip() or "#错误"))
-    if width > 26:  # the one-pass row threshold assumed 26 columns: look again for this width
-        limit = MAX_CELLS // width
-        rx = re.compile(rb'r="[A-Z]{0,3}(' + _rows_at_least(limit) + rb')"')
-        for chunk in _chunks(zf, info, MAX_MEMBER_BYTES):
-            for m in rx.finditer(chunk):
-                tallest = max(tallest, int(m[1]))
-    tallest = max(tallest, rows_seen)
-    if tallest > MAX_ROWS:
-        raise _refuse(file, f"{TOO_BIG}：工作表“{sheet}”用到了第 {tallest} 行，"
-                            f"超过 Excel 的 {MAX_ROWS} 行")
-    if tallest * width > MAX_CELLS:
-        raise _refuse(file, f"{TOO_BIG}：工作表“{sheet}”的范围达 {tallest} 行 × {width} 列"
-                            f"（到 {_letters(width)} 列），超过 {MAX_CELLS:,} 个单元格的上限")
-    if found:
-        found.sort(key=lambda c: (c.row, len(c.column), c.column))
-        errors[sheet] = found
 
 
 def check_zip_members(infos: list[zipfile.ZipInfo], file: str,
@@ -330,7 +221,8 @@ def _check_zip(path_str: str, file: str, size: int) -> Checked:
             for info in infos:
                 name = info.filename
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    _scan_sheet(zf, info, file, parts.get(name, name), checked.errors)
+                    scan_sheet(zf, info, file, parts.get(name, name), checked.errors,
+                               MAX_MEMBER_BYTES)
                 elif name == "content.xml" and _scan_ods(zf, info, file):
                     _ods_errors(zf, info, checked.errors)  # only when an error cell was seen
         except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError,
@@ -414,12 +306,23 @@ def _ods_errors(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
 # ----------------------------------------------------------------------------- OLE (xls)
 
 
-def check_ole(data: bytes, file: str) -> None:
-    """InputError unless the OLE container is complete and holds an Excel workbook stream."""
+def check_ole(data: bytes, file: str) -> Checked:
+    """InputError unless the OLE container is complete and holds an Excel workbook
+    stream; its error cells (BOOLERR/FORMULA records) from the same opened container."""
     try:
-        names = {n.casefold() for n in stream_names(data)}
-    except (ValueError, IndexError, OverflowError, struct.error):
+        ole = open_compound(data)
+    except ValueError:
         raise _refuse(file, f"{DAMAGED}（.xls 文件结构不完整，可能只下载了一部分）") from None
+    with ole:
+        names = {n.casefold() for n in stream_names(ole)}
+        _refuse_other_ole(names, file)
+        errors: dict[str, list[ErrorCell]] = {}
+        for sheet, row, column, text in xls_error_cells(ole, MAX_ERRORS_LISTED):
+            errors.setdefault(sheet, []).append(ErrorCell(sheet, row, column, text))
+    return Checked("ole", errors)
+
+
+def _refuse_other_ole(names: set[str], file: str) -> None:
     if "encryptedpackage" in names or "encryptioninfo" in names:
         raise _refuse(file, "工作簿设置了打开密码（已加密），无法读取：请在 Excel 里取消密码、另存后再导入")
     if "worddocument" in names:
@@ -446,9 +349,5 @@ def check_workbook(path_str: str, file: str, head: bytes, size: int,
         if data is None:
             with open(path_str, "rb") as fh:
                 data = fh.read()
-        check_ole(data, file)
-        errors: dict[str, list[ErrorCell]] = {}
-        for sheet, row, column, text in xls_error_cells(data, MAX_ERRORS_LISTED):
-            errors.setdefault(sheet, []).append(ErrorCell(sheet, row, column, text))
-        return Checked("ole", errors)
+        return check_ole(data, file)
     raise _refuse(file, "不是 Excel 工作簿（.xlsx/.xls）")

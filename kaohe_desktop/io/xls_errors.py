@@ -5,13 +5,12 @@ an error the user should fix.
 A BIFF8 `Workbook` stream is a run of records (type, length, data). The workbook globals
 come first, with one BOUNDSHEET record per sheet (its name); then each sheet's records,
 each sheet opened by a BOF record. An error is a BOOLERR record whose flag says "error",
-or a FORMULA record whose cached result is an error. The stream is read with olefile,
-which also rejects a broken container.
+or a FORMULA record whose cached result is an error. The stream is read from the
+container the check already opened with olefile (`ole.open_compound`).
 """
 
 from __future__ import annotations
 
-import io
 import struct
 from collections.abc import Iterator
 
@@ -48,15 +47,14 @@ def _column(n: int) -> str:
     return letters
 
 
-def xls_error_cells(data: bytes, limit: int = 20) -> list[tuple[str, int, str, str]]:
+def xls_error_cells(ole: olefile.OleFileIO, limit: int = 20) -> list[tuple[str, int, str, str]]:
     """(sheet name, 1-based row, column letters, error text) of the first `limit` error
-    cells; [] for a BIFF5 `Book` or a stream olefile cannot read (the container check
-    has already said whether the file is whole)."""
+    cells of the open container `ole`; [] for a BIFF5 `Book` or a stream olefile cannot
+    read (the container check has already said whether the file is whole)."""
     try:
-        with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            if not ole.exists("Workbook"):
-                return []
-            stream = ole.openstream("Workbook").read()
+        if not ole.exists("Workbook"):
+            return []
+        stream = ole.openstream("Workbook").read()
     except (OSError, ValueError, IndexError, struct.error):  # olefile's own errors are OSError
         return []
     names: list[str] = []
