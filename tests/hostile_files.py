@@ -201,46 +201,62 @@ def xls_with_error_cell(source: Path, path: Path, code: int = 0x07) -> tuple[int
     return where
 
 
+def ods_cell(value: object) -> str:
+    """One .ods cell with a value, as LibreOffice writes it."""
+    if isinstance(value, int | float):
+        kind = f'office:value-type="float" office:value="{value}"'
+    else:
+        kind = 'office:value-type="string"'
+    return f"<table:table-cell {kind}><text:p>{escape(str(value))}</text:p></table:table-cell>"
+
+
+def ods_file(path: Path, rows: Sequence[str], *, doctype: str = "", manifest: bool = True) -> Path:
+    """An .ods holding one sheet of these <table:table-row> elements."""
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"')
+    content = (f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<office:document-content {ns} '
+               'office:version="1.2"><office:body><office:spreadsheet>'
+               f'<table:table table:name="Sheet1">{"".join(rows)}</table:table>'
+               "</office:spreadsheet></office:body></office:document-content>")
+    listing = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+               '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+               '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+               '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                    compress_type=zipfile.ZIP_STORED)
+        zf.writestr("content.xml", content)
+        if manifest:
+            zf.writestr("META-INF/manifest.xml", listing)
+    return path
+
+
+def ods_row(values: Sequence[object], repeated: int = 1) -> str:
+    attr = f' table:number-rows-repeated="{repeated}"' if repeated > 1 else ""
+    return f"<table:table-row{attr}>{''.join(ods_cell(v) for v in values)}</table:table-row>"
+
+
+# the empty rows to the sheet's end, as LibreOffice saves every sheet
+ODS_EMPTY_TAIL = ('<table:table-row table:number-rows-repeated="1048570">'
+                  '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>')
+
+
 def ods_with_error_cell(path: Path, header: Sequence[str], data_row: Sequence[object],
                         error_column: int, repeated_rows: int = 2) -> Path:
     """An .ods as LibreOffice or WPS saves it: the header, `data_row` repeated (a
     `number-rows-repeated` row), then a row whose column `error_column` (0-based, after
     empty cells given by `number-columns-repeated`) holds a formula's error value
     (`calcext:value-type="error"`, #DIV/0!), which python-calamine reads as a blank."""
-    def cell(value: object) -> str:
-        if isinstance(value, int | float):
-            kind = f'office:value-type="float" office:value="{value}"'
-        else:
-            kind = 'office:value-type="string"'
-        return f"<table:table-cell {kind}><text:p>{escape(str(value))}</text:p></table:table-cell>"
-
-    rows = [f"<table:table-row>{''.join(cell(h) for h in header)}</table:table-row>",
-            f'<table:table-row table:number-rows-repeated="{repeated_rows}">'
-            f"{''.join(cell(v) for v in data_row)}</table:table-row>",
-            f"<table:table-row>{''.join(cell(v) for v in data_row[:1])}"
+    rows = [ods_row(header), ods_row(data_row, repeated_rows),
+            f"<table:table-row>{''.join(ods_cell(v) for v in data_row[:1])}"
             + (f'<table:table-cell table:number-columns-repeated="{error_column - 1}"/>'
                if error_column > 1 else "")
             + '<table:table-cell table:formula="of:=1/0" office:value-type="string" '
               'office:string-value="" calcext:value-type="error"><text:p>#DIV/0!</text:p>'
               "</table:table-cell></table:table-row>"]
-    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-          'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"')
-    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
-               'office:version="1.2"><office:body><office:spreadsheet>'
-               f'<table:table table:name="Sheet1">{"".join(rows)}</table:table>'
-               "</office:spreadsheet></office:body></office:document-content>")
-    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
-                '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-                '<manifest:file-entry manifest:full-path="/" manifest:media-type='
-                '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
-                    compress_type=zipfile.ZIP_STORED)
-        zf.writestr("content.xml", content)
-        zf.writestr("META-INF/manifest.xml", manifest)
-    return path
+    return ods_file(path, rows)
 
 
 def attlog_with_junk(path: Path, punches: int = 20, junk: int = 3 * MB) -> Path:

@@ -48,6 +48,7 @@ from .sheet_scan import letters as _letters
 from .xls_errors import xls_error_cells
 
 T = TypeVar("T")
+ENCRYPTED = "工作簿设置了打开密码（已加密），无法读取：请在 Excel 里取消密码、另存后再导入"
 
 MAX_FILE_BYTES = 200 * 1024 * 1024         # on disk
 MAX_MEMBERS = 5_000                        # zip members
@@ -56,7 +57,6 @@ MAX_TOTAL_BYTES = 1024 * 1024 * 1024       # all members, uncompressed
 MAX_RATIO = 100                            # uncompressed / compressed, for large members
 RATIO_FROM = 8 * 1024 * 1024               # members smaller than this may compress any way
 _CHUNK = 4 * 1024 * 1024
-_OVERLAP = 64                              # a reference cut by a chunk boundary is seen whole
 
 DAMAGED = "工作簿已损坏，无法打开"
 
@@ -104,11 +104,27 @@ def calamine_call(call: Callable[[], T], file: str, sheet: str = "",
     except BaseException as exc:  # a panic from Rust code, see above
         text = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else ""
         lowered = text.lower()
-        if "password" in lowered or "encrypt" in lowered:
-            reason = "工作簿设置了打开密码（已加密），无法读取：请在 Excel 里取消密码、另存后再导入"
-        else:
-            reason = f"{prefix}（{text}）" if text else prefix
+        reason = (ENCRYPTED if "password" in lowered or "encrypt" in lowered
+                  else f"{prefix}{_in_words(text)}")
         raise InputError(Problem(reason, file=file, sheet=sheet)) from None
+
+
+_PART_RX = re.compile(r"'([^']+)' file not found in archive")
+
+
+def _in_words(detail: str) -> str:
+    """calamine's English reason as a Chinese note for the user ("" when it says nothing a
+    clerk could act on); the English itself never reaches a message."""
+    lowered = detail.lower()
+    if m := _PART_RX.search(detail):
+        return f"（缺少 {m.group(1)}，文件不完整或不是真正的电子表格）"
+    if "entity" in lowered or "dtd" in lowered:
+        return "（含有不允许的 XML 实体定义，已拒绝读取）"
+    if "zip" in lowered or "eof" in lowered or "archive" in lowered:
+        return "（压缩结构损坏，可能下载或复制不完整）"
+    if any("\u4e00" <= ch <= "\u9fff" for ch in detail):
+        return f"（{detail}）"
+    return "（文件内部结构不符合格式）" if detail else ""
 
 
 # ----------------------------------------------------------------------------- zip (xlsx, ods)
@@ -140,23 +156,6 @@ def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
         if rid in targets:
             out[targets[rid]] = html.unescape(attrs.get("name", ""))
     return out
-
-
-def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int):
-    """The member's bytes in overlapping chunks (for an .ods's repeat counts); refuses once
-    more than `limit` came out (the directory's size can lie)."""
-    total = 0
-    tail = b""
-    with zf.open(info) as fh:
-        while True:
-            block = fh.read(_CHUNK)
-            if not block:
-                return
-            total += len(block)
-            if total > limit:
-                raise ValueError("member larger than declared")
-            yield tail + block
-            tail = block[-_OVERLAP:]
 
 
 def check_zip_members(infos: list[zipfile.ZipInfo], file: str,
@@ -234,20 +233,71 @@ def _check_zip(path_str: str, file: str, size: int) -> Checked:
 _REPEAT = re.compile(rb'number-(rows|columns)-repeated="(\d+)"')
 
 
+_ROW_REPEAT = re.compile(rb'<table:table-row\b[^>]*?number-rows-repeated="(\d+)"[^>]*?(/?)>')
+_CELL_TAG = re.compile(rb'<table:(?:covered-)?table-cell\b([^>]*?)(/?)>')
+_COL_REPEAT = re.compile(rb'number-columns-repeated="(\d+)"')
+_ROW_END = b"</table:table-row>"
+# Rows repeated more often than this are looked into. LibreOffice saves runs of identical
+# rows this way, and the empty rows to the sheet's end as one row repeated ~1,048,000
+# times; a row *with values* repeated a million times is a few bytes that calamine
+# spreads into a million rows (gigabytes), so the cells such repeats make are bounded.
+_LOOK_FROM = 1_000
+MAX_REPEATED_CELLS = 1_000_000
+_CARRY = 256       # bytes kept from one block to the next, so a tag cut in two is seen whole
+_ROW_MAX = 1 << 20  # a repeated row longer than this is taken as full of values
+
+
+def _filled_cells(row: bytes) -> int:
+    """Cells holding a value in one row's XML, their column repeats included."""
+    n = 0
+    for attrs, closed in _CELL_TAG.findall(row):
+        if b"value-type" in attrs or (not closed and b"formula" in attrs):
+            m = _COL_REPEAT.search(attrs)
+            n += int(m.group(1)) if m else 1
+    if n == 0 and b"<text:p" in row:  # text without a declared type still shows
+        n = 1
+    return n
+
+
 def _scan_ods(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> bool:
     """An .ods names repeated rows and columns by count: refuse counts that would spread
-    past the limits (a few bytes can claim a million rows). True when the same pass saw an
-    error cell (`_ods_errors` then parses the sheet for where)."""
-    rows = cols = 0
+    past the limits (a few bytes can claim a million rows of values). True when the same
+    pass saw an error cell (`_ods_errors` then parses the sheet for where)."""
+    rows = cols = made = 0
     has_errors = False
-    for chunk in _chunks(zf, info, MAX_MEMBER_BYTES):
-        has_errors = has_errors or b'calcext:value-type="error"' in chunk
-        for kind, count in _REPEAT.findall(chunk):
-            n = int(count)
-            if kind == b"rows":
-                rows = max(rows, n)
-            else:
-                cols = max(cols, n)
+    carry = b""
+    total = 0
+    with zf.open(info) as fh:
+        while True:
+            block = fh.read(_CHUNK)
+            total += len(block)
+            if total > MAX_MEMBER_BYTES:
+                raise ValueError("member larger than declared")
+            buf = carry + block
+            has_errors = has_errors or b'calcext:value-type="error"' in buf
+            for kind, count in _REPEAT.findall(buf):
+                if kind == b"rows":
+                    rows = max(rows, int(count))
+                else:
+                    cols = max(cols, int(count))
+            done, pending = 0, -1
+            for m in _ROW_REPEAT.finditer(buf):
+                n = int(m.group(1))
+                if n <= _LOOK_FROM or m.group(2):
+                    continue  # a short run, or an empty self-closed row
+                stop = buf.find(_ROW_END, m.end())
+                if stop < 0 and block and len(buf) - m.start() < _ROW_MAX:
+                    pending = m.start()  # the row goes on in the next block
+                    break
+                row = buf[m.end():stop if stop >= 0 else len(buf)]
+                made += n * (_filled_cells(row) if stop >= 0 else max(1, _filled_cells(row)))
+                done = stop + len(_ROW_END) if stop >= 0 else len(buf)
+                if made > MAX_REPEATED_CELLS:
+                    raise _refuse(file, f"{TOO_BIG}：表格用“重复行”把少量内容铺成了 {made:,} "
+                                  f"个以上的单元格（上限 {MAX_REPEATED_CELLS:,}），不像正常的导出文件")
+            if not block:
+                break
+            carry = buf[pending:] if pending >= 0 else buf[max(done, len(buf) - _CARRY):]
     if rows > MAX_ROWS or cols > MAX_COLUMNS:
         raise _refuse(file, f"{TOO_BIG}：表格声明了 {max(rows, cols)} 个重复的行或列")
     return has_errors
@@ -295,7 +345,7 @@ def _ods_errors(zf: zipfile.ZipFile, info: zipfile.ZipInfo,
     parser.CharacterDataHandler = text
     parser.EntityDeclHandler = lambda *args: (_ for _ in ()).throw(ValueError("entity"))
     try:
-        with zf.open(info) as fh:  # not `_chunks`: expat must see each byte once
+        with zf.open(info) as fh:  # expat must see each byte once, whole
             while block := fh.read(_CHUNK):
                 parser.Parse(block, False)
         parser.Parse(b"", True)
@@ -324,7 +374,7 @@ def check_ole(data: bytes, file: str) -> Checked:
 
 def _refuse_other_ole(names: set[str], file: str) -> None:
     if "encryptedpackage" in names or "encryptioninfo" in names:
-        raise _refuse(file, "工作簿设置了打开密码（已加密），无法读取：请在 Excel 里取消密码、另存后再导入")
+        raise _refuse(file, ENCRYPTED)
     if "worddocument" in names:
         raise _refuse(file, "这是 Word 文档（.doc），不是 Excel 工作簿")
     if "workbook" not in names and "book" not in names:

@@ -331,3 +331,61 @@ def test_a_pipe_or_device_is_refused_without_reading_it(kaohe, small, tmp_path, 
     r = run_import(kaohe, small, command, path)
     refused(r, "不是普通文件")
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("command", ["unit", "staff", "attendance", "service"])
+def test_a_row_of_values_repeated_a_million_times_is_refused(kaohe, small, tmp_path, snapshot,
+                                                             command):
+    """A few hundred bytes of .ods whose one row of values is `number-rows-repeated` a
+    million times: calamine would spread it into a million rows (1.6 GB and 40 s in the
+    roster import). Refused from the repeat count, before calamine reads it."""
+    from hostile_files import ods_file, ods_row
+
+    header = HEADERS.get(command, ["办件编号", "受理时间", "承诺时限"])
+    path = ods_file(tmp_path / "重复行.ods", [ods_row(header), ods_row(["X1", "某某", "东街"], 1_000_000)])
+    assert path.stat().st_size < 4096
+    before = snapshot()
+    refused(run_import(kaohe, small, command, path), "重复行.ods", "重复行", "1,000,000")
+    assert snapshot() == before
+
+
+def test_a_libreoffice_sheet_with_its_empty_tail_and_repeated_rows_is_read(kaohe, units4,
+                                                                            tmp_path):
+    """What LibreOffice writes is not a bomb: identical rows saved as one repeated row
+    (here 5,000 rows of three values, read in full) and the empty rows to the sheet's end as
+    one row repeated 1,048,570 times."""
+    from hostile_files import ODS_EMPTY_TAIL, ods_file, ods_row
+
+    from kaohe_desktop.io.workbook import read_workbook
+
+    rows = [ods_row(UNIT_HEADER)] + [ods_row([f"LO{i:02d}", f"新站{i}", "芙蓉街道"]) for i in range(3)]
+    r = kaohe("unit", "import", ods_file(tmp_path / "站点.ods", [*rows, ODS_EMPTY_TAIL]))
+    assert r.code == 0, r.err
+    assert "新增 3 条" in r.out
+    same = ods_file(tmp_path / "相同行.ods", [ods_row(UNIT_HEADER), ods_row(["X", "同名", "东街"], 5000),
+                                           ODS_EMPTY_TAIL])
+    (sheet,) = read_workbook(same)
+    filled = [row for row in sheet.rows if any(row)]
+    assert len(filled) == 5001 and filled[-1] == ["X", "同名", "东街"]
+
+
+@pytest.mark.parametrize(("case", "word"), [("entity", "实体"), ("no-manifest", "缺少")])
+def test_a_broken_ods_is_named_in_chinese_only(kaohe, small, tmp_path, snapshot, case, word):
+    """calamine's own English ("file not found in archive", "unrecognized entity") never
+    reaches the user: the reason is said in Chinese."""
+    import re
+
+    from hostile_files import ods_file, ods_row
+
+    doctype = ("<!DOCTYPE x [<!ENTITY a 'aaaaaaaaaa'><!ENTITY b '&a;&a;&a;&a;&a;&a;&a;'>]>"
+               if case == "entity" else "")
+    body = ['<table:table-row><table:table-cell office:value-type="string"><text:p>&b;</text:p>'
+            "</table:table-cell></table:table-row>"] if case == "entity" else [ods_row(UNIT_HEADER)]
+    path = ods_file(tmp_path / "坏.ods", body, doctype=doctype, manifest=case == "entity")
+    for command in ("unit", "attendance", "service"):
+        before = snapshot()
+        r = run_import(kaohe, small, command, path)
+        refused(r, "坏.ods", word)
+        # English words of calamine's: none (a part's own name, META-INF/manifest.xml, may show)
+        assert not re.search(r"[A-Za-z]{4,}", re.sub(r"坏\.ods|META-INF/manifest\.xml", "", r.err)), r.err
+        assert snapshot() == before

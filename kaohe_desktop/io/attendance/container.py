@@ -24,7 +24,6 @@ from ..source_file import regular_file
 from .texttable import ATTLOG_RX, delimited, html_tables
 from .xls_codepage import declared_dbcs, patched, recode
 
-ENCRYPTED = "工作簿设置了打开密码（已加密），无法读取：请在 Excel 里取消密码、另存后再导入"
 DAMAGED = "工作簿已损坏，无法打开"
 # A township's year of punches as text is a few MB; a clock's attlog of 150,000 lines
 # about 8 MB. Anything past this is not an attendance export.
