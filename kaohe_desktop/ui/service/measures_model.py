@@ -1,0 +1,147 @@
+"""The measures table of the 服务记录 page: one row per person (or window/unit), each key
+measure followed by its change against the previous period of the same length (较上期).
+
+Rates show as percentages and their change in percentage points; a change is green when it
+is better and red when worse (fewer days, 差评 and 有效投诉 are better). The tooltip of every
+measure names the previous period's value. Sorting is by the number, not the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor
+
+from kaohe_desktop.domain.service_measures import Measures
+from kaohe_desktop.services.service_stats import Compared
+
+from ..common.tables import Column, ColumnsModel, Index
+
+BETTER = QColor("#188038")
+WORSE = QColor("#c5221f")
+SORT_ROLE = Qt.ItemDataRole.UserRole
+LOWEST = float("-inf")  # a measure with nothing to divide sorts below every value
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    title: str
+    rate: bool = False          # a fraction shown as a percentage
+    lower_better: bool = False  # fewer is better (days, 差评, 有效投诉)
+    compared: bool = False      # followed by a 较上期 column
+
+
+MEASURES = (
+    Measure("requests", "办件量", compared=True),
+    Measure("finished", "办结"),
+    Measure("on_time_rate", "按时办结率", rate=True, compared=True),
+    Measure("avg_days", "平均办理时长（工作日）", lower_better=True, compared=True),
+    Measure("ratings", "评价数"),
+    Measure("satisfied_rate", "满意率", rate=True, compared=True),
+    Measure("bad_ratings", "差评", lower_better=True, compared=True),
+    Measure("bad_rectified_rate", "差评按时整改率", rate=True),
+    Measure("visit_rate", "回访率", rate=True),
+    Measure("complaints", "投诉"),
+    Measure("valid_complaints", "有效投诉", lower_better=True, compared=True),
+    Measure("valid_per_1000", "有效投诉/千件", lower_better=True),
+)
+BY_KEY = {m.key: m for m in MEASURES}
+
+
+def value_of(m: Measures, key: str) -> float | int | None:
+    """A measure of one subject: a count from its tally or a computed rate."""
+    d = m.as_dict()
+    return d[key] if key in d else getattr(m, key)
+
+
+def shown(measure: Measure, value: float | int | None) -> str:
+    if value is None:
+        return "—"
+    if measure.rate:
+        return f"{float(value) * 100:.2f}%"
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def change(measure: Measure, now: float | int | None, before: float | int | None) -> float | None:
+    """now − before, in percentage points for a rate; None when either is missing."""
+    if now is None or before is None:
+        return None
+    diff = float(now) - float(before)
+    return round(diff * 100, 2) if measure.rate else round(diff, 2)
+
+
+def change_text(measure: Measure, diff: float | None) -> str:
+    if diff is None:
+        return "—"
+    if diff == 0:
+        return "持平"
+    number = f"{abs(diff):.2f}" if measure.rate or measure.key == "avg_days" else f"{abs(diff):g}"
+    return ("↑ " if diff > 0 else "↓ ") + number + (" 个百分点" if measure.rate else "")
+
+
+class MeasuresModel(ColumnsModel):
+    """Rows: `Compared` (this period and the one before)."""
+
+    def __init__(self, parent=None) -> None:
+        columns: list[Column] = [Column("编号", lambda c: c.now.code, 5),
+                                 Column("姓名", lambda c: c.now.name, 6)]
+        self.kinds: list[tuple[Measure, str]] = [(MEASURES[0], "text"), (MEASURES[0], "text")]
+        for m in MEASURES:
+            columns.append(Column(m.title, self._getter(m, "now"), 5, right=True))
+            self.kinds.append((m, "value"))
+            if m.compared:
+                columns.append(Column("较上期", self._getter(m, "change"), 6, right=True))
+                self.kinds.append((m, "change"))
+        super().__init__(columns, parent)
+        self.previous = ""
+
+    @staticmethod
+    def _getter(m: Measure, what: str) -> Callable[[Compared], Any]:
+        if what == "now":
+            return lambda c: value_of(c.now, m.key)
+        return lambda c: change(m, value_of(c.now, m.key), value_of(c.before, m.key))
+
+    def set_rows(self, rows: list[Compared], previous: str, by: str) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.previous = previous
+        self.columns[1] = Column("姓名" if by == "person" else "窗口/单位", self.columns[1].value, 6)
+        self.endResetModel()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, 1)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = self.columns[index.column()]
+        measure, what = self.kinds[index.column()]
+        value = column.value(row)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if what == "text":
+                return value
+            return shown(measure, value) if what == "value" else change_text(measure, value)
+        if role == SORT_ROLE:
+            if what == "text":
+                return value
+            return LOWEST if value is None else float(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and what != "text":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and what == "change" and value:
+            better = (value < 0) if measure.lower_better else (value > 0)
+            return BETTER if better else WORSE
+        if role == Qt.ItemDataRole.ToolTipRole and what != "text":
+            before = value_of(row.before, measure.key)
+            return f"{measure.title}：本期 {shown(measure, value_of(row.now, measure.key))}，" \
+                   f"上期（{self.previous}）{shown(measure, before)}"
+        return None
+
+
+def make_proxy(model: MeasuresModel) -> QSortFilterProxyModel:
+    proxy = QSortFilterProxyModel(model)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    return proxy
