@@ -41,6 +41,7 @@ class CostPanel(QWidget):
         self.db = db
         self.unit_combo = QComboBox()
         self.unit_combo.setMinimumWidth(220)
+        self.unit_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.year_spin = QSpinBox()
         self.year_spin.setRange(2000, 2100)
         self.year_spin.setValue(date.today().year)

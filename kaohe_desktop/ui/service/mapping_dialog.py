@@ -148,6 +148,8 @@ class ServiceMappingDialog(QDialog):
             label = QLabel(f"{name}<span style='color:#c5221f'> *</span>：" if required else f"{name}：")
             label.setTextFormat(Qt.TextFormat.RichText)
             self.form.addRow(label, row)
+            for w in (label, combo, note):  # a widget added to a shown dialog stays hidden otherwise
+                w.show()
         self._changed()
 
     def choose(self, field: str, title: str | None) -> None:

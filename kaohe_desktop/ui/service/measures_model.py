@@ -39,7 +39,7 @@ MEASURES = (
     Measure("requests", "办件量", compared=True),
     Measure("finished", "办结"),
     Measure("on_time_rate", "按时办结率", rate=True, compared=True),
-    Measure("avg_days", "平均办理时长（工作日）", lower_better=True, compared=True),
+    Measure("avg_days", "平均办理工作日", lower_better=True, compared=True),
     Measure("ratings", "评价数"),
     Measure("satisfied_rate", "满意率", rate=True, compared=True),
     Measure("bad_ratings", "差评", lower_better=True, compared=True),
@@ -80,7 +80,7 @@ def change_text(measure: Measure, diff: float | None) -> str:
     if diff == 0:
         return "持平"
     number = f"{abs(diff):.2f}" if measure.rate or measure.key == "avg_days" else f"{abs(diff):g}"
-    return ("↑ " if diff > 0 else "↓ ") + number + (" 个百分点" if measure.rate else "")
+    return ("↑ " if diff > 0 else "↓ ") + number  # a rate's change: percentage points (tooltip)
 
 
 class MeasuresModel(ColumnsModel):
@@ -135,8 +135,9 @@ class MeasuresModel(ColumnsModel):
             return BETTER if better else WORSE
         if role == Qt.ItemDataRole.ToolTipRole and what != "text":
             before = value_of(row.before, measure.key)
+            unit = "；变化以百分点计" if measure.rate and what == "change" else ""
             return f"{measure.title}：本期 {shown(measure, value_of(row.now, measure.key))}，" \
-                   f"上期（{self.previous}）{shown(measure, before)}"
+                   f"上期（{self.previous}）{shown(measure, before)}{unit}"
         return None
 
 

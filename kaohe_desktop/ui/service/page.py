@@ -35,6 +35,7 @@ from .measures_model import MeasuresModel, make_proxy
 from .tracker_panel import TrackerPanel
 
 PERIOD_HINT = "如 2024-06、2024-Q2、2024"
+PLACEHOLDER = "如 2024-06"
 
 
 class EmptyState(QWidget):
@@ -78,8 +79,8 @@ class ServicePage(Page):
         self.period = QComboBox()
         self.period.setEditable(True)
         self.period.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.period.setMinimumContentsLength(9)
-        self.period.lineEdit().setPlaceholderText(PERIOD_HINT)
+        self.period.setMinimumWidth(self.fontMetrics().horizontalAdvance("2024-Q2 " * 2) + 30)
+        self.period.lineEdit().setPlaceholderText(PLACEHOLDER)
         self.period.setToolTip(f"选择最近的月份、季度、年度，或输入期间（{PERIOD_HINT}）后按回车")
         self.next_button = QToolButton()
         self.next_button.setText("▶")
