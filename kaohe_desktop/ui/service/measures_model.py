@@ -16,7 +16,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
 from kaohe_desktop.domain.service_measures import Measures
-from kaohe_desktop.services.service_stats import Compared
+from kaohe_desktop.services.service_stats import Compared, UnitCost
 
 from ..common.tables import Column, ColumnsModel, Index
 
@@ -43,13 +43,16 @@ MEASURES = (
     Measure("ratings", "评价数"),
     Measure("satisfied_rate", "满意率", rate=True, compared=True),
     Measure("bad_ratings", "差评", lower_better=True, compared=True),
-    Measure("bad_rectified_rate", "差评按时整改率", rate=True),
+    Measure("bad_rectified_rate", "整改及时率", rate=True),
     Measure("visit_rate", "回访率", rate=True),
     Measure("complaints", "投诉"),
     Measure("valid_complaints", "有效投诉", lower_better=True, compared=True),
     Measure("valid_per_1000", "有效投诉/千件", lower_better=True),
 )
 BY_KEY = {m.key: m for m in MEASURES}
+# by window/unit only: its people, 办件 per person in the period, the year's cost per person
+PER_UNIT = (Measure("staff", "在岗人员"), Measure("requests_per_person", "人均办件量"),
+            Measure("cost_per_person", "人均成本（元）", lower_better=True))
 
 
 def value_of(m: Measures, key: str) -> float | int | None:
@@ -63,6 +66,8 @@ def shown(measure: Measure, value: float | int | None) -> str:
         return "—"
     if measure.rate:
         return f"{float(value) * 100:.2f}%"
+    if measure.key == "cost_per_person":
+        return f"{value:,.2f}"
     return f"{value:.2f}" if isinstance(value, float) else str(value)
 
 
@@ -96,8 +101,26 @@ class MeasuresModel(ColumnsModel):
             if m.compared:
                 columns.append(Column("较上期", self._getter(m, "change"), 6, right=True))
                 self.kinds.append((m, "change"))
+        self.unit_columns = []
+        for m in PER_UNIT:
+            self.unit_columns.append(len(columns))
+            columns.append(Column(m.title, self._unit_getter(m.key), 6, right=True))
+            self.kinds.append((m, "value"))
         super().__init__(columns, parent)
         self.previous = ""
+        self.units: dict[str, UnitCost] = {}
+
+    def _unit_getter(self, key: str) -> Callable[[Compared], Any]:
+        def get(c: Compared) -> float | int | None:
+            u = self.units.get(c.now.code)
+            if u is None:
+                return None
+            if key == "staff":
+                return u.staff
+            if key == "cost_per_person":
+                return None if u.per_person is None else float(u.per_person)
+            return round(c.now.tally.requests / u.staff, 2) if u.staff else None
+        return get
 
     @staticmethod
     def _getter(m: Measure, what: str) -> Callable[[Compared], Any]:
@@ -105,10 +128,13 @@ class MeasuresModel(ColumnsModel):
             return lambda c: value_of(c.now, m.key)
         return lambda c: change(m, value_of(c.now, m.key), value_of(c.before, m.key))
 
-    def set_rows(self, rows: list[Compared], previous: str, by: str) -> None:
+    def set_rows(self, rows: list[Compared], previous: str, by: str,
+                 units: dict[str, UnitCost] | None = None) -> None:
+        """`units`: by window/unit, each unit's people and yearly cost (人均 columns)."""
         self.beginResetModel()
         self.rows = rows
         self.previous = previous
+        self.units = units or {}
         self.columns[1] = Column("姓名" if by == "person" else "窗口/单位", self.columns[1].value, 6)
         self.endResetModel()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, 1)
@@ -133,6 +159,9 @@ class MeasuresModel(ColumnsModel):
         if role == Qt.ItemDataRole.ForegroundRole and what == "change" and value:
             better = (value < 0) if measure.lower_better else (value > 0)
             return BETTER if better else WORSE
+        if role == Qt.ItemDataRole.ToolTipRole and measure in PER_UNIT:
+            return {"staff": "单位的在岗人员数", "requests_per_person": "本期办件量 ÷ 在岗人员",
+                    "cost_per_person": "所在年度的单位成本 ÷ 在岗人员（在“人均成本”页填写成本）"}[measure.key]
         if role == Qt.ItemDataRole.ToolTipRole and what != "text":
             before = value_of(row.before, measure.key)
             unit = "；变化以百分点计" if measure.rate and what == "change" else ""

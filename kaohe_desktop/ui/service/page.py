@@ -172,7 +172,13 @@ class ServicePage(Page):
         except InputError as exc:
             self.status.setText("；".join(exc.lines()))
             return
-        self.model.set_rows(rows, previous, by)
+        units = None
+        if by == "unit":
+            year = service_stats.period_range(text)[1].year
+            units = {u.code: u for u in service_stats.unit_costs(self.db, year)}
+        self.model.set_rows(rows, previous, by, units)
+        for column in self.model.unit_columns:
+            self.table.setColumnHidden(column, by != "unit")
         self.table.resizeColumnsToContents()
         active = sum(1 for r in rows if r.now.tally.requests or r.now.tally.ratings
                      or r.now.tally.complaints)

@@ -264,6 +264,7 @@ def test_measures_change_trend_tracker_and_cost(qtbot, loaded, monkeypatch):
         text = page.model.index(r, change_col).data()
         assert text == ("持平" if diff == 0 else ("↑ " if diff > 0 else "↓ ") + str(abs(diff)))
     assert "与 2024-05 相比" in page.status.text()
+    assert page.table.isColumnHidden(col["人均成本（元）"])  # a person has no cost of its own
     qtbot.mouseClick(page.previous_button, CLICK)
     assert page.period.currentText() == "2024-05"
     # sorting by clicking the header sorts by the number
@@ -280,6 +281,13 @@ def test_measures_change_trend_tracker_and_cost(qtbot, loaded, monkeypatch):
     page.by.setFocus()
     qtbot.keyClick(page.by, Qt.Key.Key_Down)  # 按窗口/单位
     assert page.model.rowCount() == 3 and titles[1] != page.model.headerData(1, Qt.Orientation.Horizontal)
+    per_person, cost_col = col["人均办件量"], col["人均成本（元）"]
+    assert not page.table.isColumnHidden(per_person)
+    hl01 = next(r for r, row in enumerate(page.model.rows) if row.now.code == "HL01")
+    requests = page.model.rows[hl01].now.tally.requests
+    assert page.model.index(hl01, per_person).data() == f"{requests / 3:.2f}"  # HL01 has 3 people
+    assert page.model.index(hl01, cost_col).data() == "120,000.00"
+    shot(page, "measures_by_unit")
     qtbot.keyClick(page.by, Qt.Key.Key_Up)
 
     # trend of the row double-clicked: QtCharts loads only now
