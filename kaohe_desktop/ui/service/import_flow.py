@@ -20,7 +20,7 @@ from kaohe_desktop.services.service_records import ServiceImportResult, ServiceP
 
 from ..attendance.jobs import Cancelled
 from ..common.messages import show_error
-from ..common.tasks import run_job
+from ..common.tasks import run_job, single_step
 from .jobs import ServiceRead, commit_job, read_job, result_text
 from .mapping_dialog import ServiceMappingDialog
 from .preview_dialog import ServicePreviewDialog
@@ -64,10 +64,19 @@ class ServiceImportFlow(QObject):
         self.show_preview(result, remember)
 
     def ask_mapping(self, result: ServiceRead, initial: dict[str, str] | None = None) -> None:
-        dialog = ServiceMappingDialog(self.widget, result.headers, reason=result.reason,
-                                      initial=initial or result.mapping)
+        dialog = ServiceMappingDialog(
+            self.widget, result.headers, reason=result.reason, initial=initial or result.mapping,
+            reload=lambda sheet, then: self._reload(dialog, result.path, sheet, then))
         dialog.accepted.connect(lambda: self.read(result.path, dialog.mapping(), dialog.remember))
         self._open(dialog)
+
+    def _reload(self, dialog: QDialog, path: Path, sheet: str, then) -> None:
+        from kaohe_desktop.services import service_layout
+
+        run_job(dialog, "读取表头", single_step(lambda: service_layout.file_headers(path, sheet),
+                                              f"正在读取 {path.name} 的表头…"),
+                on_done=then, on_error=lambda exc: show_error(dialog, "读取表头", exc),
+                cancellable=False)
 
     def show_preview(self, result: ServiceRead, remember: bool) -> None:
         data = roster.load_roster(self.db)
@@ -85,12 +94,12 @@ class ServiceImportFlow(QObject):
     def _remap(self, result: ServiceRead) -> None:
         from kaohe_desktop.services import service_layout
 
-        try:
-            headers = service_layout.file_headers(result.path)
-        except InputError as exc:
-            self._failed(TITLE, exc)
-            return
-        self.ask_mapping(ServiceRead(result.path, headers=headers), result.mapping)
+        path, sheet = result.path, result.preview.sheet if result.preview else None
+        run_job(self.widget, "读取表头", single_step(lambda: service_layout.file_headers(path, sheet),
+                                                   f"正在读取 {path.name} 的表头…"),
+                on_done=lambda headers: self.ask_mapping(ServiceRead(path, headers=headers),
+                                                         result.mapping),
+                on_error=lambda exc: self._failed(TITLE, exc), cancellable=False)
 
     def commit(self, preview: ServicePreview, people: dict[str, str], units: dict[str, str],
                remember: dict[str, str] | None) -> None:

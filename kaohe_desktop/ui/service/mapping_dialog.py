@@ -10,6 +10,8 @@ ticked, the mapping is saved for this header shape when the import commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,18 +41,19 @@ HINTS = {"no": "每条记录唯一的编号：据此判断是否已导入过", "
 
 class ServiceMappingDialog(QDialog):
     def __init__(self, parent: QWidget | None, headers: ServiceHeaders, *, reason: str = "",
-                 initial: dict[str, str] | None = None) -> None:
+                 initial: dict[str, str] | None = None,
+                 reload: Callable[[str, Callable[[ServiceHeaders], None]], None] | None = None) -> None:
+        """`reload(sheet, then)` reads another sheet's headers (off the GUI thread) and calls
+        `then(headers)`."""
         super().__init__(parent)
         self.setWindowTitle("指定服务记录的列")
         self.headers = headers
+        self._reload = reload
         layout = QVBoxLayout(self)
-        intro = QLabel(
-            f"<b>{headers.file}</b>（工作表“{headers.sheet}”，表头在第 {headers.header_row} 行）"
-            "不是能自动识别的导出格式。请选择记录类型，并指出各项在哪一列；"
-            "带 <span style='color:#c5221f'>*</span> 的必须选。")
-        intro.setWordWrap(True)
-        intro.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(intro)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.intro.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.intro)
         if reason:
             why = QLabel(reason)
             why.setWordWrap(True)
@@ -60,9 +63,16 @@ class ServiceMappingDialog(QDialog):
         self.kind_combo = QComboBox()
         for kind in KINDS:
             self.kind_combo.addItem(KIND_NAMES[kind], kind)
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.addItems(list(headers.sheets))
+        self.sheet_combo.setCurrentText(headers.sheet)
+        self.sheet_combo.setEnabled(len(headers.sheets) > 1 and reload is not None)
         kind_row = QHBoxLayout()
         kind_row.addWidget(QLabel("记录类型："))
         kind_row.addWidget(self.kind_combo)
+        kind_row.addSpacing(16)
+        kind_row.addWidget(QLabel("工作表："))
+        kind_row.addWidget(self.sheet_combo)
         kind_row.addStretch(1)
         layout.addLayout(kind_row)
 
@@ -77,14 +87,6 @@ class ServiceMappingDialog(QDialog):
         self.sample.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sample.verticalHeader().hide()
         self.sample.setMinimumHeight(self.fontMetrics().height() * 8)
-        labels = self._labels()
-        self.sample.setColumnCount(len(labels))
-        self.sample.setHorizontalHeaderLabels(labels)
-        self.sample.setRowCount(len(headers.sample))
-        for r, row in enumerate(headers.sample):
-            for c, value in enumerate(row[:len(labels)]):
-                self.sample.setItem(r, c, QTableWidgetItem(value))
-        self.sample.resizeColumnsToContents()
         layout.addWidget(self.sample, 1)
 
         self.remember_check = QCheckBox("记住这个对应关系：以后同样表头的文件直接按它读取")
@@ -103,9 +105,35 @@ class ServiceMappingDialog(QDialog):
 
         kind = (initial or {}).get("__kind__") or guess_kind(headers.columns)
         self.kind_combo.setCurrentIndex(KINDS.index(kind))
-        self._build_fields(initial)
+        self.show_headers(headers, initial)
         self.kind_combo.currentIndexChanged.connect(lambda _: self._build_fields(None))
+        self.sheet_combo.currentTextChanged.connect(self._ask_reload)
         self.resize(900, 680)
+
+    def _ask_reload(self, sheet: str) -> None:
+        if self._reload is not None and sheet != self.headers.sheet:
+            self._reload(sheet, lambda headers: self.show_headers(headers, None))
+
+    def show_headers(self, headers: ServiceHeaders, initial: dict[str, str] | None) -> None:
+        """Show a sheet's header row and first rows, and choose the columns again."""
+        self.headers = headers
+        self.sheet_combo.blockSignals(True)
+        self.sheet_combo.setCurrentText(headers.sheet)
+        self.sheet_combo.blockSignals(False)
+        self.intro.setText(
+            f"<b>{headers.file}</b>（工作表“{headers.sheet}”，表头在第 {headers.header_row} 行）"
+            "不是能自动识别的导出格式。请选择记录类型，并指出各项在哪一列；"
+            "带 <span style='color:#c5221f'>*</span> 的必须选。")
+        labels = self._labels()
+        self.sample.clear()
+        self.sample.setColumnCount(len(labels))
+        self.sample.setHorizontalHeaderLabels(labels)
+        self.sample.setRowCount(len(headers.sample))
+        for r, row in enumerate(headers.sample):
+            for c, value in enumerate(row[:len(labels)]):
+                self.sample.setItem(r, c, QTableWidgetItem(value))
+        self.sample.resizeColumnsToContents()
+        self._build_fields(initial)
 
     def _labels(self) -> list[str]:
         return [f"{letter}  {title}" if title else f"{letter} 列"

@@ -128,6 +128,7 @@ class ServicePage(Page):
         self.flow.message.connect(self.status.setText)
         self.flow.imported.connect(self._imported)
         self.cost.saved.connect(self.status.setText)
+        self.cost.saved.connect(lambda _: self.changes.changed.emit("service"))
         self.show_button.clicked.connect(self.show_measures)
         self.period.lineEdit().returnPressed.connect(self.show_measures)
         self.period.activated.connect(lambda _: self.show_measures())

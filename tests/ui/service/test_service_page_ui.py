@@ -149,6 +149,42 @@ def test_unknown_layout_is_mapped_once_then_remembered(qtbot, page, db, monkeypa
     assert requests_in(db) == 6 and not told
 
 
+def test_the_table_on_a_later_sheet_is_chosen_in_the_mapping_dialog(qtbot, page, db, monkeypatch,
+                                                                   told, tmp_path):
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "汇总"
+    summary.append(["窗口", "件数", "备注"])
+    summary.append(["综合窗口", 3, ""])
+    detail = wb.create_sheet("明细")
+    detail.append(UNKNOWN)
+    for row in unknown_rows("S"):
+        detail.append(row)
+    wb.save(tmp_path / "两张表.xlsx")
+    pick_file(monkeypatch, tmp_path / "两张表.xlsx")
+    qtbot.mouseClick(page.empty.import_button, CLICK)
+    dialog = wait_dialog(qtbot, page, ServiceMappingDialog)
+    assert dialog.headers.sheet == "汇总" and dialog.sheet_combo.isEnabled()
+    dialog.sheet_combo.setFocus()
+    qtbot.keyClick(dialog.sheet_combo, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: dialog.headers.sheet == "明细", timeout=TIMEOUT)
+    assert dialog.sample.rowCount() == 3 and "明细" in dialog.intro.text()
+    dialog.kind_combo.setFocus()
+    qtbot.keyClick(dialog.kind_combo, Qt.Key.Key_Home)
+    choose_by_keys(qtbot, dialog.combos["no"], "A")
+    choose_by_keys(qtbot, dialog.combos["accepted"], "D")
+    choose_by_keys(qtbot, dialog.combos["person_name"], "C")
+    choose_by_keys(qtbot, dialog.combos["limit"], "E")
+    qtbot.mouseClick(dialog.ok_button, CLICK)
+    preview = wait_dialog(qtbot, page, ServicePreviewDialog)
+    assert preview.preview.sheet == "明细" and preview.preview.new == 3
+    # 重新指定列… goes back to the mapping dialog with the columns chosen
+    qtbot.mouseClick(preview.remap_button, CLICK)
+    again = wait_dialog(qtbot, page, ServiceMappingDialog)
+    assert again.mapping()["no"] == "单号" and again.kind == "requests"
+    assert requests_in(db) == 0 and not told
+
+
 def test_a_bad_cell_is_named_and_nothing_is_written(qtbot, page, db, monkeypatch, tmp_path):
     rows = [["B001", "社保卡挂失", "黄丽萍", "2024-07-02 09:00", 3, "2024-07-03 10:00", "已办结"],
             ["B002", "社保卡挂失", "黄丽萍", "七月三号", 3, "", "办理中"]]
