@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,6 +37,25 @@ PICK = "请选择…"
 ONLY_UNIT = "只计入窗口/单位"
 PERSONS_UNIT = "按人员所属单位"
 STATUS = {"unmatched": "名册中没有", "ambiguous": "名册中有同名的几个人"}
+
+
+def _choices(first: Sequence[tuple[str, str | None]], rest: Sequence[tuple[str, str]],
+             parent: QWidget) -> QStandardItemModel:
+    """One list shared by every row's combo: 300 unmatched people × 300 staff would be
+    90,000 combo items otherwise."""
+    model = QStandardItemModel(parent)
+    for text, data in (*first, *rest):
+        item = QStandardItem(text)
+        item.setData(data, Qt.ItemDataRole.UserRole)
+        model.appendRow(item)
+    return model
+
+
+def _combo(model: QStandardItemModel) -> QComboBox:
+    combo = QComboBox()
+    combo.setModel(model)
+    combo.setCurrentIndex(0)
+    return combo
 
 
 def _table(headers: Sequence[str]) -> QTableWidget:
@@ -86,15 +106,13 @@ class ServicePreviewDialog(QDialog):
         self.people = _table(("文件中的人员", "记录数", "情况", "计入"))
         self.people.verticalHeader().setDefaultSectionSize(row_height)
         self.person_combos: dict[str, QComboBox] = {}
+        people = _choices(((PICK, None), (ONLY_UNIT, "")),
+                          [(f"{p.code} {p.name}（{p.unit_name or '无单位'}）", p.code) for p in staff], self)
         for r, u in enumerate(preview.unmatched):
             self.people.insertRow(r)
             for c, value in enumerate((u.key, str(u.rows), STATUS.get(u.status, u.status))):
                 self.people.setItem(r, c, QTableWidgetItem(value))
-            combo = QComboBox()
-            combo.addItem(PICK, None)
-            combo.addItem(ONLY_UNIT, "")
-            for p in staff:
-                combo.addItem(f"{p.code} {p.name}（{p.unit_name or '无单位'}）", p.code)
+            combo = _combo(people)
             combo.currentIndexChanged.connect(self._update)
             self.person_combos[u.key] = combo
             self.people.setCellWidget(r, 3, combo)
@@ -104,14 +122,12 @@ class ServicePreviewDialog(QDialog):
         self.units = _table(("文件中的窗口/单位", "计入"))
         self.units.verticalHeader().setDefaultSectionSize(row_height)
         self.unit_combos: dict[str, QComboBox] = {}
+        windows = _choices(((PICK, None), (PERSONS_UNIT, "")),
+                           [(f"{u.code} {u.name}", u.code) for u in units], self)
         for r, text in enumerate(preview.unmatched_units):
             self.units.insertRow(r)
             self.units.setItem(r, 0, QTableWidgetItem(text))
-            combo = QComboBox()
-            combo.addItem(PICK, None)
-            combo.addItem(PERSONS_UNIT, "")
-            for u in units:
-                combo.addItem(f"{u.code} {u.name}", u.code)
+            combo = _combo(windows)
             combo.currentIndexChanged.connect(self._update)
             self.unit_combos[text] = combo
             self.units.setCellWidget(r, 1, combo)

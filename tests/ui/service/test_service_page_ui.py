@@ -228,6 +228,24 @@ def test_an_unmatched_person_gets_a_choice(qtbot, page, db, monkeypatch, tmp_pat
     assert rows["0301"].tally.requests == 1 and rows["0103"].tally.requests == 1
 
 
+def test_an_unknown_window_is_counted_for_the_unit_chosen(qtbot, page, db, monkeypatch, tmp_path):
+    rows = [["W001", "户籍", "", "2024-07-02 09:00", 5, "2024-07-05 10:00", "已办结", "综合受理窗口"],
+            ["W002", "户籍", "", "2024-07-03 09:00", 5, "2024-07-05 10:00", "已办结",
+             "红岭街道东湖社区便民服务站"]]
+    book = write_xlsx(tmp_path / "窗口.xlsx", [*STANDARD, "受理窗口"], rows)
+    pick_file(monkeypatch, book)
+    qtbot.mouseClick(page.empty.import_button, CLICK)
+    dialog = wait_dialog(qtbot, page, ServicePreviewDialog)
+    assert dialog.units.rowCount() == 1 and dialog.units.item(0, 0).text() == "综合受理窗口"
+    assert not dialog.people.isVisible() and not dialog.import_button.isEnabled()
+    choose_by_keys(qtbot, dialog.unit_combos["综合受理窗口"], "HL01")
+    assert dialog.import_button.isEnabled()
+    qtbot.mouseClick(dialog.import_button, CLICK)
+    qtbot.waitUntil(lambda: requests_in(db) == 2, timeout=TIMEOUT)
+    units = {m.code: m.tally.requests for m in service_stats.measures(db, "2024-07", "unit")}
+    assert units == {"HL01": 1, "HL02": 1, "HL03": 0}
+
+
 def test_cancelling_the_read_writes_nothing(qtbot, page, db, monkeypatch, told, tmp_path):
     book = write_xlsx(tmp_path / "慢.xlsx", STANDARD,
                       [["D001", "社保", "黄丽萍", "2024-07-02 09:00", 3, "", "办理中"]])
