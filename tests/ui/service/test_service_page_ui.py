@@ -408,3 +408,25 @@ def test_a_bad_period_and_a_bad_amount_say_why(qtbot, loaded, told):
     qtbot.keyClicks(page.cost.amount, "30k")
     qtbot.keyClick(page.cost.amount, Qt.Key.Key_Return)
     assert told and "金额" in told[0][1]
+
+
+def test_tracker_marks_overdue_red_and_near_amber(qtbot):
+    from kaohe_desktop.services.service_stats import OpenBadRating
+    from kaohe_desktop.ui.service.tracker_panel import TrackerPanel
+
+    panel = TrackerPanel()
+    qtbot.addWidget(panel)
+    rows = [OpenBadRating("G1", datetime(2024, 6, 3, 9), "非常不满意", "黄丽萍", "服务中心", "态度差",
+                          date(2024, 6, 24), -3, True),
+            OpenBadRating("G2", datetime(2024, 6, 5, 9), "不满意", "邓芳", "西岭村", "等太久",
+                          date(2024, 6, 26), 2, False),
+            OpenBadRating("G3", datetime(2024, 6, 20, 9), "不满意", "", "西岭村", "",
+                          date(2024, 7, 11), 11, False)]
+    assert panel.set_rows(rows) == (1, 1)
+    t = panel.table
+    assert [t.item(r, 7).text() for r in range(3)] == ["已逾期 3 个工作日", "即将到期：剩 2 个工作日",
+                                                       "剩 11 个工作日"]
+    assert t.item(0, 0).background().color().name() == "#fde7e9"
+    assert t.item(1, 0).background().color().name() == "#fff4ce"
+    assert t.item(2, 0).background().style() == Qt.BrushStyle.NoBrush
+    assert "已逾期 1 条" in panel.note.text() and "0 条" not in panel.note.text()
