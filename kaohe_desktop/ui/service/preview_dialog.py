@@ -113,6 +113,8 @@ class ServicePreviewDialog(QDialog):
             for c, value in enumerate((u.key, str(u.rows), STATUS.get(u.status, u.status))):
                 self.people.setItem(r, c, QTableWidgetItem(value))
             combo = _combo(people)
+            combo.setToolTip("选名册中的人，这些记录就算在他名下；“只计入窗口/单位”：只算在记录的窗口/单位上，"
+                             "没有写窗口/单位的记录不导入")
             combo.currentIndexChanged.connect(self._update)
             self.person_combos[u.key] = combo
             self.people.setCellWidget(r, 3, combo)
@@ -128,6 +130,7 @@ class ServicePreviewDialog(QDialog):
             self.units.insertRow(r)
             self.units.setItem(r, 0, QTableWidgetItem(text))
             combo = _combo(windows)
+            combo.setToolTip("选名册中的单位；“按人员所属单位”：算在经办人所在的单位上")
             combo.currentIndexChanged.connect(self._update)
             self.unit_combos[text] = combo
             self.units.setCellWidget(r, 1, combo)
