@@ -148,12 +148,14 @@ class Trend:
     rows: list[Measures]   # one per month
 
 
-def trend(db: Database, start: date, end: date, by: str = "person") -> list[Trend]:
+def trend(db: Database, start: date, end: date, by: str = "person", *,
+          mean_satisfaction: bool = False) -> list[Trend]:
     """Each subject's measures month by month (the page's trend chart), in one pass."""
     with db.session() as s:
         per = monthly(s, start, end, by)
         months = months_of(start, end)
-        return [Trend(code, name, months, [Measures(code, name, per.get(i, {}).get(m, MonthTally()))
+        return [Trend(code, name, months, [Measures(code, name, per.get(i, {}).get(m, MonthTally()),
+                                                    mean_satisfaction)
                                            for m in months])
                 for i, code, name in _subjects(s, by)]
 

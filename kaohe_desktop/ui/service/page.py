@@ -12,6 +12,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -89,11 +90,14 @@ class ServicePage(Page):
         self.by.addItem("按人员", "person")
         self.by.addItem("按窗口/单位", "unit")
         self.show_button = QPushButton("统计")
+        self.mean_check = QCheckBox("满意率按五级均值")
+        self.mean_check.setToolTip("不勾选：满意率 = 不满意、非常不满意以外的评价 ÷ 全部评价；"
+                                   "勾选：五级评价的平均（非常满意 = 100%）")
         bar = QHBoxLayout()
         bar.addWidget(self.import_button)
         bar.addSpacing(16)
         for w in (QLabel("期间："), self.previous_button, self.period, self.next_button, self.by,
-                  self.show_button):
+                  self.show_button, self.mean_check):
             bar.addWidget(w)
         bar.addStretch(1)
         self.status = QLabel("")
@@ -133,6 +137,7 @@ class ServicePage(Page):
         self.period.lineEdit().returnPressed.connect(self.show_measures)
         self.period.activated.connect(lambda _: self.show_measures())
         self.by.currentIndexChanged.connect(lambda _: self.show_measures())
+        self.mean_check.toggled.connect(lambda _: self._mean_changed())
         self.previous_button.clicked.connect(lambda: self._step(service_stats.previous_period))
         self.next_button.clicked.connect(lambda: self._step(service_stats.next_period))
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -144,7 +149,8 @@ class ServicePage(Page):
         span = service_stats.record_span(self.db)
         self._trends.clear()
         self.stack.setCurrentWidget(self.empty if span is None else self.tabs)
-        for w in (self.previous_button, self.period, self.next_button, self.by, self.show_button):
+        for w in (self.previous_button, self.period, self.next_button, self.by, self.show_button,
+                  self.mean_check):
             w.setEnabled(span is not None)
         if span is None:
             self.status.setText("")
@@ -169,7 +175,8 @@ class ServicePage(Page):
             self.status.setText(f"请选择或输入期间（{PERIOD_HINT}）")
             return
         try:
-            previous, rows = service_stats.compare(self.db, text, by)
+            previous, rows = service_stats.compare(self.db, text, by,
+                                                   mean_satisfaction=self.mean_check.isChecked())
         except InputError as exc:
             self.status.setText("；".join(exc.lines()))
             return
@@ -195,6 +202,10 @@ class ServicePage(Page):
         except InputError as exc:
             self.status.setText("；".join(exc.lines()))
             return
+        self.show_measures()
+
+    def _mean_changed(self) -> None:
+        self._trends.clear()
         self.show_measures()
 
     def _imported(self, result) -> None:
@@ -232,7 +243,8 @@ class ServicePage(Page):
         by = self.by.currentData()
         key = (year, by)
         if key not in self._trends:
-            self._trends[key] = service_stats.trend(self.db, date(year, 1, 1), date(year, 12, 31), by)
+            self._trends[key] = service_stats.trend(self.db, date(year, 1, 1), date(year, 12, 31), by,
+                                                    mean_satisfaction=self.mean_check.isChecked())
         self.chart.set_trends(self._trends[key], year, self.selected_code())
         if measure is not None:
             self.chart.show_measure(measure)

@@ -430,3 +430,34 @@ def test_tracker_marks_overdue_red_and_near_amber(qtbot):
     assert t.item(1, 0).background().color().name() == "#fff4ce"
     assert t.item(2, 0).background().style() == Qt.BrushStyle.NoBrush
     assert "已逾期 1 条" in panel.note.text() and "0 条" not in panel.note.text()
+
+
+def test_satisfaction_as_the_five_level_mean(qtbot, loaded):
+    page = ServicePage(loaded, Changes())
+    qtbot.addWidget(page)
+    page.resize(1400, 600)
+    page.show()
+    page.period.setCurrentText("2024-Q2")
+    qtbot.mouseClick(page.show_button, CLICK)
+    titles = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.model.columnCount())]
+    col = titles.index("满意率")
+    share = {m.code: m.satisfied_rate for m in service_stats.measures(loaded, "2024-Q2")}
+    mean = {m.code: m.satisfied_rate
+            for m in service_stats.measures(loaded, "2024-Q2", mean_satisfaction=True)}
+    assert share != mean
+
+    def shown_rates():
+        return {row.now.code: page.model.index(r, col).data() for r, row in enumerate(page.model.rows)}
+
+    def pct(v):
+        return "—" if v is None else f"{v * 100:.2f}%"
+
+    assert shown_rates() == {k: pct(v) for k, v in share.items()}
+    qtbot.mouseClick(page.mean_check, CLICK)
+    assert shown_rates() == {k: pct(v) for k, v in mean.items()}
+    chart = page.show_trend("satisfied_rate")
+    june = dict(chart.points())[6]
+    want = {t.code: t for t in service_stats.trend(loaded, date(2024, 1, 1), date(2024, 12, 31),
+                                                   mean_satisfaction=True)}
+    code = chart.subject_combo.currentData()
+    assert june == pytest.approx(want[code].rows[5].satisfied_rate * 100)
