@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kaohe_desktop.domain.errors import InputError, Problem
+from kaohe_desktop.io.attendance.cells import text as _text
 from kaohe_desktop.io.attendance.container import open_source
 from kaohe_desktop.io.service.reader import FIELDS, KINDS, REQUIRED, SCAN_ROWS, hnorm, signature
 from kaohe_desktop.io.workbook import column_letter
@@ -30,14 +31,6 @@ class ServiceHeaders:
     letters: tuple[str, ...]
     sample: tuple[tuple[str, ...], ...]  # the first data rows, as text
     signature: str
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def file_headers(path: Path | str, sheet: str | None = None) -> ServiceHeaders:
