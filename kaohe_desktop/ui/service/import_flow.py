@@ -63,10 +63,12 @@ class ServiceImportFlow(QObject):
             return
         self.show_preview(result, remember)
 
-    def ask_mapping(self, result: ServiceRead, initial: dict[str, str] | None = None) -> None:
+    def ask_mapping(self, result: ServiceRead, initial: dict[str, str] | None = None,
+                    auto: bool = False) -> None:
+        """`auto`: the file's layout is recognised and the user overrides how it was read."""
         dialog = ServiceMappingDialog(
             self.widget, result.headers, reason=result.reason, initial=initial or result.mapping,
-            reload=lambda sheet, then: self._reload(dialog, result.path, sheet, then))
+            reload=lambda sheet, then: self._reload(dialog, result.path, sheet, then), auto=auto)
         dialog.accepted.connect(lambda: self.read(result.path, dialog.mapping(), dialog.remember))
         self._open(dialog)
 
@@ -87,8 +89,7 @@ class ServiceImportFlow(QObject):
                                       remembered=result.remembered)
         saved = result.mapping if remember else None
         dialog.accepted.connect(lambda: self.commit(preview, *dialog.choices(), saved))
-        if result.mapping is not None:
-            dialog.remap_requested.connect(lambda: self._remap(result))
+        dialog.remap_requested.connect(lambda: self._remap(result))
         self._open(dialog)
 
     def _remap(self, result: ServiceRead) -> None:
@@ -97,8 +98,9 @@ class ServiceImportFlow(QObject):
         path, sheet = result.path, result.preview.sheet if result.preview else None
         run_job(self.widget, "读取表头", single_step(lambda: service_layout.file_headers(path, sheet),
                                                    f"正在读取 {path.name} 的表头…"),
-                on_done=lambda headers: self.ask_mapping(ServiceRead(path, headers=headers),
-                                                         result.mapping),
+                on_done=lambda headers: self.ask_mapping(
+                    ServiceRead(path, headers=headers),
+                    result.mapping or {"__kind__": result.preview.kind}, auto=result.mapping is None),
                 on_error=lambda exc: self._failed(TITLE, exc), cancellable=False)
 
     def commit(self, preview: ServicePreview, people: dict[str, str], units: dict[str, str],

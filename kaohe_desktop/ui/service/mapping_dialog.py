@@ -42,13 +42,16 @@ HINTS = {"no": "每条记录唯一的编号：据此判断是否已导入过", "
 class ServiceMappingDialog(QDialog):
     def __init__(self, parent: QWidget | None, headers: ServiceHeaders, *, reason: str = "",
                  initial: dict[str, str] | None = None,
-                 reload: Callable[[str, Callable[[ServiceHeaders], None]], None] | None = None) -> None:
+                 reload: Callable[[str, Callable[[ServiceHeaders], None]], None] | None = None,
+                 auto: bool = False) -> None:
         """`reload(sheet, then)` reads another sheet's headers (off the GUI thread) and calls
-        `then(headers)`."""
+        `then(headers)`. `auto`: the layout is one the reader recognises (the user corrects
+        how it was read): a mapping kept for it would never be looked up, so none is offered."""
         super().__init__(parent)
         self.setWindowTitle("指定服务记录的列")
         self.headers = headers
         self._reload = reload
+        self._auto = auto
         layout = QVBoxLayout(self)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -90,7 +93,10 @@ class ServiceMappingDialog(QDialog):
         layout.addWidget(self.sample, 1)
 
         self.remember_check = QCheckBox("记住这个对应关系：以后同样表头的文件直接按它读取")
-        self.remember_check.setChecked(True)
+        self.remember_check.setChecked(not auto)
+        if auto:
+            self.remember_check.setEnabled(False)
+            self.remember_check.setText("这种表头能自动识别：下次仍按自动识别读取，这里指定的列只用于这一次")
         layout.addWidget(self.remember_check)
         self.hint = QLabel()
         self.hint.setStyleSheet("color:#c5221f;")
@@ -122,8 +128,9 @@ class ServiceMappingDialog(QDialog):
         self.sheet_combo.blockSignals(False)
         self.intro.setText(
             f"<b>{headers.file}</b>（工作表“{headers.sheet}”，表头在第 {headers.header_row} 行）"
-            "不是能自动识别的导出格式。请选择记录类型，并指出各项在哪一列；"
-            "带 <span style='color:#c5221f'>*</span> 的必须选。")
+            + ("按自动识别读取。如有读错，请重新选择记录类型和各项所在的列；" if self._auto else
+               "不是能自动识别的导出格式。请选择记录类型，并指出各项在哪一列；")
+            + "带 <span style='color:#c5221f'>*</span> 的必须选。")
         labels = self._labels()
         self.sample.clear()
         self.sample.setColumnCount(len(labels))
@@ -150,7 +157,7 @@ class ServiceMappingDialog(QDialog):
         self.combos.clear()
         kind = self.kind
         columns = self.headers.columns
-        if initial:
+        if initial and any(not f.startswith("__") for f in initial):
             chosen = {f: columns.index(t) for f, t in initial.items()
                       if not f.startswith("__") and t in columns}
         else:

@@ -160,8 +160,9 @@ class ServicePreviewDialog(QDialog):
             layout.addStretch(1)
 
         self.buttons = QDialogButtonBox()
-        self.remap_button = self.buttons.addButton("重新指定列…", QDialogButtonBox.ButtonRole.ResetRole)
-        self.remap_button.setVisible(mapped)
+        self.remap_button = self.buttons.addButton("重新指定列…" if mapped else "指定列…",
+                                                   QDialogButtonBox.ButtonRole.ResetRole)
+        self.remap_button.setToolTip("记录类型或某一列读错了时，自己指定各列")
         self.remap_button.clicked.connect(self._remap)
         self.import_button = self.buttons.addButton("确定导入", QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)

@@ -185,6 +185,35 @@ def test_the_table_on_a_later_sheet_is_chosen_in_the_mapping_dialog(qtbot, page,
     assert requests_in(db) == 0 and not told
 
 
+def test_a_recognised_layout_read_wrongly_is_corrected_once(qtbot, page, db, monkeypatch, told,
+                                                            tmp_path):
+    # 受理人 is who took the request at the counter; this office scores 经办人, who handled it
+    header = ["办件编号", "事项名称", "受理人", "经办人", "受理时间", "承诺时限", "办结时间", "办理状态"]
+    rows = [["K001", "低保", "林志强", "邓芳", "2024-07-02 09:00", 5, "2024-07-04 10:00", "已办结"],
+            ["K002", "低保", "林志强", "邓芳", "2024-07-03 09:00", 5, "2024-07-05 10:00", "已办结"]]
+    book = write_xlsx(tmp_path / "两个经手人.xlsx", header, rows)
+    pick_file(monkeypatch, book)
+    qtbot.mouseClick(page.empty.import_button, CLICK)
+    preview = wait_dialog(qtbot, page, ServicePreviewDialog)
+    assert preview.remap_button.isVisible() and preview.remap_button.text() == "指定列…"
+    shot(preview, "preview_clean")
+    qtbot.mouseClick(preview.remap_button, CLICK)
+    dialog = wait_dialog(qtbot, page, ServiceMappingDialog)
+    assert dialog.kind == "requests" and dialog.mapping()["person_name"] == "受理人"  # as read
+    assert not dialog.remember_check.isChecked() and not dialog.remember_check.isEnabled()
+    shot(dialog, "mapping_override")
+    choose_by_keys(qtbot, dialog.combos["person_name"], "D")
+    qtbot.mouseClick(dialog.ok_button, CLICK)
+    preview = wait_dialog(qtbot, page, ServicePreviewDialog)
+    qtbot.mouseClick(preview.import_button, CLICK)
+    qtbot.waitUntil(lambda: requests_in(db) == 2, timeout=TIMEOUT)
+    people = {m.code: m.tally.requests for m in service_stats.measures(db, "2024-07")}
+    assert people["0302"] == 2 and people["0101"] == 0
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(ServiceMapping)) == 0
+    assert not told
+
+
 def test_a_bad_cell_is_named_and_nothing_is_written(qtbot, page, db, monkeypatch, tmp_path):
     rows = [["B001", "社保卡挂失", "黄丽萍", "2024-07-02 09:00", 3, "2024-07-03 10:00", "已办结"],
             ["B002", "社保卡挂失", "黄丽萍", "七月三号", 3, "", "办理中"]]
