@@ -172,7 +172,7 @@ class ServicePreviewDialog(QDialog):
         self._mapped, self._remembered = mapped, remembered
         self._update()
         big = preview.problems or preview.unmatched or preview.unmatched_units
-        self.resize(980, 620 if big else 300)
+        self.resize(*((980, 620) if big else (760, 220)))
 
     def _rest_to_units(self) -> None:
         """Every person or window nobody has chosen for yet counts for its window/unit only."""
