@@ -8,7 +8,6 @@ measure names the previous period's value. Sorting is by the number, not the tex
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +60,12 @@ def value_of(m: Measures, key: str) -> float | int | None:
     return d[key] if key in d else getattr(m, key)
 
 
+def measure_values(m: Measures) -> dict[str, float | int | None]:
+    """Every measure of the table for one subject, computed once."""
+    d = m.as_dict()
+    return {x.key: d[x.key] if x.key in d else getattr(m, x.key) for x in MEASURES}
+
+
 def shown(measure: Measure, value: float | int | None) -> str:
     if value is None:
         return "—"
@@ -88,45 +93,42 @@ def change_text(measure: Measure, diff: float | None) -> str:
     return ("↑ " if diff > 0 else "↓ ") + number  # a rate's change: percentage points (tooltip)
 
 
+def _computed(_row: Compared) -> None:
+    """A column's values are computed once per row in `set_rows` (a table of 300 people
+    asks for each cell many times while sizing and sorting)."""
+
+
 class MeasuresModel(ColumnsModel):
     """Rows: `Compared` (this period and the one before)."""
 
     def __init__(self, parent=None) -> None:
-        columns: list[Column] = [Column("编号", lambda c: c.now.code, 5),
-                                 Column("姓名", lambda c: c.now.name, 6)]
+        columns: list[Column] = [Column("编号", _computed, 5), Column("姓名", _computed, 6)]
         self.kinds: list[tuple[Measure, str]] = [(MEASURES[0], "text"), (MEASURES[0], "text")]
         for m in MEASURES:
-            columns.append(Column(m.title, self._getter(m, "now"), 5, right=True))
+            columns.append(Column(m.title, _computed, 5, right=True))
             self.kinds.append((m, "value"))
             if m.compared:
-                columns.append(Column("较上期", self._getter(m, "change"), 6, right=True))
+                columns.append(Column("较上期", _computed, 6, right=True))
                 self.kinds.append((m, "change"))
         self.unit_columns = []
         for m in PER_UNIT:
             self.unit_columns.append(len(columns))
-            columns.append(Column(m.title, self._unit_getter(m.key), 6, right=True))
+            columns.append(Column(m.title, _computed, 6, right=True))
             self.kinds.append((m, "value"))
         super().__init__(columns, parent)
         self.previous = ""
-        self.units: dict[str, UnitCost] = {}
-
-    def _unit_getter(self, key: str) -> Callable[[Compared], Any]:
-        def get(c: Compared) -> float | int | None:
-            u = self.units.get(c.now.code)
-            if u is None:
-                return None
-            if key == "staff":
-                return u.staff
-            if key == "cost_per_person":
-                return None if u.per_person is None else float(u.per_person)
-            return round(c.now.tally.requests / u.staff, 2) if u.staff else None
-        return get
+        # per row: (cell values, this period's measures, the previous period's)
+        self._cells: list[tuple[list[Any], dict[str, Any], dict[str, Any]]] = []
 
     @staticmethod
-    def _getter(m: Measure, what: str) -> Callable[[Compared], Any]:
-        if what == "now":
-            return lambda c: value_of(c.now, m.key)
-        return lambda c: change(m, value_of(c.now, m.key), value_of(c.before, m.key))
+    def _per_unit(key: str, c: Compared, u: UnitCost | None) -> float | int | None:
+        if u is None:
+            return None
+        if key == "staff":
+            return u.staff
+        if key == "cost_per_person":
+            return None if u.per_person is None else float(u.per_person)
+        return round(c.now.tally.requests / u.staff, 2) if u.staff else None
 
     def set_rows(self, rows: list[Compared], previous: str, by: str,
                  units: dict[str, UnitCost] | None = None) -> None:
@@ -134,18 +136,27 @@ class MeasuresModel(ColumnsModel):
         self.beginResetModel()
         self.rows = rows
         self.previous = previous
-        self.units = units or {}
-        self.columns[1] = Column("姓名" if by == "person" else "窗口/单位", self.columns[1].value, 6)
+        units = units or {}
+        self._cells = []
+        for c in rows:
+            now, before = measure_values(c.now), measure_values(c.before)
+            cells: list[Any] = [c.now.code, c.now.name]
+            for m in MEASURES:
+                cells.append(now[m.key])
+                if m.compared:
+                    cells.append(change(m, now[m.key], before[m.key]))
+            cells.extend(self._per_unit(m.key, c, units.get(c.now.code)) for m in PER_UNIT)
+            self._cells.append((cells, now, before))
+        self.columns[1] = Column("姓名" if by == "person" else "窗口/单位", _computed, 6)
         self.endResetModel()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, 1)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self.rows[index.row()]
-        column = self.columns[index.column()]
+        cells, now, before = self._cells[index.row()]
         measure, what = self.kinds[index.column()]
-        value = column.value(row)
+        value = cells[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             if what == "text":
                 return value
@@ -163,10 +174,9 @@ class MeasuresModel(ColumnsModel):
             return {"staff": "单位的在岗人员数", "requests_per_person": "本期办件量 ÷ 在岗人员",
                     "cost_per_person": "所在年度的单位成本 ÷ 在岗人员（在“人均成本”页填写成本）"}[measure.key]
         if role == Qt.ItemDataRole.ToolTipRole and what != "text":
-            before = value_of(row.before, measure.key)
             unit = "；变化以百分点计" if measure.rate and what == "change" else ""
-            return f"{measure.title}：本期 {shown(measure, value_of(row.now, measure.key))}，" \
-                   f"上期（{self.previous}）{shown(measure, before)}{unit}"
+            return f"{measure.title}：本期 {shown(measure, now[measure.key])}，" \
+                   f"上期（{self.previous}）{shown(measure, before[measure.key])}{unit}"
         return None
 
 

@@ -106,6 +106,8 @@ class ServicePage(Page):
         self.model = MeasuresModel(self)
         self.proxy = make_proxy(self.model)
         self.table = make_table(self.proxy, self, stretch_last=False)
+        # sizing to content measures this many rows, not all 300 people's 23 cells each time
+        self.table.horizontalHeader().setResizeContentsPrecision(60)
         self.trend_holder = QWidget()
         QVBoxLayout(self.trend_holder).setContentsMargins(0, 0, 0, 0)
         self.chart = None  # trend_chart.TrendChart, built when its tab is first shown
