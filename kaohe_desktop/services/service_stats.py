@@ -31,8 +31,10 @@ from kaohe_desktop.domain.service_measures import (
 )
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import (
+    ServiceComplaint,
     ServiceCost,
     ServiceRating,
+    ServiceRequest,
     Staff,
     Unit,
 )
@@ -71,6 +73,73 @@ def measures(db: Database, period: str, by: str = "person", *,
                 for i, code, name in _subjects(s, by)]
 
 
+def previous_period(text: str) -> str:
+    """The period of the same length just before: 2024-06 → 2024-05, 2024-Q1 → 2023-Q4,
+    2024 → 2023."""
+    start, end = period_range(text)
+    n = (end.year - start.year) * 12 + end.month - start.month + 1
+    y, m = divmod(start.year * 12 + start.month - 1 - n, 12)
+    if n == 12:
+        return str(y)
+    if n == 3:
+        return f"{y}-Q{m // 3 + 1}"
+    return f"{y}-{m + 1:02d}"
+
+
+def next_period(text: str) -> str:
+    """The period of the same length just after (the chooser's ▶)."""
+    start, end = period_range(text)
+    n = (end.year - start.year) * 12 + end.month - start.month + 1
+    y, m = divmod(start.year * 12 + start.month - 1 + n, 12)
+    if n == 12:
+        return str(y)
+    if n == 3:
+        return f"{y}-Q{m // 3 + 1}"
+    return f"{y}-{m + 1:02d}"
+
+
+@dataclass(frozen=True)
+class Compared:
+    """A subject's measures in a period and in the period before (the 较上期 columns)."""
+
+    now: Measures
+    before: Measures
+
+
+def compare(db: Database, period: str, by: str = "person", *,
+            mean_satisfaction: bool = False) -> tuple[str, list[Compared]]:
+    """(the previous period's text, each subject's measures now and then)."""
+    before_text = previous_period(period)
+    now = measures(db, period, by, mean_satisfaction=mean_satisfaction)
+    before = {m.code: m for m in measures(db, before_text, by, mean_satisfaction=mean_satisfaction)}
+    return before_text, [Compared(m, before.get(m.code, Measures(m.code, m.name))) for m in now]
+
+
+def record_span(db: Database) -> tuple[date, date] | None:
+    """The first and last day any service record (办件, 评价, 投诉) falls on; None when
+    nothing has been imported (the page's empty state and its list of periods)."""
+    with db.session() as s:
+        spans = [s.execute(select(func.min(col), func.max(col))).one()
+                 for col in (ServiceRequest.accepted_at, ServiceRating.rated_at, ServiceComplaint.at)]
+    firsts = [a for a, _ in spans if a is not None]
+    lasts = [b for _, b in spans if b is not None]
+    if not firsts:
+        return None
+    return min(firsts).date(), max(lasts).date()
+
+
+def recent_periods(span: tuple[date, date] | None, months: int = 12) -> list[str]:
+    """Periods to offer in the page's chooser, newest first: the years, the quarters and
+    the last `months` months that have records."""
+    if span is None:
+        return []
+    all_months = months_of(*span)
+    years = sorted({y for y, _ in all_months}, reverse=True)
+    quarters = sorted({(y, (m - 1) // 3 + 1) for y, m in all_months}, reverse=True)
+    shown_months = [f"{y}-{m:02d}" for y, m in reversed(all_months[-months:])]
+    return shown_months + [f"{y}-Q{q}" for y, q in quarters] + [str(y) for y in years]
+
+
 @dataclass(frozen=True)
 class Trend:
     code: str
@@ -79,12 +148,14 @@ class Trend:
     rows: list[Measures]   # one per month
 
 
-def trend(db: Database, start: date, end: date, by: str = "person") -> list[Trend]:
+def trend(db: Database, start: date, end: date, by: str = "person", *,
+          mean_satisfaction: bool = False) -> list[Trend]:
     """Each subject's measures month by month (the page's trend chart), in one pass."""
     with db.session() as s:
         per = monthly(s, start, end, by)
         months = months_of(start, end)
-        return [Trend(code, name, months, [Measures(code, name, per.get(i, {}).get(m, MonthTally()))
+        return [Trend(code, name, months, [Measures(code, name, per.get(i, {}).get(m, MonthTally()),
+                                                    mean_satisfaction)
                                            for m in months])
                 for i, code, name in _subjects(s, by)]
 
@@ -186,3 +257,25 @@ def cost_per_person(db: Database, year: int) -> dict[str, Decimal | None]:
                                .group_by(Staff.unit_id)).all())
         return {code: per_person_cost(costs.get(uid), heads.get(uid, 0))
                 for uid, code in s.execute(select(Unit.id, Unit.code).order_by(Unit.code))}
+
+
+@dataclass(frozen=True)
+class UnitCost:
+    code: str
+    name: str
+    amount: Decimal | None      # the year's cost (元), None when not entered
+    staff: int                  # active staff of the unit
+    per_person: Decimal | None
+
+
+def unit_costs(db: Database, year: int) -> list[UnitCost]:
+    """Every unit with its yearly cost, head count and 人均成本 (the page's cost table)."""
+    with db.session() as s:
+        costs = dict(s.execute(select(ServiceCost.unit_id, ServiceCost.amount)
+                               .where(ServiceCost.year == year)).all())
+        heads = dict(s.execute(select(Staff.unit_id, func.count()).where(Staff.active.is_(True))
+                               .group_by(Staff.unit_id)).all())
+        return [UnitCost(code, name, costs.get(uid), heads.get(uid, 0),
+                         per_person_cost(costs.get(uid), heads.get(uid, 0)))
+                for uid, code, name in s.execute(select(Unit.id, Unit.code, Unit.name)
+                                                 .order_by(Unit.code))]

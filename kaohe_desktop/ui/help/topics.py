@@ -12,6 +12,7 @@ PAGE_TOPICS = {
     "考核细则": "rubrics.html",
     "考核评分": "scoring.html",
     "考勤": "attendance.html",
+    "服务记录": "service.html",
     "排名": "ranking.html",
     "打印与导出": "documents.html",
 }
