@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from kaohe_desktop.domain.errors import InputError, Problem
 
+from .busy_wait import call_writing
 from .guarded_dialog import GuardedDialog
 from .hooks import check_hooks
 
@@ -100,7 +101,8 @@ class FormDialog(GuardedDialog):
         if self.problems():
             return
         try:
-            result = self._save(self.values())
+            values = self.values()
+            result = call_writing(self, self.windowTitle(), lambda: self._save(values))
         except InputError as exc:
             self.ok_button.setEnabled(False)
             self.hint.setText("；".join(p.reason for p in exc.problems))

@@ -1,0 +1,140 @@
+"""Issue 14.10, the window's side: a save that meets another writer waits for it with a
+progress dialog and goes through once the other is done, or is cancelled having written
+nothing. The other writer is a real second SQLite connection holding the write lock
+(BEGIN IMMEDIATE), as another window or a `kaohe` command would."""
+
+from __future__ import annotations
+
+import sqlite3
+from decimal import Decimal as D
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+
+from kaohe_desktop.domain.errors import InputError
+from kaohe_desktop.domain.periods import parse_period
+from kaohe_desktop.services import assessments, roster, score_sheet, scores
+from kaohe_desktop.services.assessments import GroupSpec
+from kaohe_desktop.ui.common.busy_wait import CANCELLED_TEXT
+from kaohe_desktop.ui.common.page import Changes
+from kaohe_desktop.ui.common.tasks import run_job, single_step
+from kaohe_desktop.ui.scoring.page import ScoringPage
+
+pytestmark = pytest.mark.sqlite_only("SQLite's file write lock and busy timeout")
+
+
+@pytest.fixture
+def assessment(db):
+    roster.add_unit(db, "第1便民服务站", code="U1", area="城关街道")
+    info = assessments.create_assessment(db, "CY2019", parse_period("2024"), subjects=["U1"],
+                                         groups=[GroupSpec("第一组", "上级")], name="2024年度")
+    scores.add_assessor(db, info.id, "张三", group="第一组")
+    return info.id
+
+
+@pytest.fixture
+def holder(db):
+    """Another program's connection; `.execute("BEGIN IMMEDIATE")` takes the write lock."""
+    conn = sqlite3.connect(db.path, isolation_level=None)
+    yield conn
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+    conn.close()
+
+
+def _entry(qtbot, db, assessment_id: int) -> ScoringPage:
+    page = ScoringPage(db, Changes())
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.open_assessment(assessment_id)
+    return page
+
+
+def _click_cancel(qtbot, dialog: QProgressDialog) -> None:
+    button = next(b for b in dialog.findChildren(QPushButton) if b.text() == "取消")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def _when_waiting(act, seen: list[str]) -> None:
+    """Once the wait dialog is up, note what it says and let `act(dialog)` answer."""
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QProgressDialog) or "已等待" not in dialog.labelText():
+            QTimer.singleShot(50, poll)
+            return
+        seen.append(dialog.labelText())
+        act(dialog)
+
+    QTimer.singleShot(0, poll)
+
+
+def _type_score(qtbot, page: ScoringPage, code: str, text: str) -> None:
+    form = page.entry.form
+    form.focus_item(form.by_code[code].index)
+    widget = form.by_code[code].editor.widget
+    qtbot.keyClicks(widget, text)
+    qtbot.keyClick(widget, Qt.Key.Key_Tab)  # commits: the save meets the held lock here
+
+
+def test_a_score_saved_while_another_writes_waits_then_lands(qtbot, db, assessment, holder):
+    page = _entry(qtbot, db, assessment)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE unit SET phone = '1' WHERE code = 'U1'")
+    seen: list[str] = []
+    # the other program finishes (rolls back) a moment after the window starts waiting
+    _when_waiting(lambda dialog: QTimer.singleShot(1500, lambda: holder.execute("ROLLBACK")), seen)
+    _type_score(qtbot, page, "1.1", "18")
+    assert seen and seen[0].startswith("另一处正在写入数据库，正在等待…（已等待 ")
+    assert int(seen[0].split("已等待 ")[1].split(" 秒")[0]) >= 4  # counts the busy timeout too
+    assert score_sheet.sheet_for(db, assessment, "张三").values["U1"] == {"1.1": D(18)}
+    assert page.entry.sheet.values["U1"] == {"1.1": D(18)}
+    hint = page.entry.form.by_code["1.1"].hint
+    assert not hint.isVisible(), hint.text()
+    assert QApplication.activeModalWidget() is None
+
+
+def test_cancelling_the_wait_writes_nothing_and_says_so(qtbot, db, assessment, holder):
+    page = _entry(qtbot, db, assessment)
+    holder.execute("BEGIN IMMEDIATE")
+    seen: list[str] = []
+
+    _when_waiting(lambda dialog: _click_cancel(qtbot, dialog), seen)
+    _type_score(qtbot, page, "1.1", "18")
+    assert seen
+    row = page.entry.form.by_code["1.1"]
+    assert row.hint.isVisible() and "已取消" in row.hint.text() and "没有保存" in row.hint.text()
+    assert row.editor.widget.lineEdit().text() == "18"  # the typing stays, to save later
+    holder.execute("ROLLBACK")
+    assert score_sheet.sheet_for(db, assessment, "张三").values.get("U1", {}) == {}
+
+
+def test_a_background_job_waits_too_and_its_cancel_says_nothing_was_written(qtbot, db, holder):
+    """Imports run as jobs (tasks.run_job): the same wait, inside the job's own dialog."""
+    holder.execute("BEGIN IMMEDIATE")
+    done: list[object] = []
+    errors: list[BaseException] = []
+    seen: list[str] = []
+    job = single_step(lambda: roster.add_unit(db, "第9便民服务站", code="U9", area="城关街道"))
+    _when_waiting(lambda dialog: QTimer.singleShot(800, lambda: holder.execute("ROLLBACK")), seen)
+    run_job(None, "导入站点", job, on_done=done.append, on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(done or errors), timeout=30_000)
+    assert not errors and seen and "已等待" in seen[0]
+    assert [u.code for u in roster.load_roster(db).units] == ["U9"]
+
+    holder.execute("BEGIN IMMEDIATE")
+    done.clear()
+    seen.clear()
+    _when_waiting(lambda dialog: _click_cancel(qtbot, dialog), seen)
+    run_job(None, "导入站点", single_step(lambda: roster.add_unit(db, "第8站", code="U8")),
+            on_done=done.append, on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(done or errors), timeout=30_000)
+    holder.execute("ROLLBACK")
+    assert not done and len(errors) == 1 and isinstance(errors[0], InputError)
+    assert CANCELLED_TEXT in errors[0].lines()[0]
+    assert [u.code for u in roster.load_roster(db).units] == ["U9"]
