@@ -120,7 +120,9 @@ def _offer_restore(exc: Damaged, target: str, demo: bool, parent: QWidget | None
     box.exec()
     if box.clickedButton() is not restore:
         return None
-    dialog = RestoreDialog(exc.path, parent, damaged=exc.detail)
+    # exc.detail is SQLite's English ("database disk image is malformed"): stderr has it
+    print(f"damaged database {exc.path}: {exc.detail}", file=sys.stderr)
+    dialog = RestoreDialog(exc.path, parent, damaged="完整性检查未通过")
     dialog.exec()
     if dialog.restored is None:
         return None
