@@ -113,3 +113,17 @@ def test_every_page_of_the_navigation_and_the_account_menu_has_a_section(qtbot, 
                      pos=dialog.contents.visualItemRect(dialog.contents.item(row)).center())
     assert dialog.current_file() == EXTRA_TOPICS["账户与修改记录"]
     assert "另一处正在写入数据库" in dialog.browser.toPlainText()
+
+
+@pytest.mark.parametrize(("title", "file"), [("打印与导出", "documents.html"), ("数据交换", "exchange.html")])
+def test_the_documents_and_exchange_pages_link_to_their_sections(qtbot, window, title, file):
+    """On an empty database 打印与导出 has nothing to generate and says so with its link;
+    数据交换 says what it is for with its link; a click opens the section."""
+    page = window.open_page(title)
+    label = page.empty_label if title == "打印与导出" else page.intro
+    assert label.isVisible() and f"help:{file}" in label.text()
+    label.setFocus()
+    qtbot.keyClick(label, Qt.Key.Key_Tab)  # to the link, as a keyboard user reaches it
+    qtbot.keyClick(label, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: help_dialog(window) is not None and help_dialog(window).isVisible())
+    assert help_dialog(window).current_file() == file

@@ -58,6 +58,7 @@ from ..common.page import Changes, Page
 from ..common.pdf_preview import preview_file
 from ..common.pdf_print import print_pdf
 from ..common.tasks import run_job
+from ..help.links import connect_help_links, help_link
 from ..settings.office_dialog import OfficeSettingsDialog
 from .register_panel import RegisterPanel
 
@@ -92,6 +93,14 @@ class DocumentsPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
 
+        # the empty state: nothing can be generated before an assessment exists
+        self.empty_label = QLabel("还没有考核：证书、通知、评分表和公示名单都按考核生成，"
+                                  "请先在“考核评分”页新建考核。"
+                                  f"　{help_link('打印与导出', '使用说明：打印与导出')}")
+        self.empty_label.setWordWrap(True)
+        connect_help_links(self.empty_label)
+        self.empty_label.hide()
+        layout.addWidget(self.empty_label)
         form = QFormLayout()
         self.assessment_combo = QComboBox()
         self.assessment_combo.currentIndexChanged.connect(lambda _: self._show_consequences())
@@ -231,6 +240,7 @@ class DocumentsPage(Page):
         index = self.assessment_combo.findData(current)
         if index >= 0:
             self.assessment_combo.setCurrentIndex(index)
+        self.empty_label.setVisible(self.assessment_combo.count() == 0)
         self._show_office()
         self._show_consequences()
 
