@@ -125,3 +125,26 @@ def test_the_account_form_opens_in_its_first_field_checks_passwords_as_typed_and
     [added] = accounts.list_accounts(db)
     assert (added.login, added.name, set(added.roles)) == ("lm", "李梅", {"管理员", "评分人"})
     assert manager.table.item(0, 0).text() == "lm"
+
+
+def test_the_staff_form_opens_in_its_first_field_checks_the_phone_as_typed_and_asks(qtbot, db):
+    from kaohe_desktop.services import roster
+    from kaohe_desktop.ui.roster.staff_dialog import StaffDialog
+
+    roster.add_unit(db, "第一便民服务站", code="U1", area="城关镇")
+    saved: list[dict] = []
+    dialog = shown(qtbot, StaffDialog(None, save=saved.append, taken_codes=set(),
+                                      units=roster.list_units(db), unit_code="U1"))
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.name_edit)
+    type_chinese(dialog.name_edit, "李娜")
+    dialog.phone_edit.setFocus()
+    qtbot.keyClicks(dialog.phone_edit, "1380000a")
+    assert not dialog.ok_button.isEnabled() and "数字和短横线" in dialog.hint.text()
+    qtbot.keyClick(dialog.phone_edit, Qt.Key.Key_Backspace)
+    assert dialog.ok_button.isEnabled() and dialog.hint.text() == ""
+    asked: list[str] = []
+    answer_question(qtbot, "继续编辑", asked)
+    qtbot.keyClick(dialog.phone_edit, Qt.Key.Key_Escape)
+    assert asked and dialog.isVisible() and dialog.name_edit.text() == "李娜"
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert saved and saved[0]["name"] == "李娜" and saved[0]["phone"] == "1380000"
