@@ -99,12 +99,15 @@ def test_a_score_saved_while_another_writes_waits_then_lands(qtbot, db, assessme
     assert QApplication.activeModalWidget() is None
 
 
-def test_cancelling_the_wait_writes_nothing_and_says_so(qtbot, db, assessment, holder):
+@pytest.mark.parametrize("how", ["click", "esc"])
+def test_cancelling_the_wait_writes_nothing_and_says_so(qtbot, db, assessment, holder, how):
     page = _entry(qtbot, db, assessment)
     holder.execute("BEGIN IMMEDIATE")
     seen: list[str] = []
-
-    _when_waiting(lambda dialog: _click_cancel(qtbot, dialog), seen)
+    if how == "click":
+        _when_waiting(lambda dialog: _click_cancel(qtbot, dialog), seen)
+    else:
+        _when_waiting(lambda dialog: qtbot.keyClick(dialog, Qt.Key.Key_Escape), seen)
     _type_score(qtbot, page, "1.1", "18")
     assert seen
     row = page.entry.form.by_code["1.1"]
@@ -131,8 +134,9 @@ def test_a_background_job_waits_too_and_its_cancel_says_nothing_was_written(qtbo
     done.clear()
     seen.clear()
     _when_waiting(lambda dialog: _click_cancel(qtbot, dialog), seen)
+    # a job that may not be stopped midway is offered 取消 while it waits: nothing is written yet
     run_job(None, "导入站点", single_step(lambda: roster.add_unit(db, "第8站", code="U8")),
-            on_done=done.append, on_error=errors.append)
+            on_done=done.append, on_error=errors.append, cancellable=False)
     qtbot.waitUntil(lambda: bool(done or errors), timeout=30_000)
     holder.execute("ROLLBACK")
     assert not done and len(errors) == 1 and isinstance(errors[0], InputError)

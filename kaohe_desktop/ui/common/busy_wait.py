@@ -167,6 +167,7 @@ def _wait_and_retry(parent: QWidget | None, title: str, action: Callable[[], T],
         dialog.setValue(min(int(waited), int(limit_s)))
 
     dialog.canceled.connect(cancel)
+    dialog.rejected.connect(cancel)  # Esc hides a progress dialog without `canceled`
     timer = QTimer()
     timer.setInterval(100)
     timer.timeout.connect(tick)
@@ -176,6 +177,7 @@ def _wait_and_retry(parent: QWidget | None, title: str, action: Callable[[], T],
     loop.exec()
     timer.stop()
     dialog.canceled.disconnect(cancel)
+    dialog.rejected.disconnect(cancel)
     dialog.close()
     dialog.deleteLater()
     if retrier.error is not None:

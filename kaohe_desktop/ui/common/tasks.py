@@ -28,6 +28,7 @@ class Progress:
     done: int
     total: int  # 0: unknown
     message: str = ""
+    waiting: bool = False  # waiting for another writer: 取消 is offered even if it was not
 
 
 Job = Callable[[], Generator[Progress, None, Any]]
@@ -108,7 +109,7 @@ class _Runner(QRunnable):
         while True:
             elapsed = time.monotonic() - started
             self.signals.progress.emit(Progress(min(int(elapsed), WAIT_LIMIT_S), WAIT_LIMIT_S,
-                                                wait_text(elapsed)))
+                                                wait_text(elapsed), waiting=True))
             if self.cancel_requested:
                 self._cancelled(True)
                 return False
@@ -153,16 +154,27 @@ def run_job(parent: QWidget | None, title: str, job: Job, *,
     runner.setAutoDelete(False)
     _running.add(runner)
 
+    cancel_offered = cancellable
+
     def progress(p: Progress) -> None:
+        nonlocal cancel_offered
         dialog.setMaximum(p.total)
         dialog.setValue(p.done)
         if p.message:
             dialog.setLabelText(p.message)
+        if p.waiting and not cancel_offered:
+            # nothing is written while it waits, so even a job that may not be stopped
+            # midway may be given up here
+            cancel_offered = True
+            dialog.setCancelButtonText("取消")
+            dialog.rejected.connect(request_cancel)
 
     def finish() -> None:
         # reset() and close() emit `canceled`; detach first so a finished job is not
         # mistaken for a cancelled one
         dialog.canceled.disconnect(request_cancel)
+        if cancel_offered:
+            dialog.rejected.disconnect(request_cancel)
         dialog.reset()
         dialog.close()
         _running.discard(runner)
@@ -189,6 +201,8 @@ def run_job(parent: QWidget | None, title: str, job: Job, *,
         runner.cancel_requested = True
 
     dialog.canceled.connect(request_cancel)
+    if cancellable:  # Esc hides a progress dialog without `canceled`: it cancels too
+        dialog.rejected.connect(request_cancel)
     pool().start(runner)
     return runner
 
