@@ -130,12 +130,15 @@ def call_writing(parent: QWidget | None, title: str, action: Callable[[], T], *,
     dialog and run `action` again (see the module docstring). `db` (services'
     Database) lets the wait check a SQLite file's lock cheaply between attempts."""
     started = time.monotonic()
-    try:
-        return action()
-    except InputError as exc:
-        if not is_busy(exc):
-            raise
     path = getattr(db, "path", None) if db is not None else _watched_path
+    # a file already held by another writer: straight to the dialog, rather than freezing
+    # the window for a whole busy timeout first (the check takes a millisecond when free)
+    if lock_is_free(path):
+        try:
+            return action()
+        except InputError as exc:
+            if not is_busy(exc):
+                raise
     return _wait_and_retry(parent, title, action, path, started, limit_s)
 
 
