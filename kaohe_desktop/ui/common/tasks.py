@@ -162,7 +162,7 @@ def run_job(parent: QWidget | None, title: str, job: Job, *,
         dialog.setValue(p.done)
         if p.message:
             dialog.setLabelText(p.message)
-        if p.waiting and not cancel_offered:
+        if getattr(p, "waiting", False) and not cancel_offered:  # services yield their own Progress
             # nothing is written while it waits, so even a job that may not be stopped
             # midway may be given up here
             cancel_offered = True
