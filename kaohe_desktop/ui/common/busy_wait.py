@@ -62,8 +62,9 @@ class WriteNotDone(InputError):
         super().__init__(Problem(text))
 
 
-def wait_text(seconds: float) -> str:
-    return WAIT_TEXT.format(s=int(seconds))
+def wait_text(seconds: float, limit_s: float = WAIT_LIMIT_S) -> str:
+    return (WAIT_TEXT.format(s=int(seconds))
+            + f"\n对方写完后自动继续；最多等 {max(1, round(limit_s / 60))} 分钟，点“取消”则不保存。")
 
 
 def lock_is_free(path: Path | None) -> bool:
@@ -145,7 +146,9 @@ def call_writing(parent: QWidget | None, title: str, action: Callable[[], T], *,
 def _wait_and_retry(parent: QWidget | None, title: str, action: Callable[[], T],
                     path: Path | None, started: float, limit_s: float) -> T:
     retrier = _Retrier(action, path, started, limit_s)
-    dialog = QProgressDialog(wait_text(time.monotonic() - started), "取消", 0, int(limit_s), parent)
+    # a busy bar: how long the other writer takes is unknown (a bar of the limit would
+    # read as progress of the save)
+    dialog = QProgressDialog(wait_text(time.monotonic() - started, limit_s), "取消", 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.setMinimumDuration(0)
@@ -166,8 +169,8 @@ def _wait_and_retry(parent: QWidget | None, title: str, action: Callable[[], T],
             return
         waited = time.monotonic() - started
         if not cancelled:
-            dialog.setLabelText(wait_text(waited))
-        dialog.setValue(min(int(waited), int(limit_s)))
+            dialog.setLabelText(wait_text(waited, limit_s))
+        dialog.setValue(0)  # keeps the busy bar moving
 
     dialog.canceled.connect(cancel)
     dialog.rejected.connect(cancel)  # Esc hides a progress dialog without `canceled`

@@ -108,8 +108,7 @@ class _Runner(QRunnable):
         path = watched_path()
         while True:
             elapsed = time.monotonic() - started
-            self.signals.progress.emit(Progress(min(int(elapsed), WAIT_LIMIT_S), WAIT_LIMIT_S,
-                                                wait_text(elapsed), waiting=True))
+            self.signals.progress.emit(Progress(0, 0, wait_text(elapsed), waiting=True))
             if self.cancel_requested:
                 self._cancelled(True)
                 return False
