@@ -142,3 +142,13 @@ def test_a_background_job_waits_too_and_its_cancel_says_nothing_was_written(qtbo
     assert not done and len(errors) == 1 and isinstance(errors[0], InputError)
     assert CANCELLED_TEXT in errors[0].lines()[0]
     assert [u.code for u in roster.load_roster(db).units] == ["U9"]
+
+
+def test_the_cancelled_wait_is_said_once():
+    from kaohe_desktop.services.database import DatabaseBusy
+    from kaohe_desktop.ui.common.busy_wait import WriteNotDone
+    from kaohe_desktop.ui.common.messages import error_text
+
+    assert error_text(WriteNotDone(CANCELLED_TEXT)) == CANCELLED_TEXT
+    assert "未写入任何数据" not in error_text(DatabaseBusy())  # it says 没有保存 itself
+    assert error_text(InputError("名称不能为空")).endswith("未写入任何数据。")
