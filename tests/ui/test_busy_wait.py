@@ -152,3 +152,47 @@ def test_the_cancelled_wait_is_said_once():
     assert error_text(WriteNotDone(CANCELLED_TEXT)) == CANCELLED_TEXT
     assert "未写入任何数据" not in error_text(DatabaseBusy())  # it says 没有保存 itself
     assert error_text(InputError("名称不能为空")).endswith("未写入任何数据。")
+
+
+def test_on_a_server_the_write_runs_off_the_window_and_the_dialog_comes_after_a_second(
+        qtbot, db, holder):
+    """A server (no file to check) waits inside the server for up to its lock timeout: the
+    window must not freeze meanwhile. Played here on the SQLite file, the busy timeout
+    standing in for the server's lock_timeout."""
+    import time
+    from types import SimpleNamespace
+
+    from kaohe_desktop.ui.common.busy_wait import call_writing
+
+    server = SimpleNamespace(path=None)
+    assert call_writing(None, "保存", lambda: "quick", db=server) == "quick"  # no dialog
+
+    holder.execute("BEGIN IMMEDIATE")
+    ticks: list[float] = []
+    started = time.monotonic()
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic() - started))
+    timer.start(100)  # the window keeps running while the first attempt waits
+    seen: list[str] = []
+
+    def first_look(dialog: QProgressDialog) -> None:
+        seen.append(f"{time.monotonic() - started:.1f}")
+        # past the busy timeout the dialog says what it waits for; then the other is done
+        QTimer.singleShot(5500, lambda: (seen.append(dialog.labelText()), holder.execute("ROLLBACK")))
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QProgressDialog):
+            seen.append(dialog.labelText())
+            first_look(dialog)
+            return
+        QTimer.singleShot(50, poll)
+
+    QTimer.singleShot(0, poll)
+    call_writing(None, "保存", lambda: roster.add_unit(db, "第7便民服务站", code="U7", area="城关"),
+                 db=server)
+    timer.stop()
+    assert seen and seen[0].startswith("正在保存，请稍候") and 0.9 <= float(seen[1]) < 3
+    assert seen[2].startswith("另一处正在写入数据库，正在等待…（已等待 ")
+    assert sum(1 for t in ticks if t < 4) >= 20  # not frozen during the first attempt
+    assert "U7" in [u.code for u in roster.load_roster(db).units]

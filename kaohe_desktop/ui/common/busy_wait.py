@@ -43,12 +43,19 @@ PROBE_TIMEOUT_S = 0.25
 # The window works on one database at a time; main_window tells us which, so a wait
 # started from a page that does not pass `db` can still check the file's lock.
 _watched_path: Path | None = None
+_watched_server = False
+# On a server a write meeting another's lock waits inside the server (its lock_timeout,
+# 60 s) before DatabaseBusy: the write runs off the GUI thread from the start, and the
+# dialog shows once it has taken this long.
+SERVER_SHOW_AFTER_S = 1.0
+SAVING_TEXT = "正在保存，请稍候…（已等待 {s} 秒）\n另一处正在写入数据库时，会等对方写完再保存。"
 
 
 def watch(db: Any) -> None:
-    """Remember the database the window has open (None: none, or a server)."""
-    global _watched_path
+    """Remember the database the window has open (None: none)."""
+    global _watched_path, _watched_server
     _watched_path = getattr(db, "path", None)
+    _watched_server = db is not None and _watched_path is None
 
 
 def watched_path() -> Path | None:
@@ -104,6 +111,7 @@ class _Retrier:
         self.result: Any = None
         self.error: BaseException | None = None
         self.done = False  # the action went through
+        self.busy_seen = False  # met another writer at least once
         self.thread = threading.Thread(target=self._run, daemon=True, name="kaohe-busy-retry")
 
     def _run(self) -> None:
@@ -118,6 +126,7 @@ class _Retrier:
                 except InputError as exc:
                     if not is_busy(exc):
                         raise
+                    self.busy_seen = True
                     time.sleep(0.05)
         except BaseException as exc:  # handed to the GUI thread, which reports it
             self.error = exc
@@ -132,6 +141,10 @@ def call_writing(parent: QWidget | None, title: str, action: Callable[[], T], *,
     Database) lets the wait check a SQLite file's lock cheaply between attempts."""
     started = time.monotonic()
     path = getattr(db, "path", None) if db is not None else _watched_path
+    server = (db is not None and path is None) if db is not None else _watched_server
+    if server:
+        return _wait_and_retry(parent, title, action, None, started, limit_s,
+                               show_after=SERVER_SHOW_AFTER_S)
     # a file already held by another writer: straight to the dialog, rather than freezing
     # the window for a whole busy timeout first (the check takes a millisecond when free)
     if lock_is_free(path):
@@ -144,8 +157,25 @@ def call_writing(parent: QWidget | None, title: str, action: Callable[[], T], *,
 
 
 def _wait_and_retry(parent: QWidget | None, title: str, action: Callable[[], T],
-                    path: Path | None, started: float, limit_s: float) -> T:
+                    path: Path | None, started: float, limit_s: float,
+                    show_after: float = 0.0) -> T:
+    """Run `action` on the retrier's thread until it is through, cancelled or out of
+    time. With `show_after` the first attempt has not been tried yet: the window keeps
+    painting but takes no input (typing is queued, not lost) until either the action is
+    through or `show_after` seconds pass and the dialog (and its 取消) comes up."""
     retrier = _Retrier(action, path, started, limit_s)
+    if show_after > 0:
+        retrier.thread.start()
+        quiet = QEventLoop()
+        poll = QTimer()
+        poll.setInterval(2)  # a server save is a few milliseconds: do not add more
+        poll.timeout.connect(lambda: (retrier.finished.is_set()
+                                      or time.monotonic() - started >= show_after) and quiet.quit())
+        poll.start()
+        quiet.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        poll.stop()
+        if retrier.finished.is_set():
+            return _outcome(retrier, cancelled=False, limit_s=limit_s)
     # a busy bar: how long the other writer takes is unknown (a bar of the limit would
     # read as progress of the save)
     dialog = QProgressDialog(wait_text(time.monotonic() - started, limit_s), "取消", 0, 0, parent)
@@ -163,13 +193,20 @@ def _wait_and_retry(parent: QWidget | None, title: str, action: Callable[[], T],
         retrier.stop.set()
         dialog.setLabelText("正在取消…")
 
+    def label() -> str:
+        waited = time.monotonic() - started
+        if show_after > 0 and not retrier.busy_seen:  # maybe only a slow network so far
+            return SAVING_TEXT.format(s=int(waited))
+        return wait_text(waited, limit_s)
+
+    dialog.setLabelText(label())
+
     def tick() -> None:
         if retrier.finished.is_set():
             loop.quit()
             return
-        waited = time.monotonic() - started
         if not cancelled:
-            dialog.setLabelText(wait_text(waited, limit_s))
+            dialog.setLabelText(label())
         dialog.setValue(0)  # keeps the busy bar moving
 
     dialog.canceled.connect(cancel)
@@ -177,7 +214,8 @@ def _wait_and_retry(parent: QWidget | None, title: str, action: Callable[[], T],
     timer = QTimer()
     timer.setInterval(100)
     timer.timeout.connect(tick)
-    retrier.thread.start()
+    if not retrier.thread.is_alive() and not retrier.finished.is_set():
+        retrier.thread.start()
     timer.start()
     dialog.show()
     loop.exec()
@@ -186,6 +224,10 @@ def _wait_and_retry(parent: QWidget | None, title: str, action: Callable[[], T],
     dialog.rejected.disconnect(cancel)
     dialog.close()
     dialog.deleteLater()
+    return _outcome(retrier, cancelled=cancelled, limit_s=limit_s)
+
+
+def _outcome(retrier: _Retrier, *, cancelled: bool, limit_s: float) -> Any:
     if retrier.error is not None:
         raise retrier.error
     if retrier.done:  # it went through, even when 取消 came while the last attempt ran
