@@ -43,14 +43,22 @@ _DATABASE_LAYER = ("kaohe_desktop.services.database", "kaohe_desktop.services.ro
                    "kaohe_desktop.services.assessments")
 
 
+_preload: threading.Thread | None = None
+
+
 def _preload_database_layer() -> None:
     """Import the database layer on a thread while the main thread reads the glance and
     paints it (sqlite3 and Qt's painting release the GIL, so the two overlap).
 
-    Started only once the frame is up and the glance's own modules are imported: from
-    then on the main thread imports nothing but what this thread imports, and Python's
-    per-module import locks make it wait for the half-done import instead of racing it.
+    Started only once the frame is up and the glance's own modules are imported. The main
+    thread must not import the same packages meanwhile: SQLAlchemy's modules import each
+    other in a circle, and two threads entering that circle from different ends can be
+    handed a half-initialised module ("cannot import name 'py311' from partially
+    initialized module 'sqlalchemy.util'", seen at start-up under load). `_open` waits
+    for this thread first (`_database_layer_loaded`).
     """
+    global _preload
+
     def load() -> None:
         import importlib
 
@@ -60,7 +68,14 @@ def _preload_database_layer() -> None:
         except Exception:  # the main thread's own import of the module reports it
             return
 
-    threading.Thread(target=load, name="preload-database-layer", daemon=True).start()
+    _preload = threading.Thread(target=load, name="preload-database-layer", daemon=True)
+    _preload.start()
+
+
+def _database_layer_loaded() -> None:
+    """Wait for the preloading thread, if one runs, before importing its modules here."""
+    if _preload is not None:
+        _preload.join()
 
 
 def make_app() -> QApplication:
@@ -120,7 +135,9 @@ def _offer_restore(exc: Damaged, target: str, demo: bool, parent: QWidget | None
     box.exec()
     if box.clickedButton() is not restore:
         return None
-    dialog = RestoreDialog(exc.path, parent, damaged=exc.detail)
+    # exc.detail is SQLite's English ("database disk image is malformed"): stderr has it
+    print(f"damaged database {exc.path}: {exc.detail}", file=sys.stderr)
+    dialog = RestoreDialog(exc.path, parent, damaged="完整性检查未通过")
     dialog.exec()
     if dialog.restored is None:
         return None
@@ -145,6 +162,7 @@ def _open(target: str, demo: bool, parent: QWidget | None = None,
     an empty database, or just the mark when the database already has data (an upgrade).
     `empty_start` (name, letterhead): the welcome was answered 从空白开始 already.
     """
+    _database_layer_loaded()  # never import SQLAlchemy on two threads at once
     from kaohe_desktop.services import roster  # SQLAlchemy loads here, after the window shows
     from kaohe_desktop.services.database import Damaged, MigrationFailed, ServerUnreachable, open_db
 

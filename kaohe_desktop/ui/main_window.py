@@ -117,7 +117,10 @@ class MainWindow(QMainWindow):
 
     def attach(self, db: Database) -> None:
         """Give the window its database and show the remembered page."""
+        from .common import busy_wait
+
         self.db = db
+        busy_wait.watch(db)  # a wait for another writer checks this file's lock
         for page in self._built.values():  # built for the glance
             page.db = db
         self._show_db()

@@ -279,3 +279,26 @@ def test_the_top_only_option_follows_the_rubric(qtbot, db, tmp_path):
     qtbot.waitUntil(lambda: bool(page.last_files), timeout=10000)
     text = pdf_text(page.last_files[0])[1]
     assert "钱二" in text and "孙三" in text
+
+
+def test_the_attendance_month_is_checked_as_typed(qtbot, db, tmp_path):
+    page = DocumentsPage(db, Changes())
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    edit, button = page.month_edit, page.buttons["attendance"]
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "2024")
+    from PySide6.QtGui import QInputMethodEvent
+
+    event = QInputMethodEvent()
+    event.setCommitString("年")  # Chinese comes through the input method
+    QApplication.sendEvent(edit, event)
+    qtbot.keyClicks(edit, "-1a3")  # neither 年 nor a letter gets in
+    assert edit.text() == "2024-13"
+    assert not button.isEnabled() and "2024-11" in page.status_label.text()
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)
+    assert edit.text() == "2024-1" and not button.isEnabled()
+    qtbot.keyClicks(edit, "1")
+    assert button.isEnabled() and page.status_label.text() == ""

@@ -80,3 +80,71 @@ def test_the_welcome_asks_before_esc_throws_the_letterhead_away(qtbot, tmp_path)
     answer_question(qtbot, "继续编辑", asked)
     qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Escape)
     assert asked and dialog.isVisible()
+
+
+def test_the_account_form_opens_in_its_first_field_checks_passwords_as_typed_and_asks(qtbot, db):
+    """账户 → 添加…: 账户名 has the cursor, a second password that cannot match is said at
+    once, a refusal keeps the typing, Esc asks before throwing it away."""
+    from kaohe_desktop.services import accounts
+    from kaohe_desktop.ui.accounts.accounts_dialog import AccountDialog, AccountsDialog
+
+    manager = shown(qtbot, AccountsDialog(db))
+    forms: list[AccountDialog] = []
+
+    def fill() -> None:
+        form = QApplication.activeModalWidget()
+        if not isinstance(form, AccountDialog):
+            QTimer.singleShot(20, fill)
+            return
+        forms.append(form)
+        qtbot.waitUntil(lambda: form.focusWidget() is form.login)
+        qtbot.keyClicks(form.login, "lm")
+        qtbot.keyClick(form.login, Qt.Key.Key_Tab)
+        type_chinese(form.name, "李梅")
+        qtbot.mouseClick(form.roles["评分人"], Qt.MouseButton.LeftButton)
+        qtbot.keyClicks(form.password, "pw-123456")
+        qtbot.keyClicks(form.again, "pw-12")
+        assert form.hint.text() == "" and form.ok_button.isEnabled()  # still typing it
+        qtbot.keyClicks(form.again, "x")
+        assert form.hint.text() == "两次输入的密码不一致" and not form.ok_button.isEnabled()
+        qtbot.keyClick(form.again, Qt.Key.Key_Backspace)
+        qtbot.keyClicks(form.again, "3456")
+        assert form.hint.text() == "" and form.ok_button.isEnabled()
+        qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)  # refused: first must be 管理员
+        assert form.isVisible() and "管理员" in form.hint.text() and form.login.text() == "lm"
+        asked: list[str] = []
+        answer_question(qtbot, "继续编辑", asked)
+        qtbot.keyClick(form.login, Qt.Key.Key_Escape)
+        assert asked and form.isVisible()
+        qtbot.mouseClick(form.roles["管理员"], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, fill)
+    qtbot.mouseClick(manager.buttons["添加…"], Qt.MouseButton.LeftButton)
+    assert forms and not forms[0].isVisible()
+    [added] = accounts.list_accounts(db)
+    assert (added.login, added.name, set(added.roles)) == ("lm", "李梅", {"管理员", "评分人"})
+    assert manager.table.item(0, 0).text() == "lm"
+
+
+def test_the_staff_form_opens_in_its_first_field_checks_the_phone_as_typed_and_asks(qtbot, db):
+    from kaohe_desktop.services import roster
+    from kaohe_desktop.ui.roster.staff_dialog import StaffDialog
+
+    roster.add_unit(db, "第一便民服务站", code="U1", area="城关镇")
+    saved: list[dict] = []
+    dialog = shown(qtbot, StaffDialog(None, save=saved.append, taken_codes=set(),
+                                      units=roster.list_units(db), unit_code="U1"))
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.name_edit)
+    type_chinese(dialog.name_edit, "李娜")
+    dialog.phone_edit.setFocus()
+    qtbot.keyClicks(dialog.phone_edit, "1380000a")
+    assert not dialog.ok_button.isEnabled() and "数字和短横线" in dialog.hint.text()
+    qtbot.keyClick(dialog.phone_edit, Qt.Key.Key_Backspace)
+    assert dialog.ok_button.isEnabled() and dialog.hint.text() == ""
+    asked: list[str] = []
+    answer_question(qtbot, "继续编辑", asked)
+    qtbot.keyClick(dialog.phone_edit, Qt.Key.Key_Escape)
+    assert asked and dialog.isVisible() and dialog.name_edit.text() == "李娜"
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert saved and saved[0]["name"] == "李娜" and saved[0]["phone"] == "1380000"

@@ -94,3 +94,29 @@ def test_the_glance_is_only_for_the_overview(qtbot, db, settings):
     assert not window._built  # 考核评分 waits for the database layer
     window.attach(db)
     assert window.pages.currentWidget().title == "考核评分"
+
+
+def test_the_default_window_shows_the_ranking_columns_that_matter(qtbot, db, settings, tmp_path):
+    """Issue 15.15 checked in the window itself: a first start (nothing remembered), 排名
+    clicked in the navigation, the demo's annual assessment — 名次 … 等次, 完成情况 and
+    较上期 are in view without scrolling."""
+    from PySide6.QtCore import Qt
+
+    load_demo(db)
+    window = MainWindow(db, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    nav = window.navigation
+    qtbot.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton,
+                     pos=nav.visualRect(nav.model().index(titles.index("排名"), 0)).center())
+    page = window.pages.currentWidget()
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10000)
+    qtbot.wait(50)
+    header = page.table.horizontalHeader()
+    view_width = page.table.viewport().width()
+    for name in ("名次", "编号", "名称", "完成情况", "总分", "等次", "较上期"):
+        c = page.model.headers.index(name)
+        assert header.sectionViewportPosition(c) + header.sectionSize(c) <= view_width, name
+    window.grab().save(str(tmp_path / "ranking-default-size.png"))  # for looking at

@@ -434,3 +434,41 @@ def test_a_required_column_under_another_name_is_asked_for(qtbot, page, seeded, 
     qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=10000)
     assert dialog.table.model().index(0, 2).data() == "八一社区便民服务站"
     dialog.reject()
+
+
+def test_esc_on_the_import_preview_asks_once_columns_were_chosen(qtbot, page, seeded, monkeypatch,
+                                                                 tmp_path):
+    """Issue 15, item 7 for the preview: Esc with nothing chosen closes; after a column was
+    mapped it asks (继续编辑 keeps the choice, 放弃修改 closes, nothing written)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QPushButton
+
+    page.refresh()
+    path = workbook(tmp_path / "站点.xlsx", ["编号", "名称", "站点座机"], ["U9", "九一社区便民服务站", "1"])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    page.import_units_action.trigger()
+    qtbot.waitUntil(lambda: isinstance(page.active_dialog, RosterImportDialog), timeout=10000)
+    dialog = page.active_dialog
+    pick_in_combo(qtbot, dialog.column_combos["站点座机"], "电话")
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=10000)
+    asked: list[str] = []
+
+    def answer(text: str) -> None:
+        def poll() -> None:
+            box = QApplication.activeModalWidget()
+            if not isinstance(box, QMessageBox):
+                QTimer.singleShot(20, poll)
+                return
+            asked.append(box.text())
+            qtbot.mouseClick(next(b for b in box.findChildren(QPushButton) if b.text() == text),
+                             Qt.MouseButton.LeftButton)
+        QTimer.singleShot(0, poll)
+
+    answer("继续编辑")
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
+    assert len(asked) == 1 and dialog.isVisible()
+    assert dialog.column_combos["站点座机"].currentText() == "电话"
+    answer("放弃修改")
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert len(asked) == 2 and "U9" not in {u.code for u in roster.list_units(seeded)}

@@ -165,7 +165,7 @@ def test_about_names_the_folder_of_the_database_in_use(qtbot, tmp_path, settings
     db.close()
 
 
-@pytest.mark.parametrize("make", ["text", "foreign_sqlite", "folder"])
+@pytest.mark.parametrize("make", ["text", "foreign_sqlite", "folder", "truncated"])
 def test_a_file_that_is_not_a_database_is_said_in_chinese(tmp_path, monkeypatch, make):
     path = tmp_path / "文件.db"
     if make == "text":
@@ -174,6 +174,11 @@ def test_a_file_that_is_not_a_database_is_said_in_chinese(tmp_path, monkeypatch,
         with sqlite3.connect(path) as conn:
             conn.execute("CREATE TABLE moz_places (id INTEGER)")
         conn.close()
+    elif make == "truncated":  # a copy cut short (a USB stick pulled out while copying)
+        db = open_db(path)
+        load_demo(db)
+        db.close()
+        path.write_bytes(path.read_bytes()[:path.stat().st_size // 2])
     else:
         path.mkdir()
     shown = []
@@ -181,6 +186,8 @@ def test_a_file_that_is_not_a_database_is_said_in_chinese(tmp_path, monkeypatch,
     assert app_module._open(str(path), demo=False) is None
     text = shown[0]
     assert ("不是本程序的数据库文件" in text) or ("文件夹" in text)
+    if make == "truncated":
+        assert "数据库文件不完整" in text and "备份" in text
     assert "--db" not in text and "http" not in text
     assert not any(word in text for word in ("SQLite", "file is not", "Error", "database disk"))
     if make == "foreign_sqlite":  # nothing of ours was written into another program's file
@@ -188,3 +195,41 @@ def test_a_file_that_is_not_a_database_is_said_in_chinese(tmp_path, monkeypatch,
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         conn.close()
         assert names == {"moz_places"}
+
+
+@pytest.mark.sqlite_only("a damaged SQLite file")
+def test_a_damaged_database_is_said_in_chinese_and_its_backup_offered(qtbot, tmp_path, monkeypatch):
+    """Damaged in the middle (not cut short): the refusal and the restore dialog it leads
+    to are Chinese, without SQLite's "database disk image is malformed"."""
+    from kaohe_desktop.services.server_backup import backup_database
+    from kaohe_desktop.ui.backup.restore_dialog import RestoreDialog
+
+    path = tmp_path / "考核.db"
+    db = open_db(path)
+    load_demo(db)
+    backup_database(db, "manual")
+    db.close()
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 8192] = bytes(range(256)) * 32
+    path.write_bytes(bytes(data))
+    said: list[str] = []
+
+    def answer(box: QMessageBox) -> int:
+        said.append(box.text())
+        restore = next(b for b in box.buttons() if b.text() == "从备份恢复…")
+        assert restore.isEnabled()
+        restore.click()
+        return 0
+
+    def look(dialog: RestoreDialog) -> int:
+        said.extend(label.text() for label in dialog.findChildren(QLabel))
+        return 0  # closed without restoring
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    monkeypatch.setattr(RestoreDialog, "exec", look)
+    assert app_module._open(str(path), demo=False) is None
+    text = "\n".join(said)
+    assert "数据库文件已损坏" in said[0] and "最新的完好备份" in said[0]
+    assert "当前数据库文件已损坏（完整性检查未通过）" in text
+    assert not any(word in text for word in ("malformed", "database disk", "SQLite", "Error"))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -27,38 +28,76 @@ from kaohe_desktop.services import accounts
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.roster import list_staff
 
+from ..common.busy_wait import call_writing
+from ..common.guarded_dialog import GuardedDialog
+
 HEADERS = ["账户名", "显示名", "角色", "状态", "关联人员", "评分"]
 NO_STAFF = "（不关联）"
 
 
-class AccountDialog(QDialog):
-    """A new account: login, display name, roles, password twice."""
+class AccountDialog(GuardedDialog):
+    """A new account: login, display name, roles, password twice. Opens in 账户名; the
+    two passwords are compared as they are typed; a refusal by the service is shown in
+    the dialog, which keeps what was typed; Esc after typing asks first (GuardedDialog)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 save: Callable[[str, str, list[str], str], object] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("添加账户")
+        self.save = save
         self.login, self.name = QLineEdit(), QLineEdit()
         self.password, self.again = QLineEdit(), QLineEdit()
         for edit in (self.password, self.again):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.textChanged.connect(self.revalidate)
         self.roles = {r: QCheckBox(r) for r in accounts.ROLES}
         row = QHBoxLayout()
         for box in self.roles.values():
             row.addWidget(box)
+        self.hint = QLabel("")
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #c0392b;")
         form = QFormLayout(self)
         form.addRow("账户名：", self.login)
         form.addRow("显示名：", self.name)
         form.addRow("角色：", row)
         form.addRow("密码：", self.password)
         form.addRow("再输入一次：", self.again)
+        form.addRow(self.hint)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons.rejected.connect(self.cancel)
         form.addRow(buttons)
 
     def picked(self) -> list[str]:
         return [r for r, box in self.roles.items() if box.isChecked()]
+
+    def revalidate(self) -> None:
+        # checked as typed: once the second entry stops being the start of the first, they
+        # cannot match; a shorter start is still being typed
+        again, password = self.again.text(), self.password.text()
+        differ = bool(again) and not password.startswith(again)
+        self.hint.setText("两次输入的密码不一致" if differ else "")
+        self.ok_button.setEnabled(not differ)
+
+    def accept(self) -> None:
+        if self.password.text() != self.again.text():
+            self.hint.setText("两次输入的密码不一致")
+            self.again.setFocus()
+            self.again.selectAll()
+            return
+        if self.save is not None:
+            login, name, roles, password = (self.login.text(), self.name.text(), self.picked(),
+                                            self.password.text())
+            try:
+                call_writing(self, "添加账户", lambda: self.save(login, name, roles, password))
+            except InputError as exc:
+                self.hint.setText("；".join(p.reason for p in exc.problems))
+                return
+        super().accept()
 
 
 class AccountsDialog(QDialog):
@@ -105,20 +144,17 @@ class AccountsDialog(QDialog):
 
     def _run(self, action: Callable[[], object]) -> None:
         try:
-            action()
+            call_writing(self, "账户", action, db=self.db)
         except InputError as exc:
             QMessageBox.warning(self, "账户", "\n".join(exc.lines()))
         self.refresh()
 
     def add(self) -> None:
-        dialog = AccountDialog(self)
-        if not dialog.exec():
-            return
-        if dialog.password.text() != dialog.again.text():
-            QMessageBox.warning(self, "账户", "两次输入的密码不一致")
-            return
-        self._run(lambda: accounts.add_account(self.db, dialog.login.text(), dialog.name.text(),
-                                               dialog.picked(), dialog.password.text()))
+        db = self.db
+        dialog = AccountDialog(self, save=lambda login, name, roles, password: accounts.add_account(
+            db, login, name, roles, password))
+        dialog.exec()
+        self.refresh()
 
     def reset(self) -> None:
         if (login := self._selected()) is None:

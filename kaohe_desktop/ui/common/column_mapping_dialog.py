@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -35,6 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from kaohe_desktop.io.attendance import ColumnMapping
+
+from .guarded_dialog import GuardedDialog
 
 NONE = "（无）"
 # field → (label, hint, title keywords in order of preference)
@@ -97,7 +98,9 @@ def guess_mapping(columns: tuple[str, ...], sample: tuple[tuple[str, ...], ...])
     return out
 
 
-class ColumnMappingDialog(QDialog):
+class ColumnMappingDialog(GuardedDialog):
+    """Opens in its first field; Esc or 取消 after choosing columns asks first."""
+
     def __init__(self, parent: QWidget | None, path: Path, headers: Any, *, reason: str = "",
                  initial: ColumnMapping | None = None,
                  reload: Callable[[str, int, Callable[[Any], None]], None] | None = None) -> None:
@@ -174,7 +177,7 @@ class ColumnMappingDialog(QDialog):
         self.ok_button = self.buttons.addButton("按此读取", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
         layout.addWidget(self.buttons)
 
         self._show_headers(headers, initial)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from kaohe_desktop.domain.errors import InputError, Problem
 
+from .busy_wait import call_writing
 from .guarded_dialog import GuardedDialog
 from .hooks import check_hooks
 
@@ -40,6 +41,9 @@ HINT_STYLE = "color: #c5221f;"
 
 class FormDialog(GuardedDialog):
     saved = Signal(object)
+    # the save writes to the open database: wait for another writer (busy_wait) rather
+    # than fail; a form that does something else (connecting to a server) sets False
+    waits_for_writers = True
 
     def __init__(self, parent: QWidget | None, title: str, save: Callable[[dict[str, str]], Any]) -> None:
         super().__init__(parent)
@@ -100,7 +104,9 @@ class FormDialog(GuardedDialog):
         if self.problems():
             return
         try:
-            result = self._save(self.values())
+            values = self.values()
+            result = (call_writing(self, self.windowTitle(), lambda: self._save(values))
+                      if self.waits_for_writers else self._save(values))
         except InputError as exc:
             self.ok_button.setEnabled(False)
             self.hint.setText("；".join(p.reason for p in exc.problems))

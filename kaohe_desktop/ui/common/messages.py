@@ -48,7 +48,9 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, InputError):
         lines = [_CLI_HINT.sub("", line) for line in exc.lines()]
         more = f"\n……另有 {len(lines) - 20} 处问题" if len(lines) > 20 else ""
-        return "\n".join(lines[:20]) + more + "\n\n未写入任何数据。"
+        # a message that says so itself (another writer, a cancelled wait) is not told twice
+        said = any(w in line for line in lines for w in ("没有保存", "未保存", "未写入"))
+        return "\n".join(lines[:20]) + more + ("" if said else "\n\n未写入任何数据。")
     if isinstance(exc, OSError):
         reason = _OS_REASONS.get(exc.errno or -1) or _chinese_only(exc.strerror or "") or "无法读写"
         name = exc.filename or ""

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStorageInfo
+from PySide6.QtCore import QDate, QRegularExpression, QStorageInfo
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -58,6 +59,7 @@ from ..common.page import Changes, Page
 from ..common.pdf_preview import preview_file
 from ..common.pdf_print import print_pdf
 from ..common.tasks import run_job
+from ..help.links import connect_help_links, help_link
 from ..settings.office_dialog import OfficeSettingsDialog
 from .register_panel import RegisterPanel
 
@@ -68,6 +70,9 @@ NEEDS_DRAFT = {"certificates": ("issuer",), "notices": ("issuer",)}
 APPROVED_ONLY = {"certificates": "荣誉证书", "notices": "通知", "publicity": "公示名单"}
 CONSEQUENCE_COLUMNS = ("编号", "名称", "等次", "文书", "发给", "依据")
 PROBLEM_STYLE = "color: #b3261e;"
+MONTH_TYPING = QRegularExpression(r"\d{0,4}(-\d{0,2})?")
+MONTH_WHOLE = QRegularExpression(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH_HINT = "考勤月份写成“年-月”，如 2024-11。"
 
 
 def removable_drives() -> list[tuple[str, str]]:
@@ -92,6 +97,14 @@ class DocumentsPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
 
+        # the empty state: nothing can be generated before an assessment exists
+        self.empty_label = QLabel("还没有考核：证书、通知、评分表和公示名单都按考核生成，"
+                                  "请先在“考核评分”页新建考核。"
+                                  f"　{help_link('打印与导出', '使用说明：打印与导出')}")
+        self.empty_label.setWordWrap(True)
+        connect_help_links(self.empty_label)
+        self.empty_label.hide()
+        layout.addWidget(self.empty_label)
         form = QFormLayout()
         self.assessment_combo = QComboBox()
         self.assessment_combo.currentIndexChanged.connect(lambda _: self._show_consequences())
@@ -164,6 +177,10 @@ class DocumentsPage(Page):
         self.each_check = QCheckBox("证书每个对象一个文件")
         self.month_edit = QLineEdit(QDate.currentDate().addMonths(-1).toString("yyyy-MM"))
         self.month_edit.setMaximumWidth(90)
+        # checked as typed: only digits and one dash get in; a month that is not whole
+        # (2024-1, 2024-13) is said at once and 考勤月报 waits for it
+        self.month_edit.setValidator(QRegularExpressionValidator(MONTH_TYPING, self.month_edit))
+        self.month_edit.textChanged.connect(self._check_month)
         self.buttons: dict[str, QPushButton] = {}
         specs = [("certificates", "荣誉证书（按上表）"), ("notices", "通知（按上表，每份一个文件）"),
                  ("blank", "空白评分表"), ("filled", "评分结果表"), ("publicity", "公示名单"),
@@ -231,6 +248,7 @@ class DocumentsPage(Page):
         index = self.assessment_combo.findData(current)
         if index >= 0:
             self.assessment_combo.setCurrentIndex(index)
+        self.empty_label.setVisible(self.assessment_combo.count() == 0)
         self._show_office()
         self._show_consequences()
 
@@ -344,6 +362,16 @@ class DocumentsPage(Page):
         if info is not None:
             year = int(info.period_key[:4])
         return lambda: tally.tally_job(self.db, year, out / f"{year}年度考核汇总.xlsx", aid)
+
+    def _check_month(self, text: str) -> None:
+        whole = MONTH_WHOLE.match(text.strip()).hasMatch()
+        self.buttons["attendance"].setEnabled(whole)
+        self.month_edit.setStyleSheet("" if whole else "border: 1px solid #c0392b;")
+        if whole:
+            if self.status_label.text() == MONTH_HINT:
+                self.status_label.setText("")
+        else:
+            self._refuse(MONTH_HINT)
 
     def _refuse(self, text: str) -> None:
         self.status_label.setStyleSheet(PROBLEM_STYLE)

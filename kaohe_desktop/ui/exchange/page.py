@@ -36,6 +36,7 @@ from kaohe_desktop.services.package_import import import_package
 
 from ..common.messages import show_error
 from ..common.page import Page
+from ..help.links import connect_help_links, help_link
 from .preview_dialog import PreviewDialog, side_text
 
 PACKAGE_FILTER = "数据包 (*.kaohe)"
@@ -55,6 +56,9 @@ class ExchangePage(Page):
         self.year.setPrefix("年份 ")
         self.status = QLabel("")
         self.status.setWordWrap(True)
+        self.intro = QLabel("村（社区）电脑把数据导出到 U 盘，乡镇（街道）导入、合并。"
+                            f"　{help_link('数据交换', '使用说明：数据交换')}")
+        connect_help_links(self.intro)
         bar = QHBoxLayout()
         for w in (self.export_button, self.import_button, QLabel("导出范围与统计："), self.year):
             bar.addWidget(w)
@@ -92,6 +96,7 @@ class ExchangePage(Page):
         inner.addWidget(self.missing)
 
         lay = QVBoxLayout(self)
+        lay.addWidget(self.intro)
         lay.addLayout(bar)
         lay.addWidget(self.status)
         lay.addWidget(box, 1)

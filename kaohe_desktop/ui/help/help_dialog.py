@@ -26,10 +26,9 @@ from PySide6.QtWidgets import (
 
 from kaohe_desktop.resources import resource
 
-from .topics import HOME, PAGE_TOPICS, SCHEME, topic_for
+from .topics import EXTRA_TOPICS, HOME, PAGE_TOPICS, SCHEME, topic_for
 
-CONTENTS = [("目录", HOME), *((title, f) for title, f in PAGE_TOPICS.items()),
-            ("一年的工作怎么做", "howto.html")]
+CONTENTS = [("目录", HOME), *PAGE_TOPICS.items(), *EXTRA_TOPICS.items()]
 
 
 class HelpDialog(QDialog):

@@ -15,7 +15,10 @@ PAGE_TOPICS = {
     "服务记录": "service.html",
     "排名": "ranking.html",
     "打印与导出": "documents.html",
+    "数据交换": "exchange.html",
 }
+# Sections that belong to no page: the 账户 menu and the year's tasks.
+EXTRA_TOPICS = {"账户与修改记录": "accounts.html", "一年的工作怎么做": "howto.html"}
 HOME = "index.html"
 SCHEME = "help:"
 

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QGridLayout,
     QGroupBox,
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 from kaohe_desktop.services.results import RowPreview
 from kaohe_desktop.services.roster_files import RosterImportPreview, field_labels
 
+from ..common.guarded_dialog import GuardedDialog
 from .models import ROOT, filter_change
 
 ERROR_BACKGROUND = QColor("#fde7e9")
@@ -103,7 +103,9 @@ class _OnlyNotable(QSortFilterProxyModel):
         return not self.only or self.sourceModel().rows[source_row].status != "unchanged"
 
 
-class RosterImportDialog(QDialog):
+class RosterImportDialog(GuardedDialog):
+    """The preview; Esc or 取消 after choosing what columns mean asks before dropping that."""
+
     def __init__(self, parent: QWidget | None, kind: str, path: Path, preview: RosterImportPreview,
                  reload: Reload | None = None) -> None:
         super().__init__(parent)
@@ -146,10 +148,14 @@ class RosterImportDialog(QDialog):
         self.import_button = self.buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
         layout.addWidget(self.buttons)
         self.show_preview(preview)
         self.resize(900, 620)
+
+    def _snapshot(self) -> list[object]:
+        # only the columns' meanings are the user's choices; the row filter is a view
+        return [(title, combo.currentText()) for title, combo in self.column_combos.items()]
 
     # ------------------------------------------------------------------ content
     def show_preview(self, preview: RosterImportPreview) -> None:

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from kaohe_desktop.services import roster, roster_files
 from kaohe_desktop.services.results import RosterData, RowPreview, StaffInfo, UnitInfo
 
+from ..common.busy_wait import call_writing
 from ..common.messages import show_error
 from ..common.page import Changes, Page
 from ..common.tables import Column, make_table
@@ -500,11 +501,10 @@ class RosterPage(Page):
         targets = [r for r in rows if r.active != activate]
         if not activate and not self._confirm_deactivate(targets, units):
             return
+        db, ids = self.db, [r.id for r in targets]
+        write = roster.set_units_active if units else roster.set_staff_active
         try:
-            if units:
-                roster.set_units_active(self.db, [r.id for r in targets], activate)
-            else:
-                roster.set_staff_active(self.db, [r.id for r in targets], activate)
+            call_writing(self, "启用" if activate else "停用", lambda: write(db, ids, activate), db=db)
         except Exception as exc:
             show_error(self, "停用" if not activate else "启用", exc)
             return

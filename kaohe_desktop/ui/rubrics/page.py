@@ -39,6 +39,7 @@ from kaohe_desktop.domain import rubric_edit
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.services import rubrics
 
+from ..common.busy_wait import call_writing
 from ..common.messages import show_error
 from ..common.page import Changes, Page
 from .consequences_editor import ConsequencesEditor
@@ -384,7 +385,8 @@ class RubricsPage(Page):
         if not self.save_button.isEnabled():
             return
         try:
-            info = rubrics.save_rubric(self.db, self._raw)
+            db, raw = self.db, self._raw
+            info = call_writing(self, "保存考核细则", lambda: rubrics.save_rubric(db, raw), db=db)
         except InputError as exc:
             show_error(self, "保存考核细则", exc)
             return
@@ -397,7 +399,9 @@ class RubricsPage(Page):
         if self._code is None or not self._confirm_discard():
             return
         try:
-            info = rubrics.copy_as_new_version(self.db, self._code, self._version)
+            db, code, version = self.db, self._code, self._version
+            info = call_writing(self, "复制为新版本",
+                                lambda: rubrics.copy_as_new_version(db, code, version), db=db)
         except InputError as exc:
             show_error(self, "复制为新版本", exc)
             return
@@ -415,7 +419,9 @@ class RubricsPage(Page):
         if answer is None:
             return
         try:
-            info = rubrics.copy_rubric(self.db, self._code, answer[0], answer[1], self._version)
+            db, code, version = self.db, self._code, self._version
+            info = call_writing(self, "复制为新细则",
+                                lambda: rubrics.copy_rubric(db, code, answer[0], answer[1], version), db=db)
         except InputError as exc:
             show_error(self, "复制为新细则", exc)
             return
@@ -429,7 +435,9 @@ class RubricsPage(Page):
         if not path:
             return
         try:
-            info, added = rubrics.import_rubric(self.db, Path(path))
+            db = self.db
+            info, added = call_writing(self, "导入考核细则",
+                                       lambda: rubrics.import_rubric(db, Path(path)), db=db)
         except (InputError, OSError) as exc:
             show_error(self, "导入考核细则", exc)
             return

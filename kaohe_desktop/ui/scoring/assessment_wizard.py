@@ -43,6 +43,7 @@ from kaohe_desktop.services.assessments import GroupSpec
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.results import AssessmentInfo, RubricInfo
 
+from ..common.busy_wait import call_writing
 from ..common.guarded_dialog import snapshot
 from ..common.messages import show_error
 from ..common.unsaved import confirm_discard
@@ -505,11 +506,12 @@ class AssessmentWizard(QWizard):
             return
         subjects, area = self.subjects_page.spec()
         try:
-            self.created = assessments.create_assessment(
-                self.db, rubric.code, self.period_page.period(), subjects=subjects, area=area,
-                groups=self.group_specs(), weights=self.groups_page.role_weights(),
-                name=self.confirm_page.name_edit.text().strip(),
-                trimmed_mean=self.groups_page.trimmed.isChecked(), rubric_version=rubric.version)
+            db, period, groups = self.db, self.period_page.period(), self.group_specs()
+            weights, name = self.groups_page.role_weights(), self.confirm_page.name_edit.text().strip()
+            trimmed = self.groups_page.trimmed.isChecked()
+            self.created = call_writing(self, "新建考核", lambda: assessments.create_assessment(
+                db, rubric.code, period, subjects=subjects, area=area, groups=groups, weights=weights,
+                name=name, trimmed_mean=trimmed, rubric_version=rubric.version), db=db)
         except (InputError, ValueError) as exc:
             show_error(self, "新建考核", exc if isinstance(exc, InputError) else InputError(str(exc)))
             return

@@ -38,6 +38,7 @@ from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.results import AssessorInfo, EventInfo, SheetData, SubjectInfo
 from kaohe_desktop.services.scores import ScoreConflict
 
+from ..common.busy_wait import call_writing
 from ..common.messages import show_error
 from ..common.tasks import run_job, single_step
 from .event_panel import EventPanel
@@ -355,13 +356,14 @@ class ScoreEntryView(QWidget):
             return "请先选择评分人"
         versions = sheet.versions.setdefault(subject, {})
         seen = versions.get(code, 0)
+        db, aid, who, seat = self.db, sheet.assessment.id, self._who(), self._seat()
         try:
             if value is None:
-                scores.clear_score(self.db, sheet.assessment.id, subject, code, assessor=self._who(),
-                                   group=self._seat())
+                call_writing(self, "保存评分", lambda: scores.clear_score(
+                    db, aid, subject, code, assessor=who, group=seat), db=db)
             else:
-                scores.set_score(self.db, sheet.assessment.id, subject, code, value,
-                                 assessor=self._who(), group=self._seat(), seen_version=seen)
+                call_writing(self, "保存评分", lambda: scores.set_score(
+                    db, aid, subject, code, value, assessor=who, group=seat, seen_version=seen), db=db)
         except ScoreConflict as exc:  # another PC saved it meanwhile: show theirs, keep it
             self._take_theirs(subject, code, exc)
             return "；".join(exc.lines())
@@ -400,9 +402,10 @@ class ScoreEntryView(QWidget):
         sheet, subject = self.sheet, self.subject_code
         if sheet is None or subject is None or sheet.assessor is None:
             return "请先选择评分人"
+        db, aid, who, seat = self.db, sheet.assessment.id, self._who(), self._seat()
         try:
-            scores.set_remark(self.db, sheet.assessment.id, subject, code, text,
-                              assessor=self._who(), group=self._seat())
+            call_writing(self, "保存备注", lambda: scores.set_remark(
+                db, aid, subject, code, text, assessor=who, group=seat), db=db)
         except InputError as exc:
             return "；".join(exc.lines())
         sheet.remarks.setdefault(subject, {})[code] = text
@@ -439,7 +442,9 @@ class ScoreEntryView(QWidget):
                 return None
             group = groups[labels.index(label)].name
         try:
-            added, _ = scores.add_assessor(self.db, sheet.assessment.id, name, group=group)
+            db, aid = self.db, sheet.assessment.id
+            added, _ = call_writing(self, "新评分人",
+                                    lambda: scores.add_assessor(db, aid, name, group=group), db=db)
         except InputError as exc:
             show_error(self, "新评分人", exc)
             return None
@@ -460,7 +465,8 @@ class ScoreEntryView(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return False
         try:
-            scores.submit_sheet(self.db, sheet.assessment.id, who, group=self._seat())
+            db, aid, seat = self.db, sheet.assessment.id, self._seat()
+            call_writing(self, "提交评分表", lambda: scores.submit_sheet(db, aid, who, group=seat), db=db)
         except InputError as exc:
             show_error(self, "提交评分表", exc)
             return False

@@ -28,6 +28,7 @@ from kaohe_desktop.services import scores
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.results import EventInfo, SubjectInfo
 
+from ..common.busy_wait import call_writing
 from ..common.messages import error_text, show_error
 from .event_dialog import EventDialog
 
@@ -141,9 +142,12 @@ class EventPanel(QWidget):
         if self.subject is None or self.assessment_id is None:
             return "请先选择考核对象"
         try:
-            scores.record_event(self.db, self.assessment_id, self.subject.code, dialog.rule_code(),
-                                dialog.amount(), matter=dialog.matter(), note=dialog.note(),
-                                occurred_on=dialog.occurred_on(), evidence_file=dialog.evidence)
+            db, aid, subject = self.db, self.assessment_id, self.subject.code
+            rule, amount, matter, note, on, evidence = (dialog.rule_code(), dialog.amount(), dialog.matter(),
+                                                        dialog.note(), dialog.occurred_on(), dialog.evidence)
+            call_writing(dialog, "加减分", lambda: scores.record_event(
+                db, aid, subject, rule, amount, matter=matter, note=note, occurred_on=on,
+                evidence_file=evidence), db=db)
         except (InputError, OSError) as exc:
             return error_text(exc)
         self._reload()
@@ -159,7 +163,8 @@ class EventPanel(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            scores.remove_event(self.db, e.id)
+            db = self.db
+            call_writing(self, "删除加减分", lambda: scores.remove_event(db, e.id), db=db)
         except InputError as exc:
             show_error(self, "删除加减分", exc)
             return

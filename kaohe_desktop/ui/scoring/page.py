@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QStackedWidget, QVBoxLa
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.services import assessments
 
+from ..common.busy_wait import call_writing
 from ..common.messages import show_error
 from ..common.page import Changes, Page
 from .assessment_list import AssessmentList
@@ -88,7 +89,9 @@ class ScoringPage(Page):
         if not ok or name.strip() == current.name:
             return
         try:
-            assessments.rename_assessment(self.db, assessment_id, name)
+            db = self.db
+            call_writing(self, "重命名考核", lambda: assessments.rename_assessment(db, assessment_id, name),
+                         db=db)
         except InputError as exc:
             show_error(self, "重命名考核", exc)
             return
@@ -113,7 +116,9 @@ class ScoringPage(Page):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            removal = assessments.delete_assessment(self.db, assessment_id, confirmed=True)
+            db = self.db
+            removal = call_writing(self, "删除考核", lambda: assessments.delete_assessment(
+                db, assessment_id, confirmed=True), db=db)
         except InputError as exc:
             show_error(self, "删除考核", exc)
             return

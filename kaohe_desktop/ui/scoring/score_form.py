@@ -74,6 +74,7 @@ class ScoreForm(QWidget):
         self.by_code: dict[str, _Row] = {}
         self.subtotals: dict[str, QLabel] = {}
         self.values: dict[str, Decimal] = {}  # stored values of the current subject
+        self._saving: set[str] = set()  # items whose save is under way (see _commit)
         self.derived: dict[str, DerivedValue] = {}  # the derived items' values that count
         self.remarks: dict[str, str] = {}
         self.events: list[EventInfo] = []
@@ -314,9 +315,19 @@ class ScoreForm(QWidget):
         editor = row.editor
         if isinstance(editor, SpinEditor):
             editor.save_timer.stop()
-        if not editor.dirty or self.read_only:
-            return True
         code = row.item.code
+        # a save waiting for another writer runs a modal dialog (busy_wait), whose focus
+        # change would commit the same typing again on top of the first save
+        if not editor.dirty or self.read_only or code in self._saving:
+            return True
+        self._saving.add(code)
+        try:
+            return self._commit_now(row, editor, code, revert=revert, quiet=quiet)
+        finally:
+            self._saving.discard(code)
+
+    def _commit_now(self, row: _Row, editor: LeafEditor, code: str, *, revert: bool,
+                    quiet: bool) -> bool:
         raw = editor.raw()
         try:
             value = None if raw is None else parse_leaf_value(row.item, raw)

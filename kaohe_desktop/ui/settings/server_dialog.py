@@ -31,6 +31,8 @@ def _try(url: str) -> str:
 
 
 class ServerDialog(FormDialog):
+    waits_for_writers = False  # it tries a connection; it writes nothing to the open database
+
     def __init__(self, parent: QWidget | None = None, last: str = "") -> None:
         super().__init__(parent, "连接服务器", lambda values: _try(self.url()))
         self.ok_button.setText("连接")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from kaohe_desktop.settings import data_dir
 
+from ..common.busy_wait import call_writing
 from ..common.messages import show_error
 from ..welcome_dialog import WelcomeDialog, station_name
 
@@ -83,7 +84,8 @@ def clear_demo(window: MainWindow) -> bool:
     if answer != QMessageBox.StandardButton.Yes:
         return False
     try:
-        removal = remove_demo(window.db)
+        db = window.db
+        removal = call_writing(window, "清除演示数据", lambda: remove_demo(db), db=db)
     except Exception as exc:
         show_error(window, "清除演示数据", exc)
         return False
