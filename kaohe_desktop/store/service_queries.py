@@ -14,6 +14,7 @@ calendar's working days, the rectification limit); when that changes they are re
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -24,6 +25,10 @@ from .models import SERVICE_COUNTS as COUNTS
 from .models import service_month, service_month_state
 
 CHUNK = 20_000
+# SQLite's page cache while a large import writes (KiB): a year's records with their five
+# indexes outgrow the default 2 MB, and every page evicted is written and read again
+# (100,000 办件: 1.0 s of CPU with the default, 0.6 s with this)
+IMPORT_CACHE_KIB = 16 * 1024
 MonthKey = tuple[str, int, int, int]  # kind, subject id, year, month
 
 
@@ -131,3 +136,42 @@ def insert_records(s: Session, model: Any, rows: list[dict[str, Any]]) -> None:
                     values[k] = v.isoformat(" ", "microseconds")
             batch.append(values)
         cursor.executemany(sql, batch)
+
+
+def insert_rows(s: Session, model: Any, columns: Sequence[str], rows: Sequence[tuple[Any, ...]],
+                fixed: Mapping[str, Any]) -> None:
+    """Insert records given as tuples of `columns`, each with the `fixed` values (the
+    import's id) added: what an import of 100,000 records writes, without a dict per row."""
+    if not rows:
+        return
+    table = model.__table__
+    conn = s.connection()
+    names = [*columns, *fixed]
+    if conn.dialect.name != "sqlite":
+        for i in range(0, len(rows), CHUNK):
+            conn.execute(table.insert(), [{**dict(zip(columns, r, strict=True)), **fixed}
+                                          for r in rows[i:i + CHUNK]])
+        return
+    # SQLite: the driver's executemany fed row by row, DateTime values in SQLAlchemy's own
+    # storage format ("YYYY-MM-DD HH:MM:SS.ffffff", so comparisons in SQL still hold)
+    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
+           f"VALUES ({', '.join('?' for _ in names)})")
+    times = [k for k, c in enumerate(columns) if isinstance(table.c[c].type, DateTime)]
+    extra = list(fixed.values())
+
+    def values() -> Iterator[list[Any]]:
+        for r in rows:
+            row = [*r, *extra]
+            for k in times:
+                v = row[k]
+                if v is not None:
+                    row[k] = v.isoformat(" ", "microseconds")
+            yield row
+
+    cursor = conn.connection.driver_connection.cursor()
+    before = cursor.execute("PRAGMA cache_size").fetchone()[0]
+    cursor.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+    try:
+        cursor.executemany(sql, values())
+    finally:
+        cursor.execute(f"PRAGMA cache_size={int(before)}")
