@@ -95,6 +95,8 @@ def _moment(value: object) -> datetime | None:
 
 
 def _text(value: object) -> str:
+    if type(value) is str:  # most cells: first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -267,23 +269,6 @@ _BAD_LIMIT = "无法识别的承诺时限（应为工作日数，如 5、5个工
 _BAD_LEVEL = "无法识别的评价等级（应为 非常满意、满意、基本满意、不满意、非常不满意，或 1～5 星）"
 
 
-def _memo(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """`fn` of cell values, each distinct argument converted once (a column of 100,000
-    cells holds a few dozen distinct 承诺时限, 评价等级, 办理状态). Keyed with the types: True
-    and 1 are equal keys but different cells."""
-    cache: dict[tuple[Any, ...], Any] = {}
-
-    def call(*args: Any) -> Any:
-        key = (*args, *map(type, args))
-        try:
-            return cache[key]
-        except KeyError:
-            found = cache[key] = fn(*args)
-            return found
-
-    return call
-
-
 def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
     """Convert every row once, in one pass over the file's rows (`parsed.take`): the cells
     of a row are released as soon as its record is made. What repeats (people, units,
@@ -313,8 +298,8 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
     times_at = [(f, pos[f]) for f in _TIME_FIELDS[kind]]  # the required one first
     need = _REQUIRED_TIME[kind]
     convert = _CONVERTERS[kind](pos, problem)
-    person = _memo(roster.person)
-    unit_of = _memo(roster.unit)
+    people: dict[tuple[str, str], tuple[int | None, str]] = {}  # (工号, 姓名) → match
+    units: dict[str, int | None] = {}
     staff_unit = roster.staff_unit
     records, pending = out.records, out.pending
     first: datetime | None = None
@@ -340,12 +325,15 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
         ok = True
         times: list[datetime | None] = []
         for f, j in times_at:
-            try:
-                times.append(_moment(v[j]))
-            except ValueError:
-                problem(_BAD_TIME, row, f, v[j])
-                times.append(None)
-                ok = False
+            x = v[j]
+            if type(x) is not datetime:
+                try:
+                    x = _moment(x)
+                except ValueError:
+                    problem(_BAD_TIME, row, f, x)
+                    x = None
+                    ok = False
+            times.append(x)
         moment = times[0]
         if ok and moment is None:
             problem("缺少时间", row, need, None)
@@ -353,7 +341,10 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
         code, name, unit_text = v[i_code], v[i_name], v[i_unit]
         code = code.strip() if type(code) is str else _text(code)
         name = name.strip() if type(name) is str else _text(name)
-        staff_id, status = person(code, name)
+        match = people.get((code, name))
+        if match is None:
+            match = people[(code, name)] = roster.person(code, name)
+        staff_id, status = match
         person_key = None
         if status:
             person_key = " ".join(x for x in (code, name) if x)
@@ -362,7 +353,12 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
                 u = unmatched[person_key] = Unmatched(person_key, code, name, status)
             u.rows += 1
         unit_text = unit_text.strip() if type(unit_text) is str else _text(unit_text)
-        unit_id = unit_of(unit_text) if unit_text else None
+        if unit_text:
+            unit_id = units.get(unit_text, -1)
+            if unit_id == -1:
+                unit_id = units[unit_text] = roster.unit(unit_text)
+        else:
+            unit_id = None
         unit_key = None
         if unit_id is None and unit_text:
             bad_units[unit_text] = None
@@ -398,8 +394,12 @@ def _requests(pos: Mapping[str, int], problem: Problem_) -> Converter:
     """A 办件's record in RECORD_COLUMNS order, or None (its problem named)."""
     i_limit, i_kind, i_matter, i_status = pos["limit"], pos["kind"], pos["matter"], pos["status"]
     texts: dict[str, str] = {}  # one string object per distinct 事项 and 状态
+    keep = texts.setdefault
+    # each distinct (承诺时限, 办件类型) judged once: a year's log holds a few dozen; keyed
+    # with the type too (True and 1 are equal keys but different cells)
+    limits: dict[tuple[Any, Any, type], tuple[str, bool, int | None]] = {}
+    accepted_of: dict[str, bool] = {}
 
-    @_memo
     def limit_of(limit: object, kind_cell: object) -> tuple[str, bool, int | None]:
         parsed = parse_limit(limit)
         if parsed is None:
@@ -409,12 +409,14 @@ def _requests(pos: Mapping[str, int], problem: Problem_) -> Converter:
             return "承诺件缺少承诺时限（工作日数）", False, None
         return "", instant, 0 if instant else parsed[1]
 
-    accepted_of = _memo(accepted_status)
-
     def convert(no: str, v: Any, times: list, staff_id: Any, unit_id: Any,
                 row: int) -> tuple[Any, ...] | None:
-        limit = v[i_limit]
-        reason, instant, days = limit_of(limit, v[i_kind])
+        limit, kind_cell = v[i_limit], v[i_kind]
+        key = (limit, kind_cell, type(limit))
+        judged = limits.get(key)
+        if judged is None:
+            judged = limits[key] = limit_of(limit, kind_cell)
+        reason, instant, days = judged
         if reason:
             problem(reason, row, "limit", limit if reason == _BAD_LIMIT else None)
             return None
@@ -422,11 +424,12 @@ def _requests(pos: Mapping[str, int], problem: Problem_) -> Converter:
         if accepted is not None and finished is not None and finished < accepted:
             problem("办结时间早于受理时间", row, "finished", v[pos["finished"]])
             return None
-        status = _text(v[i_status])
-        status = texts.setdefault(status, status)
-        matter = _text(v[i_matter])
-        return (no, texts.setdefault(matter, matter), instant, days, unit_id, staff_id,
-                accepted, finished, status, accepted_of(status))
+        status, matter = _text(v[i_status]), _text(v[i_matter])
+        ok = accepted_of.get(status)
+        if ok is None:
+            ok = accepted_of[status] = accepted_status(status)
+        return (no, keep(matter, matter), instant, days, unit_id, staff_id, accepted, finished,
+                keep(status, status), ok)
 
     return convert
 
@@ -436,21 +439,26 @@ def _ratings(pos: Mapping[str, int], problem: Problem_) -> Converter:
         pos["level"], pos["req_no"], pos["channel"], pos["content"], pos["rect_note"],
         pos["visit_result"])
     texts: dict[str, str] = {}  # one string object per distinct 渠道, 内容, 回访结果
-    level_of = _memo(parse_level)
-
-    def text(value: object) -> str:
-        t = _text(value)
-        return texts.setdefault(t, t)
+    keep = texts.setdefault
+    levels: dict[str, int | None] = {}  # a word or star text → level (numbers parsed as met)
 
     def convert(no: str, v: Any, times: list, staff_id: Any, unit_id: Any,
                 row: int) -> tuple[Any, ...] | None:
-        level = level_of(v[i_level])
+        cell = v[i_level]
+        if type(cell) is str:
+            level = levels.get(cell, 0)
+            if level == 0:
+                level = levels[cell] = parse_level(cell)
+        else:
+            level = parse_level(cell)
         if level is None:
-            problem(_BAD_LEVEL, row, "level", v[i_level])
+            problem(_BAD_LEVEL, row, "level", cell)
             return None
         at, done, visit = times
-        return (no, _text(v[i_req]), text(v[i_channel]), level, text(v[i_content]), at,
-                unit_id, staff_id, text(v[i_note]), done, visit, text(v[i_visit]))
+        channel, content = _text(v[i_channel]), _text(v[i_content])
+        note, result = _text(v[i_note]), _text(v[i_visit])
+        return (no, _text(v[i_req]), keep(channel, channel), level, keep(content, content), at,
+                unit_id, staff_id, keep(note, note), done, visit, keep(result, result))
 
     return convert
 

@@ -155,12 +155,13 @@ class _Rows:
                     continue
             else:
                 first = no  # the row's first value: a total row starts with 合计 …
-                for j in range(no_col):
-                    v = raw[j]
-                    if v != "" and v is not None:
-                        first = v
-                        break
-                if isinstance(first, str) and first.lstrip(" ")[:1] in _TOTAL_FIRST \
+                if no_col:
+                    for j in range(no_col):
+                        v = raw[j]
+                        if v != "" and v is not None:
+                            first = v
+                            break
+                if isinstance(first, str) and (first[:1] in _TOTAL_FIRST or first[:1] == " ") \
                         and _is_total((first,)):
                     continue
             n = len(raw)
