@@ -506,7 +506,8 @@ def commit_import(db: Database, preview: ServicePreview,
     unit_choices = dict(unit_choices or {})
     if preview.problems:
         raise InputError(preview.problems[:MAX_PROBLEMS])
-    with db.session() as s:
+    # the counting makes a tuple per record: the cyclic collector would walk them for nothing
+    with gc_paused(), db.session() as s:
         permissions.check(s, permissions.current_actor(db, s), "insert",
                           MODELS[preview.kind].__tablename__, {})
         roster = _Roster.load(s)
