@@ -148,6 +148,15 @@ def insert_rows(s: Session, model: Any, columns: Sequence[str], rows: Sequence[t
     table = model.__table__
     conn = s.connection()
     names = [*columns, *fixed]
+    if conn.dialect.name == "postgresql":
+        # COPY through the driver (psycopg adapts each value as a parameter would be): a
+        # year's 办件 in about a second instead of seven through INSERT batches
+        extra = tuple(fixed.values())
+        cursor = conn.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row(r + extra)
+        return
     if conn.dialect.name != "sqlite":
         for i in range(0, len(rows), CHUNK):
             conn.execute(table.insert(), [{**dict(zip(columns, r, strict=True)), **fixed}

@@ -168,3 +168,23 @@ def test_a_commit_failing_after_the_insert_leaves_everything_as_it_was(db, monke
         assert s.scalar(select(func.count()).select_from(ServiceImport)) == 0
     if before is not None:
         assert _indexes(db) == before
+
+
+def test_text_comes_back_exactly_as_written(db, tmp_path):
+    """Values go to the server as COPY data on PostgreSQL: tabs, line breaks, backslashes
+    and a literal \\N stay text, empty stays empty, times and levels keep their types."""
+    load_roster(db)
+    odd = ["态度差\t等了\n很久", "C:\\办事\\N", "\\N", "", "100%满意 'quoted' \"double\""]
+    path = workbook(tmp_path / "评价.xlsx", [
+        [f"P{k}", f"B{k}", "窗口评价器", "不满意" if k % 2 else 5, datetime(2024, 4, 2 + k, 9, 30),
+         "林志强", "0101", "", content] for k, content in enumerate(odd)],
+        header=["评价编号", "办件编号", "评价渠道", "评价等级", "评价时间", "被评价人", "工号", "所属窗口",
+                "评价内容"])
+    assert service_records.import_file(db, path).added == len(odd)
+    with db.session() as s:
+        got = {no: (content, level, at) for no, content, level, at in s.execute(
+            text("SELECT no, content, level, rated_at FROM service_rating"))}
+    assert {no: c for no, (c, _level, _at) in got.items()} == {
+        f"P{k}": content for k, content in enumerate(odd)}
+    assert got["P1"][1] == 2 and got["P0"][1] == 5
+    assert service_stats.measures(db, "2024-04", "person")[0].tally.ratings == len(odd)
