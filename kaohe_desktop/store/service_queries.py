@@ -1,7 +1,9 @@
 """Bulk reads and writes of the service records (issue 17) for the service layer.
 
-An export holds up to 100,000 records: they go in with one executemany on the core
-table (the ORM unit of work costs ten times as much). The service checks the write
+An export holds up to 100,000 records: they go in as plain tuples (`insert_rows`) with
+one executemany through the SQLite driver (the plain indexes built once afterwards when
+the table held fewer records than arrive) or COPY on PostgreSQL; the ORM unit of work
+costs ten times as much. The service checks the write
 permission once and records the import through its `service_import` row, the way
 attendance punches are recorded through their import log.
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.domain.service_measures import MonthTally
 from kaohe_desktop.services import service_records, service_stats, service_summary
-from kaohe_desktop.services.service_records import _moment, parse_time
+from kaohe_desktop.services.service_rows import parse_moment, parse_time
 from kaohe_desktop.store import service_queries
 from kaohe_desktop.store.models import ServiceImport, ServiceRequest
 
@@ -48,7 +48,7 @@ def test_the_fast_time_parse_agrees_with_the_general_one(value):
     except ValueError:
         want = ValueError
     try:
-        got: object = _moment(value)
+        got: object = parse_moment(value)
     except ValueError:
         got = ValueError
     assert got == want and type(got) is type(want)
