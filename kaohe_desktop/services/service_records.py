@@ -1,6 +1,6 @@
 """Service records (issue 17 §1): importing 办件, 好差评 and 投诉 exports.
 
-`preview_import` reads the whole file (io.service), converts every cell, matches people
+`preview_import` reads the whole file (io.service), converts every cell (`service_rows`), matches people
 (工号, "0101" = 101, else name ignoring spaces and middle-dot variants) and units (code or
 name, else the person's unit) and counts what is new; it writes nothing. Every problem
 is named (file, sheet, row, column, value, reason). `commit_import` writes in one
@@ -13,11 +13,10 @@ sibling), the 整改 tracker and cost in `service_tracker`.
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,6 @@ from sqlalchemy.orm import Session
 
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.names import name_key
-from kaohe_desktop.domain.service_measures import accepted_status, parse_level, parse_limit
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import (
     ServiceComplaint,
@@ -37,52 +35,16 @@ from kaohe_desktop.store.models import (
     Staff,
     Unit,
 )
-from kaohe_desktop.store.service_queries import insert_records, known_numbers
+from kaohe_desktop.store.service_queries import insert_rows, known_numbers
 
 from . import metric_items, permissions, service_summary
 from .attendance_import import file_sha256
 from .gc_pause import gc_paused
+from .service_rows import BAD_TIME, CONVERTERS, RECORD_COLUMNS, cell_text, parse_moment
 
 MODELS = {"requests": ServiceRequest, "ratings": ServiceRating, "complaints": ServiceComplaint}
 KIND_NAMES = {"requests": "办件", "ratings": "好差评", "complaints": "投诉"}
-VALID_VERDICTS = ("属实", "部分属实", "基本属实")
-_EXCEL_EPOCH = datetime(1899, 12, 30)
-_DT_RX = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-                    r"(?:[ T]+(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2}(?:\.\d+)?))?秒?)?$")
 MAX_PROBLEMS = 200
-
-
-def parse_time(value: object) -> datetime | None:
-    """A cell as a moment: an Excel date-time, a date, a serial number or text like
-    2024-04-02 09:02:14, 2024/04/03 15:00, 2024年4月18日. Raises ValueError when unreadable;
-    None for an empty cell or "--"."""
-    if value is None or value == "" or value in ("--", "-", "—", "/", "无"):
-        return None
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime.combine(value, time())
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if 20000 < value < 80000:  # an Excel serial a text-typed column kept as a number
-            return _EXCEL_EPOCH + timedelta(days=float(value))
-        raise ValueError
-    text = str(value).strip()
-    if not text:
-        return None
-    m = _DT_RX.match(text)
-    if not m:
-        raise ValueError
-    y, mo, d, hh, mm, ss = m.groups()
-    sec = float(ss) if ss else 0.0
-    return datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(sec))
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _numeric(text: str) -> str:
@@ -159,7 +121,8 @@ class ServicePreview:
     columns: dict[str, str]
     sha256: str
     rows: int                                  # data rows read
-    records: list[dict[str, Any]] = field(default_factory=list)  # converted, new ones only
+    # the new records, converted: one tuple per record, values in RECORD_COLUMNS[kind] order
+    records: list[tuple[Any, ...]] = field(default_factory=list)
     duplicates: int = 0                        # the same number twice in the file
     existing: int = 0                          # already in the database
     problems: list[Problem] = field(default_factory=list)
@@ -170,6 +133,8 @@ class ServicePreview:
     period: tuple[date, date] | None = None
     signature: str = ""
     headers: list[str] = field(default_factory=list)
+    # records whose person or unit awaits a choice: (index in records, person key, unit text)
+    pending: list[tuple[int, str | None, str | None]] = field(default_factory=list)
 
     @property
     def new(self) -> int:
@@ -234,11 +199,14 @@ _REQUIRED_TIME = {"requests": "accepted", "ratings": "at", "complaints": "at"}
 
 
 def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
+    """Convert every row once, in one pass over the file's rows (`parsed.take`): the cells
+    of a row are released as soon as its record is made. What repeats (people, units,
+    承诺时限, levels, statuses) is converted once per distinct value."""
     kind = parsed.kind
     model = MODELS[kind]
     roster = _Roster.load(s)
     out = ServicePreview(parsed.file, kind, parsed.sheet, parsed.layout, parsed.columns, sha,
-                         len(parsed.rows), signature=parsed.signature, headers=parsed.headers)
+                         0, signature=parsed.signature, headers=parsed.headers)
     out.imported_before = s.scalar(select(ServiceImport.id).where(ServiceImport.sha256 == sha)) \
         is not None
     known = known_numbers(s, model)
@@ -246,20 +214,34 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
     unmatched: dict[str, Unmatched] = {}
     bad_units: dict[str, None] = {}
     problems = out.problems
-    dates: list[date] = []
     label = parsed.columns.get
+    file, sheet = parsed.file, parsed.sheet
 
     def problem(reason: str, row: int, f: str, value: object) -> None:
-        problems.append(Problem(reason, file=parsed.file, sheet=parsed.sheet, row=row,
-                                column=label(f, f), value=value))
+        problems.append(Problem(reason, file=file, sheet=sheet, row=row, column=label(f, f),
+                                value=value))
 
-    for r in parsed.rows:
-        v = r.values
-        no = _text(v.get("no"))
+    pos = {f: i for i, f in enumerate(parsed.fields)}
+    i_no, i_code, i_name, i_unit = pos["no"], pos["person_code"], pos["person_name"], pos["unit"]
+    i_type = pos.get("type")
+    times_at = [(f, pos[f]) for f in _TIME_FIELDS[kind]]  # the required one first
+    need = _REQUIRED_TIME[kind]
+    convert = CONVERTERS[kind](pos, problem)
+    people: dict[tuple[str, str], tuple[int | None, str]] = {}  # (工号, 姓名) → match
+    units: dict[str, int | None] = {}
+    staff_unit = roster.staff_unit
+    records, pending = out.records, out.pending
+    first: datetime | None = None
+    last: datetime | None = None
+    rows = 0
+    for row, v in parsed.take():
+        rows += 1
+        no = v[i_no]
+        no = no.strip() if type(no) is str else cell_text(no)
         if not no:
-            problem("缺少编号：无法判断是否已导入，请补上编号", r.row, "no", None)
+            problem("缺少编号：无法判断是否已导入，请补上编号", row, "no", None)
             continue
-        if kind == "complaints" and v.get("type") not in (None, "") and "投诉" not in _text(v["type"]):
+        if i_type is not None and v[i_type] not in (None, "") and "投诉" not in cell_text(v[i_type]):
             out.skipped += 1  # a 12345 work order that is 咨询/求助/建议, not a complaint
             continue
         if no in seen:
@@ -269,92 +251,68 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
         if no in known:
             out.existing += 1
             continue
-        rec: dict[str, Any] = {"no": no}
         ok = True
-        times: dict[str, datetime | None] = {}
-        for f in _TIME_FIELDS[kind]:
-            try:
-                times[f] = parse_time(v.get(f))
-            except ValueError:
-                problem("无法识别的日期时间（应如 2024-04-02 09:30 或 2024年4月2日）", r.row, f, v.get(f))
-                ok = False
-        need = _REQUIRED_TIME[kind]
-        if ok and times.get(need) is None:
-            problem("缺少时间", r.row, need, None)
+        times: list[datetime | None] = []
+        for f, j in times_at:
+            x = v[j]
+            if type(x) is not datetime:
+                try:
+                    x = parse_moment(x)
+                except ValueError:
+                    problem(BAD_TIME, row, f, x)
+                    x = None
+                    ok = False
+            times.append(x)
+        moment = times[0]
+        if ok and moment is None:
+            problem("缺少时间", row, need, None)
             ok = False
-        code, name = _text(v.get("person_code")), _text(v.get("person_name"))
-        staff_id, status = roster.person(code, name)
+        code, name, unit_text = v[i_code], v[i_name], v[i_unit]
+        code = code.strip() if type(code) is str else cell_text(code)
+        name = name.strip() if type(name) is str else cell_text(name)
+        match = people.get((code, name))
+        if match is None:
+            match = people[(code, name)] = roster.person(code, name)
+        staff_id, status = match
+        person_key = None
         if status:
-            key = " ".join(x for x in (code, name) if x)
-            u = unmatched.setdefault(key, Unmatched(key, code, name, status))
+            person_key = " ".join(x for x in (code, name) if x)
+            u = unmatched.get(person_key)
+            if u is None:
+                u = unmatched[person_key] = Unmatched(person_key, code, name, status)
             u.rows += 1
-            rec["__person__"] = key
-        unit_text = _text(v.get("unit"))
-        unit_id = roster.unit(unit_text)
+        unit_text = unit_text.strip() if type(unit_text) is str else cell_text(unit_text)
+        if unit_text:
+            unit_id = units.get(unit_text, -1)
+            if unit_id == -1:
+                unit_id = units[unit_text] = roster.unit(unit_text)
+        else:
+            unit_id = None
+        unit_key = None
         if unit_id is None and unit_text:
             bad_units[unit_text] = None
-            rec["__unit__"] = unit_text
+            unit_key = unit_text
         if unit_id is None and staff_id is not None:
-            unit_id = roster.staff_unit.get(staff_id)
-        rec["staff_id"], rec["unit_id"] = staff_id, unit_id
-        if kind == "requests":
-            ok = _request(rec, v, times, r.row, problem) and ok
-        elif kind == "ratings":
-            ok = _rating(rec, v, times, r.row, problem) and ok
-        else:
-            rec.update(at=times.get("at"), closed_at=times.get("closed"),
-                       source=_text(v.get("source")), content=_text(v.get("content")),
-                       verdict=_text(v.get("verdict")))
-            rec["valid"] = rec["verdict"] in VALID_VERDICTS
-        if not rec.get("staff_id") and not rec.get("unit_id") and "__person__" not in rec \
-                and "__unit__" not in rec:
-            problem("记录没有写明人员或窗口/单位，无法计入任何人", r.row, "person_name", None)
+            unit_id = staff_unit.get(staff_id)
+        rec = convert(no, v, times, staff_id, unit_id, row)
+        if rec is None:
             ok = False
-        if ok:
-            moment = times.get(need)
-            if moment is not None:
-                dates.append(moment.date())
-            out.records.append(rec)
+        if staff_id is None and unit_id is None and person_key is None and unit_key is None:
+            problem("记录没有写明人员或窗口/单位，无法计入任何人", row, "person_name", None)
+            ok = False
+        if ok and moment is not None:
+            if first is None or moment < first:
+                first = moment
+            if last is None or moment > last:
+                last = moment
+            if person_key is not None or unit_key is not None:
+                pending.append((len(records), person_key, unit_key))
+            records.append(rec)
+    out.rows = rows
     out.unmatched = list(unmatched.values())
     out.unmatched_units = list(bad_units)
-    out.period = (min(dates), max(dates)) if dates else None
+    out.period = (first.date(), last.date()) if first is not None and last is not None else None
     return out
-
-
-def _request(rec: dict[str, Any], v: Mapping[str, object], times: Mapping[str, datetime | None],
-             row: int, problem: Callable[[str, int, str, object], None]) -> bool:
-    limit = parse_limit(v.get("limit"))
-    kind_text = _text(v.get("kind"))
-    if limit is None:
-        problem("无法识别的承诺时限（应为工作日数，如 5、5个工作日，或 即办）", row, "limit", v.get("limit"))
-        return False
-    instant = limit[0] or "即办" in kind_text
-    if not instant and limit[1] is None:
-        problem("承诺件缺少承诺时限（工作日数）", row, "limit", None)
-        return False
-    status = _text(v.get("status"))
-    accepted, finished = times.get("accepted"), times.get("finished")
-    if accepted is not None and finished is not None and finished < accepted:
-        problem("办结时间早于受理时间", row, "finished", v.get("finished"))
-        return False
-    rec.update(matter=_text(v.get("matter")), instant=instant,
-               limit_days=0 if instant else limit[1], accepted_at=accepted, finished_at=finished,
-               status=status, accepted=accepted_status(status))
-    return True
-
-
-def _rating(rec: dict[str, Any], v: Mapping[str, object], times: Mapping[str, datetime | None],
-            row: int, problem: Callable[[str, int, str, object], None]) -> bool:
-    level = parse_level(v.get("level"))
-    if level is None:
-        problem("无法识别的评价等级（应为 非常满意、满意、基本满意、不满意、非常不满意，或 1～5 星）",
-                row, "level", v.get("level"))
-        return False
-    rec.update(level=level, rated_at=times.get("at"), rect_done_at=times.get("rect_done"),
-               visit_at=times.get("visit_at"), request_no=_text(v.get("req_no")),
-               channel=_text(v.get("channel")), content=_text(v.get("content")),
-               rect_note=_text(v.get("rect_note")), visit_result=_text(v.get("visit_result")))
-    return True
 
 
 # ----------------------------------------------------------------------------- commit
@@ -384,7 +342,8 @@ def commit_import(db: Database, preview: ServicePreview,
     unit_choices = dict(unit_choices or {})
     if preview.problems:
         raise InputError(preview.problems[:MAX_PROBLEMS])
-    with db.session() as s:
+    # the counting makes a tuple per record: the cyclic collector would walk them for nothing
+    with gc_paused(), db.session() as s:
         permissions.check(s, permissions.current_actor(db, s), "insert",
                           MODELS[preview.kind].__tablename__, {})
         roster = _Roster.load(s)
@@ -420,37 +379,48 @@ def commit_import(db: Database, preview: ServicePreview,
                 unit_of[text] = uid
         if problems:
             raise InputError(problems)
-        model = MODELS[preview.kind]
+        kind = preview.kind
+        model = MODELS[kind]
+        columns = RECORD_COLUMNS[kind]
+        rows = _chosen(preview, columns, staff_of, unit_of, roster.staff_unit)
         known = known_numbers(s, model)
-        rows = []
-        for rec in preview.records:
-            if rec["no"] in known:  # imported meanwhile (another window): adds nothing
-                continue
-            row = {k: val for k, val in rec.items() if not k.startswith("__")}
-            if "__person__" in rec:
-                row["staff_id"] = staff_of.get(rec["__person__"])
-            if "__unit__" in rec:
-                row["unit_id"] = unit_of.get(rec["__unit__"])
-            if row["unit_id"] is None and row["staff_id"] is not None:
-                row["unit_id"] = roster.staff_unit.get(row["staff_id"])
-            if row["staff_id"] is None and row["unit_id"] is None:
-                continue  # chosen to count for nobody
-            rows.append(row)
-        log = ServiceImport(file_name=preview.file, sha256=preview.sha256, kind=preview.kind,
+        if known:  # imported meanwhile (another window): adds nothing
+            rows = [r for r in rows if r[0] not in known]
+        log = ServiceImport(file_name=preview.file, sha256=preview.sha256, kind=kind,
                             rows=preview.rows, added=len(rows))
         s.add(log)
         s.flush()
-        for row in rows:
-            row["import_id"] = log.id
         service_summary.ensure(s)  # counts judged with today's calendar, before these are added
-        insert_records(s, model, rows)
-        service_summary.add_records(s, preview.kind, rows)  # the monthly counts, same transaction
+        insert_rows(s, model, columns, rows, {"import_id": log.id})
+        # the monthly counts, same transaction
+        service_summary.add_records(s, kind, columns, rows)
         if remember:
             _remember(s, preview, remember)
         # the open assessments' metric items follow the records, in the same transaction
         refreshed = metric_items.refresh_in(s).summary() if rows else ""
     return ServiceImportResult(preview.file, preview.kind, len(rows), preview.existing,
                                preview.duplicates, refreshed)
+
+
+def _chosen(preview: ServicePreview, columns: tuple[str, ...],
+            staff_of: Mapping[str, int | None], unit_of: Mapping[str, int | None],
+            staff_unit: Mapping[int, int | None]) -> list[tuple[Any, ...]]:
+    """The preview's records with the choices made for the unmatched (the preview itself
+    is left as it was); a record chosen to count for nobody is left out."""
+    if not preview.pending:
+        return preview.records
+    i_staff, i_unit = columns.index("staff_id"), columns.index("unit_id")
+    rows: list[tuple[Any, ...] | None] = list(preview.records)
+    for k, person_key, unit_text in preview.pending:
+        rec = list(preview.records[k])
+        if person_key is not None:
+            rec[i_staff] = staff_of.get(person_key)
+        if unit_text is not None:
+            rec[i_unit] = unit_of.get(unit_text)
+        if rec[i_unit] is None and rec[i_staff] is not None:
+            rec[i_unit] = staff_unit.get(rec[i_staff])
+        rows[k] = tuple(rec) if rec[i_staff] is not None or rec[i_unit] is not None else None
+    return [r for r in rows if r is not None]
 
 
 def _remember(s: Session, preview: ServicePreview, mapping: Mapping[str, str]) -> None:

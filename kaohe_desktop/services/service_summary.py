@@ -15,10 +15,10 @@ can always be rebuilt from the audited imports.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import astuple
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import chinese_calendar
@@ -36,7 +36,13 @@ from kaohe_desktop.domain.service_measures import (
     rectified_in_time,
     request_facts,
 )
-from kaohe_desktop.store.models import CalendarDay, ServiceComplaint, ServiceRating, ServiceRequest
+from kaohe_desktop.store.models import (
+    SERVICE_COUNTS,
+    CalendarDay,
+    ServiceComplaint,
+    ServiceRating,
+    ServiceRequest,
+)
 from kaohe_desktop.store.service_queries import (
     MonthKey,
     clear_months,
@@ -75,51 +81,114 @@ def _month_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return lo, datetime(last[0] + (last[1] == 12), last[1] % 12 + 1, 1)
 
 
+# Counting goes through Counters of small keys (subject, month, and what the record adds):
+# 100,000 records make a few thousand keys, each added to the tallies once, and each
+# distinct (受理 day, 办结 day, 时限) is judged against the working days once.
+
+
+def count_requests(rows: Iterable[RequestRow], wd: Workdays, lo: datetime = datetime.min,
+                   hi: datetime = datetime.max) -> tuple[Counter, Counter]:
+    """(accepted per (staff, unit, year, month), finished per (staff, unit, year, month,
+    on time, days taken)) of accepted 办件: in their 受理 month and their 办结 month, only
+    months within [lo, hi)."""
+    accepted: Counter = Counter()
+    finished: Counter = Counter()
+    facts: dict[tuple[Any, ...], tuple[bool, int | None]] = {}
+    for staff_id, unit_id, acc, fin, instant, limit in rows:
+        if staff_id is None and unit_id is None:
+            continue
+        if lo <= acc < hi:
+            accepted[(staff_id, unit_id, acc.year, acc.month)] += 1
+        if fin is not None and lo <= fin < hi:
+            key = (acc.date(), fin.date(), instant, limit)
+            f = facts.get(key)
+            if f is None:
+                got = request_facts(key[0], key[1], instant, limit, wd)
+                f = facts[key] = (got.on_time, got.days)
+            finished[(staff_id, unit_id, fin.year, fin.month, *f)] += 1
+    return accepted, finished
+
+
+def count_ratings(rows: Iterable[RatingRow], wd: Workdays) -> Counter:
+    """Ratings per (staff, unit, year, month, level, rectified in time, visited); the last
+    two only for a 差评."""
+    out: Counter = Counter()
+    for staff_id, unit_id, at, level, done, visit in rows:
+        if staff_id is None and unit_id is None:
+            continue
+        if level in BAD_LEVELS:
+            in_time = rectified_in_time(at.date(), done.date() if done else None, wd)
+            out[(staff_id, unit_id, at.year, at.month, level, in_time, visit is not None)] += 1
+        else:
+            out[(staff_id, unit_id, at.year, at.month, level, False, False)] += 1
+    return out
+
+
+def count_complaints(rows: Iterable[ComplaintRow]) -> Counter:
+    out: Counter = Counter()
+    for staff_id, unit_id, at, valid in rows:
+        if staff_id is not None or unit_id is not None:
+            out[(staff_id, unit_id, at.year, at.month, bool(valid))] += 1
+    return out
+
+
+def _spread_requests(out: Tallies, by: str, counts: tuple[Counter, Counter]) -> None:
+    accepted, finished = counts
+    for (staff_id, unit_id, y, m), n in accepted.items():
+        k = _key(by, staff_id, unit_id)
+        if k is not None:
+            out[k][(y, m)].requests += n
+    for (staff_id, unit_id, y, m, on_time, days), n in finished.items():
+        k = _key(by, staff_id, unit_id)
+        if k is None:
+            continue
+        t = out[k][(y, m)]
+        t.finished += n
+        t.on_time += n * on_time
+        if days is not None:
+            t.days_sum += n * days
+            t.days_n += n
+
+
+def _spread_ratings(out: Tallies, by: str, counts: Counter) -> None:
+    for (staff_id, unit_id, y, m, level, in_time, visited), n in counts.items():
+        k = _key(by, staff_id, unit_id)
+        if k is None:
+            continue
+        t = out[k][(y, m)]
+        t.ratings += n
+        t.level_sum += n * level
+        if level in BAD_LEVELS:
+            t.bad += n
+            t.bad_in_time += n * in_time
+            t.visited += n * visited
+        else:
+            t.satisfied += n
+
+
+def _spread_complaints(out: Tallies, by: str, counts: Counter) -> None:
+    for (staff_id, unit_id, y, m, valid), n in counts.items():
+        k = _key(by, staff_id, unit_id)
+        if k is None:
+            continue
+        t = out[k][(y, m)]
+        t.complaints += n
+        t.valid += n * valid
+
+
 def add_requests(out: Tallies, rows: Iterable[RequestRow], by: str, wd: Workdays,
                  lo: datetime = datetime.min, hi: datetime = datetime.max) -> None:
     """Count accepted 办件 into `out`: in their 受理 month, and finished (on time, working
     days) in their 办结 month — only months within [lo, hi)."""
-    for staff_id, unit_id, acc, fin, instant, limit in rows:
-        k = _key(by, staff_id, unit_id)
-        if k is None:
-            continue
-        subject = out[k]
-        if lo <= acc < hi:
-            subject[(acc.year, acc.month)].requests += 1
-        if fin is not None and lo <= fin < hi:
-            f = request_facts(acc.date(), fin.date(), instant, limit, wd)
-            t = subject[(fin.year, fin.month)]
-            t.finished += 1
-            t.on_time += f.on_time
-            if f.days is not None:
-                t.days_sum += f.days
-                t.days_n += 1
+    _spread_requests(out, by, count_requests(rows, wd, lo, hi))
 
 
 def add_ratings(out: Tallies, rows: Iterable[RatingRow], by: str, wd: Workdays) -> None:
-    for staff_id, unit_id, at, level, done, visit in rows:
-        k = _key(by, staff_id, unit_id)
-        if k is None:
-            continue
-        t = out[k][(at.year, at.month)]
-        t.ratings += 1
-        t.level_sum += level
-        if level in BAD_LEVELS:
-            t.bad += 1
-            t.bad_in_time += rectified_in_time(at.date(), done.date() if done else None, wd)
-            t.visited += visit is not None
-        else:
-            t.satisfied += 1
+    _spread_ratings(out, by, count_ratings(rows, wd))
 
 
 def add_complaints(out: Tallies, rows: Iterable[ComplaintRow], by: str) -> None:
-    for staff_id, unit_id, at, valid in rows:
-        k = _key(by, staff_id, unit_id)
-        if k is None:
-            continue
-        t = out[k][(at.year, at.month)]
-        t.complaints += 1
-        t.valid += bool(valid)
+    _spread_complaints(out, by, count_complaints(rows))
 
 
 def new_tallies() -> Tallies:
@@ -177,8 +246,11 @@ def _span(s: Session) -> tuple[date, date] | None:
     return (min(ends).date(), max(ends).date()) if ends else None
 
 
+_COUNTS = attrgetter(*SERVICE_COUNTS)  # a tally's counts in the table's column order
+
+
 def _flatten(kind: str, per: Tallies) -> dict[MonthKey, tuple[int, ...]]:
-    return {(kind, sid, y, m): astuple(t) for sid, months in per.items()
+    return {(kind, sid, y, m): _COUNTS(t) for sid, months in per.items()
             for (y, m), t in months.items()}
 
 
@@ -199,45 +271,43 @@ def ensure(s: Session) -> None:
         rebuild(s, digest)
 
 
-def add_records(s: Session, kind: str, rows: Iterable[Mapping[str, Any]]) -> None:
-    """Add records just inserted (their column values) to the monthly counts. Call
-    `ensure` before inserting them: a rebuild after would count them twice."""
-    rows = list(rows)
-    times: list[datetime] = [t for r in rows for t in (r.get("accepted_at"), r.get("finished_at"),
-                                                       r.get("rated_at"), r.get("at")) if t]
-    if not times:
+def add_records(s: Session, kind: str, columns: Sequence[str],
+                rows: Sequence[Sequence[Any]]) -> None:
+    """Add records just inserted (tuples of `columns`, as `store.service_queries.
+    insert_rows` took them) to the monthly counts. Call `ensure` before inserting them: a
+    rebuild after would count them twice."""
+    if not rows:
         return
-    wd = workdays(s, min(times).date(), max(times).date() + timedelta(days=1))
+    at = {c: i for i, c in enumerate(columns)}
+    stamps = [at[c] for c in ("accepted_at", "finished_at", "rated_at", "at") if c in at]
+    ends: list[datetime] = []
+    for i in stamps:
+        present = list(filter(None, map(itemgetter(i), rows)))  # the moments (None dropped)
+        if present:
+            ends += (min(present), max(present))
+    if not ends:
+        return
+    lo, hi = min(ends), max(ends)
+    wd = workdays(s, lo.date(), hi.date() + timedelta(days=1))
     per = {by: new_tallies() for by in BY}
     if kind == "requests":
-        for r in rows:
-            if not r["accepted"]:
-                continue
-            acc, fin = r["accepted_at"], r["finished_at"]
-            # the facts once per record, counted for its person and for its unit
-            f = request_facts(acc.date(), fin.date(), r["instant"], r["limit_days"], wd) \
-                if fin is not None else None
-            for by in BY:
-                k = _key(by, r["staff_id"], r["unit_id"])
-                if k is None:
-                    continue
-                months = per[by][k]
-                months[(acc.year, acc.month)].requests += 1
-                if f is not None:
-                    t = months[(fin.year, fin.month)]
-                    t.finished += 1
-                    t.on_time += f.on_time
-                    if f.days is not None:
-                        t.days_sum += f.days
-                        t.days_n += 1
+        fields = itemgetter(*(at[c] for c in ("staff_id", "unit_id", "accepted_at",
+                                              "finished_at", "instant", "limit_days")))
+        ok = at["accepted"]
+        counted = count_requests((fields(r) for r in rows if r[ok]), wd)
+        for by in BY:
+            _spread_requests(per[by], by, counted)
     elif kind == "ratings":
+        fields = itemgetter(*(at[c] for c in ("staff_id", "unit_id", "rated_at", "level",
+                                              "rect_done_at", "visit_at")))
+        counts = count_ratings(map(fields, rows), wd)
         for by in BY:
-            add_ratings(per[by], ((r["staff_id"], r["unit_id"], r["rated_at"], r["level"],
-                                   r.get("rect_done_at"), r.get("visit_at")) for r in rows), by, wd)
+            _spread_ratings(per[by], by, counts)
     else:
+        fields = itemgetter(*(at[c] for c in ("staff_id", "unit_id", "at", "valid")))
+        counts = count_complaints(map(fields, rows))
         for by in BY:
-            add_complaints(per[by], ((r["staff_id"], r["unit_id"], r["at"], r.get("valid", False))
-                                     for r in rows), by)
+            _spread_complaints(per[by], by, counts)
     new: dict[MonthKey, tuple[int, ...]] = {}
     for by in BY:
         new.update(_flatten(by, per[by]))

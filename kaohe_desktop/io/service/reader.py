@@ -10,14 +10,18 @@ remembers per header shape. Every file passes the shared container check first
 (`io.attendance.container.open_source`: zip bombs, dense ranges, broken .xls).
 
 Values stay raw here (text, numbers, datetimes); the service layer converts and names the
-problems, so a preview can list every bad cell at once.
+problems, so a preview can list every bad cell at once. A year's export holds 100,000 rows:
+they are handed over once, row by row (`ParsedService.take`), each row's list released as
+soon as its values are taken, so the raw cells and the converted records are never both
+held in full (issue 17: peak memory < 300 MB).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from kaohe_desktop.domain.errors import InputError, Problem
@@ -89,6 +93,7 @@ FIELD_NAMES = {"no": "编号", "req_no": "办件编号", "matter": "事项名称
 SCAN_ROWS = 15
 _NOTE_RX = re.compile(r"[（(][^）)]*[）)]")
 _TOTAL_WORDS = ("合计", "总计", "小计", "共计")
+_TOTAL_FIRST = frozenset(w[0] for w in _TOTAL_WORDS)
 
 
 def hnorm(value: object) -> str:
@@ -101,12 +106,6 @@ def hnorm(value: object) -> str:
     return _NOTE_RX.sub("", text).casefold()
 
 
-@dataclass(frozen=True)
-class ServiceRow:
-    row: int                      # Excel row number (1-based)
-    values: dict[str, object]     # field → raw cell value
-
-
 @dataclass
 class ParsedService:
     file: str
@@ -114,9 +113,65 @@ class ParsedService:
     sheet: str
     layout: str                   # e.g. "表头第3–4行"
     columns: dict[str, str]       # field → column label, for messages
-    rows: list[ServiceRow] = field(default_factory=list)
     signature: str = ""           # the header shape a remembered mapping is keyed by
     headers: list[str] = field(default_factory=list)  # header labels, for a mapping dialog
+    fields: tuple[str, ...] = ()  # every field of the kind: the order of each row's values
+    _rows: _Rows | None = field(default=None, repr=False)
+
+    def take(self) -> Iterator[tuple[int, tuple[object, ...]]]:
+        """(Excel row number, values in `fields` order) of every data row, once: blank
+        and total rows skipped, a field the file lacks is None. Each row's cells are
+        released as it is taken."""
+        rows, self._rows = self._rows, None
+        if rows is None:
+            raise RuntimeError("the rows of a parsed service file are taken once")
+        return rows.take()
+
+
+class _Rows:
+    """The sheet's rows below the header and where each field's values are."""
+
+    def __init__(self, rows: list[list[object]], first: int, cols: list[int | None],
+                 no_col: int, progress: Callable[[int, int], object] | None) -> None:
+        self.rows, self.first, self.no_col, self.progress = rows, first, no_col, progress
+        self.width = max(c for c in cols if c is not None) + 1
+        # a field the file lacks reads the None appended at the end of each row
+        self.missing = any(c is None for c in cols)
+        self.pick = itemgetter(*(-1 if c is None else c for c in cols))
+
+    def take(self) -> Iterator[tuple[int, tuple[object, ...]]]:
+        rows, no_col, pick, width, missing, progress = (
+            self.rows, self.no_col, self.pick, self.width, self.missing, self.progress)
+        total = len(rows)
+        self.rows = []
+        for i in range(self.first, total):
+            raw = rows[i]
+            rows[i] = None  # type: ignore[call-overload]  # released row by row
+            if progress is not None and i % 2000 == 0:
+                progress(i, total)
+            no = raw[no_col] if no_col < len(raw) else None
+            if no is None or no == "":
+                if not any(v not in ("", None) for v in raw) or _is_total(raw):
+                    continue
+            else:
+                first = no  # the row's first value: a total row starts with 合计 …
+                if no_col:
+                    for j in range(no_col):
+                        v = raw[j]
+                        if v != "" and v is not None:
+                            first = v
+                            break
+                if isinstance(first, str) and (first[:1] in _TOTAL_FIRST or first[:1] == " ") \
+                        and _is_total((first,)):
+                    continue
+            n = len(raw)
+            if n < width:  # a short row (text tables): its missing cells are empty
+                raw = raw + [""] * (width - n)
+            if missing:
+                raw.append(None)
+            yield i + 1, pick(raw)
+        if progress is not None:
+            progress(total, total)
 
 
 def _alias_sets() -> dict[str, dict[str, set[str]]]:
@@ -223,12 +278,11 @@ def read_service(path: Path | str, kind: str | None = None,
     src = open_source(path)
     if src.kind != "workbook":
         raise InputError(Problem("不是电子表格，无法读取服务记录", file=path.name))
-    first_sig, _first_headers = "", []
+    first_sig = ""
     for sheet in src.sheet_names:
         head = src.head(sheet, SCAN_ROWS + 1)
         if not first_sig:
             first_sig = signature(head)
-            [str(v) for v in next((r for r in head if sum(1 for v in r if hnorm(v)) >= 3), [])]
         if mapping:
             found_m = _mapped(head, mapping)
             if found_m is None:
@@ -241,31 +295,17 @@ def read_service(path: Path | str, kind: str | None = None,
                 continue
             header, k, cols = found
         rows = src.rows(sheet)
-        out: list[ServiceRow] = []
-        total = len(rows)
-        no_col = cols["no"]
+        src.forget(sheet)  # the parsed sheet's cells are Python rows now: free them
         items = [(f, j) for f, j in cols.items() if not f.startswith("__")]
-        for i in range(header.first_data, total):
-            raw = rows[i]
-            if progress is not None and i % 2000 == 0:
-                progress(i, total)
-            if no_col >= len(raw) or raw[no_col] in ("", None):
-                if not any(v not in ("", None) for v in raw) or _is_total(raw):
-                    continue
-            elif _is_total(raw[:no_col + 1]):
-                continue
-            n = len(raw)
-            out.append(ServiceRow(i + 1, {f: (raw[j] if j < n else "") for f, j in items}))
-        if progress is not None:
-            progress(total, total)
-        src.forget(sheet)
+        fields = tuple(FIELDS[k])
         depth = header.depth
         layout = (f"表头第{header.row + 1}行" if depth == 1
                   else f"表头第{header.row + 1}–{header.row + depth}行（合并表头）")
         return ParsedService(path.name, k, sheet, layout,
-                             {f: header.label(j) for f, j in items}, out,
-                             signature(src.head(sheet, SCAN_ROWS + 1)),
-                             [x for x in header.labels])
+                             {f: header.label(j) for f, j in items}, signature(head),
+                             list(header.labels), fields,
+                             _Rows(rows, header.first_data, [cols.get(f) for f in fields],
+                                   cols["no"], progress))
     what = KIND_NAMES.get(kind or "", "办件、好差评或投诉")
     raise InputError(Problem(
         f"没有找到{what}记录的表头（需要编号列，如 办件编号/申报号、评价编号、投诉编号，及时间列）；"
@@ -277,5 +317,5 @@ def cell_label(parsed: ParsedService, f: str) -> str:
     return parsed.columns.get(f, FIELD_NAMES.get(f, f))
 
 
-__all__ = ["FIELDS", "FIELD_NAMES", "KINDS", "KIND_NAMES", "ParsedService", "ServiceRow",
+__all__ = ["FIELDS", "FIELD_NAMES", "KINDS", "KIND_NAMES", "ParsedService",
            "cell_label", "column_letter", "detect", "hnorm", "read_service", "signature"]

@@ -1,0 +1,176 @@
+"""Service records (issue 17) cell by cell: the values of one row of an export turned into
+a record as stored, or its problem named. Used by `service_records`, whose preview runs
+these for each of 100,000 rows: what repeats in a column (承诺时限, 评价等级, 办理状态, 事项)
+is judged once per distinct value, and times written the common way are parsed in C.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from kaohe_desktop.domain.service_measures import accepted_status, parse_level, parse_limit
+
+VALID_VERDICTS = ("属实", "部分属实", "基本属实")
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_DT_RX = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                    r"(?:[ T]+(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2}(?:\.\d+)?))?秒?)?$")
+def parse_time(value: object) -> datetime | None:
+    """A cell as a moment: an Excel date-time, a date, a serial number or text like
+    2024-04-02 09:02:14, 2024/04/03 15:00, 2024年4月18日. Raises ValueError when unreadable;
+    None for an empty cell or "--"."""
+    if value is None or value == "" or value in ("--", "-", "—", "/", "无"):
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 20000 < value < 80000:  # an Excel serial a text-typed column kept as a number
+            return _EXCEL_EPOCH + timedelta(days=float(value))
+        raise ValueError
+    text = str(value).strip()
+    if not text:
+        return None
+    m = _DT_RX.match(text)
+    if not m:
+        raise ValueError
+    y, mo, d, hh, mm, ss = m.groups()
+    sec = float(ss) if ss else 0.0
+    return datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(sec))
+
+
+def parse_moment(value: object) -> datetime | None:
+    """`parse_time` with a fast path for what platforms write most, text like
+    2024-04-02, 2024-04-02 09:30 or 2024-04-02 09:02:14 (digits checked by fromisoformat,
+    in C; anything it refuses goes to the general parser, which decides)."""
+    if type(value) is str:
+        n = len(value)
+        if (n == 19 or n == 16 or n == 10) and value[4] == "-" and value[7] == "-" and (
+                n == 10 or (value[10] == " " and value[13] == ":" and (n == 16 or value[16] == ":"))):
+            try:
+                return datetime.fromisoformat(value)
+            except ValueError:
+                pass
+    elif type(value) is datetime:
+        return value
+    return parse_time(value)
+
+
+def cell_text(value: object) -> str:
+    if type(value) is str:  # most cells: first
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# each kind's records as stored: the columns of its table, in this order (import_id added)
+RECORD_COLUMNS = {
+    "requests": ("no", "matter", "instant", "limit_days", "unit_id", "staff_id", "accepted_at",
+                 "finished_at", "status", "accepted"),
+    "ratings": ("no", "request_no", "channel", "level", "content", "rated_at", "unit_id",
+                "staff_id", "rect_note", "rect_done_at", "visit_at", "visit_result"),
+    "complaints": ("no", "at", "source", "content", "verdict", "valid", "closed_at", "unit_id",
+                   "staff_id"),
+}
+BAD_TIME = "无法识别的日期时间（应如 2024-04-02 09:30 或 2024年4月2日）"
+_BAD_LIMIT = "无法识别的承诺时限（应为工作日数，如 5、5个工作日，或 即办）"
+_BAD_LEVEL = "无法识别的评价等级（应为 非常满意、满意、基本满意、不满意、非常不满意，或 1～5 星）"
+
+
+Problem_ = Callable[[str, int, str, object], None]
+Converter = Callable[[str, Any, list, Any, Any, int], "tuple[Any, ...] | None"]
+
+
+def _requests(pos: Mapping[str, int], problem: Problem_) -> Converter:
+    """A 办件's record in RECORD_COLUMNS order, or None (its problem named)."""
+    i_limit, i_kind, i_matter, i_status = pos["limit"], pos["kind"], pos["matter"], pos["status"]
+    texts: dict[str, str] = {}  # one string object per distinct 事项 and 状态
+    keep = texts.setdefault
+    # each distinct (承诺时限, 办件类型) judged once: a year's log holds a few dozen; keyed
+    # with the type too (True and 1 are equal keys but different cells)
+    limits: dict[tuple[Any, Any, type], tuple[str, bool, int | None]] = {}
+    accepted_of: dict[str, bool] = {}
+
+    def limit_of(limit: object, kind_cell: object) -> tuple[str, bool, int | None]:
+        parsed = parse_limit(limit)
+        if parsed is None:
+            return _BAD_LIMIT, False, None
+        instant = parsed[0] or "即办" in cell_text(kind_cell)
+        if not instant and parsed[1] is None:
+            return "承诺件缺少承诺时限（工作日数）", False, None
+        return "", instant, 0 if instant else parsed[1]
+
+    def convert(no: str, v: Any, times: list, staff_id: Any, unit_id: Any,
+                row: int) -> tuple[Any, ...] | None:
+        limit, kind_cell = v[i_limit], v[i_kind]
+        key = (limit, kind_cell, type(limit))
+        judged = limits.get(key)
+        if judged is None:
+            judged = limits[key] = limit_of(limit, kind_cell)
+        reason, instant, days = judged
+        if reason:
+            problem(reason, row, "limit", limit if reason == _BAD_LIMIT else None)
+            return None
+        accepted, finished = times
+        if accepted is not None and finished is not None and finished < accepted:
+            problem("办结时间早于受理时间", row, "finished", v[pos["finished"]])
+            return None
+        status, matter = cell_text(v[i_status]), cell_text(v[i_matter])
+        ok = accepted_of.get(status)
+        if ok is None:
+            ok = accepted_of[status] = accepted_status(status)
+        return (no, keep(matter, matter), instant, days, unit_id, staff_id, accepted, finished,
+                keep(status, status), ok)
+
+    return convert
+
+
+def _ratings(pos: Mapping[str, int], problem: Problem_) -> Converter:
+    i_level, i_req, i_channel, i_content, i_note, i_visit = (
+        pos["level"], pos["req_no"], pos["channel"], pos["content"], pos["rect_note"],
+        pos["visit_result"])
+    texts: dict[str, str] = {}  # one string object per distinct 渠道, 内容, 回访结果
+    keep = texts.setdefault
+    levels: dict[str, int | None] = {}  # a word or star text → level (numbers parsed as met)
+
+    def convert(no: str, v: Any, times: list, staff_id: Any, unit_id: Any,
+                row: int) -> tuple[Any, ...] | None:
+        cell = v[i_level]
+        if type(cell) is str:
+            level = levels.get(cell, 0)
+            if level == 0:
+                level = levels[cell] = parse_level(cell)
+        else:
+            level = parse_level(cell)
+        if level is None:
+            problem(_BAD_LEVEL, row, "level", cell)
+            return None
+        at, done, visit = times
+        channel, content = cell_text(v[i_channel]), cell_text(v[i_content])
+        note, result = cell_text(v[i_note]), cell_text(v[i_visit])
+        return (no, cell_text(v[i_req]), keep(channel, channel), level, keep(content, content), at,
+                unit_id, staff_id, keep(note, note), done, visit, keep(result, result))
+
+    return convert
+
+
+def _complaints(pos: Mapping[str, int], problem: Problem_) -> Converter:
+    i_source, i_content, i_verdict = pos["source"], pos["content"], pos["verdict"]
+
+    def convert(no: str, v: Any, times: list, staff_id: Any, unit_id: Any,
+                row: int) -> tuple[Any, ...] | None:
+        verdict = cell_text(v[i_verdict])
+        at, closed = times
+        return (no, at, cell_text(v[i_source]), cell_text(v[i_content]), verdict,
+                verdict in VALID_VERDICTS, closed, unit_id, staff_id)
+
+    return convert
+
+
+CONVERTERS = {"requests": _requests, "ratings": _ratings, "complaints": _complaints}
