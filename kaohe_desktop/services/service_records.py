@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.domain.names import name_key
+from kaohe_desktop.domain.service_measures import Workdays
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import (
     ServiceComplaint,
@@ -198,6 +199,27 @@ _TIME_FIELDS = {"requests": ("accepted", "finished"), "ratings": ("at", "rect_do
 _REQUIRED_TIME = {"requests": "accepted", "ratings": "at", "complaints": "at"}
 
 
+def _working_days(s: Session) -> Callable[[date, date], int]:
+    """Working days after `accepted` up to `deadline` by the program's calendar (holidays,
+    调休 and the calendar table), for exports that give the deadline instead of the days.
+    The calendar is loaded for the years asked about, once each."""
+    loaded: dict[int, Workdays] = {}
+
+    def between(accepted: date, deadline: date) -> int:
+        total = 0
+        for year in range(accepted.year, deadline.year + 1):
+            wd = loaded.get(year)
+            if wd is None:
+                wd = loaded[year] = service_summary.workdays(s, date(year, 1, 1),
+                                                             date(year, 12, 31))
+            lo = max(accepted, date(year - 1, 12, 31))
+            hi = min(deadline, date(year, 12, 31))
+            total += wd.between(lo, hi)
+        return total
+
+    return between
+
+
 def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
     """Convert every row once, in one pass over the file's rows (`parsed.take`): the cells
     of a row are released as soon as its record is made. What repeats (people, units,
@@ -226,7 +248,8 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
     i_type = pos.get("type")
     times_at = [(f, pos[f]) for f in _TIME_FIELDS[kind]]  # the required one first
     need = _REQUIRED_TIME[kind]
-    convert = CONVERTERS[kind](pos, problem)
+    convert = (CONVERTERS[kind](pos, problem, _working_days(s)) if kind == "requests"
+               else CONVERTERS[kind](pos, problem))
     people: dict[tuple[str, str], tuple[int | None, str]] = {}  # (工号, 姓名) → match
     units: dict[str, int | None] = {}
     staff_unit = roster.staff_unit

@@ -87,8 +87,25 @@ Problem_ = Callable[[str, int, str, object], None]
 Converter = Callable[[str, Any, list, Any, Any, int], "tuple[Any, ...] | None"]
 
 
-def _requests(pos: Mapping[str, int], problem: Problem_) -> Converter:
-    """A 办件's record in RECORD_COLUMNS order, or None (its problem named)."""
+def _is_moment(value: object) -> bool:
+    """A 承诺时限 cell that holds the deadline itself (承诺办结时间 2024-04-09) rather than a
+    number of working days: a date cell, or text written like a date."""
+    if isinstance(value, date):
+        return True
+    return type(value) is str and _DATE_START_RX.match(value) is not None
+
+
+_DATE_START_RX = re.compile(r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}")
+WorkingDays = Callable[[date, date], int]
+
+
+def _requests(pos: Mapping[str, int], problem: Problem_,
+              working_days: WorkingDays | None = None) -> Converter:
+    """A 办件's record in RECORD_COLUMNS order, or None (its problem named).
+
+    Some platforms give the deadline (承诺办结时间) instead of the 承诺时限 in working days;
+    `working_days(accepted, deadline)` turns it into the days it allows (the calendar's
+    holidays and 调休 counted), so on-time is judged the same way for both."""
     i_limit, i_kind, i_matter, i_status = pos["limit"], pos["kind"], pos["matter"], pos["status"]
     texts: dict[str, str] = {}  # one string object per distinct 事项 and 状态
     keep = texts.setdefault
@@ -106,16 +123,35 @@ def _requests(pos: Mapping[str, int], problem: Problem_) -> Converter:
             return "承诺件缺少承诺时限（工作日数）", False, None
         return "", instant, 0 if instant else parsed[1]
 
+    def from_deadline(limit: object, kind_cell: object, accepted: datetime | None,
+                      row: int) -> tuple[str, bool, int | None] | None:
+        try:
+            deadline = parse_moment(limit)
+        except ValueError:
+            return _BAD_LIMIT, False, None
+        if accepted is None or deadline is None or working_days is None:
+            return None  # the missing 受理时间 is named already
+        if deadline.date() < accepted.date():
+            return "承诺办结时间早于受理时间", False, None
+        days = working_days(accepted.date(), deadline.date())
+        instant = days == 0 or "即办" in cell_text(kind_cell)
+        return "", instant, 0 if instant else days
+
     def convert(no: str, v: Any, times: list, staff_id: Any, unit_id: Any,
                 row: int) -> tuple[Any, ...] | None:
         limit, kind_cell = v[i_limit], v[i_kind]
-        key = (limit, kind_cell, type(limit))
-        judged = limits.get(key)
-        if judged is None:
-            judged = limits[key] = limit_of(limit, kind_cell)
+        if _is_moment(limit):
+            judged = from_deadline(limit, kind_cell, times[0], row)
+            if judged is None:
+                return None
+        else:
+            key = (limit, kind_cell, type(limit))
+            judged = limits.get(key)
+            if judged is None:
+                judged = limits[key] = limit_of(limit, kind_cell)
         reason, instant, days = judged
         if reason:
-            problem(reason, row, "limit", limit if reason == _BAD_LIMIT else None)
+            problem(reason, row, "limit", None if reason.startswith("承诺件缺少") else limit)
             return None
         accepted, finished = times
         if accepted is not None and finished is not None and finished < accepted:

@@ -46,7 +46,9 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
                         "代办员"),
         "person_code": ("工号", "经办人工号", "受理人工号", "人员编号", "员工编号"),
         "accepted": ("受理时间", "受理日期", "收件时间", "申请时间", "登记时间"),
-        "limit": ("承诺时限", "承诺期限", "承诺办结时限", "办理时限", "时限"),
+        # days (5, 5个工作日, 即办) — or the deadline itself, as some platforms export it
+        "limit": ("承诺时限", "承诺期限", "承诺办结时限", "办理时限", "时限", "承诺办结时间",
+                  "承诺办结日期", "应办结时间", "应办结日期", "办结期限", "到期时间", "承诺时间"),
         "finished": ("办结时间", "办结日期", "完成时间", "办结人员办结时间"),
         "status": ("办理状态", "办件状态", "状态", "办理结果"),
     },
@@ -244,7 +246,8 @@ def signature(rows: list[list[object]]) -> str:
 
 
 def _mapped(rows: list[list[object]], mapping: Mapping[str, str]) -> tuple[Header, dict[str, int]] | None:
-    wanted = {f: hnorm(h) for f, h in mapping.items() if h}
+    # keys starting with __ say how to read (the remembered __kind__), not where a field is
+    wanted = {f: hnorm(h) for f, h in mapping.items() if h and not f.startswith("__")}
     for i, _row in enumerate(rows[:SCAN_ROWS]):
         header = _header_at(rows, i)
         labels = [hnorm(x) for x in header.labels]
