@@ -28,7 +28,8 @@ from kaohe_desktop.store.models import Assessment, AssessorGroup, GroupSubject, 
 from kaohe_desktop.store.queries import subject_labels
 
 from .assessment_lookup import assessment_rubric, load_assessment
-from .ranking import rank_assessment
+from .gc_pause import gc_paused
+from .ranking import rank_loaded
 from .ranking_results import (
     PreviousPeriod,
     RankingRow,
@@ -129,7 +130,7 @@ def with_previous_ranks(db: Database, table: RankingTable) -> RankingTable:
 
 def ranking_table(db: Database, assessment_id: int, group: str | None = None,
                   area: str | None = None, *, normalised: bool = False,
-                  with_previous: bool = True) -> RankingTable:
+                  with_previous: bool = True, leaf_items: bool = True) -> RankingTable:
     """The assessment's ranking table, optionally only one group's or one area's rows.
 
     Ranks are always among all subjects of the assessment (`rank`) and among those of
@@ -137,13 +138,18 @@ def ranking_table(db: Database, assessment_id: int, group: str | None = None,
     bases are 折合分 (`domain.standings.normalised_bases`) and rank and grade follow it.
     Without `with_previous` the previous period's ranks are left for `with_previous_ranks`
     (`previous_pending`), which the window runs after the rows are on screen.
+    Without `leaf_items` a row's `items` may hold its sections only (what the 排名 page
+    shows; the drill-down reads the leaves itself): see `rank_assessment`.
     """
-    results = rank_assessment(db, assessment_id)
-    with db.session() as s:
+    # one session and one reading of the assessment, its rubric and its subjects for both
+    # the ranking and the table
+    with gc_paused(), db.session() as s:
         a = load_assessment(s, assessment_id)
         rubric = assessment_rubric(s, a)
+        labels = subject_labels(s, a.id)
+        results = rank_loaded(s, a, rubric, labels, leaf_items=leaf_items)
         members, group_names = group_membership(s, a.id)
-        code_of = {sid: code for sid, code, _, _ in subject_labels(s, a.id)}
+        code_of = {sid: code for sid, code, _, _ in labels}
         group_of = {code_of[sid]: name for sid, name in members.items() if sid in code_of}
         prev = previous_assessment(s, a)
         prev_info = None

@@ -253,3 +253,64 @@ def item_mean_cents(s: Session, assessment_id: int) -> list[tuple[int, str, int,
         return [tuple(r) for r in conn.execute(text(_ITEM_CENTS.replace("?", ":aid")),
                                                 {"aid": assessment_id})]
     return None
+
+
+# The same per-item means, added up per subject and top-level section in SQL (a rubric
+# whose parents only add: a section is the exact sum of its leaves' rounded means). The
+# ranking table then touches one row per subject and section instead of one per leaf.
+# Each item's section comes from a binary search over the sorted leaf codes written as
+# nested CASEs (`_section_case`): about six comparisons per item where a flat CASE over
+# 35 codes makes eighteen on average, and an exact match at the end, so codes that are
+# no leaves of the rubric are left out, as the per-leaf path ignores them. Per section
+# also the fewest and most assessors of a leaf and the leaves scored, from which the
+# caller tells whether everyone scored everything.
+_SECTION_CENTS = """
+    SELECT subject_id, section, SUM((200 * micro + n * 1000000) / (2 * n * 1000000)),
+           MIN(n), MAX(n), COUNT(*)
+    FROM (SELECT subject_id, {case} AS section, COUNT(*) AS n,
+                 CAST(ROUND(SUM(CAST(value AS DOUBLE PRECISION)) * 1000000) AS BIGINT) AS micro
+          FROM score WHERE assessment_id = {aid}
+          GROUP BY subject_id, item_code) AS per_item
+    WHERE section IS NOT NULL
+    GROUP BY subject_id, section
+"""
+
+
+def _section_case(codes: list[str], section_of: Mapping[str, int], column: str,
+                  bind: Callable[[str], str]) -> str:
+    """A CASE giving the section of `column`'s code, or NULL for a code not in
+    `section_of`: a binary search over `codes` (sorted as the database compares them),
+    each code bound through `bind`, never spliced into the SQL."""
+    if len(codes) == 1:
+        return f"CASE WHEN {column} = {bind(codes[0])} THEN {int(section_of[codes[0]])} END"
+    middle = len(codes) // 2
+    below = bind(codes[middle])  # bound first: placeholders are numbered in text order
+    return (f"CASE WHEN {column} < {below} THEN {_section_case(codes[:middle], section_of, column, bind)}"
+            f" ELSE {_section_case(codes[middle:], section_of, column, bind)} END")
+
+
+def section_mean_cents(s: Session, assessment_id: int, section_of: Mapping[str, int]
+                       ) -> list[tuple[int, int, int, int, int, int]] | None:
+    """(subject id, section, Σ of its leaves' means in cents rounded half up, fewest and
+    most assessors of a leaf, leaves scored) per subject and section, for a one-role
+    assessment; `section_of` maps each leaf code to its section's index. None on a
+    database other than SQLite and PostgreSQL (the caller averages per leaf)."""
+    conn = s.connection()
+    if not section_of or conn.dialect.name not in ("sqlite", "postgresql"):
+        return None
+    # Python orders str by code point, which is the byte order of their UTF-8: SQLite's
+    # BINARY collation and PostgreSQL's "C"
+    codes = sorted(section_of)
+    params: list[str] = []
+
+    def bind(code: str) -> str:
+        params.append(code)
+        return "?" if conn.dialect.name == "sqlite" else f":c{len(params) - 1}"
+
+    if conn.dialect.name == "sqlite":
+        sql = _SECTION_CENTS.format(case=_section_case(codes, section_of, "item_code", bind), aid="?")
+        return conn.connection.driver_connection.execute(sql, (*params, assessment_id)).fetchall()
+    case = _section_case(codes, section_of, 'item_code COLLATE "C"', bind)
+    named: dict[str, object] = {f"c{n}": code for n, code in enumerate(params)}
+    named["aid"] = assessment_id
+    return [tuple(r) for r in conn.execute(text(_SECTION_CENTS.format(case=case, aid=":aid")), named)]

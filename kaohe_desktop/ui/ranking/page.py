@@ -225,7 +225,8 @@ class RankingPage(Page):
         # the rows first; 较上期 (a second ranking, of the previous period) follows from
         # the worker a moment later, so a large assessment opens without waiting for it
         table = self.ranking = standings.ranking_table(self.db, aid, with_previous=False,
-                                                     normalised=self.normalise_check.isChecked())
+                                                     normalised=self.normalise_check.isChecked(),
+                                                     leaf_items=False)
         self.model.set_table(table)
         if table.previous_pending:
             run_in_background(single_step(lambda: standings.with_previous_ranks(self.db, table)),
