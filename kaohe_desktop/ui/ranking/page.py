@@ -48,7 +48,7 @@ from ..help.links import connect_help_links, help_link
 from .annual_dialog import AnnualDialog
 from .drill_down_dialog import DrillDownDialog
 from .grade_scale_editor import GradeScaleEditor
-from .model import RankingModel, RankingProxy
+from .model import RankingModel
 from .review_dialog import ReviewDialog
 from .review_panel import ReviewPanel
 
@@ -68,7 +68,7 @@ class RankingPage(Page):
         super().__init__(db, changes, parent)
         self.is_admin = True
         self.actor = ""  # the last 操作人 typed in a review dialog
-        self.ranking: RankingTable | None = None  # unfiltered; the proxy filters
+        self.ranking: RankingTable | None = None  # unfiltered; the model filters
         self.choices: list[standings.AssessmentChoice] = []
         self.drill: DrillDownDialog | None = None
         self.review_dialog: ReviewDialog | None = None
@@ -122,10 +122,11 @@ class RankingPage(Page):
         self.banner.hide()
 
         self.model = RankingModel(self)
-        self.proxy = RankingProxy(self)
-        self.proxy.setSourceModel(self.model)
+        # the model sorts and filters itself (see ui/ranking/model.py); `proxy` names the
+        # view's model for callers written when a QSortFilterProxyModel sat in between
+        self.proxy = self.model
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -135,7 +136,7 @@ class RankingPage(Page):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.doubleClicked.connect(lambda index: self.open_drill_down(self.proxy.code_at(index.row())))
+        self.table.doubleClicked.connect(lambda index: self.open_drill_down(self.model.code_at(index.row())))
         table_tab = QWidget()
         table_layout = QVBoxLayout(table_tab)
         table_layout.setContentsMargins(0, 4, 0, 0)
@@ -296,12 +297,12 @@ class RankingPage(Page):
     def _filter(self) -> None:
         area = self.area_combo.currentText()
         group = self.group_combo.currentText()
-        self.proxy.set_filter("" if area in (ALL, "") else area, "" if group in (ALL, "") else group)
+        self.model.set_filter("" if area in (ALL, "") else area, "" if group in (ALL, "") else group)
         self._update_count()
 
     def _update_count(self) -> None:
-        total = self.model.rowCount()
-        shown_rows = self.proxy.rowCount()
+        total = self.model.total_rows
+        shown_rows = self.model.rowCount()
         part = f"，显示 {shown_rows} 个" if shown_rows != total else ""
         self.count_label.setText(f"共 {total} 个对象{part}；双击一行查看明细，点击列标题排序")
 
@@ -317,12 +318,12 @@ class RankingPage(Page):
         self.group_combo.setCurrentIndex(max(self.group_combo.findText(group or ALL), 0))
 
     def visible_codes(self) -> list[str]:
-        return [self.proxy.code_at(r) for r in range(self.proxy.rowCount())]
+        return [self.model.code_at(r) for r in range(self.model.rowCount())]
 
     # ------------------------------------------------------------------ drill-down
     def selected_code(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.proxy.code_at(rows[0].row()) if rows else None
+        return self.model.code_at(rows[0].row()) if rows else None
 
     def open_drill_down(self, code: str | None = None) -> DrillDownDialog | None:
         code = code or self.selected_code() or (self.visible_codes() or [None])[0]
