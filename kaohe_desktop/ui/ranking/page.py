@@ -15,9 +15,10 @@ hub ("assessments", "rubrics", "scores"); the page reloads itself after its own 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -65,6 +66,7 @@ class RankingPage(Page):
 
     def __init__(self, db, changes: Changes, parent: QWidget | None = None) -> None:
         self._own_change = False
+        self._start_after_paint: Callable[[], object] | None = None  # see _after_paint
         super().__init__(db, changes, parent)
         self.is_admin = True
         self.actor = ""  # the last 操作人 typed in a review dialog
@@ -230,9 +232,10 @@ class RankingPage(Page):
                                                      leaf_items=False)
         self.model.set_table(table)
         if table.previous_pending:
-            run_in_background(single_step(lambda: standings.with_previous_ranks(self.db, table)),
-                              on_done=lambda filled: self._previous_ready(table, filled),
-                              on_error=lambda exc: self._previous_failed(table, exc))
+            self._after_paint(lambda: run_in_background(
+                single_step(lambda: standings.with_previous_ranks(self.db, table)),
+                on_done=lambda filled: self._previous_ready(table, filled),
+                on_error=lambda exc: self._previous_failed(table, exc)))
         self._fill_filters(table)
         self._size_columns(table)
         prev = f"较上期：{table.previous.period_label}" if table.previous else "没有上期可比"
@@ -247,6 +250,32 @@ class RankingPage(Page):
         if self.charts is not None:
             self.charts.set_table(table)
         self._update_count()
+
+    def _after_paint(self, start: Callable[[], object]) -> None:
+        """Call `start` once the table has painted its rows — at once when it is not on
+        screen, and at the latest after half a second. The 较上期 worker is Python too:
+        started earlier it would take the interpreter from the first paint in turns."""
+        self._start_after_paint = start
+        viewport = self.table.viewport()
+        if not viewport.isVisible():
+            self._start_now(start)
+            return
+        viewport.installEventFilter(self)
+        QTimer.singleShot(500, self, lambda: self._start_now(start))
+
+    def _start_now(self, start: Callable[[], object] | None) -> None:
+        """Call `start` if it is still the one waiting (a newer load replaces it)."""
+        if start is None or start is not self._start_after_paint:
+            return
+        self._start_after_paint = None
+        self.table.viewport().removeEventFilter(self)
+        start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._start_after_paint is not None:
+            start = self._start_after_paint
+            QTimer.singleShot(0, self, lambda: self._start_now(start))  # after this paint
+        return super().eventFilter(watched, event)
 
     def _previous_ready(self, asked: RankingTable, filled: RankingTable) -> None:
         if not isValid(self) or self.ranking is not asked:  # closed, or another assessment came
