@@ -168,21 +168,30 @@ def ranking_table(db: Database, assessment_id: int, group: str | None = None,
         raise InputError(Problem(f"本次考核的对象不在“{area}”，可用：{'、'.join(areas) or '无'}",
                                  column="--area", value=area))
 
-    totals = [SubjectTotal(0, r.subject_code, r.subject_name, r.area, r.base, r.bonus,
-                           r.deduction, r.vetoed) for r in results]
-    bases, total_of, ranked = standing(totals, group_of, rubric.full_marks, normalised)
-    # only the graded (complete, taking part) are ranked, within groups too
-    graded = {r.subject_code for r in results if r.graded}
-    ranked = [x for x in ranked if x.key in graded]
     ranks: Mapping[str, int | None]
     grades: Mapping[str, str | None]
-    if normalised:
-        ranks = competition_ranks(ranked)
-        grades = assign_grades(rubric.grades, ranked)
+    if normalised or group_of:
+        totals = [SubjectTotal(0, r.subject_code, r.subject_name, r.area, r.base, r.bonus,
+                               r.deduction, r.vetoed) for r in results]
+        bases, total_of, ranked = standing(totals, group_of, rubric.full_marks, normalised)
+        # only the graded (complete, taking part) are ranked, within groups too
+        graded = {r.subject_code for r in results if r.graded}
+        ranked = [x for x in ranked if x.key in graded]
+        if normalised:
+            ranks = competition_ranks(ranked)
+            grades = assign_grades(rubric.grades, ranked)
+        else:
+            ranks = {r.subject_code: r.rank for r in results}
+            grades = {r.subject_code: r.grade for r in results}
+        group_ranks = ranks_within(ranked, group_of)
     else:
+        # plain bases and no groups: the ranking's own totals, ranks and grades are the
+        # table's, and everyone's group rank is their rank
+        bases = {r.subject_code: r.base for r in results}
+        total_of = {r.subject_code: r.total for r in results}
         ranks = {r.subject_code: r.rank for r in results}
         grades = {r.subject_code: r.grade for r in results}
-    group_ranks = ranks_within(ranked, group_of)
+        group_ranks = {code: rank for code, rank in ranks.items() if rank is not None}
     previous = (_previous_ranks(db, prev_info.assessment_id, rubric.full_marks, normalised)
                 if prev_info and with_previous else {})
     band_index = {b.name: i for i, b in enumerate(rubric.grades.bands)}
