@@ -216,18 +216,17 @@ def rank_loaded(s: Session, a: Assessment, rubric: Rubric, labels: list[tuple[in
     # the ranking table wants sections only: SQL adds the leaves up (one row per
     # subject and section), unless 不适用 items change a subject's sum
     section_of = None if leaf_items or not exact or who.not_applicable else _section_map(rubric, plan)
-    per_section = section_mean_cents(s, a.id, section_of) if section_of else None
+    per_section = section_mean_cents(s, a.id, section_of, who.everyone) if section_of else None
     cents = item_mean_cents(s, a.id) if exact and per_section is None else None
     fully_scored: dict[int, int] = defaultdict(int)  # subject → items scored by everyone
     section_cents: dict[int, list[int | None]] = {}  # subject → cents per section
     top_count = len(rubric.items)
-    for sid, n, c, fewest, most, scored_leaves in per_section or ():
+    for sid, n, c, by_everyone in per_section or ():
         mine = section_cents.get(sid)
         if mine is None:
             mine = section_cents[sid] = [None] * top_count
         mine[n] = int(c)
-        if fewest == most == who.everyone:
-            fully_scored[sid] += scored_leaves
+        fully_scored[sid] += by_everyone
     if cents is not None:  # the hot path: SQLite averages and rounds each item exactly
         money: dict[int, Decimal] = {}
         for sid, code, c, n in cents:

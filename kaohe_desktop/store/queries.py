@@ -262,13 +262,14 @@ def item_mean_cents(s: Session, assessment_id: int) -> list[tuple[int, str, int,
 # nested CASEs (`_section_case`): about six comparisons per item where a flat CASE over
 # 35 codes makes eighteen on average, and an exact match at the end, so codes that are
 # no leaves of the rubric are left out, as the per-leaf path ignores them. Per section
-# also the fewest and most assessors of a leaf and the leaves scored, from which the
-# caller tells whether everyone scored everything.
+# also how many of its leaves were scored exactly `everyone` times, from which the
+# caller tells whether everyone scored everything. The cents are worked out in the
+# inner query, so the outer one has two sums to keep per group.
 _SECTION_CENTS = """
-    SELECT subject_id, section, SUM((200 * micro + n * 1000000) / (2 * n * 1000000)),
-           MIN(n), MAX(n), COUNT(*)
+    SELECT subject_id, section, SUM(cents), SUM(CASE WHEN n = {everyone} THEN 1 ELSE 0 END)
     FROM (SELECT subject_id, {case} AS section, COUNT(*) AS n,
-                 CAST(ROUND(SUM(CAST(value AS DOUBLE PRECISION)) * 1000000) AS BIGINT) AS micro
+                 (200 * CAST(ROUND(SUM(CAST(value AS DOUBLE PRECISION)) * 1000000) AS BIGINT)
+                  + COUNT(*) * 1000000) / (2 * COUNT(*) * 1000000) AS cents
           FROM score WHERE assessment_id = {aid}
           GROUP BY subject_id, item_code) AS per_item
     WHERE section IS NOT NULL
@@ -289,12 +290,12 @@ def _section_case(codes: list[str], section_of: Mapping[str, int], column: str,
             f" ELSE {_section_case(codes[middle:], section_of, column, bind)} END")
 
 
-def section_mean_cents(s: Session, assessment_id: int, section_of: Mapping[str, int]
-                       ) -> list[tuple[int, int, int, int, int, int]] | None:
-    """(subject id, section, Σ of its leaves' means in cents rounded half up, fewest and
-    most assessors of a leaf, leaves scored) per subject and section, for a one-role
-    assessment; `section_of` maps each leaf code to its section's index. None on a
-    database other than SQLite and PostgreSQL (the caller averages per leaf)."""
+def section_mean_cents(s: Session, assessment_id: int, section_of: Mapping[str, int],
+                       everyone: int | None = None) -> list[tuple[int, int, int, int]] | None:
+    """(subject id, section, Σ of its leaves' means in cents rounded half up, how many of
+    its leaves were scored exactly `everyone` times) per subject and section, for a
+    one-role assessment; `section_of` maps each leaf code to its section's index. None
+    on a database other than SQLite and PostgreSQL (the caller averages per leaf)."""
     conn = s.connection()
     if not section_of or conn.dialect.name not in ("sqlite", "postgresql"):
         return None
@@ -308,9 +309,13 @@ def section_mean_cents(s: Session, assessment_id: int, section_of: Mapping[str, 
         return "?" if conn.dialect.name == "sqlite" else f":c{len(params) - 1}"
 
     if conn.dialect.name == "sqlite":
-        sql = _SECTION_CENTS.format(case=_section_case(codes, section_of, "item_code", bind), aid="?")
-        return conn.connection.driver_connection.execute(sql, (*params, assessment_id)).fetchall()
+        sql = _SECTION_CENTS.format(case=_section_case(codes, section_of, "item_code", bind),
+                                    aid="?", everyone="?")
+        return conn.connection.driver_connection.execute(
+            sql, (-1 if everyone is None else everyone, *params, assessment_id)).fetchall()
     case = _section_case(codes, section_of, 'item_code COLLATE "C"', bind)
     named: dict[str, object] = {f"c{n}": code for n, code in enumerate(params)}
     named["aid"] = assessment_id
-    return [tuple(r) for r in conn.execute(text(_SECTION_CENTS.format(case=case, aid=":aid")), named)]
+    named["everyone"] = -1 if everyone is None else everyone
+    return [tuple(r) for r in conn.execute(
+        text(_SECTION_CENTS.format(case=case, aid=":aid", everyone=":everyone")), named)]

@@ -74,9 +74,9 @@ def sections_path_taken(monkeypatch) -> list[int]:
     calls: list[int] = []
     real = ranking.section_mean_cents
 
-    def spy(s, assessment_id, section_of):
+    def spy(s, assessment_id, section_of, everyone=None):
         calls.append(assessment_id)
-        return real(s, assessment_id, section_of)
+        return real(s, assessment_id, section_of, everyone)
 
     monkeypatch.setattr(ranking, "section_mean_cents", spy)
     return calls

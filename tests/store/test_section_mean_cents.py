@@ -1,8 +1,9 @@
 """`store.queries.section_mean_cents`: per subject and section the sum of the leaves'
 means, each rounded half up to cents exactly as the domain does (`round2` of the Decimal
-mean), on a real SQLite file (or PostgreSQL). The leaf codes are awkward on purpose:
-numbers that sort as text (1.10 before 1.2, 10 before 2), a section whose leaves are
-not next to each other in that order, non-ASCII codes, and codes that are no leaves."""
+mean), and how many leaves everyone scored, on a real SQLite file (or PostgreSQL). The
+leaf codes are awkward on purpose: numbers that sort as text (1.10 before 1.2, 10 before
+2), a section whose leaves are not next to each other in that order, non-ASCII codes,
+and codes that are no leaves."""
 
 from __future__ import annotations
 
@@ -51,16 +52,18 @@ def test_section_sums_match_the_domain_rounding(db_target):
                                      "assessor_id": person.id, "item_code": code, "value": v,
                                      "remark": ""})
             s.execute(insert(Score), rows)
-            got = section_mean_cents(s, a.id, SECTION_OF)
-        assert got is not None
-        want: dict[tuple[int, int], list] = {}
-        for (sid, code), vals in values.items():
-            if code not in SECTION_OF:
-                continue
-            mine = want.setdefault((sid, SECTION_OF[code]), [D(0), len(vals), len(vals), 0])
-            mine[0] += round2(sum(vals, D(0)) / len(vals))
-            mine[1], mine[2], mine[3] = min(mine[1], len(vals)), max(mine[2], len(vals)), mine[3] + 1
-        assert {(sid, n): [D(int(c)).scaleb(-2), fewest, most, count]
-                for sid, n, c, fewest, most, count in got} == want
+            got = {everyone: section_mean_cents(s, a.id, SECTION_OF, everyone)
+                   for everyone in (None, 3, len(people))}
+        for everyone, rows in got.items():
+            assert rows is not None
+            want: dict[tuple[int, int], list] = {}
+            for (sid, code), vals in values.items():
+                if code not in SECTION_OF:
+                    continue
+                mine = want.setdefault((sid, SECTION_OF[code]), [D(0), 0])
+                mine[0] += round2(sum(vals, D(0)) / len(vals))
+                mine[1] += len(vals) == everyone
+            assert {(sid, n): [D(int(c)).scaleb(-2), by_everyone]
+                    for sid, n, c, by_everyone in rows} == want
     finally:
         db.close()
