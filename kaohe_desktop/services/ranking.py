@@ -58,6 +58,7 @@ from kaohe_desktop.store.queries import (
 
 from .assessment_lookup import assessment_rubric, group_item_codes, load_assessment
 from .gc_pause import gc_paused
+from .ranking_results import built
 from .results import SubjectResult, SubjectStanding
 
 
@@ -276,8 +277,10 @@ def rank_loaded(s: Session, a: Assessment, rubric: Rubric, labels: list[tuple[in
         missing = _missing(s, a.id, who, {sid: set(v) for sid, v in derived_values.items()})
 
     events: dict[int, list[Event]] = defaultdict(list)
-    for e in s.scalars(select(EventRow).where(EventRow.assessment_id == a.id)):
-        events[e.subject_id].append(Event(e.rule_code, e.amount, e.matter, e.id))
+    for eid, sid, rule, amount, matter in s.execute(
+            select(EventRow.id, EventRow.subject_id, EventRow.rule_code, EventRow.amount,
+                   EventRow.matter).where(EventRow.assessment_id == a.id)):
+        events[sid].append(Event(rule, amount, matter, eid))
 
     scored = []
     no_sums: list[int | None] = [None] * len(plan.top_codes)
@@ -319,16 +322,17 @@ def rank_loaded(s: Session, a: Assessment, rubric: Rubric, labels: list[tuple[in
     for sid, item_code in who.overrides:
         overridden[sid].append(item_code)
     out = [
-        SubjectResult(subject_code=code, subject_name=name, area=area, base=base,
-                      bonus=r.bonus, deduction=r.deduction, total=base + r.bonus - r.deduction,
-                      rank=ranks.get(code), grade=grades.get(code), items=r.items,
-                      vetoed=r.vetoed, assessors_done=done, assessors_expected=expected,
-                      complete=not lack, missing=lack, excluded=sid in who.excluded,
-                      exclude_reason=who.excluded.get(sid, ""),
-                      not_applicable=tuple(sorted(who.not_applicable[sid]))
-                      if sid in who.not_applicable else (),
-                      conversion=conversion.text() if conversion else "",
-                      overridden=tuple(sorted(overridden[sid])) if sid in overridden else ())
+        built(SubjectResult, {  # one per subject: see `built`
+            "subject_code": code, "subject_name": name, "area": area, "base": base,
+            "bonus": r.bonus, "deduction": r.deduction, "total": base + r.bonus - r.deduction,
+            "rank": ranks.get(code), "grade": grades.get(code), "items": r.items,
+            "vetoed": r.vetoed, "assessors_done": done, "assessors_expected": expected,
+            "complete": not lack, "missing": lack, "excluded": sid in who.excluded,
+            "exclude_reason": who.excluded.get(sid, ""),
+            "not_applicable": tuple(sorted(who.not_applicable[sid]))
+            if sid in who.not_applicable else (),
+            "conversion": conversion.text() if conversion else "",
+            "overridden": tuple(sorted(overridden[sid])) if sid in overridden else ()})
         for sid, code, name, area, r, base, conversion, lack, done, expected in scored
     ]
     return sorted(out, key=result_order)

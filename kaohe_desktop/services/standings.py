@@ -37,6 +37,7 @@ from .ranking_results import (
     Section,
     SubjectTotal,
     TrendPoint,
+    built,
 )
 from .totals import assessment_totals
 
@@ -197,23 +198,25 @@ def ranking_table(db: Database, assessment_id: int, group: str | None = None,
     band_index = {b.name: i for i, b in enumerate(rubric.grades.bands)}
     sections = tuple(Section(i.code, i.title, i.max) for i in rubric.items)
     rows = []
+    section_codes = [x.code for x in sections]
     for r in results:
         code = r.subject_code
         if (group and group_of.get(code) != group) or (area and r.area != area):
             continue
-        rows.append(RankingRow(
-            subject_code=code, subject_name=r.subject_name, area=r.area,
-            group=group_of.get(code, ""), sections=tuple(r.items[x.code] for x in sections),
-            base=bases[code], bonus=r.bonus, deduction=r.deduction, total=total_of[code],
-            rank=ranks.get(code), group_rank=group_ranks.get(code), grade=grades.get(code),
-            grade_index=band_index.get(grades.get(code) or "", -1), vetoed=r.vetoed,
-            previous_rank=previous.get(code),
-            change=rank_change(ranks[code], previous.get(code)) if ranks.get(code) else None,
-            assessors_done=r.assessors_done, assessors_expected=r.assessors_expected,
-            raw_base=r.base if normalised else None, complete=r.complete, missing=r.missing,
-            excluded=r.excluded, exclude_reason=r.exclude_reason,
-            not_applicable=r.not_applicable, conversion=r.conversion, overridden=r.overridden,
-            items=r.items))
+        rank, grade, items = ranks.get(code), grades.get(code), r.items
+        rows.append(built(RankingRow, {  # one row per subject: see `built`
+            "subject_code": code, "subject_name": r.subject_name, "area": r.area,
+            "group": group_of.get(code, ""), "sections": tuple([items[x] for x in section_codes]),
+            "base": bases[code], "bonus": r.bonus, "deduction": r.deduction, "total": total_of[code],
+            "rank": rank, "group_rank": group_ranks.get(code), "grade": grade,
+            "grade_index": band_index.get(grade or "", -1), "vetoed": r.vetoed,
+            "previous_rank": previous.get(code),
+            "change": rank_change(rank, previous.get(code)) if rank else None,
+            "assessors_done": r.assessors_done, "assessors_expected": r.assessors_expected,
+            "raw_base": r.base if normalised else None, "complete": r.complete,
+            "missing": r.missing, "excluded": r.excluded, "exclude_reason": r.exclude_reason,
+            "not_applicable": r.not_applicable, "conversion": r.conversion,
+            "overridden": r.overridden, "items": items}))
     rows.sort(key=lambda x: (x.rank is None, x.excluded, x.rank or 0, x.subject_code))
     return RankingTable(
         assessment_id=assessment_id, full_marks=rubric.full_marks, sections=sections,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import replace
+from dataclasses import FrozenInstanceError, fields, replace
 from decimal import Decimal as D
 
 import pytest
@@ -25,6 +25,7 @@ from kaohe_desktop.services import (
 )
 from kaohe_desktop.services.assessment_lookup import load_assessment, subjects_by_code
 from kaohe_desktop.services.assessments import GroupSpec
+from kaohe_desktop.services.ranking_results import RankingRow, built
 from kaohe_desktop.store.models import Score
 
 CODES = [f"U{n}" for n in range(1, 9)]
@@ -154,3 +155,21 @@ def test_not_applicable_items_take_the_leaf_path(db, monkeypatch, tmp_path):
     row = next(r for r in standings.ranking_table(db, info.id, leaf_items=False).rows
                if r.subject_code == "U1")
     assert row.conversion and row.not_applicable == ("1.2",)
+
+
+def test_rows_built_without_init_equal_rows_made_the_usual_way(units):
+    db = units
+    info = assessments.create_assessment(db, "CY2019", parse_period("2024-08"), subjects="units",
+                                         groups=[GroupSpec("评审组", "上级")])
+    fill(db, info.id, "甲", sheet(random.Random(1), CODES), "评审组")
+    for row in standings.ranking_table(db, info.id, leaf_items=False).rows:
+        usual = RankingRow(**{f.name: getattr(row, f.name) for f in fields(RankingRow)})
+        assert row == usual and repr(row) == repr(usual)
+        with pytest.raises(FrozenInstanceError):
+            row.rank = 1  # type: ignore[misc]
+    values = {f.name: getattr(row, f.name) for f in fields(RankingRow)}
+    del values["items"]
+    with pytest.raises(TypeError, match="items"):
+        built(RankingRow, values)
+    with pytest.raises(TypeError, match="colour"):
+        built(RankingRow, {**values, "colour": "red"})
