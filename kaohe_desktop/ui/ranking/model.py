@@ -14,7 +14,7 @@ add two Python calls (the source's row and column counts) to every one of them.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -78,6 +78,12 @@ def grade_chart_colors(count: int) -> list[QColor]:
 
 
 Index = QModelIndex | QPersistentModelIndex
+
+_ATTRIBUTE = {"code": "subject_code", "name": "subject_name"}  # where a text column's text is
+# what a grade, change or completion text depends on (`RankingModel._text`, `status_text`)
+_STATE = {"grade": ("grade", "excluded", "vetoed"), "change": ("change",),
+          "complete": ("excluded", "complete", "assessors_done", "assessors_expected",
+                       "conversion", "overridden")}
 
 
 class RankingModel(QAbstractTableModel):
@@ -274,28 +280,26 @@ class RankingModel(QAbstractTableModel):
         rows = self.all_rows
         if not rows:
             return set()
+        # 1,000 rows each time a table loads: the values are gathered by C loops
+        # (attrgetter, min, max), never by a Python call per row
         if kind in ("section", "bonus", "deduction", "total"):
-            def value(r: RankingRow) -> Decimal:
-                return r.sections[i] if kind == "section" else getattr(r, kind)
-            extremes = [min(rows, key=value), max(rows, key=value)]
+            values = [r.sections[i] for r in rows] if kind == "section" else \
+                list(map(attrgetter(kind), rows))
+            texts = {shown(min(values)), shown(max(values))}
             if kind == "total":  # " ※" marks a converted or corrected total
-                extremes += [r for r in rows if r.conversion or r.overridden]
-            return {self._text(r, kind, i) for r in extremes}
-        if kind in ("code", "name", "area", "group"):  # the texts themselves, no call per row
-            attr = {"code": "subject_code", "name": "subject_name"}.get(kind, kind)
-            texts = {getattr(r, attr) for r in rows}
+                texts |= {self._text(r, kind, i) for r in rows if r.conversion or r.overridden}
+            return texts
+        if kind in ("code", "name", "area", "group"):  # the texts themselves
+            texts = set(map(attrgetter(_ATTRIBUTE.get(kind, kind)), rows))
         elif kind == "rank":
-            ranks = [x for x in (r.group_rank if self.by_group else r.rank for r in rows) if x is not None]
+            ranks = [x for x in map(attrgetter("group_rank" if self.by_group else "rank"), rows)
+                     if x is not None]
             texts = {"—", str(max(ranks))} if ranks else {"—"}
         else:
             # grade, completion and change texts come from few distinct states: one row
             # of each state stands for all
-            state = {"grade": lambda r: (r.grade, r.excluded, r.vetoed),
-                     "change": lambda r: r.change,
-                     "complete": lambda r: (r.excluded, r.complete, r.assessors_done,
-                                            r.assessors_expected, bool(r.conversion),
-                                            bool(r.overridden))}[kind]
-            texts = {self._text(r, kind, i) for r in {state(r): r for r in rows}.values()}
+            state = attrgetter(*_STATE[kind])
+            texts = {self._text(r, kind, i) for r in dict(zip(map(state, rows), rows, strict=True)).values()}
         return set(sorted(texts, key=len)[-5:])
 
     def _sort_key(self, r: RankingRow, kind: str, i: int) -> Any:
