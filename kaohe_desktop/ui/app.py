@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -39,30 +38,6 @@ def _report(stage: str) -> None:
 
 # What the window needs from the database layer before its pages can be filled.
 # SQLAlchemy alone takes 0.2 s to import.
-_DATABASE_LAYER = ("kaohe_desktop.services.database", "kaohe_desktop.services.roster",
-                   "kaohe_desktop.services.assessments")
-
-
-def _preload_database_layer() -> None:
-    """Import the database layer on a thread while the main thread reads the glance and
-    paints it (sqlite3 and Qt's painting release the GIL, so the two overlap).
-
-    Started only once the frame is up and the glance's own modules are imported: from
-    then on the main thread imports nothing but what this thread imports, and Python's
-    per-module import locks make it wait for the half-done import instead of racing it.
-    """
-    def load() -> None:
-        import importlib
-
-        try:
-            for name in _DATABASE_LAYER:
-                importlib.import_module(name)
-        except Exception:  # the main thread's own import of the module reports it
-            return
-
-    threading.Thread(target=load, name="preload-database-layer", daemon=True).start()
-
-
 def make_app() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("便民服务站考核")
@@ -224,7 +199,9 @@ def run_app(target: str | None, demo: bool = False) -> int:
     app.processEvents()
     _report("shown")
     _report("filled")
-    _preload_database_layer()
+    # the database layer is imported here, on this thread only: imported on a second
+    # thread at the same time, a launch in thirty or so got a half-imported
+    # sqlalchemy.util (ImportError) and the program did not start
     data_dir().mkdir(parents=True, exist_ok=True)  # backups and the demo go here too
     db = _open(str(target), demo, window, settings)
     if db is None:
