@@ -70,14 +70,16 @@ def assert_same_tables(db, aid: int) -> None:
             assert all(a.items[code] == value for code, value in b.items.items())
 
 
-def sections_path_taken(monkeypatch) -> list[int]:
-    """Records each call of the section query (the fast path was taken)."""
-    calls: list[int] = []
+def sections_path_taken(monkeypatch) -> list[bool]:
+    """Records each call of the section query: True when its sums were used, False when
+    it sent the ranking to the per-leaf path."""
+    calls: list[bool] = []
     real = ranking.section_mean_cents
 
     def spy(s, assessment_id, section_of, everyone=None):
-        calls.append(assessment_id)
-        return real(s, assessment_id, section_of, everyone)
+        found = real(s, assessment_id, section_of, everyone)
+        calls.append(found is not None)
+        return found
 
     monkeypatch.setattr(ranking, "section_mean_cents", spy)
     return calls
@@ -95,12 +97,13 @@ def test_everyone_scores_everything_with_events_and_ties(units, monkeypatch):
     scores.add_event(db, info.id, "U3", "D1", 1)
     calls = sections_path_taken(monkeypatch)
     assert_same_tables(db, info.id)
-    assert calls
+    assert calls and all(calls)
     table = standings.ranking_table(db, info.id, leaf_items=False)
     assert all(r.complete and r.rank is not None for r in table.rows)
 
 
-def test_groups_incomplete_excluded_and_unknown_codes(units, monkeypatch):
+@pytest.mark.parametrize("strangers", [False, True], ids=["leaves", "strangers"])
+def test_groups_incomplete_excluded_and_unknown_codes(units, monkeypatch, strangers):
     db = units
     rng = random.Random(11)
     info = assessments.create_assessment(
@@ -109,20 +112,21 @@ def test_groups_incomplete_excluded_and_unknown_codes(units, monkeypatch):
     for k in range(2):
         fill(db, info.id, f"甲{k}", sheet(rng, CODES[:4], skip=0.05 if k else 0.0), "第一组")
         fill(db, info.id, f"乙{k}", sheet(rng, CODES[4:]), "第二组")
-    # a score under a code that is no leaf of the rubric (a section's code, an unknown
-    # one): the per-leaf path ignores it, and so must the sums
-    with db.session() as s:
-        a = load_assessment(s, info.id)
-        who = scores.ensure_assessor(s, a, "甲0", group="第一组")
-        u5 = subjects_by_code(s, info.id)["U5"].id
-        s.execute(insert(Score), [{"assessment_id": info.id, "subject_id": u5, "assessor_id": who.id,
-                                   "item_code": code, "value": D(7), "remark": ""}
-                                  for code in ("1", "1.2", "0.9", "9", "1.25")])
+    if strangers:
+        # scores under codes that are no leaves of the rubric (a section's code, unknown
+        # ones): the per-leaf path ignores them, and so must the sums
+        with db.session() as s:
+            who = scores.ensure_assessor(s, load_assessment(s, info.id), "甲0", group="第一组")
+            u5 = subjects_by_code(s, info.id)["U5"].id
+            s.execute(insert(Score), [{"assessment_id": info.id, "subject_id": u5,
+                                       "assessor_id": who.id, "item_code": code, "value": D(7),
+                                       "remark": ""} for code in ("1", "1.2", "0.9", "9", "1.25")])
     subject_marks.exclude_subject(db, info.id, "U8", reason="年中新建")
     scores.add_event(db, info.id, "U6", "B1", 3)
     calls = sections_path_taken(monkeypatch)
     assert_same_tables(db, info.id)
-    assert calls
+    # codes that are no leaves: the per-leaf path decides
+    assert calls and (not any(calls) if strangers else all(calls))
     table = standings.ranking_table(db, info.id, leaf_items=False)
     by_code = {r.subject_code: r for r in table.rows}
     assert by_code["U8"].excluded and by_code["U8"].rank is None
