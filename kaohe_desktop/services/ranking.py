@@ -15,7 +15,7 @@ or whose derived items have no data, has no rank and no grade (待定); an exclu
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -34,9 +34,10 @@ from kaohe_desktop.domain.completeness import (
 from kaohe_desktop.domain.grading import Ranked, assign_grades, competition_ranks
 from kaohe_desktop.domain.numbers import ZERO
 from kaohe_desktop.domain.rubric import Rubric
-from kaohe_desktop.domain.scoring import Event, ScoringPlan, score_subject
+from kaohe_desktop.domain.scoring import Event, ScoringPlan, SubjectScore, event_totals, score_subject
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import (
+    Assessment,
     AssessmentRole,
     Assessor,
     AssessorGroup,
@@ -51,19 +52,28 @@ from kaohe_desktop.store.queries import (
     score_values,
     scored_counts,
     scored_items,
+    section_mean_cents,
     subject_labels,
 )
 
 from .assessment_lookup import assessment_rubric, group_item_codes, load_assessment
 from .gc_pause import gc_paused
+from .ranking_results import built
 from .results import SubjectResult, SubjectStanding
 
 
-def rank_assessment(db: Database, assessment_id: int) -> list[SubjectResult]:
+def rank_assessment(db: Database, assessment_id: int, *,
+                    leaf_items: bool = True) -> list[SubjectResult]:
     """Every subject with base, bonus, deduction, total, completeness, rank and grade;
-    the graded best first, then the incomplete and excluded by code."""
-    with gc_paused():
-        return _rank(db, assessment_id)
+    the graded best first, then the incomplete and excluded by code.
+
+    Without `leaf_items` a result's `items` may hold only the top-level sections (the
+    ranking table's columns): where the scores combine simply, SQL adds each section up
+    and no leaf reaches Python. Every other figure is the same either way."""
+    with gc_paused(), db.session() as s:
+        a = load_assessment(s, assessment_id)
+        return rank_loaded(s, a, assessment_rubric(s, a), subject_labels(s, a.id),
+                           leaf_items=leaf_items)
 
 
 @dataclass(frozen=True)
@@ -158,105 +168,149 @@ def _missing(s: Session, a_id: int, who: _Who,
     return out
 
 
-def _rank(db: Database, assessment_id: int) -> list[SubjectResult]:
-    with db.session() as s:
-        a = load_assessment(s, assessment_id)
-        rubric = assessment_rubric(s, a)
-        plan = ScoringPlan(rubric)
-        weights = {r.role: r.weight for r in s.scalars(
-            select(AssessmentRole).where(AssessmentRole.assessment_id == a.id))}
-        labels = subject_labels(s, a.id)
+def _section_map(rubric: Rubric, plan: ScoringPlan) -> dict[str, int] | None:
+    """Leaf code → the index of its top-level section, when every parent only adds (a
+    section is then the exact sum of its leaves); None when some parent is weighted."""
+    if any(weight is not None for _, children in plan.parents for _, weight in children):
+        return None
+    return {item.code: n for n, top in enumerate(rubric.items) for item in top.walk()
+            if item.is_leaf}
 
-        assessors = s.execute(select(Assessor.id, Assessor.group_id, Assessor.role, Assessor.name)
-                              .where(Assessor.assessment_id == a.id)).all()
-        who = _who(s, a.id, rubric, [sid for sid, _, _, _ in labels], assessors)
-        role_of = {str(aid): role for aid, _, role, _ in assessors}
-        source_ids = {str(aid) for aid in who.sources}
-        # with derived items, each value's assessor tells a source from a person's typing
-        single_role = len({role for _, _, role, _ in assessors}) <= 1 and not who.derived
-        only_role = assessors[0].role if assessors else ""
 
-        trimmed = a.trimmed_mean
-        parsed: dict[str, Decimal] = {}
-        # one role (the usual case): each item's mean straight away, no per-role grouping
-        counted = not weights or weights.get(only_role, ZERO) > 0
-        leaf_values: dict[int, dict[str, Decimal]] = defaultdict(dict)
-        by_subject: dict[int, dict[str, dict[str, list[Decimal]]]] = defaultdict(dict)
-        derived_values: dict[int, dict[str, Decimal]] = defaultdict(dict)
-        cents = (item_mean_cents(s, a.id) if single_role and counted and not trimmed
-                 and _six_decimals(rubric) else None)
-        fully_scored: dict[int, int] = defaultdict(int)  # subject → items scored by everyone
-        if cents is not None:  # the hot path: SQLite averages and rounds each item exactly
-            money: dict[int, Decimal] = {}
-            for sid, code, c, n in cents:
-                value = money.get(c)
-                if value is None:
-                    value = money[c] = Decimal(c).scaleb(-2)
-                leaf_values[sid][code] = value
-                if n == who.everyone:
-                    fully_scored[sid] += 1
-        for sid, code, joined in (() if cents is not None else
-                                  score_values(s, a.id, with_assessor=not single_role)):
-            if single_role:
-                if not counted:
-                    continue
-                values = []
-                for raw in joined.split(","):
-                    value = parsed.get(raw)
-                    if value is None:
-                        value = parsed[raw] = Decimal(raw)
-                    values.append(value)
-                leaf_values[sid][code] = values[0] if len(values) == 1 else role_mean(values, trimmed)
+def _scored(rubric: Rubric, base: Decimal, items: dict[str, Decimal],
+            events: Sequence[Event]) -> SubjectScore:
+    """A subject's score from its base and events, as `score_subject` makes it."""
+    if not events:
+        return SubjectScore(base, ZERO, ZERO, base, items, ())
+    bonus, deduction = event_totals(rubric, events)
+    veto_codes = {v.code for v in rubric.veto}
+    vetoed = tuple(sorted({e.rule_code for e in events if e.rule_code in veto_codes}))
+    return SubjectScore(base, bonus, deduction, base + bonus - deduction, items, vetoed)
+
+
+def rank_loaded(s: Session, a: Assessment, rubric: Rubric, labels: list[tuple[int, str, str, str]],
+                *, leaf_items: bool = True) -> list[SubjectResult]:
+    """`rank_assessment` inside the caller's session, with the assessment, its rubric and
+    its subjects' labels (`store.queries.subject_labels`) already read: the ranking
+    table reads them once for both."""
+    plan = ScoringPlan(rubric)
+    weights = {r.role: r.weight for r in s.scalars(
+        select(AssessmentRole).where(AssessmentRole.assessment_id == a.id))}
+
+    assessors = s.execute(select(Assessor.id, Assessor.group_id, Assessor.role, Assessor.name)
+                          .where(Assessor.assessment_id == a.id)).all()
+    who = _who(s, a.id, rubric, [sid for sid, _, _, _ in labels], assessors)
+    role_of = {str(aid): role for aid, _, role, _ in assessors}
+    source_ids = {str(aid) for aid in who.sources}
+    # with derived items, each value's assessor tells a source from a person's typing
+    single_role = len({role for _, _, role, _ in assessors}) <= 1 and not who.derived
+    only_role = assessors[0].role if assessors else ""
+
+    trimmed = a.trimmed_mean
+    parsed: dict[str, Decimal] = {}
+    # one role (the usual case): each item's mean straight away, no per-role grouping
+    counted = not weights or weights.get(only_role, ZERO) > 0
+    leaf_values: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    by_subject: dict[int, dict[str, dict[str, list[Decimal]]]] = defaultdict(dict)
+    derived_values: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    exact = single_role and counted and not trimmed and _six_decimals(rubric)
+    # the ranking table wants sections only: SQL adds the leaves up (one row per
+    # subject and section), unless 不适用 items change a subject's sum
+    section_of = None if leaf_items or not exact or who.not_applicable else _section_map(rubric, plan)
+    per_section = section_mean_cents(s, a.id, section_of, who.everyone) if section_of else None
+    cents = item_mean_cents(s, a.id) if exact and per_section is None else None
+    fully_scored: dict[int, int] = defaultdict(int)  # subject → items scored by everyone
+    section_cents: dict[int, list[int | None]] = {}  # subject → cents per section
+    top_count = len(rubric.items)
+    for sid, n, c, by_everyone in per_section or ():
+        mine = section_cents.get(sid)
+        if mine is None:
+            mine = section_cents[sid] = [None] * top_count
+        mine[n] = int(c)
+        fully_scored[sid] += by_everyone
+    if cents is not None:  # the hot path: SQLite averages and rounds each item exactly
+        money: dict[int, Decimal] = {}
+        for sid, code, c, n in cents:
+            value = money.get(c)
+            if value is None:
+                value = money[c] = Decimal(c).scaleb(-2)
+            leaf_values[sid][code] = value
+            if n == who.everyone:
+                fully_scored[sid] += 1
+    for sid, code, joined in (() if cents is not None or per_section is not None else
+                              score_values(s, a.id, with_assessor=not single_role)):
+        if single_role:
+            if not counted:
                 continue
-            derived = code in who.derived
-            by_role: dict[str, list[Decimal]] = {}
-            for pair in joined.split(","):
-                aid, raw = pair.split(":")
+            values = []
+            for raw in joined.split(","):
                 value = parsed.get(raw)
                 if value is None:
                     value = parsed[raw] = Decimal(raw)
-                if derived:  # only its source counts; a person's typed value never does
-                    if aid in source_ids:
-                        derived_values[sid][code] = value
-                    continue
+                values.append(value)
+            leaf_values[sid][code] = values[0] if len(values) == 1 else role_mean(values, trimmed)
+            continue
+        derived = code in who.derived
+        by_role: dict[str, list[Decimal]] = {}
+        for pair in joined.split(","):
+            aid, raw = pair.split(":")
+            value = parsed.get(raw)
+            if value is None:
+                value = parsed[raw] = Decimal(raw)
+            if derived:  # only its source counts; a person's typed value never does
                 if aid in source_ids:
-                    continue
-                by_role.setdefault(role_of[aid], []).append(value)
-            if by_role:
-                by_subject[sid][code] = by_role
-        for (sid, code), value in who.overrides.items():
-            if code in who.derived:
-                derived_values[sid][code] = value  # replaces the source's value
-        leaf_count = len(plan.leaf_codes)
-        if (cents is not None and who.everyone is not None
-                and all(fully_scored[sid] == leaf_count for sid in who.slots)):
-            missing = {}  # every person scored every item of every subject
-        else:
-            missing = _missing(s, a.id, who, {sid: set(v) for sid, v in derived_values.items()})
+                    derived_values[sid][code] = value
+                continue
+            if aid in source_ids:
+                continue
+            by_role.setdefault(role_of[aid], []).append(value)
+        if by_role:
+            by_subject[sid][code] = by_role
+    for (sid, code), value in who.overrides.items():
+        if code in who.derived:
+            derived_values[sid][code] = value  # replaces the source's value
+    leaf_count = len(plan.leaf_codes)
+    if ((cents is not None or per_section is not None) and who.everyone is not None
+            and all(fully_scored[sid] == leaf_count for sid in who.slots)):
+        missing = {}  # every person scored every item of every subject
+    else:
+        missing = _missing(s, a.id, who, {sid: set(v) for sid, v in derived_values.items()})
 
-        events: dict[int, list[Event]] = defaultdict(list)
-        for e in s.scalars(select(EventRow).where(EventRow.assessment_id == a.id)):
-            events[e.subject_id].append(Event(e.rule_code, e.amount, e.matter, e.id))
+    events: dict[int, list[Event]] = defaultdict(list)
+    for eid, sid, rule, amount, matter in s.execute(
+            select(EventRow.id, EventRow.subject_id, EventRow.rule_code, EventRow.amount,
+                   EventRow.matter).where(EventRow.assessment_id == a.id)):
+        events[sid].append(Event(rule, amount, matter, eid))
 
     scored = []
+    no_sums: list[int | None] = [None] * len(plan.top_codes)
     for sid, code, name, area in labels:
-        leaves = leaf_values.get(sid, {})
-        for item_code, by_role in by_subject.get(sid, {}).items():
-            value = combine_roles(by_role, weights, trimmed)
-            if value is not None:
-                leaves[item_code] = value
-        leaves.update(derived_values.get(sid, {}))
-        na = who.not_applicable.get(sid, set())
-        for item_code in na:
-            leaves.pop(item_code, None)
-        result = score_subject(rubric, leaves, events.get(sid, ()), plan,
-                               rounded_already=cents is not None and not by_subject.get(sid)
-                               and not derived_values.get(sid))
-        conversion = convert_base(rubric, result.base, na) if na else None
-        base = conversion.value if conversion else result.base
+        conversion = None
+        if per_section is not None:
+            # a section with no scored leaf is 0 as the leaf path makes it (no cents)
+            items = {top: ZERO if c is None else Decimal(c).scaleb(-2)
+                     for top, c in zip(plan.top_codes, section_cents.get(sid, no_sums), strict=True)}
+            result = _scored(rubric, sum(items.values(), ZERO), items, events.get(sid, ()))
+            base = result.base
+        else:
+            leaves = leaf_values.get(sid, {})
+            for item_code, by_role in by_subject.get(sid, {}).items():
+                value = combine_roles(by_role, weights, trimmed)
+                if value is not None:
+                    leaves[item_code] = value
+            leaves.update(derived_values.get(sid, {}))
+            na = who.not_applicable.get(sid, set())
+            for item_code in na:
+                leaves.pop(item_code, None)
+            result = score_subject(rubric, leaves, events.get(sid, ()), plan,
+                                   rounded_already=cents is not None and not by_subject.get(sid)
+                                   and not derived_values.get(sid))
+            conversion = convert_base(rubric, result.base, na) if na else None
+            base = conversion.value if conversion else result.base
         slots = [x for x in who.slots[sid] if x.assessor_id is not None]
         lack = missing.get(sid, ())
-        done = sum(1 for x in slots if not any(line.startswith(f"{x.label}：") for line in lack))
+        done = sum(1 for x in slots if not any(line.startswith(f"{x.label}：") for line in lack)) \
+            if lack else len(slots)
         scored.append((sid, code, name, area, result, base, conversion, lack, done, len(slots)))
 
     graded = [Ranked(code, base + r.bonus - r.deduction, bool(r.vetoed))
@@ -268,15 +322,17 @@ def _rank(db: Database, assessment_id: int) -> list[SubjectResult]:
     for sid, item_code in who.overrides:
         overridden[sid].append(item_code)
     out = [
-        SubjectResult(subject_code=code, subject_name=name, area=area, base=base,
-                      bonus=r.bonus, deduction=r.deduction, total=base + r.bonus - r.deduction,
-                      rank=ranks.get(code), grade=grades.get(code), items=r.items,
-                      vetoed=r.vetoed, assessors_done=done, assessors_expected=expected,
-                      complete=not lack, missing=lack, excluded=sid in who.excluded,
-                      exclude_reason=who.excluded.get(sid, ""),
-                      not_applicable=tuple(sorted(who.not_applicable.get(sid, ()))),
-                      conversion=conversion.text() if conversion else "",
-                      overridden=tuple(sorted(overridden.get(sid, ()))))
+        built(SubjectResult, {  # one per subject: see `built`
+            "subject_code": code, "subject_name": name, "area": area, "base": base,
+            "bonus": r.bonus, "deduction": r.deduction, "total": base + r.bonus - r.deduction,
+            "rank": ranks.get(code), "grade": grades.get(code), "items": r.items,
+            "vetoed": r.vetoed, "assessors_done": done, "assessors_expected": expected,
+            "complete": not lack, "missing": lack, "excluded": sid in who.excluded,
+            "exclude_reason": who.excluded.get(sid, ""),
+            "not_applicable": tuple(sorted(who.not_applicable[sid]))
+            if sid in who.not_applicable else (),
+            "conversion": conversion.text() if conversion else "",
+            "overridden": tuple(sorted(overridden[sid])) if sid in overridden else ()})
         for sid, code, name, area, r, base, conversion, lack, done, expected in scored
     ]
     return sorted(out, key=result_order)

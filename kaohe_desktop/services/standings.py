@@ -28,7 +28,8 @@ from kaohe_desktop.store.models import Assessment, AssessorGroup, GroupSubject, 
 from kaohe_desktop.store.queries import subject_labels
 
 from .assessment_lookup import assessment_rubric, load_assessment
-from .ranking import rank_assessment
+from .gc_pause import gc_paused
+from .ranking import rank_loaded
 from .ranking_results import (
     PreviousPeriod,
     RankingRow,
@@ -36,6 +37,7 @@ from .ranking_results import (
     Section,
     SubjectTotal,
     TrendPoint,
+    built,
 )
 from .totals import assessment_totals
 
@@ -129,7 +131,7 @@ def with_previous_ranks(db: Database, table: RankingTable) -> RankingTable:
 
 def ranking_table(db: Database, assessment_id: int, group: str | None = None,
                   area: str | None = None, *, normalised: bool = False,
-                  with_previous: bool = True) -> RankingTable:
+                  with_previous: bool = True, leaf_items: bool = True) -> RankingTable:
     """The assessment's ranking table, optionally only one group's or one area's rows.
 
     Ranks are always among all subjects of the assessment (`rank`) and among those of
@@ -137,13 +139,18 @@ def ranking_table(db: Database, assessment_id: int, group: str | None = None,
     bases are 折合分 (`domain.standings.normalised_bases`) and rank and grade follow it.
     Without `with_previous` the previous period's ranks are left for `with_previous_ranks`
     (`previous_pending`), which the window runs after the rows are on screen.
+    Without `leaf_items` a row's `items` may hold its sections only (what the 排名 page
+    shows; the drill-down reads the leaves itself): see `rank_assessment`.
     """
-    results = rank_assessment(db, assessment_id)
-    with db.session() as s:
+    # one session and one reading of the assessment, its rubric and its subjects for both
+    # the ranking and the table
+    with gc_paused(), db.session() as s:
         a = load_assessment(s, assessment_id)
         rubric = assessment_rubric(s, a)
+        labels = subject_labels(s, a.id)
+        results = rank_loaded(s, a, rubric, labels, leaf_items=leaf_items)
         members, group_names = group_membership(s, a.id)
-        code_of = {sid: code for sid, code, _, _ in subject_labels(s, a.id)}
+        code_of = {sid: code for sid, code, _, _ in labels}
         group_of = {code_of[sid]: name for sid, name in members.items() if sid in code_of}
         prev = previous_assessment(s, a)
         prev_info = None
@@ -162,43 +169,54 @@ def ranking_table(db: Database, assessment_id: int, group: str | None = None,
         raise InputError(Problem(f"本次考核的对象不在“{area}”，可用：{'、'.join(areas) or '无'}",
                                  column="--area", value=area))
 
-    totals = [SubjectTotal(0, r.subject_code, r.subject_name, r.area, r.base, r.bonus,
-                           r.deduction, r.vetoed) for r in results]
-    bases, total_of, ranked = standing(totals, group_of, rubric.full_marks, normalised)
-    # only the graded (complete, taking part) are ranked, within groups too
-    graded = {r.subject_code for r in results if r.graded}
-    ranked = [x for x in ranked if x.key in graded]
     ranks: Mapping[str, int | None]
     grades: Mapping[str, str | None]
-    if normalised:
-        ranks = competition_ranks(ranked)
-        grades = assign_grades(rubric.grades, ranked)
+    if normalised or group_of:
+        totals = [SubjectTotal(0, r.subject_code, r.subject_name, r.area, r.base, r.bonus,
+                               r.deduction, r.vetoed) for r in results]
+        bases, total_of, ranked = standing(totals, group_of, rubric.full_marks, normalised)
+        # only the graded (complete, taking part) are ranked, within groups too
+        graded = {r.subject_code for r in results if r.graded}
+        ranked = [x for x in ranked if x.key in graded]
+        if normalised:
+            ranks = competition_ranks(ranked)
+            grades = assign_grades(rubric.grades, ranked)
+        else:
+            ranks = {r.subject_code: r.rank for r in results}
+            grades = {r.subject_code: r.grade for r in results}
+        group_ranks = ranks_within(ranked, group_of)
     else:
+        # plain bases and no groups: the ranking's own totals, ranks and grades are the
+        # table's, and everyone's group rank is their rank
+        bases = {r.subject_code: r.base for r in results}
+        total_of = {r.subject_code: r.total for r in results}
         ranks = {r.subject_code: r.rank for r in results}
         grades = {r.subject_code: r.grade for r in results}
-    group_ranks = ranks_within(ranked, group_of)
+        group_ranks = {code: rank for code, rank in ranks.items() if rank is not None}
     previous = (_previous_ranks(db, prev_info.assessment_id, rubric.full_marks, normalised)
                 if prev_info and with_previous else {})
     band_index = {b.name: i for i, b in enumerate(rubric.grades.bands)}
     sections = tuple(Section(i.code, i.title, i.max) for i in rubric.items)
     rows = []
+    section_codes = [x.code for x in sections]
     for r in results:
         code = r.subject_code
         if (group and group_of.get(code) != group) or (area and r.area != area):
             continue
-        rows.append(RankingRow(
-            subject_code=code, subject_name=r.subject_name, area=r.area,
-            group=group_of.get(code, ""), sections=tuple(r.items[x.code] for x in sections),
-            base=bases[code], bonus=r.bonus, deduction=r.deduction, total=total_of[code],
-            rank=ranks.get(code), group_rank=group_ranks.get(code), grade=grades.get(code),
-            grade_index=band_index.get(grades.get(code) or "", -1), vetoed=r.vetoed,
-            previous_rank=previous.get(code),
-            change=rank_change(ranks[code], previous.get(code)) if ranks.get(code) else None,
-            assessors_done=r.assessors_done, assessors_expected=r.assessors_expected,
-            raw_base=r.base if normalised else None, complete=r.complete, missing=r.missing,
-            excluded=r.excluded, exclude_reason=r.exclude_reason,
-            not_applicable=r.not_applicable, conversion=r.conversion, overridden=r.overridden,
-            items=r.items))
+        rank, grade, items = ranks.get(code), grades.get(code), r.items
+        rows.append(built(RankingRow, {  # one row per subject: see `built`
+            "subject_code": code, "subject_name": r.subject_name, "area": r.area,
+            "group": group_of.get(code, ""), "sections": tuple([items[x] for x in section_codes]),
+            "base": bases[code], "bonus": r.bonus, "deduction": r.deduction, "total": total_of[code],
+            "rank": rank, "group_rank": group_ranks.get(code), "grade": grade,
+            "grade_index": band_index.get(grade or "", -1), "vetoed": r.vetoed,
+            "previous_rank": previous.get(code),
+            "change": rank_change(rank, previous.get(code)) if rank else None,
+            "assessors_done": r.assessors_done, "assessors_expected": r.assessors_expected,
+            "raw_base": r.base if normalised else None, "complete": r.complete,
+            "missing": r.missing, "excluded": r.excluded, "exclude_reason": r.exclude_reason,
+            "not_applicable": r.not_applicable, "conversion": r.conversion,
+            "overridden": r.overridden, "items": items}))
     rows.sort(key=lambda x: (x.rank is None, x.excluded, x.rank or 0, x.subject_code))
     return RankingTable(
         assessment_id=assessment_id, full_marks=rubric.full_marks, sections=sections,

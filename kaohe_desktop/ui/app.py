@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -35,47 +34,6 @@ STARTUP_REPORT_ENV = "KAOHE_STARTUP_REPORT"
 def _report(stage: str) -> None:
     if os.environ.get(STARTUP_REPORT_ENV):
         print(stage, time.time(), flush=True)
-
-
-# What the window needs from the database layer before its pages can be filled.
-# SQLAlchemy alone takes 0.2 s to import.
-_DATABASE_LAYER = ("kaohe_desktop.services.database", "kaohe_desktop.services.roster",
-                   "kaohe_desktop.services.assessments")
-
-
-_preload: threading.Thread | None = None
-
-
-def _preload_database_layer() -> None:
-    """Import the database layer on a thread while the main thread reads the glance and
-    paints it (sqlite3 and Qt's painting release the GIL, so the two overlap).
-
-    Started only once the frame is up and the glance's own modules are imported. The main
-    thread must not import the same packages meanwhile: SQLAlchemy's modules import each
-    other in a circle, and two threads entering that circle from different ends can be
-    handed a half-initialised module ("cannot import name 'py311' from partially
-    initialized module 'sqlalchemy.util'", seen at start-up under load). `_open` waits
-    for this thread first (`_database_layer_loaded`).
-    """
-    global _preload
-
-    def load() -> None:
-        import importlib
-
-        try:
-            for name in _DATABASE_LAYER:
-                importlib.import_module(name)
-        except Exception:  # the main thread's own import of the module reports it
-            return
-
-    _preload = threading.Thread(target=load, name="preload-database-layer", daemon=True)
-    _preload.start()
-
-
-def _database_layer_loaded() -> None:
-    """Wait for the preloading thread, if one runs, before importing its modules here."""
-    if _preload is not None:
-        _preload.join()
 
 
 def make_app() -> QApplication:
@@ -162,7 +120,6 @@ def _open(target: str, demo: bool, parent: QWidget | None = None,
     an empty database, or just the mark when the database already has data (an upgrade).
     `empty_start` (name, letterhead): the welcome was answered 从空白开始 already.
     """
-    _database_layer_loaded()  # never import SQLAlchemy on two threads at once
     from kaohe_desktop.services import roster  # SQLAlchemy loads here, after the window shows
     from kaohe_desktop.services.database import Damaged, MigrationFailed, ServerUnreachable, open_db
 
@@ -242,7 +199,9 @@ def run_app(target: str | None, demo: bool = False) -> int:
     app.processEvents()
     _report("shown")
     _report("filled")
-    _preload_database_layer()
+    # the database layer is imported here, on this thread only: imported on a second
+    # thread at the same time, a launch in thirty or so got a half-imported
+    # sqlalchemy.util (ImportError) and the program did not start
     data_dir().mkdir(parents=True, exist_ok=True)  # backups and the demo go here too
     db = _open(str(target), demo, window, settings)
     if db is None:

@@ -63,30 +63,3 @@ def test_start_up_fills_the_overview_then_loads_the_database_layer(tmp_path):
     assert stages == ["shown", "filled", "ready"]
     times = [float(line.split()[1]) for line in out.stdout.splitlines()]
     assert times == sorted(times)
-
-
-def test_the_database_layer_is_never_imported_on_two_threads_at_once(qapp, monkeypatch, tmp_path):
-    """SQLAlchemy's modules import each other in a circle; the main thread importing them
-    while the preloading thread does could be handed a half-initialised module (a start-up
-    crash seen 3 times in 6 under load). `_open` waits for the preloading thread first."""
-    import threading
-    import time
-
-    order: list[str] = []
-
-    def slow_preload() -> None:
-        time.sleep(0.3)
-        order.append("preloaded")
-
-    thread = threading.Thread(target=slow_preload)
-    monkeypatch.setattr(app_module, "_preload", thread)
-    thread.start()
-    app_module._database_layer_loaded()
-    order.append("main thread imports")
-    assert order == ["preloaded", "main thread imports"]
-
-    waited: list[bool] = []  # and _open, where the main thread imports it, waits first
-    monkeypatch.setattr(app_module, "_database_layer_loaded", lambda: waited.append(True))
-    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: None)
-    assert app_module._open(str(tmp_path), demo=False) is None  # a folder: refused
-    assert waited == [True]

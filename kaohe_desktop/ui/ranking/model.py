@@ -1,22 +1,26 @@
-"""The ranking table as a Qt model, and the proxy that sorts and filters it.
+"""The ranking table as a Qt model that sorts and filters itself.
 
 The model only shows a `RankingTable` from the services: every number is rounded with
 `domain.numbers.shown`, the one rule the command line and exports use. Sorting uses
-`SORT_ROLE` (numbers as numbers); the proxy's sort is stable, so subjects that tie on
-the sorted column stay in the table's order (rank, then code). In per-group mode the
-rank column holds the rank within the subject's group and sorts by group first.
+`SORT_ROLE` (numbers as numbers); the sort is stable, so subjects that tie on the
+sorted column stay in the table's order (rank, then code). In per-group mode the rank
+column holds the rank within the subject's group and sorts by group first.
+
+Painting asks the model for every visible cell and role: a row's texts are made once,
+when it first shows, and every other answer is looked up, so a repaint costs few
+Python calls. Filtering happens here too, not in a QSortFilterProxyModel, which would
+add two Python calls (the source's row and column counts) to every one of them.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -29,6 +33,20 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CODE_ROLE = Qt.ItemDataRole.UserRole + 2
 AREA_ROLE = Qt.ItemDataRole.UserRole + 3
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 4
+
+# the roles as plain ints: `data` compares against them hundreds of times per repaint
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_SORT, _CODE, _AREA, _GROUP = (int(r) for r in (SORT_ROLE, CODE_ROLE, AREA_ROLE, GROUP_ROLE))
+_ANSWERED = frozenset({_DISPLAY, _ALIGN, _BACKGROUND, _FOREGROUND, _FONT, _TOOLTIP,
+                       _SORT, _CODE, _AREA, _GROUP})
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
 
 UP_COLOR = QColor("#1a7f37")
 DOWN_COLOR = QColor("#c62828")
@@ -61,27 +79,44 @@ def grade_chart_colors(count: int) -> list[QColor]:
 
 Index = QModelIndex | QPersistentModelIndex
 
+_ATTRIBUTE = {"code": "subject_code", "name": "subject_name"}  # where a text column's text is
+# what a grade, change or completion text depends on (`RankingModel._text`, `status_text`)
+_STATE = {"grade": ("grade", "excluded", "vetoed"), "change": ("change",),
+          "complete": ("excluded", "complete", "assessors_done", "assessors_expected",
+                       "conversion", "overridden")}
+
 
 class RankingModel(QAbstractTableModel):
     """The rows in the order shown: sorted here, in Python, by `SORT_ROLE`'s key (one
     key per row, not a Qt call per comparison — 1,000 rows sort in milliseconds). The
-    sort is stable and always starts from the table's own order, so ties keep it."""
+    sort is stable and always starts from the table's own order, so ties keep it.
+    `set_filter` keeps only one area's and/or one group's rows (`rowCount` counts the
+    rows shown; `total_rows` all of them)."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.table: RankingTable | None = None
-        self.rows: list[RankingRow] = []
+        self.all_rows: list[RankingRow] = []  # sorted, unfiltered
+        self.rows: list[RankingRow] = []  # sorted and filtered: what the view shows
         self.sort_column = 0
         self.sort_order = Qt.SortOrder.AscendingOrder
         self.by_group = False
+        self.area = ""
+        self.group = ""
         self.headers: list[str] = []
         self._kinds: list[tuple[str, int]] = []  # (column kind, section index)
         self._colors: list[QColor] = []
+        self._align: list[int] = []
+        self._texts: dict[int, list[str]] = {}  # id(row) → its cells' texts, made on first show
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._brushes: dict[str, QBrush] = {}
 
     # ------------------------------------------------------------------ loading
     def set_table(self, table: RankingTable | None) -> None:
         self.beginResetModel()
         self.table = table
+        self._texts = {}
         # what decides a row first — 名次 … 完成情况, 总分, 等次, 较上期 — so it is in view at
         # the default window size whatever the rubric's number of sections (nothing is
         # concluded from missing data: 完成情况 says why a subject has no rank); then the
@@ -105,10 +140,14 @@ class RankingModel(QAbstractTableModel):
                  "change": "较上期", "complete": "完成情况"}
         self.headers = [table.sections[i].short_title if kind == "section" and table else names[kind]
                         for kind, i in self._kinds]
+        self._align = [_LEFT if kind in ("code", "name", "area", "group", "grade") else
+                       _CENTER if kind in ("change", "complete", "rank") else _RIGHT
+                       for kind, _ in self._kinds]
         self._colors = grade_colors(len(table.grade_names)) if table else []
         if self.sort_column >= len(self._kinds):
             self.sort_column = 0
-        self.rows = self._sorted(self.sort_column, self.sort_order)
+        self.all_rows = self._sorted(self.sort_column, self.sort_order)
+        self.rows = self._filtered(self.all_rows)
         self.endResetModel()
 
     def _sorted(self, column: int, order: Qt.SortOrder) -> list[RankingRow]:
@@ -116,15 +155,37 @@ class RankingModel(QAbstractTableModel):
         if column < 0 or column >= len(self._kinds):
             return rows
         kind, i = self._kinds[column]
+        if kind == "rank" and not self.by_group and order == Qt.SortOrder.AscendingOrder:
+            return rows  # the table's own order: by rank, then the unranked, then 不参评
         return sorted(rows, key=lambda r: self._sort_key(r, kind, i),
                       reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def _filtered(self, rows: list[RankingRow]) -> list[RankingRow]:
+        if not self.area and not self.group:
+            return list(rows)
+        return [r for r in rows if (not self.area or r.area == self.area)
+                and (not self.group or r.group == self.group)]
+
+    def set_filter(self, area: str = "", group: str = "") -> None:
+        """Show only one area's and/or one group's rows ("" for all)."""
+        if (area, group) == (self.area, self.group):
+            return
+        self.beginResetModel()
+        self.area, self.group = area, group
+        self.rows = self._filtered(self.all_rows)
+        self.endResetModel()
+
+    @property
+    def total_rows(self) -> int:
+        return len(self.all_rows)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
         before = self.rows
-        persistent = self.persistentIndexList()  # the selection, the proxy's mapping
+        persistent = self.persistentIndexList()  # the selection
         self.sort_column, self.sort_order = column, order
-        self.rows = self._sorted(column, order)
+        self.all_rows = self._sorted(column, order)
+        self.rows = self._filtered(self.all_rows)
         where = {id(r): n for n, r in enumerate(self.rows)}
         self.changePersistentIndexList(
             persistent, [self.index(where[id(before[x.row()])], x.column()) for x in persistent])
@@ -136,6 +197,8 @@ class RankingModel(QAbstractTableModel):
         and the scroll position stay."""
         by_code = {r.subject_code: r for r in table.rows}
         self.table = table
+        self._texts = {}
+        self.all_rows = [by_code.get(r.subject_code, r) for r in self.all_rows]
         self.rows = [by_code.get(r.subject_code, r) for r in self.rows]
         column = next((c for c, (k, _) in enumerate(self._kinds) if k == "change"), None)
         if column is None or not self.rows:
@@ -153,6 +216,9 @@ class RankingModel(QAbstractTableModel):
 
     def row_of(self, code: str) -> int:
         return next((n for n, r in enumerate(self.rows) if r.subject_code == code), -1)
+
+    def code_at(self, row: int) -> str:
+        return self.rows[row].subject_code
 
     # ------------------------------------------------------------------ Qt API
     def rowCount(self, parent: Index | None = None) -> int:
@@ -173,7 +239,7 @@ class RankingModel(QAbstractTableModel):
                     return f"{s.code} {s.title}（满分 {shown(s.max)}）"
                 if kind == "change":
                     prev = self.table.previous
-                    return f"与上期（{prev.period_label}）名次相比" if prev else "没有上期考核可比"
+                    return f"与上期（{prev.period_label}）名次相比" if prev else "没有上期可比"
                 if kind == "complete":
                     return ("已评完 / 未评完（已评完的评分人 / 应评分的评分人）/ 不参评；"
                             "未评完和不参评的对象不排名、不定档")
@@ -211,16 +277,29 @@ class RankingModel(QAbstractTableModel):
         row: the longest texts of a text column (by characters; the caller measures
         them), the figures of the largest and smallest values of a number column."""
         kind, i = self._kinds[column]
-        if not self.rows:
+        rows = self.all_rows
+        if not rows:
             return set()
+        # 1,000 rows each time a table loads: the values are gathered by C loops
+        # (attrgetter, min, max), never by a Python call per row
         if kind in ("section", "bonus", "deduction", "total"):
-            def value(r: RankingRow) -> Decimal:
-                return r.sections[i] if kind == "section" else getattr(r, kind)
-            extremes = [min(self.rows, key=value), max(self.rows, key=value)]
+            values = [r.sections[i] for r in rows] if kind == "section" else \
+                list(map(attrgetter(kind), rows))
+            texts = {shown(min(values)), shown(max(values))}
             if kind == "total":  # " ※" marks a converted or corrected total
-                extremes += [r for r in self.rows if r.conversion or r.overridden]
-            return {self._text(r, kind, i) for r in extremes}
-        texts = {self._text(r, kind, i) for r in self.rows}
+                texts |= {self._text(r, kind, i) for r in rows if r.conversion or r.overridden}
+            return texts
+        if kind in ("code", "name", "area", "group"):  # the texts themselves
+            texts = set(map(attrgetter(_ATTRIBUTE.get(kind, kind)), rows))
+        elif kind == "rank":
+            ranks = [x for x in map(attrgetter("group_rank" if self.by_group else "rank"), rows)
+                     if x is not None]
+            texts = {"—", str(max(ranks))} if ranks else {"—"}
+        else:
+            # grade, completion and change texts come from few distinct states: one row
+            # of each state stands for all
+            state = attrgetter(*_STATE[kind])
+            texts = {self._text(r, kind, i) for r in dict(zip(map(state, rows), rows, strict=True)).values()}
         return set(sorted(texts, key=len)[-5:])
 
     def _sort_key(self, r: RankingRow, kind: str, i: int) -> Any:
@@ -245,52 +324,60 @@ class RankingModel(QAbstractTableModel):
                 r.assessors_done / r.assessors_expected if r.assessors_expected else 0.0)
         return self._text(r, kind, i)
 
+    def _brush(self, color: QColor) -> QBrush:
+        brush = self._brushes.get(color.name())
+        if brush is None:
+            brush = self._brushes[color.name()] = QBrush(color)
+        return brush
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
+        if role not in _ANSWERED or not index.isValid():
+            return None  # most roles a repaint asks for (decoration, check state …)
         r = self.rows[index.row()]
-        kind, i = self._kinds[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(r, kind, i)
-        if role == SORT_ROLE:
-            return self._sort_key(r, kind, i)
-        if role == CODE_ROLE:
-            return r.subject_code
-        if role == AREA_ROLE:
-            return r.area
-        if role == GROUP_ROLE:
-            return r.group
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if kind in ("code", "name", "area", "group", "grade"):
-                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) \
-                if kind not in ("change", "complete", "rank") else int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.BackgroundRole:
+        column = index.column()
+        if role == _DISPLAY:
+            texts = self._texts.get(id(r))
+            if texts is None:
+                texts = self._texts[id(r)] = [self._text(r, kind, i) for kind, i in self._kinds]
+            return texts[column]
+        if role == _ALIGN:
+            return self._align[column]
+        kind, i = self._kinds[column]
+        if role == _BACKGROUND:
             if kind == "grade" and 0 <= r.grade_index < len(self._colors):
-                return QBrush(self._colors[r.grade_index])
+                return self._brush(self._colors[r.grade_index])
             if kind == "complete" and (not r.complete or r.excluded):
-                return QBrush(EXCLUDED_COLOR if r.excluded else INCOMPLETE)
-        if role == Qt.ItemDataRole.ForegroundRole and kind == "change":
+                return self._brush(EXCLUDED_COLOR if r.excluded else INCOMPLETE)
+            return None
+        if role == _FOREGROUND:
+            if kind != "change":
+                return None
             if r.change is not None and r.change > 0:
-                return QBrush(UP_COLOR)
+                return self._brush(UP_COLOR)
             if r.change is not None and r.change < 0:
-                return QBrush(DOWN_COLOR)
-            return QBrush(MUTED)
-        if role == Qt.ItemDataRole.FontRole and kind == "total":
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if kind == "change" and r.previous_rank is not None:
-                return f"上期第 {r.previous_rank} 名，本期第 {r.rank} 名"
-            if kind in ("complete", "grade", "rank") and (r.excluded or not r.complete):
-                return status_tip(r)
-            if kind == "total" and (r.raw_base is not None or r.conversion or r.overridden):
-                return total_tip(r)
-            if kind == "complete" and (r.conversion or r.overridden):
-                return total_tip(r)
-            if kind == "grade" and r.vetoed:
-                return "一票否决：" + "、".join(r.vetoed)
+                return self._brush(DOWN_COLOR)
+            return self._brush(MUTED)
+        if role == _FONT:
+            return self._bold if kind == "total" else None
+        if role == _SORT:
+            return self._sort_key(r, kind, i)
+        if role == _CODE:
+            return r.subject_code
+        if role == _AREA:
+            return r.area
+        if role == _GROUP:
+            return r.group
+        # the tooltip
+        if kind == "change" and r.previous_rank is not None:
+            return f"上期第 {r.previous_rank} 名，本期第 {r.rank} 名"
+        if kind in ("complete", "grade", "rank") and (r.excluded or not r.complete):
+            return status_tip(r)
+        if kind == "total" and (r.raw_base is not None or r.conversion or r.overridden):
+            return total_tip(r)
+        if kind == "complete" and (r.conversion or r.overridden):
+            return total_tip(r)
+        if kind == "grade" and r.vetoed:
+            return "一票否决：" + "、".join(r.vetoed)
         return None
 
 
@@ -319,49 +406,3 @@ def total_tip(r: RankingRow) -> str:
     if r.overridden:
         lines.append(f"项目 {'、'.join(r.overridden)} 为管理员更正值，代替取自数据的值")
     return "\n".join(lines)
-
-
-class RankingProxy(QSortFilterProxyModel):
-    """Keeps only the rows of one area and/or one group, in the model's order. Sorting
-    (a header click, `sort`) is handed to the model, which sorts in Python: Qt's own
-    proxy sort would call back into Python for every comparison."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.area = ""
-        self.group = ""
-        self.setDynamicSortFilter(False)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        source = self.sourceModel()
-        if isinstance(source, RankingModel):
-            source.sort(column, order)
-
-    def sortColumn(self) -> int:
-        source = self.sourceModel()
-        return source.sort_column if isinstance(source, RankingModel) else -1
-
-    def sortOrder(self) -> Qt.SortOrder:
-        source = self.sourceModel()
-        return source.sort_order if isinstance(source, RankingModel) else Qt.SortOrder.AscendingOrder
-
-    def set_filter(self, area: str = "", group: str = "") -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt 6.10+: invalidateFilter is deprecated
-            self.beginFilterChange()
-            self.area, self.group = area, group
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.area, self.group = area, group
-            self.invalidateFilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if not self.area and not self.group:
-            return True  # no filter: no lookups (called once per row on every reset)
-        model = self.sourceModel()
-        index = model.index(source_row, 0, source_parent)
-        if self.area and model.data(index, AREA_ROLE) != self.area:
-            return False
-        return not (self.group and model.data(index, GROUP_ROLE) != self.group)
-
-    def code_at(self, row: int) -> str:
-        return self.data(self.index(row, 0), CODE_ROLE)

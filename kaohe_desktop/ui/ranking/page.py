@@ -15,9 +15,10 @@ hub ("assessments", "rubrics", "scores"); the page reloads itself after its own 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -48,7 +49,7 @@ from ..help.links import connect_help_links, help_link
 from .annual_dialog import AnnualDialog
 from .drill_down_dialog import DrillDownDialog
 from .grade_scale_editor import GradeScaleEditor
-from .model import RankingModel, RankingProxy
+from .model import RankingModel
 from .review_dialog import ReviewDialog
 from .review_panel import ReviewPanel
 
@@ -65,10 +66,11 @@ class RankingPage(Page):
 
     def __init__(self, db, changes: Changes, parent: QWidget | None = None) -> None:
         self._own_change = False
+        self._start_after_paint: Callable[[], object] | None = None  # see _after_paint
         super().__init__(db, changes, parent)
         self.is_admin = True
         self.actor = ""  # the last 操作人 typed in a review dialog
-        self.ranking: RankingTable | None = None  # unfiltered; the proxy filters
+        self.ranking: RankingTable | None = None  # unfiltered; the model filters
         self.choices: list[standings.AssessmentChoice] = []
         self.drill: DrillDownDialog | None = None
         self.review_dialog: ReviewDialog | None = None
@@ -122,10 +124,11 @@ class RankingPage(Page):
         self.banner.hide()
 
         self.model = RankingModel(self)
-        self.proxy = RankingProxy(self)
-        self.proxy.setSourceModel(self.model)
+        # the model sorts and filters itself (see ui/ranking/model.py); `proxy` names the
+        # view's model for callers written when a QSortFilterProxyModel sat in between
+        self.proxy = self.model
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -135,7 +138,7 @@ class RankingPage(Page):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.doubleClicked.connect(lambda index: self.open_drill_down(self.proxy.code_at(index.row())))
+        self.table.doubleClicked.connect(lambda index: self.open_drill_down(self.model.code_at(index.row())))
         table_tab = QWidget()
         table_layout = QVBoxLayout(table_tab)
         table_layout.setContentsMargins(0, 4, 0, 0)
@@ -225,12 +228,14 @@ class RankingPage(Page):
         # the rows first; 较上期 (a second ranking, of the previous period) follows from
         # the worker a moment later, so a large assessment opens without waiting for it
         table = self.ranking = standings.ranking_table(self.db, aid, with_previous=False,
-                                                     normalised=self.normalise_check.isChecked())
+                                                     normalised=self.normalise_check.isChecked(),
+                                                     leaf_items=False)
         self.model.set_table(table)
         if table.previous_pending:
-            run_in_background(single_step(lambda: standings.with_previous_ranks(self.db, table)),
-                              on_done=lambda filled: self._previous_ready(table, filled),
-                              on_error=lambda exc: self._previous_failed(table, exc))
+            self._after_paint(lambda: run_in_background(
+                single_step(lambda: standings.with_previous_ranks(self.db, table)),
+                on_done=lambda filled: self._previous_ready(table, filled),
+                on_error=lambda exc: self._previous_failed(table, exc)))
         self._fill_filters(table)
         self._size_columns(table)
         prev = f"较上期：{table.previous.period_label}" if table.previous else "没有上期可比"
@@ -245,6 +250,32 @@ class RankingPage(Page):
         if self.charts is not None:
             self.charts.set_table(table)
         self._update_count()
+
+    def _after_paint(self, start: Callable[[], object]) -> None:
+        """Call `start` once the table has painted its rows — at once when it is not on
+        screen, and at the latest after half a second. The 较上期 worker is Python too:
+        started earlier it would take the interpreter from the first paint in turns."""
+        self._start_after_paint = start
+        viewport = self.table.viewport()
+        if not viewport.isVisible():
+            self._start_now(start)
+            return
+        viewport.installEventFilter(self)
+        QTimer.singleShot(500, self, lambda: self._start_now(start))
+
+    def _start_now(self, start: Callable[[], object] | None) -> None:
+        """Call `start` if it is still the one waiting (a newer load replaces it)."""
+        if start is None or start is not self._start_after_paint:
+            return
+        self._start_after_paint = None
+        self.table.viewport().removeEventFilter(self)
+        start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._start_after_paint is not None:
+            start = self._start_after_paint
+            QTimer.singleShot(0, self, lambda: self._start_now(start))  # after this paint
+        return super().eventFilter(watched, event)
 
     def _previous_ready(self, asked: RankingTable, filled: RankingTable) -> None:
         if not isValid(self) or self.ranking is not asked:  # closed, or another assessment came
@@ -295,12 +326,12 @@ class RankingPage(Page):
     def _filter(self) -> None:
         area = self.area_combo.currentText()
         group = self.group_combo.currentText()
-        self.proxy.set_filter("" if area in (ALL, "") else area, "" if group in (ALL, "") else group)
+        self.model.set_filter("" if area in (ALL, "") else area, "" if group in (ALL, "") else group)
         self._update_count()
 
     def _update_count(self) -> None:
-        total = self.model.rowCount()
-        shown_rows = self.proxy.rowCount()
+        total = self.model.total_rows
+        shown_rows = self.model.rowCount()
         part = f"，显示 {shown_rows} 个" if shown_rows != total else ""
         self.count_label.setText(f"共 {total} 个对象{part}；双击一行查看明细，点击列标题排序")
 
@@ -316,12 +347,12 @@ class RankingPage(Page):
         self.group_combo.setCurrentIndex(max(self.group_combo.findText(group or ALL), 0))
 
     def visible_codes(self) -> list[str]:
-        return [self.proxy.code_at(r) for r in range(self.proxy.rowCount())]
+        return [self.model.code_at(r) for r in range(self.model.rowCount())]
 
     # ------------------------------------------------------------------ drill-down
     def selected_code(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.proxy.code_at(rows[0].row()) if rows else None
+        return self.model.code_at(rows[0].row()) if rows else None
 
     def open_drill_down(self, code: str | None = None) -> DrillDownDialog | None:
         code = code or self.selected_code() or (self.visible_codes() or [None])[0]
