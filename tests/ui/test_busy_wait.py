@@ -196,3 +196,28 @@ def test_on_a_server_the_write_runs_off_the_window_and_the_dialog_comes_after_a_
     assert seen[2].startswith("另一处正在写入数据库，正在等待…（已等待 ")
     assert sum(1 for t in ticks if t < 4) >= 20  # not frozen during the first attempt
     assert "U7" in [u.code for u in roster.load_roster(db).units]
+
+
+def test_a_review_step_on_the_ranking_page_waits_for_another_writer(qtbot, db, holder):
+    """提交审议 clicked while another program writes: the same wait, then the step lands."""
+    from kaohe_desktop.services.demo import load_demo
+    from kaohe_desktop.ui.ranking.page import RankingPage
+
+    aid = load_demo(db)["year"]
+    page = RankingPage(db, Changes())
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    page.select_assessment(aid)
+    qtbot.mouseClick(page.review.buttons["submit"], Qt.MouseButton.LeftButton)
+    dialog = page.review_dialog
+    qtbot.keyClicks(dialog.actor_edit, "lu ru yuan")
+    holder.execute("BEGIN IMMEDIATE")
+    seen: list[str] = []
+    _when_waiting(lambda d: QTimer.singleShot(1000, lambda: holder.execute("ROLLBACK")), seen)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: assessments.get_assessment(db, aid).state == "submitted",
+                    timeout=30_000)
+    assert seen and "已等待" in seen[0]
+    assert page.message.text() == "考核现为“已提交”。"

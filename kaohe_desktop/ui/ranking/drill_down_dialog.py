@@ -36,6 +36,7 @@ from kaohe_desktop.services import derived_items, drill_down, scores, subject_ma
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.ranking_results import DrillDown, ItemLine
 
+from ..common.busy_wait import call_writing
 from ..common.guarded_dialog import GuardedDialog
 from ..common.messages import error_text
 from .feedback_action import feedback_letter
@@ -239,9 +240,10 @@ class DrillDownDialog(GuardedDialog):
 
     def edit_score(self, code: str, assessor: str, value: str) -> bool:
         """Write the score through the service; its refusal is shown, nothing changes."""
+        db, aid, subject = self.db, self.assessment_id, self.subject_code
         try:
-            scores.set_score(self.db, self.assessment_id, self.subject_code, code, value,
-                             assessor=assessor)
+            call_writing(self, "更正评分", lambda: scores.set_score(db, aid, subject, code, value,
+                                                                assessor=assessor), db=db)
         except InputError as exc:
             QMessageBox.warning(self, "不能修改", error_text(exc))
             return False
@@ -274,8 +276,10 @@ class DrillDownDialog(GuardedDialog):
         return dialog if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def _mark(self, action) -> bool:
+        """Run a marking `action` (a closure over plain values: it may run again on a worker
+        while another writer holds the database); its refusal is shown."""
         try:
-            action()
+            call_writing(self, "修改", action, db=self.db)
         except InputError as exc:
             QMessageBox.warning(self, "不能修改", error_text(exc))
             return False
@@ -291,8 +295,10 @@ class DrillDownDialog(GuardedDialog):
                 self.db, self.assessment_id, self.subject_code))
         dialog = self._ask("不参评", f"{self.subject_code} {self.data.subject_name} 不参加本次考核："
                            "不排名、不定档、不出证书和通知。")
-        return dialog is not None and self._mark(lambda: subject_marks.exclude_subject(
-            self.db, self.assessment_id, self.subject_code, reason=dialog.reason))
+        if dialog is None:
+            return False
+        db, aid, subject, reason = self.db, self.assessment_id, self.subject_code, dialog.reason
+        return self._mark(lambda: subject_marks.exclude_subject(db, aid, subject, reason=reason))
 
     def toggle_not_applicable(self) -> bool:
         leaf = self._selected_leaf()
@@ -303,8 +309,11 @@ class DrillDownDialog(GuardedDialog):
                 self.db, self.assessment_id, self.subject_code, leaf.code))
         dialog = self._ask("不适用", f"项目 {leaf.code}“{leaf.title}”对 {self.subject_code} 不适用："
                            "基础分按适用项目折算为满分制（得分 ÷ 适用项满分 × 满分）。")
-        return dialog is not None and self._mark(lambda: subject_marks.mark_not_applicable(
-            self.db, self.assessment_id, self.subject_code, leaf.code, reason=dialog.reason))
+        if dialog is None:
+            return False
+        db, aid, subject, reason = self.db, self.assessment_id, self.subject_code, dialog.reason
+        return self._mark(lambda: subject_marks.mark_not_applicable(db, aid, subject, leaf.code,
+                                                                    reason=reason))
 
     def override_selected(self) -> bool:
         leaf = self._selected_leaf()
@@ -314,9 +323,12 @@ class DrillDownDialog(GuardedDialog):
         dialog = self._ask("更正数据项", f"项目 {leaf.code}“{leaf.title}”取自数据；更正值将代替它"
                            f"（不与原值平均），并在结果中标明。满分 {shown(leaf.max)}。",
                            value_label="更正为", value=shown(line.score))
-        return dialog is not None and self._mark(lambda: derived_items.override_derived(
-            self.db, self.assessment_id, self.subject_code, leaf.code, dialog.value,
-            reason=dialog.reason, actor="管理员"))
+        if dialog is None:
+            return False
+        db, aid, subject = self.db, self.assessment_id, self.subject_code
+        value, reason = dialog.value, dialog.reason
+        return self._mark(lambda: derived_items.override_derived(
+            db, aid, subject, leaf.code, value, reason=reason, actor="管理员"))
 
     def open_evidence(self, row: int) -> None:
         if self.data is None or not 0 <= row < len(self.data.events):

@@ -42,6 +42,7 @@ from kaohe_desktop.domain.states import STATE_NAMES, State
 from kaohe_desktop.services import assessments, grade_scale, review, standings
 from kaohe_desktop.services.ranking_results import RankingTable
 
+from ..common.busy_wait import call_writing
 from ..common.messages import show_error
 from ..common.page import Changes, Page
 from ..common.tasks import run_in_background, single_step
@@ -389,8 +390,10 @@ class RankingPage(Page):
     def save_grades(self, grades: dict) -> bool:
         if self.assessment_id is None:
             return False
+        db, aid = self.db, self.assessment_id
         try:
-            info = grade_scale.save_grade_scale(self.db, self.assessment_id, grades)
+            info = call_writing(self, "保存等次",
+                                lambda: grade_scale.save_grade_scale(db, aid, grades), db=db)
         except InputError as exc:
             show_error(self, "保存等次", exc)
             return False
@@ -419,10 +422,15 @@ class RankingPage(Page):
         if self.assessment_id is None:
             return False
         start, end = dialog.objection_dates()
+        # read from the dialog here: the step may run again on a worker while another
+        # writer holds the database (call_writing), where widgets must not be touched
+        db, aid, action, actor, reason = (self.db, self.assessment_id, dialog.action,
+                                          dialog.actor, dialog.reason)
+        admin = self.is_admin
         try:
-            info = assessments.change_state(
-                self.db, self.assessment_id, dialog.action, actor=dialog.actor, reason=dialog.reason,
-                actor_is_admin=self.is_admin, objection_start=start, objection_end=end)
+            info = call_writing(self, dialog.windowTitle(), lambda: assessments.change_state(
+                db, aid, action, actor=actor, reason=reason, actor_is_admin=admin,
+                objection_start=start, objection_end=end), db=db)
         except InputError as exc:
             show_error(self, dialog.windowTitle(), exc)
             return False
