@@ -221,3 +221,25 @@ def test_a_review_step_on_the_ranking_page_waits_for_another_writer(qtbot, db, h
                     timeout=30_000)
     assert seen and "已等待" in seen[0]
     assert page.message.text() == "考核现为“已提交”。"
+
+
+def test_attendance_rules_wait_for_another_writer_too(qtbot, db, holder):
+    """作息时间 saved while another program writes: the wait, then the shift is stored."""
+    from kaohe_desktop.services import attendance
+    from kaohe_desktop.ui.attendance.page import AttendancePage
+
+    page = AttendancePage(db, Changes())
+    qtbot.addWidget(page)
+    page.resize(1200, 760)
+    page.show()
+    qtbot.waitExposed(page)
+    page.tabs.setCurrentWidget(page.rules)
+    editor = page.rules.shift
+    editor.late_grace.selectAll()
+    qtbot.keyClicks(editor.late_grace.lineEdit(), "15")
+    holder.execute("BEGIN IMMEDIATE")
+    seen: list[str] = []
+    _when_waiting(lambda d: QTimer.singleShot(800, lambda: holder.execute("ROLLBACK")), seen)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert seen and "已等待" in seen[0]
+    assert attendance.get_shift(db).late_grace_min == 15 and "迟到宽限 15 分钟" in editor.hint.text()

@@ -32,6 +32,8 @@ from kaohe_desktop.services import attendance
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.results import LeaveInfo, StaffInfo
 
+from ..common.busy_wait import call_writing
+
 HEADERS = ("编号", "姓名", "日期", "类型", "天数", "来源")
 COMMON_TYPES = ("事假", "病假", "年假", "调休", "婚假", "产假", "丧假", "公出", "出差")
 
@@ -132,9 +134,11 @@ class LeavePanel(QGroupBox):
         if code is None or self.person_combo.findText(self.person_combo.currentText()) < 0:
             self._say("请从列表中选择人员", error=True)
             return False
+        db, day = self.db, self.date_edit.date().toPython()
+        kind, days = self.type_combo.currentText(), str(self.days_spin.value())
         try:
-            added = attendance.add_leave(self.db, code, self.date_edit.date().toPython(),
-                                         self.type_combo.currentText(), str(self.days_spin.value()))
+            added = call_writing(self, "登记请假",
+                                 lambda: attendance.add_leave(db, code, day, kind, days), db=db)
         except InputError as exc:
             self._say("；".join(p.reason for p in exc.problems), error=True)
             return False
@@ -144,9 +148,17 @@ class LeavePanel(QGroupBox):
         return True
 
     def remove_selected(self) -> int:
-        removed = 0
-        for x in self.selected():
-            removed += attendance.remove_leave(self.db, x.staff_code, x.day, x.leave_type)
+        db, chosen = self.db, self.selected()
+
+        def remove() -> int:  # again after a wait: rows already gone count 0
+            return sum(attendance.remove_leave(db, x.staff_code, x.day, x.leave_type)
+                       for x in chosen)
+
+        try:
+            removed = call_writing(self, "删除请假记录", remove, db=db)
+        except InputError as exc:
+            self._say("；".join(p.reason for p in exc.problems), error=True)
+            return 0
         if removed:
             self._say(f"已删除 {removed} 条请假记录", error=False)
             self.changed.emit()

@@ -24,6 +24,7 @@ from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.services import attendance
 from kaohe_desktop.services.database import Database
 
+from ..common.busy_wait import call_writing
 from .leave_panel import COMMON_TYPES
 
 
@@ -84,13 +85,21 @@ class LeaveTypesEditor(QGroupBox):
             return
         name = item.data(Qt.ItemDataRole.UserRole)
         counts = item.checkState() != Qt.CheckState.Checked
-        attendance.set_leave_type(self.db, name, counts)
+        db = self.db
+        try:
+            call_writing(self, "请假类型", lambda: attendance.set_leave_type(db, name, counts), db=db)
+        except InputError as exc:  # refused or given up: the box shows what is stored
+            self.hint.setText("；".join(p.reason for p in exc.problems))
+            self.hint.setStyleSheet("color:#c5221f;")
+            self.load(self.types())
+            return
         self.changed.emit()
 
     def add_type(self) -> None:
         name = self.new_edit.text().strip()
+        db = self.db
         try:
-            attendance.set_leave_type(self.db, name, False)
+            call_writing(self, "请假类型", lambda: attendance.set_leave_type(db, name, False), db=db)
         except InputError as exc:
             self.hint.setText("；".join(p.reason for p in exc.problems))
             self.hint.setStyleSheet("color:#c5221f;")

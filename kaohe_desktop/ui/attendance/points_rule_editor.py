@@ -29,6 +29,8 @@ from kaohe_desktop.services import attendance
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.results import PointsItemInfo
 
+from ..common.busy_wait import call_writing
+
 AMOUNTS = (("per_late", "迟到每次扣"), ("per_early", "早退每次扣"), ("per_missing", "缺卡每次扣"),
            ("per_absent_day", "旷工每天扣"), ("per_leave_day", "计扣请假每天扣"))
 KEYS = {"per_late": "late", "per_early": "early", "per_missing": "missing",
@@ -124,8 +126,10 @@ class PointsRuleEditor(QGroupBox):
         item = self.current()
         if item is None:
             return False
+        db, wanted = self.db, self.rule()
         try:
-            rule = attendance.set_points_rule(self.db, item.rubric_code, item.item_code, self.rule())
+            rule = call_writing(self, "考勤折算", lambda: attendance.set_points_rule(
+                db, item.rubric_code, item.item_code, wanted), db=db)
         except InputError as exc:
             self._say("；".join(p.reason for p in exc.problems), error=True)
             return False

@@ -27,6 +27,8 @@ from kaohe_desktop.services import attendance
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.results import UnitInfo
 
+from ..common.busy_wait import call_writing
+
 
 def _minutes(maximum: int = 600) -> QSpinBox:
     spin = QSpinBox()
@@ -152,8 +154,9 @@ class ShiftEditor(QGroupBox):
 
     def save(self) -> bool:
         unit = self.unit_combo.currentData() or None
+        db, wanted = self.db, self.shift()
         try:
-            shift = attendance.set_shift(self.db, self.shift(), unit)
+            shift = call_writing(self, "作息时间", lambda: attendance.set_shift(db, wanted, unit), db=db)
         except InputError as exc:
             self._say("；".join(p.reason for p in exc.problems), error=True)
             return False

@@ -27,6 +27,7 @@ from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.services import attendance
 from kaohe_desktop.services.database import Database
 
+from ..common.busy_wait import call_writing
 from ..common.messages import show_error
 
 DAY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -122,8 +123,10 @@ class WorkCalendarView(QGroupBox):
         self.set_day(day, work, "调休上班" if work else "休息")
 
     def set_day(self, day: date, workday: bool | None, note: str = "") -> None:
+        db = self.db
         try:
-            attendance.set_calendar_day(self.db, day, workday, note)
+            call_writing(self, "工作日历", lambda: attendance.set_calendar_day(db, day, workday, note),
+                         db=db)
         except InputError as exc:
             show_error(self, "工作日历", exc)
             return
