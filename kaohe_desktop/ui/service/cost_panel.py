@@ -24,6 +24,7 @@ from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.services import service_stats
 from kaohe_desktop.services.database import Database
 
+from ..common.busy_wait import call_writing
 from ..common.messages import show_error
 
 HEADERS = ("单位编号", "单位", "年度成本（元）", "在岗人员", "人均成本（元）")
@@ -101,8 +102,10 @@ class CostPanel(QWidget):
         code, year = self.unit_combo.currentData(), self.year_spin.value()
         if code is None:
             return
+        db, amount = self.db, self.amount.text()
         try:
-            value = service_stats.set_cost(self.db, code, year, self.amount.text())
+            value = call_writing(self, "保存成本",
+                                 lambda: service_stats.set_cost(db, code, year, amount), db=db)
         except InputError as exc:
             show_error(self, "保存成本", exc)
             return
