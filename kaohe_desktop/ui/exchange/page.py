@@ -34,6 +34,7 @@ from kaohe_desktop.services.package_conflicts import (
 from kaohe_desktop.services.package_export import data_year, export_package
 from kaohe_desktop.services.package_import import import_package
 
+from ..common.busy_wait import call_writing
 from ..common.messages import show_error
 from ..common.page import Page
 from ..help.links import connect_help_links, help_link
@@ -115,8 +116,10 @@ class ExchangePage(Page):
 
     def export_to(self, folder: Path) -> Path | None:
         year = self.year.value() if self.whole.currentData() == "year" else None
-        try:
-            result = export_package(self.db, folder, year=year)
+        db = self.db
+        try:  # exporting gives records their identities once: a write
+            result = call_writing(self, "导出数据包", lambda: export_package(db, folder, year=year),
+                                  db=db)
         except (InputError, OSError) as exc:
             show_error(self, "导出数据包", exc)
             return None
@@ -145,8 +148,10 @@ class ExchangePage(Page):
             self.status.setText("已取消，未导入")
             return
         units, staff = dialog.chosen_maps()
+        db = self.db
         try:
-            merged = import_package(self.db, path, unit_map=units, staff_map=staff)
+            merged = call_writing(self, "导入数据包", lambda: import_package(
+                db, path, unit_map=units, staff_map=staff), db=db)
         except (InputError, OSError) as exc:
             show_error(self, "导入数据包", exc)
             return
@@ -167,9 +172,11 @@ class ExchangePage(Page):
             QMessageBox.information(self, "处理冲突", "请先在“处理”一列为冲突选择保留哪个值")
             return
         done = 0
+        db = self.db
         for c, keep in chosen:
             try:
-                resolve_conflict(self.db, c.id, keep)
+                call_writing(self, "处理冲突", lambda c=c, keep=keep: resolve_conflict(db, c.id, keep),
+                             db=db)
                 done += 1
             except InputError as exc:
                 show_error(self, "处理冲突", exc)

@@ -32,6 +32,7 @@ from kaohe_desktop.services import rollup, rubrics
 from kaohe_desktop.services.database import Database
 from kaohe_desktop.services.ranking_results import Rollup
 
+from ..common.busy_wait import call_writing
 from ..common.messages import error_text
 
 PENDING_TEXT = "待定"
@@ -142,9 +143,11 @@ class AnnualDialog(QDialog):
     def save(self) -> bool:
         if self.result is None:
             return False
+        db, year, rubric = self.db, self.result.year, self.result.rubric_code
+        mix, name = self.mix() or None, self.name_edit.text().strip()
         try:
-            saved = rollup.save_annual_rollup(self.db, self.result.year, self.result.rubric_code,
-                                              self.mix() or None, self.name_edit.text().strip())
+            saved = call_writing(self, "保存年度综合考核", lambda: rollup.save_annual_rollup(
+                db, year, rubric, mix, name), db=db)
         except InputError as exc:
             self.note.setText(error_text(exc))
             return False
