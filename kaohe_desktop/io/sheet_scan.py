@@ -7,10 +7,10 @@ reads error cells (`t="e"`) as blanks. The scan refuses the first and lists the 
 It runs at C speed: the sheet is inflated in large blocks, cut at row ends so no cell is
 split, and each block is searched by a few regular expressions whose matches are rare in
 a normal sheet — never element by element in Python. The fast test proves the bound
-outright for the usual shapes: every cell starts `<c r="X123456"` with a column A–I and at
-most six row digits (a log: at most 9 × 999,999 cells), or with a column A–Z and at most
-five row digits (a report: 26 × 99,999), and no tag repeats its `r` attribute (calamine
-keeps the last one) — under MAX_CELLS and Excel's rows. A sheet
+outright for the usual shapes: every cell starts `<c r="X123456"` with a column A–J and at
+most six row digits (a log or a 办件 export: at most 10 × 999,999 cells), or with a column
+A–Z and a row below 380,000 (a report or a wide export: 26 × 379,999), and no tag repeats
+its `r` attribute (calamine keeps the last one) — under MAX_CELLS and Excel's rows. A sheet
 that is wider, taller or written in any other way (attributes in another order, single
 quotes, namespace prefixes, cells without `r`) is looked at again by `_exact_extent`,
 which reads every reference. Error cells are looked for only in blocks holding a `#`
@@ -48,8 +48,10 @@ class ErrorCell:
 
 
 # -- the fast test: a match means "look again exactly" (never a refusal by itself)
-_UNUSUAL_CELL = re.compile(rb'<c(?! r="[A-I]\d{1,6}")[\s>/]')   # wider, taller, other spelling
-_UNUSUAL_WIDE = re.compile(rb'<c(?! r="[A-Z]\d{1,5}")[\s>/]')    # the same for up to 26 columns
+# a log: columns A–J and rows below 1,000,000 (10 × 999,999 cells); a report: columns A–Z
+# and rows below 380,000 (26 × 379,999 = 9,879,974) — both under MAX_CELLS
+_UNUSUAL_CELL = re.compile(rb'<c(?! r="[A-J]\d{1,6}")[\s>/]')   # wider, taller, other spelling
+_UNUSUAL_WIDE = re.compile(rb'<c(?! r="[A-Z](?:\d{1,5}|[12]\d{5}|3[0-7]\d{4})")[\s>/]')
 _PREFIXED_CELL = re.compile(rb':c[\s>/]')                        # <x:c …>
 _QUOTE_SPACE = re.compile(rb'" (?:r| )')                          # a hint of the next line
 _SECOND_R = re.compile(rb'["\']\s+r\s*=')                        # an r after another attribute
@@ -184,9 +186,9 @@ def scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: str
     exact = wide = False
     for n, (buf, start, end) in enumerate(pieces(zf, info, limit)):
         if not exact and (_UNUSUAL_WIDE if wide else _UNUSUAL_CELL).search(buf, start, end):
-            # a sheet with columns J–Z from its first block on (a report's header) keeps
-            # the fast test, bounded at 26 × 99,999 cells instead of 9 × 999,999; one that
-            # widens later cannot (earlier blocks may hold six-digit rows)
+            # a sheet with columns K–Z from its first block on (a report's header) keeps
+            # the fast test, bounded at 26 × 379,999 cells instead of 10 × 999,999; one
+            # that widens later cannot (earlier blocks may hold rows past 379,999)
             if n == 0 and not wide and not _UNUSUAL_WIDE.search(buf, start, end):
                 wide = True
             else:

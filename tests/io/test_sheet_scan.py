@@ -159,6 +159,37 @@ def test_a_report_up_to_z_keeps_the_fast_path(tmp_path, monkeypatch):
     assert called == []
 
 
+@pytest.mark.parametrize(("columns", "first"), [(10, 900_000), (13, 370_000), (26, 1)])
+def test_exports_up_to_their_bounds_keep_the_fast_path(tmp_path, monkeypatch, columns, first):
+    """A 办件 log of ten columns (A–J) numbered past 99,999 rows, and a wider export below
+    row 380,000, are proved small by the fast test: 10 × 999,999 and 26 × 379,999 cells
+    are both under the limit."""
+    monkeypatch.setattr(sheet_scan, "BLOCK", 4096)
+    monkeypatch.setattr(sheet_scan, "_RAW_READ", 512)
+    called = []
+    monkeypatch.setattr(sheet_scan, "_exact_extent", lambda *a: called.append(a))
+    check(xlsx(tmp_path / "导出.xlsx", {"Sheet1": _wide_sheet(1, columns) + _wide_sheet(200, columns,
+                                                                                     first)}))
+    assert called == []
+
+
+@pytest.mark.parametrize(("cell", "small"), [('<c r="Z380000"><v>1</v></c>', True),
+                                             ('<c r="Z400000"><v>1</v></c>', False),
+                                             ('<c r="K1000000"><v>1</v></c>', False)])
+def test_just_past_the_fast_bounds_is_read_exactly(tmp_path, monkeypatch, cell, small):
+    """Past either bound the sheet is read exactly, which passes 26 × 380,000 cells (under
+    the limit) and refuses 26 × 400,000 and 11 × 1,000,000."""
+    exact = sheet_scan._exact_extent
+    called = []
+    monkeypatch.setattr(sheet_scan, "_exact_extent", lambda *a: called.append(1) or exact(*a))
+    path = xlsx(tmp_path / "越界.xlsx", {"Sheet1": rows_xml([["编号", "名称"]]) + cell})
+    if small:
+        assert check(path).errors == {}
+    else:
+        refused(path, "拒绝读取")
+    assert called
+
+
 def test_a_sheet_that_widens_after_its_first_block_is_read_exactly(tmp_path, monkeypatch):
     """Narrow rows numbered past 99,999 first, then a row reaching Z: the 26-column bound
     no longer holds for the blocks already passed, so the sheet is read again exactly —
