@@ -24,11 +24,12 @@ from kaohe_desktop.services.assessments import GroupSpec
 from kaohe_desktop.services.database import open_db
 from kaohe_desktop.services.results import ImportPreview
 from kaohe_desktop.ui.attendance.empty_state import EMPTY_MONTH, NO_DATA, NO_STAFF
-from kaohe_desktop.ui.attendance.import_dialog import ERROR_BACKGROUND, AttendanceImportDialog
+from kaohe_desktop.ui.attendance.import_dialog import AttendanceImportDialog
 from kaohe_desktop.ui.attendance.jobs import Cancelled, in_thread
 from kaohe_desktop.ui.attendance.page import AttendancePage
 from kaohe_desktop.ui.common.column_mapping_dialog import ColumnMappingDialog
 from kaohe_desktop.ui.common.page import Changes
+from kaohe_desktop.ui.common.problem_table import ERROR_BACKGROUND
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "attendance"
 PEOPLE = [("S01", "周建国", "0101"), ("S02", "吴晓燕", "0102"), ("S03", "郑海", "0103"),

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from kaohe_desktop.services import roster
 from kaohe_desktop.ui.common.page import Changes
-from kaohe_desktop.ui.roster.import_dialog import ERROR_BACKGROUND, RosterImportDialog
+from kaohe_desktop.ui.common.problem_table import ERROR_BACKGROUND
+from kaohe_desktop.ui.roster.import_dialog import RosterImportDialog
 from kaohe_desktop.ui.roster.models import ALL, INACTIVE, Scope
 from kaohe_desktop.ui.roster.page import RosterPage
 from kaohe_desktop.ui.roster.staff_dialog import StaffDialog

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,13 +27,13 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from kaohe_desktop.services.results import ImportPreview, PersonChoice, PersonPreview, StaffInfo, UnitInfo
 
+from ..common.problem_table import PROBLEM_HEADERS, fill_problems
 from .models import PeopleModel
 
 FORMAT_NAMES = {
@@ -42,10 +42,6 @@ FORMAT_NAMES = {
     "zkteco_log": "中控考勤机 考勤记录", "zkteco_attlog": "中控考勤机 attlog.dat",
     "zkteco_usb": "中控考勤机 U盘报表", "template": "本程序的考勤模板", "mapped": "按指定的列读取",
 }
-PROBLEM_HEADERS = ("文件", "工作表", "行", "列", "值", "原因")
-SHOWN_PROBLEMS = 2000  # a broken 50 MB file can have more; the count says how many
-ERROR_BACKGROUND = QColor("#fde7e9")
-ERROR_TEXT = QColor("#a50e0e")
 ACTIONS = (("", "请选择…"), ("map", "对应到已有人员"), ("create", "新建人员"), ("skip", "跳过"))
 
 
@@ -221,7 +217,7 @@ class AttendanceImportDialog(QDialog):
             p_header.resizeSection(col, em * chars + 16)
         p_header.setStretchLastSection(True)
         p_header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self._fill_problems()
+        fill_problems(self.problems, preview.problems)
 
         self.warnings_label = QLabel()
         self.warnings_label.setWordWrap(True)
@@ -255,20 +251,6 @@ class AttendanceImportDialog(QDialog):
         self.resize(1180, 660)
 
     # ------------------------------------------------------------------ content
-    def _fill_problems(self) -> None:
-        shown_ = self.preview.problems[:SHOWN_PROBLEMS]
-        self.problems.setRowCount(len(shown_))
-        for r, p in enumerate(shown_):
-            values = (p.file, p.sheet, "" if p.row is None else str(p.row), p.column,
-                      "" if p.value is None else str(p.value), p.reason)
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                item.setForeground(ERROR_TEXT)
-                item.setBackground(ERROR_BACKGROUND)
-                if c == 5:
-                    item.setToolTip(value)
-                self.problems.setItem(r, c, item)
-
     def _all(self, action: str, target: str = "") -> None:
         """全部跳过 / 未匹配的全部新建到: only the people nobody has decided for by hand —
         a person mapped (or created, or skipped) one by one keeps that choice."""

@@ -40,10 +40,9 @@ from kaohe_desktop.services.results import RowPreview
 from kaohe_desktop.services.roster_files import RosterImportPreview, field_labels
 
 from ..common.guarded_dialog import GuardedDialog
+from ..common.problem_table import ERROR_BACKGROUND, ERROR_TEXT
 from .models import ROOT, filter_change
 
-ERROR_BACKGROUND = QColor("#fde7e9")
-ERROR_TEXT = QColor("#a50e0e")
 STATUS_COLOURS = {"added": QColor("#137333"), "changed": QColor("#b06000"),
                   "unchanged": QColor("#5f6368"), "error": ERROR_TEXT}
 KIND_TITLES = {"units": "站点名册", "staff": "人员名册"}

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from kaohe_desktop.services.results import StaffInfo, UnitInfo
 from kaohe_desktop.services.service_records import KIND_NAMES, ServicePreview
 
-from ..attendance.import_dialog import ERROR_BACKGROUND, ERROR_TEXT, PROBLEM_HEADERS, SHOWN_PROBLEMS
+from ..common.problem_table import PROBLEM_HEADERS, fill_problems
 
 PICK = "请选择…"
 ONLY_UNIT = "只计入窗口/单位"
@@ -86,16 +86,7 @@ class ServicePreviewDialog(QDialog):
         row_height = self.fontMetrics().height() + 14
 
         self.problems = _table(PROBLEM_HEADERS)
-        for r, p in enumerate(preview.problems[:SHOWN_PROBLEMS]):
-            self.problems.insertRow(r)
-            values = (p.file, p.sheet, "" if p.row is None else str(p.row), p.column,
-                      "" if p.value is None else str(p.value), p.reason)
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                item.setForeground(ERROR_TEXT)
-                item.setBackground(ERROR_BACKGROUND)
-                item.setToolTip(value)
-                self.problems.setItem(r, c, item)
+        fill_problems(self.problems, preview.problems)
         self.problems.resizeColumnsToContents()
         if preview.problems:
             layout.addWidget(QLabel(f"无法读取的内容（{len(preview.problems)} 处）："))
