@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -31,6 +30,8 @@ from PySide6.QtWidgets import (
 from kaohe_desktop.io.service.reader import FIELD_NAMES, FIELDS, KIND_NAMES, KINDS, REQUIRED
 from kaohe_desktop.services.service_layout import ServiceHeaders, guess_kind, guess_mapping
 
+from ..common.guarded_dialog import GuardedDialog
+
 NONE = "（无）"
 # what a clerk reads next to a field whose name alone is unclear
 HINTS = {"no": "每条记录唯一的编号：据此判断是否已导入过", "person_code": "可不选：按姓名匹配名册",
@@ -39,7 +40,9 @@ HINTS = {"no": "每条记录唯一的编号：据此判断是否已导入过", "
          "at": "评价或投诉的时间", "req_no": "评价对应的办件编号"}
 
 
-class ServiceMappingDialog(QDialog):
+class ServiceMappingDialog(GuardedDialog):
+    """Like every form, 取消 or Esc asks before throwing chosen columns away."""
+
     def __init__(self, parent: QWidget | None, headers: ServiceHeaders, *, reason: str = "",
                  initial: dict[str, str] | None = None,
                  reload: Callable[[str, Callable[[ServiceHeaders], None]], None] | None = None,
@@ -106,7 +109,7 @@ class ServiceMappingDialog(QDialog):
         self.ok_button = self.buttons.addButton("按此读取", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
         layout.addWidget(self.buttons)
 
         kind = (initial or {}).get("__kind__") or guess_kind(headers.columns)

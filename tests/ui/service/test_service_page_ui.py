@@ -490,3 +490,36 @@ def test_satisfaction_as_the_five_level_mean(qtbot, loaded):
                                                    mean_satisfaction=True)}
     code = chart.subject_combo.currentData()
     assert june == pytest.approx(want[code].rows[5].satisfied_rate * 100)
+
+
+def test_esc_in_the_mapping_dialog_asks_before_throwing_chosen_columns_away(
+        qtbot, page, db, monkeypatch, tmp_path):
+    """Like every form: Esc with a column chosen asks; 继续编辑 keeps the choice, and
+    nothing is read or written when the dialog is finally left."""
+    from PySide6.QtCore import QTimer
+
+    path = write_xlsx(tmp_path / "平台导出.xlsx", UNKNOWN, unknown_rows("E"))
+    pick_file(monkeypatch, path)
+    qtbot.mouseClick(page.empty.import_button, CLICK)
+    dialog = wait_dialog(qtbot, page, ServiceMappingDialog)
+    choose_by_keys(qtbot, dialog.combos["no"], "A")
+    asked: list[str] = []
+
+    def answer(button_text: str) -> None:
+        def poll() -> None:
+            box = QApplication.activeModalWidget()
+            if not isinstance(box, QMessageBox):
+                QTimer.singleShot(20, poll)
+                return
+            asked.append(box.text())
+            qtbot.mouseClick(next(b for b in box.findChildren(QPushButton)
+                                  if b.text() == button_text), CLICK)
+        QTimer.singleShot(0, poll)
+
+    answer("继续编辑")
+    qtbot.keyClick(dialog.combos["no"], Qt.Key.Key_Escape)
+    assert asked and dialog.isVisible() and dialog.mapping()["no"] == "单号"
+    answer("放弃修改")
+    qtbot.keyClick(dialog.combos["no"], Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert len(asked) == 2 and requests_in(db) == 0
