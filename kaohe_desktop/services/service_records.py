@@ -16,7 +16,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ from kaohe_desktop.store.service_queries import insert_rows, known_numbers
 from . import metric_items, permissions, service_summary
 from .attendance_import import file_sha256
 from .gc_pause import gc_paused
-from .service_rows import BAD_TIME, CONVERTERS, RECORD_COLUMNS, cell_text, parse_moment
+from .service_rows import BAD_TIME, CONVERTERS, RECORD_COLUMNS, cell_text, stamp_day, stamp_of
 
 MODELS = {"requests": ServiceRequest, "ratings": ServiceRating, "complaints": ServiceComplaint}
 KIND_NAMES = {"requests": "办件", "ratings": "好差评", "complaints": "投诉"}
@@ -254,8 +254,8 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
     units: dict[str, int | None] = {}
     staff_unit = roster.staff_unit
     records, pending = out.records, out.pending
-    first: datetime | None = None
-    last: datetime | None = None
+    first: str | None = None
+    last: str | None = None
     rows = 0
     for row, v in parsed.take():
         rows += 1
@@ -275,12 +275,12 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
             out.existing += 1
             continue
         ok = True
-        times: list[datetime | None] = []
+        times: list[str | None] = []  # stored moments (`stamp`): text in the order of time
         for f, j in times_at:
             x = v[j]
-            if type(x) is not datetime:
+            if x is not None:
                 try:
-                    x = parse_moment(x)
+                    x = stamp_of(x)
                 except ValueError:
                     problem(BAD_TIME, row, f, x)
                     x = None
@@ -334,7 +334,8 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
     out.rows = rows
     out.unmatched = list(unmatched.values())
     out.unmatched_units = list(bad_units)
-    out.period = (first.date(), last.date()) if first is not None and last is not None else None
+    out.period = ((stamp_day(first), stamp_day(last)) if first is not None and last is not None
+                  else None)
     return out
 
 

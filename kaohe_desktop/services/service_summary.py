@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -54,6 +54,7 @@ from kaohe_desktop.store.service_queries import (
 )
 
 from .attendance_data import load_calendar
+from .service_rows import stamp, stamp_day
 
 BY = ("person", "unit")  # subjects: people (staff ids) or units (unit ids)
 # 承诺时限 and 整改 deadlines run past the period's end: judge enough days after it
@@ -70,9 +71,11 @@ def _key(by: str, staff_id: int | None, unit_id: int | None) -> int | None:
 
 
 Tallies = dict[int, dict[Month, MonthTally]]
-RequestRow = tuple[int | None, int | None, datetime, datetime | None, bool, int | None]
-RatingRow = tuple[int | None, int | None, datetime, int, datetime | None, datetime | None]
-ComplaintRow = tuple[int | None, int | None, datetime, bool]
+# the records as counted: moments as stored text (`service_rows.stamp`), so the counting
+# slices them instead of asking a datetime for its day, year and month 200,000 times
+RequestRow = tuple[int | None, int | None, str, str | None, bool, int | None]
+RatingRow = tuple[int | None, int | None, str, int, str | None, str | None]
+ComplaintRow = tuple[int | None, int | None, str, bool]
 
 
 def _month_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -81,46 +84,52 @@ def _month_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return lo, datetime(last[0] + (last[1] == 12), last[1] % 12 + 1, 1)
 
 
-# Counting goes through Counters of small keys (subject, month, and what the record adds):
-# 100,000 records make a few thousand keys, each added to the tallies once, and each
-# distinct (受理 day, 办结 day, 时限) is judged against the working days once.
+def _month(ym: str) -> Month:
+    return int(ym[:4]), int(ym[5:7])
 
 
-def count_requests(rows: Iterable[RequestRow], wd: Workdays, lo: datetime = datetime.min,
-                   hi: datetime = datetime.max) -> tuple[Counter, Counter]:
-    """(accepted per (staff, unit, year, month), finished per (staff, unit, year, month,
-    on time, days taken)) of accepted 办件: in their 受理 month and their 办结 month, only
-    months within [lo, hi)."""
+# Counting goes through Counters of small keys (subject, "YYYY-MM", and what the record
+# adds): 100,000 records make a few thousand keys, each added to the tallies once, and
+# each distinct (受理 day, 办结 day, 时限) is judged against the working days once.
+
+
+def count_requests(rows: Iterable[RequestRow], wd: Workdays, lo: str | None = None,
+                   hi: str | None = None) -> tuple[Counter, Counter]:
+    """(accepted per (staff, unit, month), finished per (staff, unit, month, on time, days
+    taken)) of accepted 办件: in their 受理 month and their 办结 month, only moments within
+    [lo, hi) when given (stored text, as the rows)."""
     accepted: Counter = Counter()
     finished: Counter = Counter()
     facts: dict[tuple[Any, ...], tuple[bool, int | None]] = {}
+    bounded = lo is not None and hi is not None
     for staff_id, unit_id, acc, fin, instant, limit in rows:
         if staff_id is None and unit_id is None:
             continue
-        if lo <= acc < hi:
-            accepted[(staff_id, unit_id, acc.year, acc.month)] += 1
-        if fin is not None and lo <= fin < hi:
-            key = (acc.date(), fin.date(), instant, limit)
+        if not bounded or lo <= acc < hi:  # type: ignore[operator]
+            accepted[(staff_id, unit_id, acc[:7])] += 1
+        if fin is not None and (not bounded or lo <= fin < hi):  # type: ignore[operator]
+            key = (acc[:10], fin[:10], instant, limit)
             f = facts.get(key)
             if f is None:
-                got = request_facts(key[0], key[1], instant, limit, wd)
+                got = request_facts(date.fromisoformat(key[0]), date.fromisoformat(key[1]),
+                                    instant, limit, wd)
                 f = facts[key] = (got.on_time, got.days)
-            finished[(staff_id, unit_id, fin.year, fin.month, *f)] += 1
+            finished[(staff_id, unit_id, fin[:7], *f)] += 1
     return accepted, finished
 
 
 def count_ratings(rows: Iterable[RatingRow], wd: Workdays) -> Counter:
-    """Ratings per (staff, unit, year, month, level, rectified in time, visited); the last
-    two only for a 差评."""
+    """Ratings per (staff, unit, month, level, rectified in time, visited); the last two
+    only for a 差评."""
     out: Counter = Counter()
     for staff_id, unit_id, at, level, done, visit in rows:
         if staff_id is None and unit_id is None:
             continue
         if level in BAD_LEVELS:
-            in_time = rectified_in_time(at.date(), done.date() if done else None, wd)
-            out[(staff_id, unit_id, at.year, at.month, level, in_time, visit is not None)] += 1
+            in_time = rectified_in_time(stamp_day(at), stamp_day(done) if done else None, wd)
+            out[(staff_id, unit_id, at[:7], level, in_time, visit is not None)] += 1
         else:
-            out[(staff_id, unit_id, at.year, at.month, level, False, False)] += 1
+            out[(staff_id, unit_id, at[:7], level, False, False)] += 1
     return out
 
 
@@ -128,21 +137,21 @@ def count_complaints(rows: Iterable[ComplaintRow]) -> Counter:
     out: Counter = Counter()
     for staff_id, unit_id, at, valid in rows:
         if staff_id is not None or unit_id is not None:
-            out[(staff_id, unit_id, at.year, at.month, bool(valid))] += 1
+            out[(staff_id, unit_id, at[:7], bool(valid))] += 1
     return out
 
 
 def _spread_requests(out: Tallies, by: str, counts: tuple[Counter, Counter]) -> None:
     accepted, finished = counts
-    for (staff_id, unit_id, y, m), n in accepted.items():
+    for (staff_id, unit_id, ym), n in accepted.items():
         k = _key(by, staff_id, unit_id)
         if k is not None:
-            out[k][(y, m)].requests += n
-    for (staff_id, unit_id, y, m, on_time, days), n in finished.items():
+            out[k][_month(ym)].requests += n
+    for (staff_id, unit_id, ym, on_time, days), n in finished.items():
         k = _key(by, staff_id, unit_id)
         if k is None:
             continue
-        t = out[k][(y, m)]
+        t = out[k][_month(ym)]
         t.finished += n
         t.on_time += n * on_time
         if days is not None:
@@ -151,11 +160,11 @@ def _spread_requests(out: Tallies, by: str, counts: tuple[Counter, Counter]) -> 
 
 
 def _spread_ratings(out: Tallies, by: str, counts: Counter) -> None:
-    for (staff_id, unit_id, y, m, level, in_time, visited), n in counts.items():
+    for (staff_id, unit_id, ym, level, in_time, visited), n in counts.items():
         k = _key(by, staff_id, unit_id)
         if k is None:
             continue
-        t = out[k][(y, m)]
+        t = out[k][_month(ym)]
         t.ratings += n
         t.level_sum += n * level
         if level in BAD_LEVELS:
@@ -167,19 +176,19 @@ def _spread_ratings(out: Tallies, by: str, counts: Counter) -> None:
 
 
 def _spread_complaints(out: Tallies, by: str, counts: Counter) -> None:
-    for (staff_id, unit_id, y, m, valid), n in counts.items():
+    for (staff_id, unit_id, ym, valid), n in counts.items():
         k = _key(by, staff_id, unit_id)
         if k is None:
             continue
-        t = out[k][(y, m)]
+        t = out[k][_month(ym)]
         t.complaints += n
         t.valid += n * valid
 
 
 def add_requests(out: Tallies, rows: Iterable[RequestRow], by: str, wd: Workdays,
-                 lo: datetime = datetime.min, hi: datetime = datetime.max) -> None:
+                 lo: str | None = None, hi: str | None = None) -> None:
     """Count accepted 办件 into `out`: in their 受理 month, and finished (on time, working
-    days) in their 办结 month — only months within [lo, hi)."""
+    days) in their 办结 month — only moments within [lo, hi) when given."""
     _spread_requests(out, by, count_requests(rows, wd, lo, hi))
 
 
@@ -189,6 +198,16 @@ def add_ratings(out: Tallies, rows: Iterable[RatingRow], by: str, wd: Workdays) 
 
 def add_complaints(out: Tallies, rows: Iterable[ComplaintRow], by: str) -> None:
     _spread_complaints(out, by, count_complaints(rows))
+
+
+def _stamped(rows: Iterable[Sequence[Any]], *moments: int) -> Iterator[tuple[Any, ...]]:
+    """Rows read back from the database with their moments as stored text again."""
+    for r in rows:
+        r = list(r)
+        for i in moments:
+            if r[i] is not None:
+                r[i] = stamp(r[i])
+        yield tuple(r)
 
 
 def new_tallies() -> Tallies:
@@ -210,18 +229,18 @@ def count_between(s: Session, lo: datetime, hi: datetime, by: str) -> Tallies:
     wd = workdays(s, lo.date(), hi.date())
     out = new_tallies()
     R = ServiceRequest
-    add_requests(out, s.execute(
+    add_requests(out, _stamped(s.execute(
         select(R.staff_id, R.unit_id, R.accepted_at, R.finished_at, R.instant, R.limit_days)
         .where(R.accepted.is_(True))
-        .where(or_(R.accepted_at.between(lo, hi), R.finished_at.between(lo, hi)))).tuples(),
-        by, wd, lo, hi)
+        .where(or_(R.accepted_at.between(lo, hi), R.finished_at.between(lo, hi)))), 2, 3),
+        by, wd, stamp(lo), stamp(hi))
     G = ServiceRating
-    add_ratings(out, s.execute(
+    add_ratings(out, _stamped(s.execute(
         select(G.staff_id, G.unit_id, G.rated_at, G.level, G.rect_done_at, G.visit_at)
-        .where(G.rated_at >= lo, G.rated_at < hi)).tuples(), by, wd)
+        .where(G.rated_at >= lo, G.rated_at < hi)), 2, 4, 5), by, wd)
     C = ServiceComplaint
-    add_complaints(out, s.execute(select(C.staff_id, C.unit_id, C.at, C.valid)
-                                  .where(C.at >= lo, C.at < hi)).tuples(), by)
+    add_complaints(out, _stamped(s.execute(select(C.staff_id, C.unit_id, C.at, C.valid)
+                                           .where(C.at >= lo, C.at < hi)), 2), by)
     return out
 
 
@@ -280,15 +299,15 @@ def add_records(s: Session, kind: str, columns: Sequence[str],
         return
     at = {c: i for i, c in enumerate(columns)}
     stamps = [at[c] for c in ("accepted_at", "finished_at", "rated_at", "at") if c in at]
-    ends: list[datetime] = []
+    ends: list[str] = []
     for i in stamps:
         present = list(filter(None, map(itemgetter(i), rows)))  # the moments (None dropped)
         if present:
             ends += (min(present), max(present))
     if not ends:
         return
-    lo, hi = min(ends), max(ends)
-    wd = workdays(s, lo.date(), hi.date() + timedelta(days=1))
+    lo, hi = stamp_day(min(ends)), stamp_day(max(ends))
+    wd = workdays(s, lo, hi + timedelta(days=1))
     per = {by: new_tallies() for by in BY}
     if kind == "requests":
         fields = itemgetter(*(at[c] for c in ("staff_id", "unit_id", "accepted_at",

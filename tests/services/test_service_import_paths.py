@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text
 from kaohe_desktop.domain.errors import InputError
 from kaohe_desktop.domain.service_measures import MonthTally
 from kaohe_desktop.services import service_records, service_stats, service_summary
-from kaohe_desktop.services.service_rows import parse_moment, parse_time
+from kaohe_desktop.services.service_rows import parse_moment, parse_time, stamp, stamp_of
 from kaohe_desktop.store import service_queries
 from kaohe_desktop.store.models import ServiceImport, ServiceRequest
 
@@ -52,6 +52,52 @@ def test_the_fast_time_parse_agrees_with_the_general_one(value):
     except ValueError:
         got = ValueError
     assert got == want and type(got) is type(want)
+
+
+@pytest.mark.parametrize("value", [
+    "2024-04-02 09:02:14", "2024-04-02 09:30", "2024-04-02", "2024-02-29 23:59:59",
+    "2024-02-30 09:00:00", "2024-04-02 24:00:00", "2024-04-02 23:00:00", "2024-W14-2 09:02:14",
+    "2024-04-02T09:02:14", "2024-04-02x09:02:14", "2024-04-02 09:05+08", "2024-04-02 09+08",
+    "2024-04-02 09:02:14.5", " 2024-04-02 09:02", "２０２４-04-02 09:02", "2024-4-2 9:02",
+    "2024年4月2日", "", "--", None, 45390.5, 12.0, datetime(2024, 4, 2, 9, 2, 3, 500),
+    date(2024, 4, 2)])
+def test_a_time_kept_as_written_is_the_time_read(value):
+    """The stored form made without parsing twice is the parsed moment's stored form: same
+    text, so order and month bounds in SQL hold."""
+    try:
+        moment = parse_time(value)
+        want: object = None if moment is None else stamp(moment)
+    except ValueError:
+        want = ValueError
+    try:
+        got: object = stamp_of(value)
+    except ValueError:
+        got = ValueError
+    assert got == want
+
+
+def test_a_record_at_midnight_on_the_first_counts_in_its_month(db, tmp_path):
+    """Times written as text are stored padded to SQLAlchemy's form: the ORM reads them back
+    as the same moments and a month's bounds split them where the calendar does."""
+    load_roster(db)
+    path = workbook(tmp_path / "办件.xlsx", [
+        ["M1", "社保卡", "即办件", "", "林志强", "0101", "2024-05-01 00:00:00", 0,
+         "2024-05-01 00:30", "已办结"],
+        ["M2", "社保卡", "即办件", "", "林志强", "0101", "2024-04-30 23:59:59", 0,
+         "2024-04-30 23:59:59", "已办结"]])
+    service_records.import_file(db, path)
+    with db.session() as s:
+        got = {no: at for no, at in s.execute(select(ServiceRequest.no, ServiceRequest.accepted_at))}
+    assert got == {"M1": datetime(2024, 5, 1), "M2": datetime(2024, 4, 30, 23, 59, 59)}
+
+    def requests(period):
+        return {m.code: m.tally.requests for m in service_stats.measures(db, period, "person")
+                if m.tally.requests}
+
+    assert requests("2024-04") == requests("2024-05") == {"0101": 1}
+    with db.session() as s:  # counted again from the stored records: the same months
+        service_summary.rebuild(s)
+    assert requests("2024-04") == requests("2024-05") == {"0101": 1}
 
 
 def test_every_problem_named_and_nothing_written(db, tmp_path):
