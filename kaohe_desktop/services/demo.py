@@ -1,13 +1,15 @@
 """A realistic demo: one 街道, 12 community stations, ~60 staff, a year-end CY2019
 assessment scored by two cross-assessment groups with a few events, and three months
 of VILLAGE-ATT staff assessments whose 工作时间 item comes from the clock punches of those
-months (the demo has punches; typed values never stand in for a derived item).
-Deterministic: the same seed gives the same data.
+months (the demo has punches; typed values never stand in for a derived item), and half a
+year of service records (办件, 好差评, 投诉: `demo_service`) feeding a HALL-PERF quarter of
+the window staff. Deterministic: the same seed gives the same data.
 
 The demo marks the database (setting `demo`), so 文件 → 清除演示数据 is offered only where
 the demo is; a database filled before the mark existed is recognised by its twelve
 stations (codes and names exactly the demo's). `remove_demo` backs the file up, then
-removes the demo's stations, their staff with their punches, and every assessment whose
+removes the demo's stations, their staff with their punches and service records, and
+every assessment whose
 subjects are all the demo's — refusing, with names, while an assessment of the user's
 own also assesses a demo station or person."""
 
@@ -44,6 +46,7 @@ from kaohe_desktop.store.models import (
 
 from .assessment_lookup import load_assessment, subjects_by_code
 from .assessments import GroupSpec, create_assessment
+from .demo_service import load_demo_service, remove_demo_service
 from .roster import add_staff, add_unit
 from .rubrics import ensure_builtin_rubrics, get_rubric
 from .scores import add_event, ensure_assessor
@@ -180,12 +183,24 @@ def load_demo(db: Database, seed: int = 2024) -> dict[str, int]:
         staff_quality = {c: rng.uniform(0.6, 0.98) for c in staff_codes}
         _fill(db, info.id, att, "街道便民服务中心", staff_quality, rng, staff_codes)
         monthly.append(info.id)
+    # half a year of service records, and a HALL-PERF quarter for the window staff whose
+    # 满意率, 投诉 and 办理时长 items are computed from them
+    with db.session() as s:
+        demo_units = _demo_unit_ids(s)
+    load_demo_service(db, demo_units, rng)
+    hall = get_rubric(db, "HALL-PERF")
+    window_staff = [f"{u}-{k:02d}" for u in unit_codes for k in (2, 3, 4)]
+    quarter = create_assessment(db, "HALL-PERF", parse_period("2024-Q4"), subjects=window_staff,
+                                groups=[GroupSpec("中心考核组", "上级")],
+                                name="2024年第四季度窗口工作人员绩效考核")
+    _fill(db, quarter.id, hall, "街道便民服务中心", {c: rng.uniform(0.65, 0.97) for c in window_staff},
+          rng, window_staff)
     from .office_settings import save_office_settings  # the demo office's own letterhead
 
     save_office_settings(db, DEMO_OFFICE)
     with db.session() as s:
         s.merge(Setting(key=DEMO_MARK, value=f"{STREET} seed={seed}"))
-    return {"year": year.id, "monthly": monthly[0]}
+    return {"year": year.id, "monthly": monthly[0], "quarter": quarter.id}
 
 
 # ---------------------------------------------------------------- removing it again
@@ -239,6 +254,7 @@ def remove_demo(db: Database) -> DemoRemoval:
     with db.session() as s:
         # ON DELETE CASCADE takes subjects, scores, events; staff take punches and leave
         s.execute(delete(Assessment).where(Assessment.id.in_(touched)))
+        remove_demo_service(s, units, staff)  # before the staff and stations they name
         s.execute(delete(Staff).where(Staff.id.in_(staff)))
         s.execute(delete(Unit).where(Unit.id.in_(units)))
         street = s.scalar(select(Area).where(Area.name == STREET))

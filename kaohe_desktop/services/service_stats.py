@@ -9,7 +9,7 @@ quarter or year sums its months, so the trend over twelve months costs one pass 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -146,6 +146,10 @@ class Trend:
     name: str
     months: list[Month]
     rows: list[Measures]   # one per month
+    # per month, the kinds of record anyone has ("requests", "ratings", "complaints"): a
+    # month before the first export or one whose file was never imported has no data, which
+    # is not the same as nobody having 办件 that month
+    recorded: list[frozenset[str]] = field(default_factory=list)
 
 
 def trend(db: Database, start: date, end: date, by: str = "person", *,
@@ -154,9 +158,17 @@ def trend(db: Database, start: date, end: date, by: str = "person", *,
     with db.session() as s:
         per = monthly(s, start, end, by)
         months = months_of(start, end)
+        kinds: dict[Month, set[str]] = {m: set() for m in months}
+        for subject in per.values():
+            for m, t in subject.items():
+                if m in kinds:
+                    kinds[m].update(k for k, n in (("requests", t.requests + t.finished),
+                                                   ("ratings", t.ratings),
+                                                   ("complaints", t.complaints)) if n)
+        recorded = [frozenset(kinds[m]) for m in months]
         return [Trend(code, name, months, [Measures(code, name, per.get(i, {}).get(m, MonthTally()),
                                                     mean_satisfaction)
-                                           for m in months])
+                                           for m in months], recorded)
                 for i, code, name in _subjects(s, by)]
 
 

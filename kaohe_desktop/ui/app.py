@@ -164,7 +164,8 @@ def _open(target: str, demo: bool, parent: QWidget | None = None,
             wanted = demo or QMessageBox.question(
                 None, "便民服务站考核",
                 "数据库是空的。要装入演示数据吗？\n"
-                "（一个街道、12 个社区便民服务站、60 名工作人员和一次年度考核，可随时新建空数据库重新开始）"
+                "（一个街道、12 个社区便民服务站、60 名工作人员，年度、考勤和服务考核各有示例，"
+                "可随时新建空数据库重新开始）"
             ) == QMessageBox.StandardButton.Yes
         if wanted:
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

@@ -20,7 +20,7 @@ def test_glance_and_overview_agree_on_the_demo(db):
     set_unit_active(db, "FR01", False)
     db_view = overview_service.overview(db)
     assert db_view == overview_service.glance(db.path)
-    assert (db_view.units, db_view.staff, db_view.assessments) == (11, 60, 4)
+    assert (db_view.units, db_view.staff, db_view.assessments) == (11, 60, 5)
     first = db_view.recent[0]
     assert (first.period_label, first.rubric_code, first.subjects, first.state_name) == (
         "2024年度", "CY2019", 12, "草稿")
@@ -36,8 +36,8 @@ def test_glance_shows_only_the_latest_ten_oldest_first(db):
     for month in range(1, 10):
         create_assessment(db, "VILLAGE-ATT", parse_period(f"2025-{month:02d}"))
     view = overview_service.glance(db.path)
-    assert view.assessments == 13
-    assert [a.id for a in view.recent] == list(range(4, 14))
+    assert view.assessments == 14
+    assert [a.id for a in view.recent] == list(range(5, 15))
 
 
 def test_glance_declines_what_it_cannot_trust(tmp_path, db):

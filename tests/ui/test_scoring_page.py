@@ -862,3 +862,36 @@ def test_a_value_another_pc_saved_meanwhile_is_shown_not_overwritten(qtbot, db, 
     editor.selectAll()
     _type(qtbot, page, "1.1", "12", Qt.Key.Key_Return)  # now on top of version 2
     assert score_sheet.sheet_for(db, assessment, "张三").values["U1"]["1.1"] == D(12)
+
+
+def test_a_metric_item_shows_its_working_in_full_and_cannot_be_typed_over(qtbot, db):
+    """The demo's HALL-PERF quarter: 1.1 满意率 is computed from the service records; the
+    whole working stands under the row (it does not fit the remark box) and typing into
+    the item changes nothing."""
+    from kaohe_desktop.services import metric_items
+    from kaohe_desktop.services.demo import load_demo
+
+    quarter = load_demo(db)["quarter"]
+    page = _entry(qtbot, db, quarter)
+    entry = page.entry
+    view = entry.subject_view
+    row = entry.subjects.row_of("FR04-03")
+    view.scrollTo(entry.subjects.index(row, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.visualRect(entry.subjects.index(row, 0)).center())
+    assert entry.subject_code == "FR04-03"
+    _codes, derived = metric_items.subject_metrics(db, quarter)
+    want = {v.item_code: v for v in derived["FR04-03"]}
+    form = entry.form
+    for code in ("1.1", "1.2", "2.1"):
+        working = form.by_code[code].working
+        assert working is not None and working.isVisible()
+        assert working.text() == f"计算：{want[code].remark}"
+        assert _editor(page, code).isReadOnly()
+    assert "满意率" in form.by_code["1.1"].working.text() and "→" in form.by_code["1.1"].working.text()
+    assert form.by_code["2.2"].working is None  # typed items have none
+    before = _editor(page, "1.1").text()
+    form.focus_item(form.by_code["1.1"].index)
+    qtbot.keyClicks(_editor(page, "1.1"), "25")
+    qtbot.keyClick(_editor(page, "1.1"), Qt.Key.Key_Tab)
+    assert _editor(page, "1.1").text() == before

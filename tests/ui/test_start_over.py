@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
-from kaohe_desktop.services import roster
+from kaohe_desktop.services import roster, service_stats
 from kaohe_desktop.services.database import open_db
 from kaohe_desktop.services.demo import has_demo, load_demo
 from kaohe_desktop.services.local_area import default_area
@@ -75,8 +75,9 @@ def test_clear_demo_asks_backs_up_and_keeps_the_users_own(qtbot, db, window, mon
 
     menu_key(qtbot, window, Qt.Key.Key_F, Qt.Key.Key_D)
     qtbot.waitUntil(lambda: bool(told))
-    assert "12 个站点" in asked[0] and "备份" in asked[0]
-    assert "已清除演示数据：12 个站点、60 名工作人员、4 次考核" in told[0]
+    assert "12 个站点" in asked[0] and "服务记录" in asked[0] and "备份" in asked[0]
+    assert "已清除演示数据：12 个站点、60 名工作人员、5 次考核" in told[0]
+    assert service_stats.record_span(db) is None  # the demo's 办件, 评价 and 投诉 went too
     assert [u.code for u in roster.list_units(db)] == ["CG01"]
     assert not has_demo(db) and office_settings(db).issuer == ""
     assert list((tmp_path / "backups").glob("*demo-removal.db"))

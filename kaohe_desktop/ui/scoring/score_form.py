@@ -50,6 +50,7 @@ from .leaf_editors import LeafEditor, SpinEditor, make_editor
 Saver = Callable[[str, Decimal | None], str | None]  # (leaf, value or None) → error or None
 RemarkSaver = Callable[[str, str], str | None]
 HINT_STYLE = "color: #c0392b;"
+WORKING_STYLE = "color: #5f6368;"
 READ_ONLY_STYLE = "QLineEdit:read-only, QAbstractSpinBox:read-only { background: #f0f0f0; color: #333; }"
 KEYS_HINT = "Enter/Tab 下一项　Shift+Tab 上一项　F2 备注　Ctrl+PgDn/PgUp 下一个/上一个对象"
 
@@ -62,6 +63,7 @@ class _Row:
     remark: QLineEdit
     hint: QLabel
     derived: bool = False  # its value comes from data (attendance …): shown, never typed
+    working: QLabel | None = None  # a derived item's working, in full under the row
 
 
 class ScoreForm(QWidget):
@@ -194,6 +196,15 @@ class ScoreForm(QWidget):
             title.setToolTip(f"{title.toolTip()}\n取自数据，自动计算，不能手工录入；"
                              "如需更正，请管理员在“排名”页的逐项明细里更正并写明理由")
             remark.setPlaceholderText("取自数据，自动计算")
+            # the working ("满意率 98.2%（1,031/1,050）→ 9 分") is longer than the remark box:
+            # shown whole under the row, where it can be read without hovering
+            row.working = QLabel()
+            row.working.setObjectName(f"working-{item.code}")
+            row.working.setStyleSheet(WORKING_STYLE)
+            row.working.setWordWrap(True)
+            row.working.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            row.working.setContentsMargins(indent + 24, 0, 0, 0)
+            self.grid.addWidget(row.working, r + 2, 0, 1, 4)
         self.rows.append(row)
         self.by_code[item.code] = row
         editor.edited.connect(lambda row=row: self._edited(row))
@@ -202,7 +213,7 @@ class ScoreForm(QWidget):
             editor.save_timer.timeout.connect(lambda row=row: self._commit(row, quiet=True))
         editor.widget.installEventFilter(self)
         remark.installEventFilter(self)
-        return r + 2
+        return r + (3 if row.derived else 2)
 
     # ------------------------------------------------------------------ loading
     def load(self, title: str, values: dict[str, Decimal], remarks: dict[str, str],
@@ -222,6 +233,8 @@ class ScoreForm(QWidget):
                 row.remark.setText(got.remark if got else "尚无数据")
                 row.remark.setCursorPosition(0)  # the start of a long working, not its end
                 row.remark.setToolTip(got.remark if got else "")
+                if row.working is not None:
+                    row.working.setText(f"计算：{got.remark}" if got and got.remark else "尚无数据")
             else:
                 row.editor.load(self.values.get(row.item.code))
                 row.remark.setText(self.remarks.get(row.item.code, ""))

@@ -91,6 +91,11 @@ class CostPanel(QWidget):
                 self.table.setItem(i, j, item)
         self.table.resizeColumnsToContents()
 
+    def show_year(self, year: int) -> None:
+        """Follow the page's period: the year whose cost the measures divide by."""
+        if self.year_spin.value() != year:
+            self.year_spin.setValue(year)  # refreshes
+
     def _pick(self, row: int) -> None:
         item = self.table.item(row, 0) if row >= 0 else None
         if item is not None:

@@ -32,6 +32,7 @@ class Measure:
     rate: bool = False          # a fraction shown as a percentage
     lower_better: bool = False  # fewer is better (days, 差评, 有效投诉)
     compared: bool = False      # followed by a 较上期 column
+    records: tuple[str, ...] = ("requests",)  # the kinds of record it is counted from
 
 
 MEASURES = (
@@ -39,14 +40,16 @@ MEASURES = (
     Measure("finished", "办结"),
     Measure("on_time_rate", "按时办结率", rate=True, compared=True),
     Measure("avg_days", "平均办理工作日", lower_better=True, compared=True),
-    Measure("ratings", "评价数"),
-    Measure("satisfied_rate", "满意率", rate=True, compared=True),
-    Measure("bad_ratings", "差评", lower_better=True, compared=True),
-    Measure("bad_rectified_rate", "整改及时率", rate=True),
-    Measure("visit_rate", "回访率", rate=True),
-    Measure("complaints", "投诉"),
-    Measure("valid_complaints", "有效投诉", lower_better=True, compared=True),
-    Measure("valid_per_1000", "有效投诉/千件", lower_better=True),
+    Measure("ratings", "评价数", records=("ratings",)),
+    Measure("satisfied_rate", "满意率", rate=True, compared=True, records=("ratings",)),
+    Measure("bad_ratings", "差评", lower_better=True, compared=True, records=("ratings",)),
+    Measure("bad_rectified_rate", "整改及时率", rate=True, records=("ratings",)),
+    Measure("visit_rate", "回访率", rate=True, records=("ratings",)),
+    Measure("complaints", "投诉", records=("complaints",)),
+    Measure("valid_complaints", "有效投诉", lower_better=True, compared=True,
+            records=("complaints",)),
+    Measure("valid_per_1000", "有效投诉/千件", lower_better=True,
+            records=("requests", "complaints")),
 )
 BY_KEY = {m.key: m for m in MEASURES}
 # by window/unit only: its people, 办件 per person in the period, the year's cost per person

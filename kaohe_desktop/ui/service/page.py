@@ -183,8 +183,9 @@ class ServicePage(Page):
             self.status.setText("；".join(exc.lines()))
             return
         units = None
+        year = service_stats.period_range(text)[1].year
+        self.cost.show_year(year)
         if by == "unit":
-            year = service_stats.period_range(text)[1].year
             units = {u.code: u for u in service_stats.unit_costs(self.db, year)}
         self.model.set_rows(rows, previous, by, units)
         for column in self.model.unit_columns:

@@ -3,8 +3,9 @@ year, as a line (QtCharts, from PySide6-Addons).
 
 Imported only when the 趋势 tab is first shown, so QtCharts costs nothing until then. The
 numbers are `service_stats.trend`; the page hands over the year's months for every subject
-and the chosen subject's code. Rates are drawn in percent; a month with nothing to divide
-leaves a gap rather than a fall to zero.
+and the chosen subject's code. Rates are drawn in percent; a month with nothing to divide,
+or with no records of the measure's kind at all (before the first export, or a month whose
+file was never imported), leaves a gap rather than a fall to zero.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..ranking.charts import _font, _style, _value_axis
 from .measures_model import MEASURES, shown, value_of
 
 LINE = QColor("#2f6fb3")
+COUNTS = {"requests", "finished", "ratings", "bad_ratings", "complaints", "valid_complaints"}
 
 
 class TrendChart(QWidget):
@@ -78,8 +80,9 @@ class TrendChart(QWidget):
         if trend is None:
             return []
         out = []
-        for (_, month), row in zip(trend.months, trend.rows, strict=True):
-            v = value_of(row, measure.key)
+        recorded = trend.recorded or [frozenset(measure.records)] * len(trend.months)
+        for (_, month), row, kinds in zip(trend.months, trend.rows, recorded, strict=True):
+            v = value_of(row, measure.key) if kinds.issuperset(measure.records) else None
             out.append((month, None if v is None else float(v) * (100 if measure.rate else 1)))
         return out
 
@@ -123,8 +126,10 @@ class TrendChart(QWidget):
         filled = [(m, v) for m, v in points if v is not None]
         if filled:
             best = max(filled, key=lambda p: p[1])
-            raw = best[1] / 100 if measure.rate else best[1]
+            raw: float | int = best[1] / 100 if measure.rate else best[1]
+            if measure.key in COUNTS:
+                raw = int(raw)  # drawn as a float, a count all the same
             self.note.setText(f"有数据的月份 {len(filled)} 个；最高 {best[0]} 月 {shown(measure, raw)}。"
-                              "没有数据的月份不画点。")
+                              "没有导入记录或无从计算的月份不画点。")
         else:
             self.note.setText(f"{self.year} 年没有这一项的数据。")

@@ -77,7 +77,7 @@ def clear_demo(window: MainWindow) -> bool:
 
     answer = QMessageBox.question(
         window, "清除演示数据",
-        "要清除演示数据吗？\n\n将删除演示的 12 个站点、它们的工作人员和打卡记录，以及只考核这些站点"
+        "要清除演示数据吗？\n\n将删除演示的 12 个站点、它们的工作人员、打卡记录和服务记录，以及只考核这些站点"
         "（人员）的考核与评分。您自己添加的站点、人员和考核保留。\n清除前先把数据库备份到 backups 文件夹。",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No)
