@@ -73,10 +73,13 @@ def cmd_measures(db: Database, args: argparse.Namespace) -> None:
           f"{pad('按时率', 10, True)}{pad('平均工作日', 12, True)}{pad('评价', 6, True)}"
           f"{pad('满意率', 10, True)}{pad('差评', 6, True)}{pad('按时整改', 10, True)}"
           f"{pad('投诉', 6, True)}{pad('有效投诉', 10, True)}")
+    def days(value: float | None) -> str:
+        return "—" if value is None else f"{value:.2f}"
+
     for r in rows:
         print(f"{pad(r['code'], 8)}{pad(r['name'], 28)}{pad(r['requests'], 6, True)}"
               f"{pad(r['finished'], 6, True)}{pad(pct(r['on_time_rate']), 10, True)}"
-              f"{pad('—' if r['avg_days'] is None else r['avg_days'], 12, True)}"
+              f"{pad(days(r['avg_days']), 12, True)}"
               f"{pad(r['ratings'], 6, True)}{pad(pct(r['satisfied_rate']), 10, True)}"
               f"{pad(r['bad_ratings'], 6, True)}{pad(r['bad_rectified_in_time'], 10, True)}"
               f"{pad(r['complaints'], 6, True)}{pad(r['valid_complaints'], 10, True)}")
