@@ -85,6 +85,11 @@ def shoot_rubrics(window, out_dir: Path) -> list[Path]:
     page.items_editor.tree.setCurrentIndex(page.items_editor.model.index_of("1"))
     shots.append(save(window, out_dir, "rubrics_levels"))
 
+    # a metric item: 满意率 from the service records, scored by thresholds
+    _choose(page, "HALL-PERF")
+    page.items_editor.tree.setCurrentIndex(page.items_editor.model.index_of("1.1"))
+    shots.append(save(window, out_dir, "rubrics_metric_item"))
+
     _choose(page, "CY2019")
     page.tabs.setCurrentIndex(RULES_TAB)
     shots.append(save(window, out_dir, "rubrics_rules"))
