@@ -87,6 +87,16 @@ def _unit_text(rule: MetricRule, value: Decimal) -> str:
     return f"{shown(value.quantize(Decimal('0.01')))} {unit}"
 
 
+def _value_text(rule: MetricRule, value: Decimal) -> str:
+    """A measured value as the letter's measures table shows it (87.50%, 2.50 工作日): the
+    plan's "87.50% → 90%" must read the same figure, not a shortened one."""
+    unit = rule.info.unit
+    if unit in ("件", "个"):
+        return f"{int(value)} {unit}"
+    fixed = f"{value.quantize(Decimal('0.01'))}"
+    return f"{fixed}%" if unit == "%" else f"{fixed} {unit}"
+
+
 @dataclass(frozen=True)
 class MeasureLine:
     """A metric item's measure against its target (the value for full marks)."""
@@ -148,7 +158,7 @@ def metric_step(item_code: str, title: str, rule: MetricRule, m: Measures, point
     gain = metric_points(rule, target, maximum, step)[0] - points
     label = rule.info.label
     return Step(item_code, title, maximum - points, gain,
-                f"{item_code} {title}：{label} {_unit_text(rule, value)} → {_unit_text(rule, target)}："
+                f"{item_code} {title}：{label} {_value_text(rule, value)} → {_unit_text(rule, target)}："
                 f"{reach_text(rule.measure, m, target)}，可多得 {shown(gain)} 分")
 
 
