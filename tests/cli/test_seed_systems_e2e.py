@@ -1,0 +1,143 @@
+"""The seed systems that had no end-to-end run, each scored through the command line as an
+office would: the seven people of the service fixtures (tests/fixtures/service), their
+办件 / 好差评 / 投诉 imported, attendance punched where the text scores 纪律 from it, the
+typed items entered, then ranking, grades, the documents the text names, 审议, 公示 and
+the feedback letter. (CENTER-2023 runs in test_seed_rubric_cli, CENTER-FW in
+services/test_feedback, CY2019, FRNL and VILLAGE-ATT in many others.)
+
+Every typed item is entered one point below its maximum (a level item: 良好 = 16 of 20),
+so a person's total is the typed maxima less one per item plus the measured items. The
+measured items are counted by hand for 0102 黄丽萍, whose records are the same in 2024-Q2
+and in 2024: 11 办件 accepted, 10 of 11 finished on time = 90.91%; 7 of 8 ratings
+satisfied = 87.50%; 承诺件 average 2.50 working days (6); her one 差评 rectified in time
+(1/1 = 100%); one valid complaint = 1000/11 = 90.91 per 1,000 办件; 11 办件 is second of
+seven (0202 has 14; 0103 and 0201 also 11).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from service_data import EXPECTED, FIX
+
+from kaohe_desktop.domain.workcalendar import is_workday
+from kaohe_desktop.services import rubrics
+
+PEOPLE = [(p["编号"], p["姓名"], p["所属单位"]) for p in EXPECTED["roster"]["people"]]
+HER = "0102"
+
+# code → (period as the text states it, 0102's measured items {leaf: points}, 0102's
+# total, her grade, the grade above and the points it needs, na items for 0102)
+CASES = {
+    # S1: annual. 1.2 按时 90.91% ≥ 90 → 40% of 15 = 6; 1.3 满意 87.50% < 90 → 0;
+    # 2.1 2.50 ≤ 3 days → 10; 2.3 办件量 second → 15 − 1 = 14. Typed 45 − 5 = 40 → 70
+    "CENTER-T1": ("2024", {"1.2": 6, "1.3": 0, "2.1": 10, "2.3": 14}, "70", "合格", "良好", "10", ()),
+    # S3: 1 Jan – 31 Dec. 3.1 按时 → 40% of 10 = 4. Typed 90 − 5 = 85 → 89
+    "CENTER-FB": ("2024", {"3.1": 4}, "89", "良好", "优秀", "1", ()),
+    # S4: quarterly evaluation. 1.1 → 0; 1.2 90.91‰ above every band (≤ 5‰) → 0;
+    # 2.1 2.50 ≤ 3 → 20. Typed 40 − 3 = 37 → 57
+    "HALL-PERF": ("2024-Q2", {"1.1": 0, "1.2": 0, "2.1": 20}, "57", "不合格", "合格", "3", ()),
+    # S5: annual. 1.1 → 40% of 10 = 4; 1.3 → 7; 2.1 → 0; 2.2 1/1 → 10. She manages
+    # nobody: 6 管理考核 不适用, so (21 + 7 + 14 + 14 + 9) = 65 of 90 → 72.22
+    "CENTER-SIX": ("2024", {"1.1": 4, "1.3": 7, "2.1": 0, "2.2": 10}, "72.22", "合格", "良好",
+                   "7.78", ("6",)),
+    # S7: quarterly. 2.1 → 6; 3.1 → 0; 2.3 纪律 from attendance, on time every day → 10.
+    # Typed 60 − 5 = 55 → 71
+    "CENTER-T2": ("2024-Q2", {"2.1": 6, "2.3": 10, "3.1": 0}, "71", "合格", "良好", "9", ()),
+    # S2: five items rated 优秀/良好/合格/不合格 (20/16/12/0): 良好 × 5 = 80
+    "WINDOW-STAFF": ("2024", {}, "80", "良好", "优秀", "10", ()),
+}
+LEVELS = ["优秀", "良好", "合格", "良好", "优秀", "合格", "不合格"]
+
+
+def attlog(path: Path, numbers: list[str]) -> Path:
+    """A ZKTeco attlog.dat: every workday of 2024-Q2 on time for these 考勤号."""
+    lines = []
+    day = date(2024, 4, 1)
+    while day <= date(2024, 6, 30):
+        if is_workday(day):
+            for no in numbers:
+                lines.append(f"{no:>9}\t{day} 08:52:10\t1\t0\t1\t0")
+                lines.append(f"{no:>9}\t{day} 17:40:05\t1\t0\t1\t0")
+        day += timedelta(1)
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="ascii")
+    return path
+
+
+@pytest.mark.parametrize("code", list(CASES))
+def test_a_seed_system_scored_end_to_end(kaohe, tmp_path, code):
+    period, measured, total, grade, above, needed, na = CASES[code]
+    rubric = rubrics.builtin_rubric(code)
+    units = {u["名称"]: u["编号"] for u in EXPECTED["roster"]["units"]}
+    for name, unit in units.items():
+        kaohe.ok("unit", "add", name, "--code", unit, "--area", "红岭街道")
+    for n, (staff, name, unit) in enumerate(PEOPLE):
+        kaohe.ok("staff", "add", name, "--unit", units[unit], "--code", staff,
+                 "--attendance-no", str(900 + n))
+    aid = kaohe.json("assessment", "create", "--rubric", code, "--period", period,
+                     "--subjects", "staff", "--group", "中心:上级")["id"]
+    for name in EXPECTED["import_order"]:
+        kaohe.ok("service", "import", FIX / name)
+    if any((leaf.rule or {}).get("source") == "attendance" for leaf in rubric.leaves()):
+        kaohe.ok("attendance", "import", attlog(tmp_path / "attlog.dat",
+                                                [str(900 + n) for n in range(len(PEOPLE))]))
+    typed = [leaf for leaf in rubric.leaves() if leaf.kind.value != "derived"]
+    for n, (staff, _, _) in enumerate(PEOPLE):
+        for leaf in typed:
+            value = (LEVELS[n] if staff != HER else "良好") if leaf.kind.value == "level" \
+                else leaf.max - 1
+            kaohe.ok("scores", "set", aid, staff, leaf.code, value, "--assessor", "主任",
+                     "--group", "中心", "--remark", f"{leaf.title}：记录齐全" if staff == HER else "")
+        for item in na if staff == HER else ():
+            kaohe.ok("subject", "na", aid, staff, item, "--reason", "非管理人员")
+    # a measured item cannot be typed over
+    for leaf in rubric.leaves():
+        if leaf.kind.value == "derived":
+            refused = kaohe("scores", "set", aid, HER, leaf.code, leaf.max, "--assessor", "主任",
+                            "--group", "中心")
+            assert refused.code == 2 and "取自" in refused.err
+            break
+
+    rows = {r["subject_code"]: r for r in kaohe.json("rank", aid)}
+    assert all(r["complete"] for r in rows.values()), [r["missing"] for r in rows.values()]
+    her = rows[HER]
+    for item, points in measured.items():
+        assert Decimal(str(her["items"][item])) == points, (item, her["items"][item])
+    assert Decimal(str(her["total"])) == Decimal(total) and her["grade"] == grade
+    # grades follow the rubric's lines; ranks follow totals
+    bands = rubric.grades.bands
+    for r in rows.values():
+        expected = next(b.name for b in bands if Decimal(str(r["total"])) >= b.min)
+        assert r["grade"] == expected, r
+    ordered = sorted(rows.values(), key=lambda r: -Decimal(str(r["total"])))
+    assert [r["rank"] for r in ordered] == sorted(r["rank"] for r in rows.values())
+    drill = kaohe.ok("drill", aid, HER).out
+    for item in measured:
+        if rubric.item(item).rule.get("source") == "service":
+            assert "依据（服务记录）" in drill and "→" in drill
+
+    # the documents the text names, for the grades it names them
+    issued = kaohe.json("consequences", aid)
+    stated = {(c.grade, c.kind) for c in rubric.consequences}
+    assert {(d["grade"], d["kind"]) for d in issued} <= stated
+    assert {d["subject_code"] for d in issued} == {
+        s for s, r in rows.items() if any(g == r["grade"] for g, _ in stated)}
+
+    kaohe.ok("settings", "set", "issuer", "红岭街道办事处")
+    kaohe.ok("review", aid, "submit")
+    kaohe.ok("review", aid, "approve")
+    kaohe.ok("review", aid, "publish", "--from", "2024-07-08", "--to", "2024-07-12")
+    (letter,) = [Path(f) for f in kaohe.json("feedback", aid, "--out", tmp_path / "letters",
+                                             "--subjects", HER, "--date", "2024-07-15")]
+    with pdfplumber.open(letter) as pdf:
+        assert len(pdf.pages) == 1
+        text = "".join((pdf.pages[0].extract_text() or "").split())
+    for words in (f"总分{total}分", f"排第{her['rank']}名", f"等次为“{grade}”",
+                  f"距上一等次“{above}”还差{needed}分", "（主任）：", "记录齐全"):
+        assert words in text, (words, text)
+    if "1.3" in measured and code != "CENTER-SIX":
+        assert "满意率87.50%（7/8）" in text and "满意率87.50%→90%：约减少1个差评（共8次评价）" in text
