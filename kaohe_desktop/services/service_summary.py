@@ -209,15 +209,15 @@ def count_between(s: Session, lo: datetime, hi: datetime, by: str) -> Tallies:
     for the summary, single days for an ad-hoc period)."""
     out = new_tallies()
     R = ServiceRequest
-    requests = s.execute(
-        select(R.staff_id, R.unit_id, R.accepted_at, R.finished_at, R.instant, R.limit_days)
-        .where(R.accepted.is_(True))
-        .where(or_(R.accepted_at.between(lo, hi), R.finished_at.between(lo, hi)))).tuples().all()
+    in_span = (R.accepted.is_(True),
+               or_(R.accepted_at.between(lo, hi), R.finished_at.between(lo, hi)))
     # a 办件 finished in the span may have been accepted long before it: its 承诺时限 and
     # days taken are counted from its 受理 date, so the working days must reach back there
-    first = min((r[2] for r in requests), default=lo)
+    first = s.scalar(select(func.min(R.accepted_at)).where(*in_span)) or lo
     wd = workdays(s, min(lo, first).date(), hi.date())
-    add_requests(out, requests, by, wd, lo, hi)
+    add_requests(out, s.execute(
+        select(R.staff_id, R.unit_id, R.accepted_at, R.finished_at, R.instant, R.limit_days)
+        .where(*in_span)).tuples(), by, wd, lo, hi)
     G = ServiceRating
     add_ratings(out, s.execute(
         select(G.staff_id, G.unit_id, G.rated_at, G.level, G.rect_done_at, G.visit_at)
