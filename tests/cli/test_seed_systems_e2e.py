@@ -140,4 +140,5 @@ def test_a_seed_system_scored_end_to_end(kaohe, tmp_path, code):
                   f"距上一等次“{above}”还差{needed}分", "（主任）：", "记录齐全"):
         assert words in text, (words, text)
     if "1.3" in measured and code != "CENTER-SIX":
-        assert "满意率87.50%（7/8）" in text and "满意率87.50%→90%：约减少1个差评（共8次评价）" in text
+        assert "满意率87.50%（7/8）" in text
+        assert "满意率87.50%→90%：约减少1个差评（共8次评价），即达100.00%" in text
