@@ -20,7 +20,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from .chinese_dates import chinese_date
+from .chinese_dates import plain_date
 from .fonts import SONG, GongwenFonts, MissingGlyph, gongwen_fonts, text_width
 from .layout import Column, canvas_options, draft_watermark, draw_table, new_canvas, set_fonts_note, wrap
 
@@ -149,9 +149,19 @@ class _Writer:
                             font=self.f.body.name, size=self.size - 1.5,
                             header_fill=(0.93, 0.93, 0.93)) - self.size * 0.6
 
-    def right(self, text: str) -> None:
-        self.c.setFont(self.f.body.name, self.size)
-        self.c.drawRightString(RIGHT - 4 * mm, self.y - self.size, text)
+    def signature(self, issuer: str, issued: date) -> None:
+        """署名 centred over 成文日期, the date in Arabic digits standing 右空四字 (GB/T
+        9704-2012, as the notices have it)."""
+        font, size = self.f.body.name, self.size
+        day = plain_date(issued)
+        day_w = text_width(day, font, size)
+        day_x = RIGHT - 4 * size - day_w
+        signer_w = text_width(issuer, font, size)
+        signer_x = min(day_x + day_w / 2 - signer_w / 2, RIGHT - signer_w)
+        self.c.setFont(font, size)
+        self.c.drawString(signer_x, self.y - size, issuer)
+        self.y -= self.lead
+        self.c.drawString(day_x, self.y - size, day)
         self.y -= self.lead
 
 
@@ -191,8 +201,7 @@ def _draw(c: Canvas, x: FeedbackLetter, fonts: GongwenFonts, size: float, remark
     if not x.plan:
         w.para("各项均已得满分。")
     w.y -= size * 0.8
-    w.right(x.issuer)
-    w.right(chinese_date(x.issued, with_day=True))
+    w.signature(x.issuer, x.issued)
     return w.y
 
 

@@ -128,3 +128,26 @@ def test_the_letter_is_set_in_the_gongwen_faces(approved, tmp_path):
     assert len({_face(fonts.head), _face(fonts.heading1), _face(fonts.body)}) == 3
     plan = "".join(k for k in lines if k.startswith("（1）") or "→" in k)
     assert "满意率87.50%→90%" in plan and "87.5%" not in plan
+
+
+def test_the_signature_is_set_as_gongwen_dates_it(approved, tmp_path):
+    """成文日期 in Arabic digits (2024年7月15日, GB/T 9704-2012), standing four characters
+    in from the right margin, the issuer centred over it — as the notices do."""
+    from datetime import date
+
+    db, aid = approved
+    assessments.change_state(db, aid, "submit")
+    assessments.change_state(db, aid, "approve")
+    (path,) = run(feedback.feedback_job(db, aid, tmp_path, DocumentOptions(
+        issuer="红岭街道便民服务中心", issued=date(2024, 7, 15)), subjects=["0102"]))
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        lines = {"".join(x["text"].split()): x for x in page.extract_text_lines(return_chars=True)}
+        body = page.width - 50 * 72 / 25.4  # the text block: 26 mm left, 24 mm right margins
+        right_edge = 26 * 72 / 25.4 + body
+    assert "二〇" not in "".join(lines)
+    dated, signed = lines["2024年7月15日"], lines["红岭街道便民服务中心"]
+    size = dated["chars"][0]["size"]
+    assert abs((right_edge - dated["x1"]) - 4 * size) < 1.5  # 右空四字
+    assert abs((signed["x0"] + signed["x1"]) / 2 - (dated["x0"] + dated["x1"]) / 2) < 1.5
+    assert signed["top"] < dated["top"]
