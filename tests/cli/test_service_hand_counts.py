@@ -287,3 +287,16 @@ def test_the_change_against_the_month_before(loaded):
     assert change(now["on_time_rate"], then["on_time_rate"]) == 0.6667
     assert change(now["avg_days"], then["avg_days"]) == -1.0
     assert change(now["satisfied_rate"], then["satisfied_rate"]) == -0.5
+
+
+def test_visits_rectification_and_complaints_per_1000(loaded):
+    """The page's further measures for 2024: 回访 G02 G10 (张敏 2 of 2), G03 (李强 1 of 1),
+    S06 none (王芳 0 of 1); rectified in time G02 G10 of 2, none of G03 / S06; valid
+    complaints per 1,000 办件: 张敏 1 of 6 → 166.67, 王芳 1 of 6 → 166.67, 李强 0 of 4 → 0."""
+    db = open_db(str(loaded.db))
+    try:
+        got = {m.code: (m.visit_rate, m.bad_rectified_rate, m.valid_per_1000)
+               for m in service_stats.measures(db, "2024")}
+    finally:
+        db.close()
+    assert got == {"Q101": (1.0, 1.0, 166.67), "Q102": (1.0, 0.0, 0.0), "Q201": (0.0, 0.0, 166.67)}
