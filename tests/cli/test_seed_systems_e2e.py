@@ -142,3 +142,37 @@ def test_a_seed_system_scored_end_to_end(kaohe, tmp_path, code):
     if "1.3" in measured and code != "CENTER-SIX":
         assert "满意率87.50%（7/8）" in text
         assert "满意率87.50%→90%：约减少1个差评（共8次评价），即达100.00%" in text
+
+
+def test_center_fb_in_360_degrees_with_self_assessment(kaohe):
+    """S3 assesses 360 degrees (上级, 同事, 下属) plus 自我评估: the roles weighted 0.4 / 0.3 /
+    0.1 / 0.2, each person's own 自评 group scoring only them. 黄丽萍's typed items: 上级 max
+    − 1, 同事 max − 2, 下属 max − 3, herself max → max − 1.3 each (0.4 + 0.6 + 0.3), five
+    items of 90 → 83.5; 3.1 按时办结率 90.91% → 4: 87.5, 良好."""
+    units = {u["名称"]: u["编号"] for u in EXPECTED["roster"]["units"]}
+    for name, unit in units.items():
+        kaohe.ok("unit", "add", name, "--code", unit)
+    for staff, name, unit in PEOPLE:
+        kaohe.ok("staff", "add", name, "--unit", units[unit], "--code", staff)
+    for name in EXPECTED["import_order"]:
+        kaohe.ok("service", "import", FIX / name)
+    selves = [x for staff, _, _ in PEOPLE for x in ("--group", f"自评-{staff}:自评", "--subjects", staff)]
+    aid = kaohe.json("assessment", "create", "--rubric", "CENTER-FB", "--period", "2024",
+                     "--group", "上级组:上级", "--group", "同事组:同事", "--group", "下属组:下属", *selves,
+                     "--weight", "上级=0.4", "--weight", "同事=0.3", "--weight", "下属=0.1",
+                     "--weight", "自评=0.2")["id"]
+    typed = (("1", 30), ("2", 20), ("3.2", 10), ("4", 20), ("5", 10))
+    for staff, name, _ in PEOPLE:
+        for item, top in typed:
+            for group, who, value in (("上级组", "主任", top - 1), ("同事组", "同事甲", top - 2),
+                                      ("下属组", "下属乙", top - 3), (f"自评-{staff}", name, top)):
+                kaohe.ok("scores", "set", aid, staff, item, value, "--assessor", who, "--group", group)
+    refused = kaohe("scores", "set", aid, "0101", "1", 30, "--assessor", "黄丽萍", "--group", "自评-0102")
+    assert refused.code == 2  # her own group scores only her
+    rows = {r["subject_code"]: r for r in kaohe.json("rank", aid)}
+    assert all(r["complete"] for r in rows.values())
+    her = rows[HER]
+    assert Decimal(str(her["items"]["1"])) == Decimal("28.7")
+    assert Decimal(str(her["total"])) == Decimal("87.5") and her["grade"] == "良好"
+    kaohe.ok("review", aid, "submit")
+    kaohe.ok("review", aid, "approve")  # the 考核权责委员会's 审议
