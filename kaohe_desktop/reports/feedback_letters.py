@@ -79,6 +79,10 @@ class FeedbackLetter:
     issued: date
     adjustments: str = ""  # "加分 2，减分 1" when there are any
     draft: bool = False
+    # items 不适用 to the subject: the base over the items that apply, turned to full marks
+    conversion: str = ""  # "65 ÷ 90 × 100 = 72.22" ("" when every item applies)
+    applicable: str = ""  # the maxima of the items that apply ("90")
+    raw: str = ""  # the score over them ("65")
 
     @property
     def record(self) -> str:
@@ -92,6 +96,15 @@ def _standing(x: FeedbackLetter) -> str:
     return (f"根据《{x.rubric_name}》，{how}，{x.you}在“{x.assessment_name}”中"
             f"总分 {x.total} 分{extra}（满分 {x.full_marks} 分），{rank}等次为“{x.grade}”。"
             "现将评估结果、评价意见和改进建议反馈如下。")
+
+
+def _totals(x: FeedbackLetter) -> list[tuple[str, str, str, str]]:
+    """The table's last rows: the total; with 不适用 items, the total of those that apply
+    and its conversion to full marks, so the figures add up on the page."""
+    if not x.conversion:
+        return [("合计", x.full_marks, x.total, "")]
+    return [("合计（适用项目）", x.applicable, x.raw, ""),
+            (f"按适用项目折算：{x.conversion}", x.full_marks, x.total, "")]
 
 
 def _plan_lead(x: FeedbackLetter) -> str:
@@ -178,8 +191,7 @@ def _draw(c: Canvas, x: FeedbackLetter, fonts: GongwenFonts, size: float, remark
     w.heading("一、评估结果")
     w.table([Column("项目", WIDTH * 0.55), Column("满分", WIDTH * 0.15, "right"),
              Column("得分", WIDTH * 0.15, "right"), Column("得分率", WIDTH * 0.15, "right")],
-            [(f"{s.code} {s.title}", s.max, s.score, s.rate) for s in x.sections]
-            + [("合计", x.full_marks, x.total, "")])
+            [(f"{s.code} {s.title}", s.max, s.score, s.rate) for s in x.sections] + _totals(x))
     w.heading("二、评价意见")
     if not x.remarks:
         w.para("评分人未填写评价意见。")

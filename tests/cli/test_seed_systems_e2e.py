@@ -139,6 +139,10 @@ def test_a_seed_system_scored_end_to_end(kaohe, tmp_path, code):
     for words in (f"总分{total}分", f"排第{her['rank']}名", f"等次为“{grade}”",
                   f"距上一等次“{above}”还差{needed}分", "（主任）：", "记录齐全"):
         assert words in text, (words, text)
+    if na:  # 不适用 shown as such, the total over the items that apply turned to 100
+        assert "6管理考核（管理人员）—不适用" in text
+        assert "合计（适用项目）9065" in text and "按适用项目折算：65÷90×100=72.22" in text
+        assert "6管理考核（管理人员）：" not in text  # nothing to gain where nothing applies
     if "1.3" in measured and code != "CENTER-SIX":
         assert "满意率87.50%（7/8）" in text
         assert "满意率87.50%→90%：约减少1个差评（共8次评价），即达100.00%" in text
