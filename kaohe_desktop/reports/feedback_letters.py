@@ -83,6 +83,9 @@ class FeedbackLetter:
     conversion: str = ""  # "65 ÷ 90 × 100 = 72.22" ("" when every item applies)
     applicable: str = ""  # the maxima of the items that apply ("90")
     raw: str = ""  # the score over them ("65")
+    base: str = ""  # the items' total before 加分 and 减分
+    bonus: str = ""  # "3" ("" none)
+    deduction: str = ""  # "1" ("" none)
 
     @property
     def record(self) -> str:
@@ -99,12 +102,23 @@ def _standing(x: FeedbackLetter) -> str:
 
 
 def _totals(x: FeedbackLetter) -> list[tuple[str, str, str, str]]:
-    """The table's last rows: the total; with 不适用 items, the total of those that apply
-    and its conversion to full marks, so the figures add up on the page."""
-    if not x.conversion:
+    """The table's last rows, so the figures add up on the page: with 不适用 items the
+    total of those that apply and its conversion to full marks; with 加分 or 减分 the
+    items' total, each adjustment and the total."""
+    if not x.conversion and not (x.bonus or x.deduction):
         return [("合计", x.full_marks, x.total, "")]
-    return [("合计（适用项目）", x.applicable, x.raw, ""),
-            (f"按适用项目折算：{x.conversion}", x.full_marks, x.total, "")]
+    if x.conversion:
+        rows = [("合计（适用项目）", x.applicable, x.raw, ""),
+                (f"按适用项目折算：{x.conversion}", x.full_marks, x.base or x.total, "")]
+    else:
+        rows = [("小计", x.full_marks, x.base, "")]
+    if x.bonus:
+        rows.append(("加分", "", f"+{x.bonus}", ""))
+    if x.deduction:
+        rows.append(("减分", "", f"-{x.deduction}", ""))
+    if x.bonus or x.deduction:
+        rows.append(("总分", "", x.total, ""))
+    return rows
 
 
 def _plan_lead(x: FeedbackLetter) -> str:

@@ -147,7 +147,9 @@ def letter_data(db: Database, assessment_id: int, subjects: Iterable[str] | None
             tuple(s.text for s in chosen), opts.issuer, opts.issued_on(), adjustments, opts.draft,
             conversion=r.conversion,
             applicable=shown(sum((i.max for i in rubric.leaves() if i.code not in na), ZERO)),
-            raw=shown(sum(r.sections, ZERO))))
+            raw=shown(sum(r.sections, ZERO)), base=shown(r.base),
+            bonus=shown(r.bonus) if r.bonus else "",
+            deduction=shown(r.deduction) if r.deduction else ""))
     return out
 
 

@@ -180,3 +180,30 @@ def test_center_fb_in_360_degrees_with_self_assessment(kaohe):
     assert Decimal(str(her["total"])) == Decimal("87.5") and her["grade"] == "良好"
     kaohe.ok("review", aid, "submit")
     kaohe.ok("review", aid, "approve")  # the 考核权责委员会's 审议
+
+
+def test_a_letter_with_加分_and_减分_adds_up(kaohe, tmp_path):
+    """CY2019 (S11) for two stations: every leaf one point short where it is worth more than
+    2 (20 such leaves: 90 of 100), 加分 B1 3 and 减分 D1 1 for 东风: 92. The letter's table
+    shows the items' 90, +3, -1 and the 92 the text states, so it adds up on the page."""
+    for code, name in (("FR01", "东风社区便民服务站"), ("FR02", "向阳社区便民服务站")):
+        kaohe.ok("unit", "add", name, "--code", code, "--area", "芙蓉街道")
+    aid = kaohe.json("assessment", "create", "--rubric", "CY2019", "--period", "2024",
+                     "--subjects", "units", "--group", "第一组:上级")["id"]
+    for code in ("FR01", "FR02"):
+        for leaf in rubrics.builtin_rubric("CY2019").leaves():
+            kaohe.ok("scores", "set", aid, code, leaf.code, leaf.max - (1 if leaf.max > 2 else 0),
+                     "--assessor", "张三")
+    kaohe.ok("event", "add", aid, "FR01", "B1", 3, "--matter", "帮办代办")
+    kaohe.ok("event", "add", aid, "FR01", "D1", 1, "--matter", "窗口空岗")
+    kaohe.ok("settings", "set", "issuer", "芙蓉街道办事处")
+    kaohe.ok("review", aid, "submit")
+    kaohe.ok("review", aid, "approve")
+    (letter,) = [Path(f) for f in kaohe.json("feedback", aid, "--out", tmp_path / "letters",
+                                             "--subjects", "FR01")]
+    with pdfplumber.open(letter) as pdf:
+        assert len(pdf.pages) == 1
+        lines = ["".join(x["text"].split()) for x in pdf.pages[0].extract_text_lines()]
+    assert "总分92分（其中加分3，减分1）" in "".join(lines)
+    at = lines.index("小计10090")
+    assert lines[at:at + 4] == ["小计10090", "加分+3", "减分-1", "总分92"]
