@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .metric_rules import MetricRule, measure_value, metric_points, needed_for, value_text
@@ -49,29 +49,71 @@ def _ceil(x: Decimal) -> int:
     return max(0, math.ceil(x - Decimal("1e-9")))
 
 
-def reach_text(measure: str, m: Measures, target: Decimal) -> str:
-    """What reaching `target` (in the rule's unit) takes, in records: "约减少 20 个差评"."""
+def reach_count(measure: str, m: Measures, target: Decimal) -> int | None:
+    """How many records reaching `target` (in the rule's unit) takes — the least that does;
+    None for a measure not counted in whole records (the average days, the mean level)."""
     t = m.tally
     share = target / HUNDRED
     if measure == "satisfied_rate":
-        if m.mean_satisfaction:
-            return f"平均评价等级提高到 {shown((share * 5).quantize(Decimal('0.01')))} 星"
-        return f"约减少 {_ceil(share * t.ratings - t.satisfied)} 个差评（共 {t.ratings:,} 次评价）"
+        return None if m.mean_satisfaction else _ceil(share * t.ratings - t.satisfied)
     if measure == "on_time_rate":
-        return f"约多 {_ceil(share * t.finished - t.on_time)} 件按时办结（共办结 {t.finished:,} 件）"
+        return _ceil(share * t.finished - t.on_time)
     if measure == "bad_rectified_rate":
-        return f"再按期整改 {_ceil(share * t.bad - t.bad_in_time)} 个差评（15 个工作日内）"
+        return _ceil(share * t.bad - t.bad_in_time)
     if measure == "visit_rate":
-        return f"再回访 {_ceil(share * t.bad - t.visited)} 个差评"
+        return _ceil(share * t.bad - t.visited)
     if measure in ("requests", "finished"):
-        now = t.requests if measure == "requests" else t.finished
-        return f"多办 {_ceil(target - now)} 件"
-    if measure in ("bad_ratings", "complaints", "valid_complaints"):
-        now = {"bad_ratings": t.bad, "complaints": t.complaints, "valid_complaints": t.valid}[measure]
-        what = {"bad_ratings": "差评", "complaints": "投诉", "valid_complaints": "有效投诉"}[measure]
-        return f"{what}减少 {_ceil(now - target)} 个"
+        return _ceil(target - (t.requests if measure == "requests" else t.finished))
+    if measure in _FEWER:
+        return _ceil(getattr(t, _FEWER[measure]) - target)
     if measure == "valid_per_1000":
-        return f"有效投诉减少 {_ceil(t.valid - target * t.requests / 1000)} 件"
+        return _ceil(t.valid - target * t.requests / 1000)
+    return None
+
+
+# counts that fall by the number of records the plan asks to avoid
+_FEWER = {"bad_ratings": "bad", "complaints": "complaints", "valid_complaints": "valid"}
+
+
+def after(measure: str, m: Measures, k: int) -> Measures:
+    """The subject's measures had `k` records gone the better way: k 差评 fewer (the
+    ratings as many, k more satisfied), k more 办件 on time, k fewer valid complaints …"""
+    t = m.tally
+    change: dict[str, int] = {
+        "satisfied_rate": {"satisfied": t.satisfied + k, "bad": max(0, t.bad - k)},
+        "on_time_rate": {"on_time": t.on_time + k},
+        "bad_rectified_rate": {"bad_in_time": t.bad_in_time + k},
+        "visit_rate": {"visited": t.visited + k},
+        "requests": {"requests": t.requests + k},
+        "finished": {"finished": t.finished + k},
+        "valid_per_1000": {"valid": max(0, t.valid - k)},
+    }.get(measure) or ({_FEWER[measure]: max(0, getattr(t, _FEWER[measure]) - k)}
+                       if measure in _FEWER else {})
+    return replace(m, tally=replace(t, **change))
+
+
+def reach_text(measure: str, m: Measures, target: Decimal) -> str:
+    """What reaching `target` (in the rule's unit) takes, in records: "约减少 20 个差评"."""
+    t = m.tally
+    k = reach_count(measure, m, target)
+    if measure == "satisfied_rate":
+        if m.mean_satisfaction:
+            share = target / HUNDRED
+            return f"平均评价等级提高到 {shown((share * 5).quantize(Decimal('0.01')))} 星"
+        return f"约减少 {k} 个差评（共 {t.ratings:,} 次评价）"
+    if measure == "on_time_rate":
+        return f"约多 {k} 件按时办结（共办结 {t.finished:,} 件）"
+    if measure == "bad_rectified_rate":
+        return f"再按期整改 {k} 个差评（15 个工作日内）"
+    if measure == "visit_rate":
+        return f"再回访 {k} 个差评"
+    if measure in ("requests", "finished"):
+        return f"多办 {k} 件"
+    if measure in _FEWER:
+        what = {"bad_ratings": "差评", "complaints": "投诉", "valid_complaints": "有效投诉"}[measure]
+        return f"{what}减少 {k} 个"
+    if measure == "valid_per_1000":
+        return f"有效投诉减少 {k} 件"
     if measure == "avg_days":
         now = Decimal(str(m.avg_days or 0))
         return f"平均每件缩短 {shown(max(ZERO, now - target))} 个工作日（{t.days_n:,} 件）"
@@ -85,6 +127,16 @@ def _unit_text(rule: MetricRule, value: Decimal) -> str:
     if unit in ("件", "个"):
         return f"{int(value)} {unit}"
     return f"{shown(value.quantize(Decimal('0.01')))} {unit}"
+
+
+def _value_text(rule: MetricRule, value: Decimal) -> str:
+    """A measured value as the letter's measures table shows it (87.50%, 2.50 工作日): the
+    plan's "87.50% → 90%" must read the same figure, not a shortened one."""
+    unit = rule.info.unit
+    if unit in ("件", "个"):
+        return f"{int(value)} {unit}"
+    fixed = f"{value.quantize(Decimal('0.01'))}"
+    return f"{fixed}%" if unit == "%" else f"{fixed} {unit}"
 
 
 @dataclass(frozen=True)
@@ -147,9 +199,19 @@ def metric_step(item_code: str, title: str, rule: MetricRule, m: Measures, point
         return None
     gain = metric_points(rule, target, maximum, step)[0] - points
     label = rule.info.label
+    reached = ""
+    # whole records move a small count past the target (1 差评 fewer of 8 ratings is 100%,
+    # not 90%): the points are those of where the records really take the measure
+    k = reach_count(rule.measure, m, target)
+    if k is not None:
+        landed = measure_value(rule.measure, after(rule.measure, m, k))
+        if landed is not None:
+            real = metric_points(rule, landed, maximum, step)[0] - points
+            if real > gain:
+                gain, reached = real, f"，即达 {_value_text(rule, landed)}"
     return Step(item_code, title, maximum - points, gain,
-                f"{item_code} {title}：{label} {_unit_text(rule, value)} → {_unit_text(rule, target)}："
-                f"{reach_text(rule.measure, m, target)}，可多得 {shown(gain)} 分")
+                f"{item_code} {title}：{label} {_value_text(rule, value)} → {_unit_text(rule, target)}："
+                f"{reach_text(rule.measure, m, target)}{reached}，可多得 {shown(gain)} 分")
 
 
 def plan(steps: Sequence[Step], needed: Decimal | None, limit: int = 4) -> list[Step]:

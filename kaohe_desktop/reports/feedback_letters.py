@@ -20,7 +20,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from .chinese_dates import chinese_date
+from .chinese_dates import plain_date
 from .fonts import SONG, GongwenFonts, MissingGlyph, gongwen_fonts, text_width
 from .layout import Column, canvas_options, draft_watermark, draw_table, new_canvas, set_fonts_note, wrap
 
@@ -79,6 +79,13 @@ class FeedbackLetter:
     issued: date
     adjustments: str = ""  # "加分 2，减分 1" when there are any
     draft: bool = False
+    # items 不适用 to the subject: the base over the items that apply, turned to full marks
+    conversion: str = ""  # "65 ÷ 90 × 100 = 72.22" ("" when every item applies)
+    applicable: str = ""  # the maxima of the items that apply ("90")
+    raw: str = ""  # the score over them ("65")
+    base: str = ""  # the items' total before 加分 and 减分
+    bonus: str = ""  # "3" ("" none)
+    deduction: str = ""  # "1" ("" none)
 
     @property
     def record(self) -> str:
@@ -92,6 +99,26 @@ def _standing(x: FeedbackLetter) -> str:
     return (f"根据《{x.rubric_name}》，{how}，{x.you}在“{x.assessment_name}”中"
             f"总分 {x.total} 分{extra}（满分 {x.full_marks} 分），{rank}等次为“{x.grade}”。"
             "现将评估结果、评价意见和改进建议反馈如下。")
+
+
+def _totals(x: FeedbackLetter) -> list[tuple[str, str, str, str]]:
+    """The table's last rows, so the figures add up on the page: with 不适用 items the
+    total of those that apply and its conversion to full marks; with 加分 or 减分 the
+    items' total, each adjustment and the total."""
+    if not x.conversion and not (x.bonus or x.deduction):
+        return [("合计", x.full_marks, x.total, "")]
+    if x.conversion:
+        rows = [("合计（适用项目）", x.applicable, x.raw, ""),
+                (f"按适用项目折算：{x.conversion}", x.full_marks, x.base or x.total, "")]
+    else:
+        rows = [("小计", x.full_marks, x.base, "")]
+    if x.bonus:
+        rows.append(("加分", "", f"+{x.bonus}", ""))
+    if x.deduction:
+        rows.append(("减分", "", f"-{x.deduction}", ""))
+    if x.bonus or x.deduction:
+        rows.append(("总分", "", x.total, ""))
+    return rows
 
 
 def _plan_lead(x: FeedbackLetter) -> str:
@@ -149,9 +176,19 @@ class _Writer:
                             font=self.f.body.name, size=self.size - 1.5,
                             header_fill=(0.93, 0.93, 0.93)) - self.size * 0.6
 
-    def right(self, text: str) -> None:
-        self.c.setFont(self.f.body.name, self.size)
-        self.c.drawRightString(RIGHT - 4 * mm, self.y - self.size, text)
+    def signature(self, issuer: str, issued: date) -> None:
+        """署名 centred over 成文日期, the date in Arabic digits standing 右空四字 (GB/T
+        9704-2012, as the notices have it)."""
+        font, size = self.f.body.name, self.size
+        day = plain_date(issued)
+        day_w = text_width(day, font, size)
+        day_x = RIGHT - 4 * size - day_w
+        signer_w = text_width(issuer, font, size)
+        signer_x = min(day_x + day_w / 2 - signer_w / 2, RIGHT - signer_w)
+        self.c.setFont(font, size)
+        self.c.drawString(signer_x, self.y - size, issuer)
+        self.y -= self.lead
+        self.c.drawString(day_x, self.y - size, day)
         self.y -= self.lead
 
 
@@ -168,8 +205,7 @@ def _draw(c: Canvas, x: FeedbackLetter, fonts: GongwenFonts, size: float, remark
     w.heading("一、评估结果")
     w.table([Column("项目", WIDTH * 0.55), Column("满分", WIDTH * 0.15, "right"),
              Column("得分", WIDTH * 0.15, "right"), Column("得分率", WIDTH * 0.15, "right")],
-            [(f"{s.code} {s.title}", s.max, s.score, s.rate) for s in x.sections]
-            + [("合计", x.full_marks, x.total, "")])
+            [(f"{s.code} {s.title}", s.max, s.score, s.rate) for s in x.sections] + _totals(x))
     w.heading("二、评价意见")
     if not x.remarks:
         w.para("评分人未填写评价意见。")
@@ -191,8 +227,7 @@ def _draw(c: Canvas, x: FeedbackLetter, fonts: GongwenFonts, size: float, remark
     if not x.plan:
         w.para("各项均已得满分。")
     w.y -= size * 0.8
-    w.right(x.issuer)
-    w.right(chinese_date(x.issued, with_day=True))
+    w.signature(x.issuer, x.issued)
     return w.y
 
 

@@ -26,7 +26,7 @@ from kaohe_desktop.domain.improvement import (
     plan,
 )
 from kaohe_desktop.domain.numbers import ZERO, shown
-from kaohe_desktop.domain.rubric import GradeBand, GradeMode, GradeScale, ItemKind
+from kaohe_desktop.domain.rubric import GradeBand, GradeMode, GradeScale, ItemKind, Rubric
 from kaohe_desktop.reports.feedback_letters import (
     FeedbackLetter,
     MeasureRow,
@@ -64,6 +64,18 @@ def _rate(score: Decimal, maximum: Decimal) -> str:
     return f"{(score / maximum * 100).quantize(Decimal('1'))}%" if maximum else ""
 
 
+def _section(rubric: Rubric, code: str, title: str, score: Decimal, na: set[str]) -> SectionScore:
+    """A section against the maximum of its items that apply to the subject: one whose
+    every item is 不适用 says so instead of showing 0 of its maximum."""
+    top = rubric.item(code)
+    if top is None:
+        return SectionScore(code, title, shown(score), "", "")
+    applicable = sum((i.max for i in top.walk() if i.is_leaf and i.code not in na), ZERO)
+    if not applicable:
+        return SectionScore(code, title, "不适用", "—", "")
+    return SectionScore(code, title, shown(score), shown(applicable), _rate(score, applicable))
+
+
 def letter_data(db: Database, assessment_id: int, subjects: Iterable[str] | None = None,
                 opts: DocumentOptions = DEFAULT_OPTIONS) -> list[FeedbackLetter]:
     """The letters of the graded subjects (or of `subjects`), in rank order."""
@@ -99,7 +111,8 @@ def letter_data(db: Database, assessment_id: int, subjects: Iterable[str] | None
         d = drill_down(db, assessment_id, r.subject_code)
         rubric = d.rubric
         assert rubric is not None
-        sections = tuple(SectionScore(s.code, s.title, shown(v), shown(s.max), _rate(v, s.max))
+        na = set(r.not_applicable)
+        sections = tuple(_section(rubric, s.code, s.title, v, na)
                          for s, v in zip(table.sections, r.sections, strict=True))
         remarks = tuple(RemarkLine(f"{i.code} {i.title}", x.assessor, x.remark.strip())
                         for i in d.items for x in i.scores
@@ -111,6 +124,8 @@ def letter_data(db: Database, assessment_id: int, subjects: Iterable[str] | None
             if not i.is_leaf:
                 continue
             item = rubric.item(i.code)
+            if i.code in na:  # 不适用 to this subject: nothing to gain there, no target
+                continue
             mv = mine.get(i.code)
             if mv is not None and m is not None and item is not None:
                 lines.append(measure_line(i.code, mv.rule, m, i.score, i.max))
@@ -129,7 +144,12 @@ def letter_data(db: Database, assessment_id: int, subjects: Iterable[str] | None
             remarks, tuple(MeasureRow(x.label, x.value, x.target, x.points) for x in lines),
             nxt.name, shown(nxt.needed) if nxt.name and nxt.needed is not None and nxt.needed > ZERO
             else ("" if nxt.needed is None else "0"),
-            tuple(s.text for s in chosen), opts.issuer, opts.issued_on(), adjustments, opts.draft))
+            tuple(s.text for s in chosen), opts.issuer, opts.issued_on(), adjustments, opts.draft,
+            conversion=r.conversion,
+            applicable=shown(sum((i.max for i in rubric.leaves() if i.code not in na), ZERO)),
+            raw=shown(sum(r.sections, ZERO)), base=shown(r.base),
+            bonus=shown(r.bonus) if r.bonus else "",
+            deduction=shown(r.deduction) if r.deduction else ""))
     return out
 
 

@@ -226,14 +226,17 @@ def tallies(s: Session, start: date, end: date, by: str) -> Tallies:
 def count_between(s: Session, lo: datetime, hi: datetime, by: str) -> Tallies:
     """Subject id → month → counts of the records in [lo, hi) (any instants: whole months
     for the summary, single days for an ad-hoc period)."""
-    wd = workdays(s, lo.date(), hi.date())
     out = new_tallies()
     R = ServiceRequest
+    in_span = (R.accepted.is_(True),
+               or_(R.accepted_at.between(lo, hi), R.finished_at.between(lo, hi)))
+    # a 办件 finished in the span may have been accepted long before it: its 承诺时限 and
+    # days taken are counted from its 受理 date, so the working days must reach back there
+    first = s.scalar(select(func.min(R.accepted_at)).where(*in_span)) or lo
+    wd = workdays(s, min(lo, first).date(), hi.date())
     add_requests(out, _stamped(s.execute(
         select(R.staff_id, R.unit_id, R.accepted_at, R.finished_at, R.instant, R.limit_days)
-        .where(R.accepted.is_(True))
-        .where(or_(R.accepted_at.between(lo, hi), R.finished_at.between(lo, hi)))), 2, 3),
-        by, wd, stamp(lo), stamp(hi))
+        .where(*in_span)), 2, 3), by, wd, stamp(lo), stamp(hi))
     G = ServiceRating
     add_ratings(out, _stamped(s.execute(
         select(G.staff_id, G.unit_id, G.rated_at, G.level, G.rect_done_at, G.visit_at)

@@ -52,5 +52,5 @@ def test_center_2023_scores_from_the_records(kaohe):
         text = "".join((pdf.pages[0].extract_text() or "").split())
     for words in ("你单位", "总分79.5分", "排第1名", "等次为“合格服务中心”",
                   "距上一等次“优秀服务中心”还差10.5分", "满意率92.86%（13/14）",
-                  "满意率92.86%→95%：约减少1个差评（共14次评价），可多得6分"):
+                  "满意率92.86%→95%：约减少1个差评（共14次评价），即达100.00%，可多得18分"):
         assert words in text, (words, text)

@@ -7,7 +7,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaohe_desktop.domain.improvement import Step, next_grade, plan, reach_text
+from kaohe_desktop.domain.improvement import Step, metric_step, next_grade, plan, reach_text
+from kaohe_desktop.domain.metric_rules import rule_from_raw
 from kaohe_desktop.domain.rubric import GradeBand, GradeMode, GradeScale
 from kaohe_desktop.domain.service_measures import Measures, MonthTally
 
@@ -46,3 +47,26 @@ def test_plan_takes_the_largest_gains_enough_for_the_next_grade():
              Step("3", "c", D(4), D(4), "c"), Step("4", "d", D(1), D(1), "d")]
     assert [s.item_code for s in plan(steps, D(11))] == ["2", "3"]
     assert [s.item_code for s in plan(steps, None)] == ["2", "3", "1", "4"]
+
+
+SATISFIED = {"source": "service", "measure": "satisfied_rate", "mode": "thresholds",
+             "bands": [{"at": 99, "percent": 100}, {"at": 97, "percent": 80},
+                       {"at": 95, "percent": 60}, {"at": 90, "percent": 40}]}
+
+
+def test_a_small_count_lands_past_the_target_and_the_plan_says_so():
+    """7 of 8 satisfied (87.50%): the nearest band is ≥ 90% (40% of 15 = 6), but one 差评
+    fewer of 8 ratings is 8/8 = 100% — full marks, 15 more, not 6."""
+    rule, problems = rule_from_raw(SATISFIED)
+    assert rule is not None and not problems
+    few = Measures("0102", "黄丽萍", MonthTally(ratings=8, satisfied=7, bad=1))
+    step = metric_step("1.3", "服务质量（满意率）", rule, few, D(0), D(15), None)
+    assert step is not None and step.gain == 15
+    assert step.text == ("1.3 服务质量（满意率）：满意率 87.50% → 90%：约减少 1 个差评（共 8 次评价），"
+                         "即达 100.00%，可多得 15 分")
+    # the issue's example: 20 of 1,050 lands on 98.00%, inside the ≥ 97% band it aims at
+    many = Measures("0101", "林志强", MonthTally(ratings=1050, satisfied=1009, bad=41))  # 96.10%
+    step = metric_step("1.3", "服务质量（满意率）", rule, many, D(9), D(15), None)
+    assert step is not None and step.gain == 3  # 60% → 80% of 15
+    assert step.text == ("1.3 服务质量（满意率）：满意率 96.10% → 97%：约减少 10 个差评（共 1,050 次评价），"
+                         "可多得 3 分")

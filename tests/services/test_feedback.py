@@ -4,6 +4,8 @@ targets and the improvement plan with its concrete targets."""
 
 from __future__ import annotations
 
+import re
+
 import pdfplumber
 import pytest
 from service_data import import_all, load_roster
@@ -69,7 +71,7 @@ def test_one_page_each_with_the_figures(approved, tmp_path):
                   "2 工作态度与沟通能力（主任）：窗口沟通耐心，群众有表扬。",
                   "满意率 87.50%（7/8）", "≥ 99%", "0/20",
                   "距上一等次“合格”还差 1 分",
-                  "满意率 87.5% → 90%：约减少 1 个差评（共 8 次评价），可多得 8 分",
+                  "满意率 87.50% → 90%：约减少 1 个差评（共 8 次评价），即达 100.00%，可多得 20 分",
                   "红岭街道便民服务中心"):
         assert "".join(words.split()) in text, (words, text)
     best = "".join(pages["0101"][1].split())
@@ -85,3 +87,67 @@ def test_subjects_named_and_unknown_refused(approved, tmp_path):
     with pytest.raises(InputError) as exc:
         feedback.letter_data(db, aid, ["9999"], DocumentOptions(issuer="X"))
     assert exc.value.problems[0].value == "9999"
+
+
+def _face(choice) -> str:
+    """The PostScript name a font file embeds under (pdfplumber shows it after the subset tag)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(choice.path, fontNumber=0, lazy=True) as f:
+        return f["name"].getDebugName(6)
+
+
+def test_the_letter_is_set_in_the_gongwen_faces(approved, tmp_path):
+    """Title 小标宋 (or its stand-in), subtitle 楷体, 一、 headings 黑体, body and tables 仿宋
+    (documents.md: 正文 3号仿宋, headings 一、 in 黑体); the plan quotes the measure as the
+    table shows it (87.50%, not 87.5%)."""
+    from kaohe_desktop.reports.fonts import gongwen_fonts
+
+    db, aid = approved
+    assessments.change_state(db, aid, "submit")
+    assessments.change_state(db, aid, "approve")
+    (path,) = run(feedback.feedback_job(db, aid, tmp_path, DocumentOptions(issuer="红岭街道便民服务中心"),
+                                        subjects=["0102"]))
+    fonts = gongwen_fonts()
+    with pdfplumber.open(path) as pdf:
+        assert len(pdf.pages) == 1
+        lines: dict[str, set[str]] = {}
+        for line in pdf.pages[0].extract_text_lines(return_chars=True):
+            text = "".join(line["text"].split())
+            # "AAAAAA+UMingCN-0": subset tag before, a collection's face number after
+            lines[text] = {re.sub(r"-\d+$", "", c["fontname"].split("+")[-1])
+                           for c in line["chars"] if c["text"].strip()}
+    by_start = {k[:6]: v for k, v in lines.items()}
+    assert by_start["考核结果反馈"] == {_face(fonts.head)}
+    assert by_start["一、评估结果"] == by_start["二、评价意见"] == {_face(fonts.heading1)}
+    assert by_start["四、改进建议"] == {_face(fonts.heading1)}
+    assert by_start["根据《便民服"] == {_face(fonts.body)}
+    assert lines["满意率87.50%（7/8）≥99%0/20"] == {_face(fonts.body)}  # a table row
+    assert any(k.startswith("2024年第2季度") and v == {_face(fonts.heading2)}
+               for k, v in lines.items())
+    assert len({_face(fonts.head), _face(fonts.heading1), _face(fonts.body)}) == 3
+    plan = "".join(k for k in lines if k.startswith("（1）") or "→" in k)
+    assert "满意率87.50%→90%" in plan and "87.5%" not in plan
+
+
+def test_the_signature_is_set_as_gongwen_dates_it(approved, tmp_path):
+    """成文日期 in Arabic digits (2024年7月15日, GB/T 9704-2012), standing four characters
+    in from the right margin, the issuer centred over it — as the notices do."""
+    from datetime import date
+
+    db, aid = approved
+    assessments.change_state(db, aid, "submit")
+    assessments.change_state(db, aid, "approve")
+    (path,) = run(feedback.feedback_job(db, aid, tmp_path, DocumentOptions(
+        issuer="红岭街道便民服务中心", issued=date(2024, 7, 15)), subjects=["0102"]))
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        lines = {"".join(x["text"].split()): x for x in page.extract_text_lines(return_chars=True)}
+        body = page.width - 50 * 72 / 25.4  # the text block: 26 mm left, 24 mm right margins
+        right_edge = 26 * 72 / 25.4 + body
+    assert "二〇" not in "".join(lines)
+    dated, signed = lines["2024年7月15日"], lines["红岭街道便民服务中心"]
+    size = dated["chars"][0]["size"]
+    assert abs((right_edge - dated["x1"]) - 4 * size) < 1.5  # 右空四字
+    assert abs((signed["x0"] + signed["x1"]) / 2 - (dated["x0"] + dated["x1"]) / 2) < 1.5
+    assert signed["top"] < dated["top"]

@@ -88,3 +88,16 @@ def test_show_prints_each_measure_and_its_rule(db, capsys):
     assert "计分：满意率：≥ 99% 得 100%，≥ 97% 得 80%，≥ 95% 得 60%，≥ 90% 得 40%，其余 0 分" in out
     assert "计分：平均办理时长目标 3 工作日，每高于 1 工作日 扣 2 分，扣完为止" in out
     assert "说明：依据《2023年便民服务中心考核制度》" in out
+
+
+@pytest.mark.parametrize("code", rubrics.BUILTIN_CODES)
+def test_each_note_says_what_its_text_leaves_open(code):
+    """No documents without saying the text names none; a text that names measured figures
+    (满意度, 办理速度, 工作量 …) says where they come from even when its items stay typed."""
+    rubric = rubrics.builtin_rubric(code)
+    if not rubric.consequences:
+        assert "不设结果运用" in rubric.source, code
+    if code not in ("CY2019", "FRNL"):  # these two texts name no measured figure
+        assert "服务记录" in rubric.source, code
+    if code == "VILLAGE-ATT":
+        assert "逐级公示" in rubric.source and "publish" in rubric.source
