@@ -236,12 +236,13 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
     unmatched: dict[str, Unmatched] = {}
     bad_units: dict[str, None] = {}
     problems = out.problems
-    label = parsed.columns.get
     file, sheet = parsed.file, parsed.sheet
+    from kaohe_desktop.io.service.reader import cell_label  # loaded with the file already
 
     def problem(reason: str, row: int, f: str, value: object) -> None:
-        problems.append(Problem(reason, file=file, sheet=sheet, row=row, column=label(f, f),
-                                value=value))
+        # a field the file has no column for is named in words (姓名), not by its key
+        problems.append(Problem(reason, file=file, sheet=sheet, row=row,
+                                column=cell_label(parsed, f), value=value))
 
     pos = {f: i for i, f in enumerate(parsed.fields)}
     i_no, i_code, i_name, i_unit = pos["no"], pos["person_code"], pos["person_name"], pos["unit"]
