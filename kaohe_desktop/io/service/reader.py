@@ -62,7 +62,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "status": ("办理状态", "办件状态", "状态", "办理结果", "当前状态", "当前环节", "办件结果"),
     },
     "ratings": {
-        "no": ("评价编号", "评价流水号", "评价单号", "评价id", "评价标识", "评价记录编号", "评价号"),
+        "no": ("评价编号", "评价流水号", "评价单号", "评价ID", "评价标识", "评价记录编号", "评价号"),
         "req_no": ("办件编号", "关联办件编号", "办件统一编号", "申报号", "业务流水号", "申办流水号",
                    "办件流水号", "受理号", "办件号", "受理编号"),
         "channel": ("评价渠道", "评价方式", "评价来源", "评价途径", "评价终端"),
@@ -307,10 +307,12 @@ def read_service(path: Path | str, kind: str | None = None,
     if src.kind != "workbook":
         raise InputError(Problem("不是电子表格，无法读取服务记录", file=path.name))
     first_sig = ""
+    first_head: list[list[object]] = []
     for sheet in src.sheet_names:
         head = src.head(sheet, SCAN_ROWS + 1)
         if not first_sig:
             first_sig = signature(head)
+            first_head = head
         if mapping:
             found_m = _mapped(head, mapping)
             if found_m is None:
@@ -334,11 +336,38 @@ def read_service(path: Path | str, kind: str | None = None,
                              list(header.labels), fields,
                              _Rows(rows, header.first_data, [cols.get(f) for f in fields],
                                    cols["no"], progress))
-    what = KIND_NAMES.get(kind or "", "办件、好差评或投诉")
-    raise InputError(Problem(
-        f"没有找到{what}记录的表头（需要编号列，如 办件编号/申报号、评价编号、投诉编号，及时间列）；"
-        "请在窗口中用“指定列”对应各列，或检查文件", file=path.name,
-        value=first_sig[:80] if first_sig else None))
+    raise InputError(Problem(_not_found(kind, first_head), file=path.name,
+                             value=first_sig[:80] if first_sig else None))
+
+
+_MAP_HINT = ("；请在窗口“服务记录”页导入并用“指定列”对应各列（按表头记住，之后命令行导入同样表头的"
+             "文件也会使用），或把表头改成上述名称")
+
+
+def _not_found(kind: str | None, head: list[list[object]]) -> str:
+    """Why no table was found, in words: the kind the headers come closest to and the
+    required columns it lacks (with names platforms use for them), else what is needed."""
+    best: tuple[tuple[int, int], str, list[str]] | None = None
+    for i, row in enumerate(head[:SCAN_ROWS]):
+        if sum(1 for v in row if hnorm(v)) < 2:
+            continue
+        header = _header_at(head, i)
+        for k in ((kind,) if kind else KINDS):
+            cols = _locate(header, k)
+            key = (sum(f in cols for f in REQUIRED[k]), len(cols))
+            if cols and (best is None or key > best[0]):
+                best = (key, k, [f for f in REQUIRED[k] if f not in cols])
+    def named(k: str, missing: list[str]) -> str:
+        return "；".join(f"{FIELDS[k][f][0]}（或 {'、'.join(FIELDS[k][f][1:4])}）" for f in missing)
+
+    if best is not None:
+        _, k, missing = best
+        return f"像是{KIND_NAMES[k]}记录，但找不到这些列：{named(k, missing)}" + _MAP_HINT
+    if kind:
+        return (f"没有找到{KIND_NAMES[kind]}记录的表头，需要这些列：{named(kind, list(REQUIRED[kind]))}"
+                + _MAP_HINT)
+    return ("没有找到办件、好差评或投诉记录的表头（需要编号列，如 办件编号/申报号、评价编号、投诉编号，"
+            "及时间列，如 受理时间、评价时间、投诉时间）" + _MAP_HINT)
 
 
 def cell_label(parsed: ParsedService, f: str) -> str:
