@@ -46,6 +46,8 @@ from .service_rows import BAD_TIME, CONVERTERS, RECORD_COLUMNS, cell_text, parse
 MODELS = {"requests": ServiceRequest, "ratings": ServiceRating, "complaints": ServiceComplaint}
 KIND_NAMES = {"requests": "办件", "ratings": "好差评", "complaints": "投诉"}
 MAX_PROBLEMS = 200
+LOST_DIGITS = ("编号超过 15 位却存成了数字：Excel 只保留 15 位有效数字，末几位已丢失，记录无法区分；"
+               "请在导出时把编号列设为文本（或导出 .xlsx 而非 .csv）后重新导出")
 
 
 def _numeric(text: str) -> str:
@@ -261,7 +263,13 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
     for row, v in parsed.take():
         rows += 1
         no = v[i_no]
-        no = no.strip() if type(no) is str else cell_text(no)
+        if type(no) is str:
+            no = no.strip()
+        elif type(no) is float and no >= 1e15:  # 20-digit numbers Excel cut to 15 digits
+            problem(LOST_DIGITS, row, "no", f"{no:.14E}")  # as Excel shows it
+            continue
+        else:
+            no = cell_text(no)
         if not no:
             problem("缺少编号：无法判断是否已导入，请补上编号", row, "no", None)
             continue
@@ -269,6 +277,9 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
             out.skipped += 1  # a 12345 work order that is 咨询/求助/建议, not a complaint
             continue
         if no in seen:
+            if "E+" in no or "e+" in no:  # the same cut number, written 4.4030020240715E+19
+                problem(LOST_DIGITS, row, "no", no)
+                continue
             out.duplicates += 1
             continue
         seen.add(no)

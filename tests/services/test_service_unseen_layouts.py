@@ -271,3 +271,36 @@ def test_a_missing_column_is_named_in_words(db, tmp_path):
     wb.save(path)
     p = service_records.preview_import(db, path)
     assert [(x.row, x.column) for x in p.problems] == [(2, "姓名")]
+
+
+def test_numbers_excel_cut_to_15_digits_are_named(db, tmp_path):
+    """A 20-digit 业务流水号 typed into a number cell keeps 15 significant digits: two
+    different 办件 become one number. Refused with the reason, not merged as duplicates —
+    in a workbook (a float cell) and in the CSV Excel writes (4.40300202407150E+19)."""
+    from openpyxl import Workbook
+
+    load_roster(db)
+    header = ["*业务流水号", "事项名称", "受理人", "受理时间【收件】", "承诺时限[工作日]", "办结时间"]
+    wb = Workbook()
+    wb.active.append(header)
+    wb.active.append([44030020240715000101, "居住证申领", "陈国栋", "2024-07-15 09:00", 0,
+                      "2024-07-15 09:30"])
+    wb.active.append(["44030020240715000102", "居住证申领", "陈国栋", "2024-07-15 10:00", 0,
+                      "2024-07-15 10:30"])
+    book = tmp_path / "数字编号.xlsx"
+    wb.save(book)
+    p = service_records.preview_import(db, book)
+    assert p.columns["no"] == "A（*业务流水号）" and p.columns["limit"] == "E（承诺时限[工作日]）"
+    assert [(x.row, x.column, x.value) for x in p.problems] == [
+        (2, "A（*业务流水号）", "4.40300202407150E+19")]  # as Excel shows it
+    assert p.problems[0].reason.startswith("编号超过 15 位却存成了数字")
+    assert p.new == 1
+    csv = tmp_path / "数字编号.csv"
+    csv.write_bytes("\r\n".join([
+        ",".join(header),
+        "4.40300202407150E+19,居住证申领,陈国栋,2024-07-15 09:00,0,2024-07-15 09:30",
+        "4.40300202407150E+19,居住证申领,陈国栋,2024-07-15 10:00,0,2024-07-15 10:30",
+    ]).encode("gbk"))
+    q = service_records.preview_import(db, csv)
+    assert [(x.row, x.value) for x in q.problems] == [(3, "4.40300202407150E+19")]
+    assert (q.duplicates, q.new) == (0, 1)

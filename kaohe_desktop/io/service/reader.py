@@ -112,7 +112,8 @@ FIELD_NAMES = {"no": "编号", "req_no": "办件编号", "matter": "事项名称
                "visit_result": "回访结果", "source": "来源", "verdict": "核实结果",
                "closed": "办结时间", "type": "诉求类型"}
 SCAN_ROWS = 15
-_NOTE_RX = re.compile(r"[（(][^）)]*[）)]")
+_NOTE_RX = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
+_MARKS = "*＊"  # templates mark required columns: *办件编号
 # rows under a table that are not records: its totals, and the sign-off lines exports add
 # (制表人：…, 审核人：…, 导出时间：…, 注：…); a row is judged by its first value's start
 _TOTAL_WORDS = ("合计", "总计", "小计", "共计",
@@ -129,8 +130,13 @@ def hnorm(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = "".join(str(value).split()).rstrip(":：")
+    text = "".join(str(value).split()).rstrip(":：").lstrip(_MARKS)
     return _NOTE_RX.sub("", text).casefold()
+
+
+def _name(normed: str) -> str:
+    """A header cell as `build_header` normalised it, compared like `hnorm`."""
+    return _NOTE_RX.sub("", normed).lstrip(_MARKS).casefold()
 
 
 @dataclass
@@ -210,7 +216,7 @@ _ALIASES = _alias_sets()
 
 def _locate(header: Header, kind: str) -> dict[str, int]:
     """field → column: a leaf name first, else a group name (a merged cell over one column)."""
-    names = [_NOTE_RX.sub("", n).casefold() for n in header.names]
+    names = [_name(n) for n in header.names]
     cols: dict[str, int] = {}
     taken: set[int] = set()
     for f, aliases in _ALIASES[kind].items():
@@ -276,7 +282,7 @@ def _mapped(rows: list[list[object]], mapping: Mapping[str, str]) -> tuple[Heade
     for i, _row in enumerate(rows[:SCAN_ROWS]):
         header = _header_at(rows, i)
         labels = [hnorm(x) for x in header.labels]
-        names = [_NOTE_RX.sub("", n).casefold() for n in header.names]
+        names = [_name(n) for n in header.names]
         cols = {}
         for f, h in wanted.items():
             j = next((j for j in range(len(names)) if h in (names[j], labels[j])), None)
