@@ -138,6 +138,12 @@ class ServicePreview:
     headers: list[str] = field(default_factory=list)
     # records whose person or unit awaits a choice: (index in records, person key, unit text)
     pending: list[tuple[int, str | None, str | None]] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)  # every sheet read (`sheet` is the first)
+
+    @property
+    def sheet_names(self) -> str:
+        """“办件明细” or, over several sheets, “7月”、“8月”、“9月”."""
+        return "、".join(f"“{n}”" for n in (self.sheets or [self.sheet]))
 
     @property
     def new(self) -> int:
@@ -145,7 +151,7 @@ class ServicePreview:
 
     def summary(self) -> str:
         period = f"，{self.period[0]}～{self.period[1]}" if self.period else ""
-        return (f"{self.file}：{KIND_NAMES[self.kind]}记录，工作表“{self.sheet}”{self.layout}{period}；"
+        return (f"{self.file}：{KIND_NAMES[self.kind]}记录，工作表{self.sheet_names}{self.layout}{period}；"
                 f"共 {self.rows} 行，新增 {self.new} 条，已有 {self.existing} 条，"
                 f"文件内重复 {self.duplicates} 条"
                 + (f"，跳过 {self.skipped} 条非投诉诉求" if self.skipped else "")
@@ -238,12 +244,14 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
     unmatched: dict[str, Unmatched] = {}
     bad_units: dict[str, None] = {}
     problems = out.problems
-    file, sheet = parsed.file, parsed.sheet
+    file = parsed.file
+    out.sheets = list(parsed.sheets)
     from kaohe_desktop.io.service.reader import cell_label  # loaded with the file already
 
     def problem(reason: str, row: int, f: str, value: object) -> None:
-        # a field the file has no column for is named in words (姓名), not by its key
-        problems.append(Problem(reason, file=file, sheet=sheet, row=row,
+        # the sheet being read (a workbook may hold one per month); a field the file has no
+        # column for is named in words (姓名), not by its key
+        problems.append(Problem(reason, file=file, sheet=parsed.sheet, row=row,
                                 column=cell_label(parsed, f), value=value))
 
     pos = {f: i for i, f in enumerate(parsed.fields)}

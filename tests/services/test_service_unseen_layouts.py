@@ -134,6 +134,45 @@ def test_html_table_saved_as_xls_across_mid_autumn(db):
     assert picked(m["0301"], *REQ) == (2, 2, 1, 5.0)  # 09-09 after 3 days from 09-02: late
 
 
+def test_one_sheet_per_month_after_a_notes_sheet(db):
+    """A quarter workbook: 说明, then 7月, 8月, 9月 (September's template has an extra column,
+    so its columns sit elsewhere); a 办件 pasted into two months is one record."""
+    load_roster(db)
+    p = preview(db, "banjian_anyue_2024-Q3.xlsx")
+    assert (p.kind, p.sheet, p.sheets, p.layout) == ("requests", "7月", ["7月", "8月", "9月"],
+                                                     "表头第2行")
+    assert (p.rows, p.new, p.duplicates) == (6, 5, 1)
+    assert p.summary().startswith("banjian_anyue_2024-Q3.xlsx：办件记录，工作表“7月”、“8月”、“9月”表头第2行")
+    r = records(p)
+    assert picked(r["Q9-001"], "matter", "limit_days", "accepted_at", "finished_at") == (
+        "医保异地备案", 2, datetime(2024, 9, 13, 10, 0), datetime(2024, 9, 18, 9, 0))
+    assert staff_code(db, r["Q9-002"]["staff_id"]) == "0102"
+    service_records.commit_import(db, p)
+    assert picked(measures(db, "2024-Q3")["0101"], *REQ) == (2, 2, 2, 2.0)
+    assert picked(measures(db, "2024-08")["0102"], *REQ) == (0, 1, 1, 4.0)
+
+
+def test_a_problem_on_a_later_sheet_names_that_sheet_and_its_column(db, tmp_path):
+    from openpyxl import Workbook
+
+    load_roster(db)
+    wb = Workbook()
+    july = wb.active
+    july.title = "7月"
+    july.append(["办件编号", "受理人", "受理时间", "承诺时限"])
+    july.append(["A1", "林志强", "2024-07-01 09:00", 3])
+    august = wb.create_sheet("8月")
+    august.append(["办件编号", "联系电话", "受理人", "受理时间", "承诺时限"])
+    august.append(["A2", "", "林志强", "2024-08-32 09:00", 3])
+    path = tmp_path / "两月.xlsx"
+    wb.save(path)
+    p = service_records.preview_import(db, path)
+    assert [x.line() for x in p.problems] == [
+        "两月.xlsx，工作表“8月”，第 2 行，列“D（受理时间）”，值“2024-08-32 09:00”："
+        "无法识别的日期时间（应如 2024-04-02 09:30 或 2024年4月2日）"]
+    assert p.columns["accepted"] == "C（受理时间）"  # the first sheet's, for the summary
+
+
 def test_stars_every_way(db):
     """好差评 评价明细 with ★★★★☆, hollow ☆☆☆☆☆ (the national 标识), 4星, 五星, 5, 满意（4星）."""
     load_roster(db)
@@ -221,7 +260,7 @@ def test_every_unseen_file_twice_adds_nothing(db):
     names = sorted(f.name for f in UNSEEN.iterdir()
                    if f.suffix in (".xlsx", ".xls", ".csv", ".ods") and f.stem != "ziding_geshi")
     added = {n: service_records.import_file(db, UNSEEN / n).added for n in names}
-    assert sum(added.values()) == 6 + 5 + 4 + 4 + 8 + 5 + 3 + 3 + 4
+    assert sum(added.values()) == 6 + 5 + 4 + 4 + 5 + 8 + 5 + 3 + 3 + 4
     again = [service_records.preview_import(db, UNSEEN / n) for n in names]
     assert [(p.new, p.imported_before) for p in again] == [(0, True)] * len(names)
 

@@ -21,12 +21,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
 from pathlib import Path
 
 from kaohe_desktop.domain.errors import InputError, Problem
 
-from ..attendance.container import open_source
+from ..attendance.container import Source, open_source
 from ..attendance.table import Header, build_header
 from ..workbook import column_letter
 
@@ -150,15 +151,27 @@ class ParsedService:
     headers: list[str] = field(default_factory=list)  # header labels, for a mapping dialog
     fields: tuple[str, ...] = ()  # every field of the kind: the order of each row's values
     _rows: _Rows | None = field(default=None, repr=False)
+    sheets: list[str] = field(default_factory=list)  # every sheet read, in order
+    # the further sheets holding the same kind of table (one per month, say): name, column
+    # labels, and how to read its rows once the previous sheet's are taken
+    _more: list[tuple[str, dict[str, str], Callable[[], _Rows]]] = field(
+        default_factory=list, repr=False)
 
     def take(self) -> Iterator[tuple[int, tuple[object, ...]]]:
         """(Excel row number, values in `fields` order) of every data row, once: blank
         and total rows skipped, a field the file lacks is None. Each row's cells are
-        released as it is taken."""
+        released as it is taken. Over several sheets, `sheet` and `columns` name the one
+        being taken (for problems)."""
         rows, self._rows = self._rows, None
         if rows is None:
             raise RuntimeError("the rows of a parsed service file are taken once")
-        return rows.take()
+        return self._chain(rows) if self._more else rows.take()
+
+    def _chain(self, rows: _Rows) -> Iterator[tuple[int, tuple[object, ...]]]:
+        yield from rows.take()
+        for sheet, columns, make in self._more:
+            self.sheet, self.columns = sheet, columns
+            yield from make().take()
 
 
 class _Rows:
@@ -301,7 +314,8 @@ def _is_total(values: list[object]) -> bool:
 def read_service(path: Path | str, kind: str | None = None,
                  mapping: Mapping[str, str] | None = None,
                  progress: Callable[[int, int], object] | None = None) -> ParsedService:
-    """Read every record of the first sheet that holds a service table.
+    """Read every record of the first sheet that holds a service table, and of each later
+    sheet holding a table of the same kind (one sheet per month, say).
 
     InputError (file named) when nothing readable is found; `progress(done, total)` may
     raise to cancel."""
@@ -332,18 +346,46 @@ def read_service(path: Path | str, kind: str | None = None,
             header, k, cols = found
         rows = src.rows(sheet)
         src.forget(sheet)  # the parsed sheet's cells are Python rows now: free them
-        items = [(f, j) for f, j in cols.items() if not f.startswith("__")]
         fields = tuple(FIELDS[k])
         depth = header.depth
         layout = (f"表头第{header.row + 1}行" if depth == 1
                   else f"表头第{header.row + 1}–{header.row + depth}行（合并表头）")
-        return ParsedService(path.name, k, sheet, layout,
-                             {f: header.label(j) for f, j in items}, signature(head),
-                             list(header.labels), fields,
-                             _Rows(rows, header.first_data, [cols.get(f) for f in fields],
-                                   cols["no"], progress))
+        parsed = ParsedService(path.name, k, sheet, layout, _labels(header, cols), signature(head),
+                               list(header.labels), fields,
+                               _Rows(rows, header.first_data, [cols.get(f) for f in fields],
+                                     cols["no"], progress), [sheet])
+        names = list(src.sheet_names)
+        for other in names[names.index(sheet) + 1:]:
+            more = _same_table(src.head(other, SCAN_ROWS + 1), k, mapping)
+            if more is not None:
+                h2, c2 = more
+                parsed.sheets.append(other)
+                parsed._more.append((other, _labels(h2, c2), partial(
+                    _later_rows, src, other, h2.first_data, [c2.get(f) for f in fields], c2["no"],
+                    progress)))
+        return parsed
     raise InputError(Problem(_not_found(kind, first_head), file=path.name,
                              value=first_sig[:80] if first_sig else None))
+
+
+def _labels(header: Header, cols: Mapping[str, int]) -> dict[str, str]:
+    return {f: header.label(j) for f, j in cols.items() if not f.startswith("__")}
+
+
+def _same_table(head: list[list[object]], kind: str,
+                mapping: Mapping[str, str] | None) -> tuple[Header, dict[str, int]] | None:
+    """A further sheet's table of the same kind (a workbook with one sheet per month)."""
+    if mapping:
+        return _mapped(head, mapping)
+    found = detect(head, kind)
+    return None if found is None else (found[0], found[2])
+
+
+def _later_rows(src: Source, sheet: str, first: int, cols: list[int | None], no_col: int,
+                progress: Callable[[int, int], object] | None) -> _Rows:
+    rows = src.rows(sheet)
+    src.forget(sheet)
+    return _Rows(rows, first, cols, no_col, progress)
 
 
 _MAP_HINT = ("；请在窗口“服务记录”页导入并用“指定列”对应各列（按表头记住，之后命令行导入同样表头的"

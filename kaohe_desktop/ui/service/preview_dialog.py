@@ -200,7 +200,7 @@ class ServicePreviewDialog(QDialog):
         period = f"，{p.period[0]:%Y-%m-%d}～{p.period[1]:%Y-%m-%d}" if p.period else ""
         how = ("按上次为这种表头保存的列对应读取" if self._remembered
                else "按指定的列读取" if self._mapped else p.layout)
-        lines = [f"文件 <b>{p.file}</b>：{KIND_NAMES[p.kind]}记录，工作表“{p.sheet}”，{how}{period}。",
+        lines = [f"文件 <b>{p.file}</b>：{KIND_NAMES[p.kind]}记录，工作表{p.sheet_names}，{how}{period}。",
                  f"共读取 <b>{p.rows}</b> 行：新增 <b>{p.new}</b> 条，已导入过 <b>{p.existing}</b> 条"
                  + (f"，文件内重复 {p.duplicates} 条" if p.duplicates else "")
                  + (f"，跳过 {p.skipped} 条非投诉诉求" if p.skipped else "") + "。"]
