@@ -13,6 +13,7 @@ sibling), the 整改 tracker and cost in `service_tracker`.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -56,6 +57,23 @@ def _numeric(text: str) -> str:
 
 # ----------------------------------------------------------------------------- roster
 
+# one cell holding a name and more: 林志强（0101）, 林志强/0101, 0101 林志强, 林志强（综合窗口）
+_CODE = r"[0-9A-Za-z][0-9A-Za-z_-]*"
+_NAME_CODE_RX = (re.compile(rf"^(?P<name>.+?)\s*[（(【\[]\s*(?P<code>{_CODE})\s*[）)】\]]$"),
+                 re.compile(rf"^(?P<name>[^/／]+?)\s*[/／]\s*(?P<code>{_CODE})$"),
+                 re.compile(rf"^(?P<code>{_CODE})\s*[/／\s]\s*(?P<name>.+)$"),
+                 re.compile(r"^(?P<name>.+?)\s*[（(【\[][^）)】\]]*[）)】\]]$"))
+
+
+def _name_and_code(text: str) -> tuple[str, str] | None:
+    """(name, 工号 or "") when a name cell carries a 工号 or a note beside the name."""
+    for rx in _NAME_CODE_RX:
+        m = rx.match(text)
+        if m is not None:
+            return m["name"], m.groupdict().get("code") or ""
+    return None
+
+
 
 @dataclass
 class _Roster:
@@ -97,6 +115,11 @@ class _Roster:
             hits = self.by_name.get(name_key(name))
             if hits:
                 return (next(iter(hits)), "") if len(hits) == 1 else (None, "ambiguous")
+            split = _name_and_code(name)
+            if split is not None:
+                found = self.person(split[1] or code, split[0])
+                if found[0] is not None:
+                    return found
         return None, ("unmatched" if (code or name) else "")
 
     def unit(self, text: str) -> int | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from kaohe_desktop.domain.service_measures import accepted_status, parse_level, parse_limit
@@ -18,9 +18,13 @@ _YES_VERDICTS = frozenset({"是", "有效", "成立", "有效投诉"})
 _NO_VERDICTS = frozenset({"否", "无效", "不成立", "无效投诉"})
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 # 2024-07-02 09:05, 2024/7/2 9:05:00, 2024年7月2日 9:05, 2024年7月2日9时5分(30秒)
+# (also 2024/7/2 下午 3:05, 2024/7/2 3:05 PM: the 12-hour clock of some Windows exports)
 _DT_RX = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*[日号])?"
-                    r"(?:(?:\s+|T|(?<=[日号]))(\d{1,2})\s*[:：时点]\s*(\d{1,2})"
-                    r"(?:\s*[:：分]\s*(\d{1,2}(?:\.\d+)?)\s*秒?|\s*分)?)?\s*$")
+                    r"(?:(?:\s+|T|(?<=[日号]))(?:(上午|下午|AM|PM|am|pm)\s*)?"
+                    r"(\d{1,2})\s*[:：时点]\s*(\d{1,2})"
+                    r"(?:\s*[:：分]\s*(\d{1,2}(?:\.\d+)?)\s*秒?|\s*分)?(?:\s*(AM|PM|am|pm))?)?\s*$")
+_PM, _AM = frozenset({"下午", "PM", "pm"}), frozenset({"上午", "AM", "am"})
+_CHINA = timezone(timedelta(hours=8))
 # yyyyMMdd, yyyyMMddHHmm, yyyyMMddHHmmss: how provincial data interfaces write times
 _COMPACT_RX = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?$")
 def parse_time(value: object) -> datetime | None:
@@ -45,10 +49,26 @@ def parse_time(value: object) -> datetime | None:
         return None
     m = _DT_RX.match(text)
     if not m:
+        if "T" in text and text[:4].isdigit():  # ISO 8601 with a zone: 2024-07-02T09:05:00+08:00
+            return _iso(text)
         return _compact(text)
-    y, mo, d, hh, mm, ss = m.groups()
+    y, mo, d, ap, hh, mm, ss, ap2 = m.groups()
     sec = float(ss) if ss else 0.0
-    return datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(sec))
+    hour = int(hh or 0)
+    ap = ap or ap2
+    if ap in _PM and hour < 12:
+        hour += 12
+    elif ap in _AM and hour == 12:
+        hour = 0
+    return datetime(int(y), int(mo), int(d), hour, int(mm or 0), int(sec))
+
+
+def _iso(text: str) -> datetime:
+    """An ISO time with a zone as the wall-clock time in China (where the records are)."""
+    moment = datetime.fromisoformat(text)  # ValueError when it is not one
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(_CHINA).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
 
 
 def _compact(text: str) -> datetime:

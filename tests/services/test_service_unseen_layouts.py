@@ -220,7 +220,9 @@ def test_ods_with_numbers_for_levels(db):
     assert [x["level"] for x in r.values()] == [5, 2, 4]
     assert picked(r["WPS-0902"], "rated_at", "request_no") == (
         datetime(2024, 9, 9, 9, 40), "BJ2409020002")
-    assert staff_code(db, r["WPS-0901"]["staff_id"]) == "0302"
+    assert staff_code(db, r["WPS-0901"]["staff_id"]) == "0302"  # 邓芳(0302)
+    assert staff_code(db, r["WPS-0902"]["staff_id"]) == "0301"  # 何晓东/0301
+    assert not p.unmatched
 
 
 def test_hotline_work_orders_keep_only_complaints(db):

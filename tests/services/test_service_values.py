@@ -27,13 +27,20 @@ from kaohe_desktop.services.service_rows import level_of, parse_time, verdict_va
     (20240715, datetime(2024, 7, 15)),                  # typed into a number cell
     (45506.4583333333, datetime(2024, 8, 2, 11, 0)),    # a serial: to the second
     (45505.5, datetime(2024, 8, 1, 12, 0)),
+    ("2024-07-02 09:05:00.0", datetime(2024, 7, 2, 9, 5)),         # a Java timestamp
+    ("2024-07-02T09:05:00.000+08:00", datetime(2024, 7, 2, 9, 5)),
+    ("2024-07-02T01:05:00Z", datetime(2024, 7, 2, 9, 5)),           # UTC, read as China time
+    ("2024/7/2 下午 3:05", datetime(2024, 7, 2, 15, 5)),
+    ("2024年7月2日 上午9:05:00", datetime(2024, 7, 2, 9, 5)),
+    ("2024/7/2 3:05:10 PM", datetime(2024, 7, 2, 15, 5, 10)),
+    ("2024/7/2 12:30 AM", datetime(2024, 7, 2, 0, 30)),
 ])
 def test_times_as_exports_write_them(cell, moment):
     assert parse_time(cell) == moment
 
 
-@pytest.mark.parametrize("cell", ["2024-07-0209:05", "2024-13-01", "20241340", "12345678",
-                                  "2024", "明天", 123])
+@pytest.mark.parametrize("cell", ["2024-07-0209:05", "2024-07-02T25:00", "Tuesday", "2024-13-01",
+                                  "20241340", "12345678", "2024", "明天", 123])
 def test_what_is_not_a_time_is_refused(cell):
     with pytest.raises(ValueError):
         parse_time(cell)
@@ -54,3 +61,14 @@ def test_levels_drawn_with_stars_every_way(cell, level):
 ])
 def test_verdicts_as_registers_write_them(text, valid):
     assert verdict_valid(text) is valid
+
+
+@pytest.mark.parametrize(("text", "split"), [
+    ("林志强（0101）", ("林志强", "0101")), ("林志强(101)", ("林志强", "101")),
+    ("林志强/0101", ("林志强", "0101")), ("0101 林志强", ("林志强", "0101")),
+    ("林志强（综合窗口）", ("林志强", "")), ("林志强", None), ("古丽米拉·艾力", None),
+])
+def test_a_name_cell_carrying_a_staff_code_or_a_note(text, split):
+    from kaohe_desktop.services.service_records import _name_and_code
+
+    assert _name_and_code(text) == split
