@@ -162,6 +162,7 @@ class ServicePreview:
     # records whose person or unit awaits a choice: (index in records, person key, unit text)
     pending: list[tuple[int, str | None, str | None]] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)  # every sheet read (`sheet` is the first)
+    other_kinds: list[tuple[str, str]] = field(default_factory=list)  # (sheet, kind) not read
 
     @property
     def sheet_names(self) -> str:
@@ -178,7 +179,9 @@ class ServicePreview:
                 f"共 {self.rows} 行，新增 {self.new} 条，已有 {self.existing} 条，"
                 f"文件内重复 {self.duplicates} 条"
                 + (f"，跳过 {self.skipped} 条非投诉诉求" if self.skipped else "")
-                + ("（该文件以前导入过）" if self.imported_before else ""))
+                + ("（该文件以前导入过）" if self.imported_before else "")
+                + "".join(f"；工作表“{sheet}”是{KIND_NAMES[k]}记录，未读取，请另行导入"
+                          f"（命令行加 --kind {k}）" for sheet, k in self.other_kinds))
 
 
 def remembered_mapping(db: Database, signature: str) -> dict[str, str] | None:
@@ -260,8 +263,9 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
     roster = _Roster.load(s)
     out = ServicePreview(parsed.file, kind, parsed.sheet, parsed.layout, parsed.columns, sha,
                          0, signature=parsed.signature, headers=parsed.headers)
-    out.imported_before = s.scalar(select(ServiceImport.id).where(ServiceImport.sha256 == sha)) \
-        is not None
+    # of this kind: a workbook with 办件 and 好差评 sheets is imported once per kind
+    out.imported_before = s.scalar(select(ServiceImport.id).where(
+        ServiceImport.sha256 == sha, ServiceImport.kind == kind).limit(1)) is not None
     known = known_numbers(s, model)
     seen: set[str] = set()
     unmatched: dict[str, Unmatched] = {}
@@ -269,6 +273,7 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
     problems = out.problems
     file = parsed.file
     out.sheets = list(parsed.sheets)
+    out.other_kinds = list(parsed.other_kinds)
     from kaohe_desktop.io.service.reader import cell_label  # loaded with the file already
 
     def problem(reason: str, row: int, f: str, value: object) -> None:

@@ -173,6 +173,25 @@ def test_a_problem_on_a_later_sheet_names_that_sheet_and_its_column(db, tmp_path
     assert p.columns["accepted"] == "C（受理时间）"  # the first sheet's, for the summary
 
 
+def test_requests_and_ratings_on_two_sheets_imported_once_each(db):
+    """A station's monthly report: 办件 on one sheet, 评价 on the next. The first import takes
+    the 办件 and says the ratings are left for --kind ratings; that import is not "imported
+    before". A 5-day limit from Tuesday 09-10 ends on 09-18 (09-14 worked, 09-15…17 off)."""
+    load_roster(db)
+    name = "donghu_yuebao_2024-09.xlsx"
+    p = preview(db, name)
+    assert (p.kind, p.sheet, p.new, p.other_kinds) == ("requests", "办件", 2, [("评价", "ratings")])
+    assert p.summary().endswith("；工作表“评价”是好差评记录，未读取，请另行导入（命令行加 --kind ratings）")
+    service_records.commit_import(db, p)
+    q = preview(db, name, "ratings")
+    assert (q.kind, q.sheet, q.new, q.imported_before) == ("ratings", "评价", 2, False)
+    service_records.commit_import(db, q)
+    m = measures(db, "2024-09")
+    assert picked(m["0201"], *REQ, "ratings", "bad_ratings") == (1, 1, 0, 6.0, 1, 1)
+    assert picked(m["0202"], *REQ, "ratings", "satisfied_rate") == (1, 1, 1, None, 1, 1.0)
+    assert preview(db, name).imported_before and preview(db, name, "ratings").imported_before
+
+
 def test_stars_every_way(db):
     """好差评 评价明细 with ★★★★☆, hollow ☆☆☆☆☆ (the national 标识), 4星, 五星, 5, 满意（4星）."""
     load_roster(db)
@@ -262,7 +281,8 @@ def test_every_unseen_file_twice_adds_nothing(db):
     names = sorted(f.name for f in UNSEEN.iterdir()
                    if f.suffix in (".xlsx", ".xls", ".csv", ".ods") and f.stem != "ziding_geshi")
     added = {n: service_records.import_file(db, UNSEEN / n).added for n in names}
-    assert sum(added.values()) == 6 + 5 + 4 + 4 + 5 + 8 + 5 + 3 + 3 + 4
+    assert service_records.import_file(db, UNSEEN / "donghu_yuebao_2024-09.xlsx", "ratings").added == 2
+    assert sum(added.values()) == 6 + 5 + 4 + 4 + 5 + 2 + 8 + 5 + 3 + 3 + 4
     again = [service_records.preview_import(db, UNSEEN / n) for n in names]
     assert [(p.new, p.imported_before) for p in again] == [(0, True)] * len(names)
 

@@ -156,6 +156,7 @@ class ParsedService:
     # labels, and how to read its rows once the previous sheet's are taken
     _more: list[tuple[str, dict[str, str], Callable[[], _Rows]]] = field(
         default_factory=list, repr=False)
+    other_kinds: list[tuple[str, str]] = field(default_factory=list)  # (sheet, kind) not read
 
     def take(self) -> Iterator[tuple[int, tuple[object, ...]]]:
         """(Excel row number, values in `fields` order) of every data row, once: blank
@@ -356,7 +357,12 @@ def read_service(path: Path | str, kind: str | None = None,
                                      cols["no"], progress), [sheet])
         names = list(src.sheet_names)
         for other in names[names.index(sheet) + 1:]:
-            more = _same_table(src.head(other, SCAN_ROWS + 1), k, mapping)
+            head = src.head(other, SCAN_ROWS + 1)
+            more = _same_table(head, k, mapping)
+            if more is None and not mapping and kind is None:
+                another = detect(head, None)
+                if another is not None:  # 办件 and 好差评 in one workbook: say so
+                    parsed.other_kinds.append((other, another[1]))
             if more is not None:
                 h2, c2 = more
                 parsed.sheets.append(other)

@@ -207,6 +207,9 @@ class ServicePreviewDialog(QDialog):
         if p.imported_before or (not p.new and p.existing):
             lines.append("<span style='color:#b06000'>这个文件以前导入过："
                          "再次导入不会重复添加已有的记录。</span>")
+        for sheet, kind in p.other_kinds:  # 办件 and 好差评 in one workbook: one import each
+            lines.append(f"工作表“{sheet}”是{KIND_NAMES[kind]}记录，本次未读取：导入后再选这个文件，"
+                         "点“指定列…”选该工作表和记录类型。")
         blocking = self.blocking()
         if blocking:
             lines.append("<span style='color:#c5221f'><b>" + "；".join(blocking) + "。</b></span>")
