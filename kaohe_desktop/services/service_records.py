@@ -13,6 +13,7 @@ sibling), the 整改 tracker and cost in `service_tracker`.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ from .service_rows import BAD_TIME, CONVERTERS, RECORD_COLUMNS, cell_text, stamp
 MODELS = {"requests": ServiceRequest, "ratings": ServiceRating, "complaints": ServiceComplaint}
 KIND_NAMES = {"requests": "办件", "ratings": "好差评", "complaints": "投诉"}
 MAX_PROBLEMS = 200
+LOST_DIGITS = ("编号超过 15 位却存成了数字：Excel 只保留 15 位有效数字，末几位已丢失，记录无法区分；"
+               "请在导出时把编号列设为文本（或导出 .xlsx 而非 .csv）后重新导出")
 
 
 def _numeric(text: str) -> str:
@@ -53,6 +56,23 @@ def _numeric(text: str) -> str:
 
 
 # ----------------------------------------------------------------------------- roster
+
+# one cell holding a name and more: 林志强（0101）, 林志强/0101, 0101 林志强, 林志强（综合窗口）
+_CODE = r"[0-9A-Za-z][0-9A-Za-z_-]*"
+_NAME_CODE_RX = (re.compile(rf"^(?P<name>.+?)\s*[（(【\[]\s*(?P<code>{_CODE})\s*[）)】\]]$"),
+                 re.compile(rf"^(?P<name>[^/／]+?)\s*[/／]\s*(?P<code>{_CODE})$"),
+                 re.compile(rf"^(?P<code>{_CODE})\s*[/／\s]\s*(?P<name>.+)$"),
+                 re.compile(r"^(?P<name>.+?)\s*[（(【\[][^）)】\]]*[）)】\]]$"))
+
+
+def _name_and_code(text: str) -> tuple[str, str] | None:
+    """(name, 工号 or "") when a name cell carries a 工号 or a note beside the name."""
+    for rx in _NAME_CODE_RX:
+        m = rx.match(text)
+        if m is not None:
+            return m["name"], m.groupdict().get("code") or ""
+    return None
+
 
 
 @dataclass
@@ -95,6 +115,11 @@ class _Roster:
             hits = self.by_name.get(name_key(name))
             if hits:
                 return (next(iter(hits)), "") if len(hits) == 1 else (None, "ambiguous")
+            split = _name_and_code(name)
+            if split is not None:
+                found = self.person(split[1] or code, split[0])
+                if found[0] is not None:
+                    return found
         return None, ("unmatched" if (code or name) else "")
 
     def unit(self, text: str) -> int | None:
@@ -136,6 +161,13 @@ class ServicePreview:
     headers: list[str] = field(default_factory=list)
     # records whose person or unit awaits a choice: (index in records, person key, unit text)
     pending: list[tuple[int, str | None, str | None]] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)  # every sheet read (`sheet` is the first)
+    other_kinds: list[tuple[str, str]] = field(default_factory=list)  # (sheet, kind) not read
+
+    @property
+    def sheet_names(self) -> str:
+        """“办件明细” or, over several sheets, “7月”、“8月”、“9月”."""
+        return "、".join(f"“{n}”" for n in (self.sheets or [self.sheet]))
 
     @property
     def new(self) -> int:
@@ -143,11 +175,13 @@ class ServicePreview:
 
     def summary(self) -> str:
         period = f"，{self.period[0]}～{self.period[1]}" if self.period else ""
-        return (f"{self.file}：{KIND_NAMES[self.kind]}记录，工作表“{self.sheet}”{self.layout}{period}；"
+        return (f"{self.file}：{KIND_NAMES[self.kind]}记录，工作表{self.sheet_names}{self.layout}{period}；"
                 f"共 {self.rows} 行，新增 {self.new} 条，已有 {self.existing} 条，"
                 f"文件内重复 {self.duplicates} 条"
                 + (f"，跳过 {self.skipped} 条非投诉诉求" if self.skipped else "")
-                + ("（该文件以前导入过）" if self.imported_before else ""))
+                + ("（该文件以前导入过）" if self.imported_before else "")
+                + "".join(f"；工作表“{sheet}”是{KIND_NAMES[k]}记录，未读取，请另行导入"
+                          f"（命令行加 --kind {k}）" for sheet, k in self.other_kinds))
 
 
 def remembered_mapping(db: Database, signature: str) -> dict[str, str] | None:
@@ -229,19 +263,24 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
     roster = _Roster.load(s)
     out = ServicePreview(parsed.file, kind, parsed.sheet, parsed.layout, parsed.columns, sha,
                          0, signature=parsed.signature, headers=parsed.headers)
-    out.imported_before = s.scalar(select(ServiceImport.id).where(ServiceImport.sha256 == sha)) \
-        is not None
+    # of this kind: a workbook with 办件 and 好差评 sheets is imported once per kind
+    out.imported_before = s.scalar(select(ServiceImport.id).where(
+        ServiceImport.sha256 == sha, ServiceImport.kind == kind).limit(1)) is not None
     known = known_numbers(s, model)
     seen: set[str] = set()
     unmatched: dict[str, Unmatched] = {}
     bad_units: dict[str, None] = {}
     problems = out.problems
-    label = parsed.columns.get
-    file, sheet = parsed.file, parsed.sheet
+    file = parsed.file
+    out.sheets = list(parsed.sheets)
+    out.other_kinds = list(parsed.other_kinds)
+    from kaohe_desktop.io.service.reader import cell_label  # loaded with the file already
 
     def problem(reason: str, row: int, f: str, value: object) -> None:
-        problems.append(Problem(reason, file=file, sheet=sheet, row=row, column=label(f, f),
-                                value=value))
+        # the sheet being read (a workbook may hold one per month); a field the file has no
+        # column for is named in words (姓名), not by its key
+        problems.append(Problem(reason, file=file, sheet=parsed.sheet, row=row,
+                                column=cell_label(parsed, f), value=value))
 
     pos = {f: i for i, f in enumerate(parsed.fields)}
     i_no, i_code, i_name, i_unit = pos["no"], pos["person_code"], pos["person_name"], pos["unit"]
@@ -260,7 +299,13 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
     for row, v in parsed.take():
         rows += 1
         no = v[i_no]
-        no = no.strip() if type(no) is str else cell_text(no)
+        if type(no) is str:
+            no = no.strip()
+        elif type(no) is float and no >= 1e15:  # 20-digit numbers Excel cut to 15 digits
+            problem(LOST_DIGITS, row, "no", f"{no:.14E}")  # as Excel shows it
+            continue
+        else:
+            no = cell_text(no)
         if not no:
             problem("缺少编号：无法判断是否已导入，请补上编号", row, "no", None)
             continue
@@ -268,6 +313,9 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
             out.skipped += 1  # a 12345 work order that is 咨询/求助/建议, not a complaint
             continue
         if no in seen:
+            if "E+" in no or "e+" in no:  # the same cut number, written 4.4030020240715E+19
+                problem(LOST_DIGITS, row, "no", no)
+                continue
             out.duplicates += 1
             continue
         seen.add(no)

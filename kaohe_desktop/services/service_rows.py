@@ -8,15 +8,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from kaohe_desktop.domain.service_measures import accepted_status, parse_level, parse_limit
 
-VALID_VERDICTS = ("属实", "部分属实", "基本属实")
+# a 是否属实 column says 是 / 否; registers write sentences (情况属实, 经核实，部分属实, 经查不属实)
+_YES_VERDICTS = frozenset({"是", "有效", "成立", "有效投诉"})
+_NO_VERDICTS = frozenset({"否", "无效", "不成立", "无效投诉"})
 _EXCEL_EPOCH = datetime(1899, 12, 30)
-_DT_RX = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-                    r"(?:[ T]+(\d{1,2})[:：时](\d{1,2})(?:[:：分](\d{1,2}(?:\.\d+)?))?秒?)?$")
+# 2024-07-02 09:05, 2024/7/2 9:05:00, 2024年7月2日 9:05, 2024年7月2日9时5分(30秒)
+# (also 2024/7/2 下午 3:05, 2024/7/2 3:05 PM: the 12-hour clock of some Windows exports)
+_DT_RX = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*[日号])?"
+                    r"(?:(?:\s+|T|(?<=[日号]))(?:(上午|下午|AM|PM|am|pm)\s*)?"
+                    r"(\d{1,2})\s*[:：时点]\s*(\d{1,2})"
+                    r"(?:\s*[:：分]\s*(\d{1,2}(?:\.\d+)?)\s*秒?|\s*分)?(?:\s*(AM|PM|am|pm))?)?\s*$")
+_PM, _AM = frozenset({"下午", "PM", "pm"}), frozenset({"上午", "AM", "am"})
+_CHINA = timezone(timedelta(hours=8))
+# yyyyMMdd, yyyyMMddHHmm, yyyyMMddHHmmss: how provincial data interfaces write times
+_COMPACT_RX = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?$")
 def parse_time(value: object) -> datetime | None:
     """A cell as a moment: an Excel date-time, a date, a serial number or text like
     2024-04-02 09:02:14, 2024/04/03 15:00, 2024年4月18日. Raises ValueError when unreadable;
@@ -29,17 +39,44 @@ def parse_time(value: object) -> datetime | None:
         return datetime.combine(value, time())
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 20000 < value < 80000:  # an Excel serial a text-typed column kept as a number
-            return _EXCEL_EPOCH + timedelta(days=float(value))
+            # to the second: a stored 45506.4583333333 is 11:00, not 10:59:59.999997
+            return _EXCEL_EPOCH + timedelta(seconds=round(float(value) * 86400))
+        if value == int(value) and value >= 19000101:  # 20240715 typed into a number cell
+            return _compact(str(int(value)))
         raise ValueError
     text = str(value).strip()
     if not text:
         return None
     m = _DT_RX.match(text)
     if not m:
+        if "T" in text and text[:4].isdigit():  # ISO 8601 with a zone: 2024-07-02T09:05:00+08:00
+            return _iso(text)
+        return _compact(text)
+    y, mo, d, ap, hh, mm, ss, ap2 = m.groups()
+    sec = float(ss) if ss else 0.0
+    hour = int(hh or 0)
+    ap = ap or ap2
+    if ap in _PM and hour < 12:
+        hour += 12
+    elif ap in _AM and hour == 12:
+        hour = 0
+    return datetime(int(y), int(mo), int(d), hour, int(mm or 0), int(sec))
+
+
+def _iso(text: str) -> datetime:
+    """An ISO time with a zone as the wall-clock time in China (where the records are)."""
+    moment = datetime.fromisoformat(text)  # ValueError when it is not one
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(_CHINA).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
+
+
+def _compact(text: str) -> datetime:
+    m = _COMPACT_RX.match(text)
+    if not m:
         raise ValueError
     y, mo, d, hh, mm, ss = m.groups()
-    sec = float(ss) if ss else 0.0
-    return datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(sec))
+    return datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
 
 
 def parse_moment(value: object) -> datetime | None:
@@ -100,6 +137,36 @@ def stamp_day(value: str) -> date:
     return date.fromisoformat(value[:10])
 
 
+def verdict_valid(text: str) -> bool:
+    """Whether a 核实结果 makes a complaint valid: 属实, 部分属实, 基本属实, written alone or in
+    a sentence, or 是 in a 是否属实 column; never 不属实 or one not yet verified (核实中)."""
+    t = "".join(text.split())
+    if t in _YES_VERDICTS:
+        return True
+    if t in _NO_VERDICTS or "不属实" in t:
+        return False
+    return "属实" in t
+
+
+# stars drawn other ways than ★/☆: the national 好差评 标识 draws a level as hollow stars
+# only (☆☆☆☆☆ = 非常满意); some evaluator systems write emoji stars
+_HOLLOW_STARS = frozenset("☆✩")
+_OTHER_FILLED = str.maketrans({"⭐": "★", "🌟": "★", "✭": "★", "✮": "★", "✯": "★", "✪": "★"})
+
+
+def level_of(cell: object) -> int | None:
+    """`parse_level`, also reading a level written with hollow stars only or emoji stars."""
+    level = parse_level(cell)
+    if level is None and type(cell) is str:
+        t = "".join(cell.split())
+        if t and set(t) <= _HOLLOW_STARS:
+            return len(t) if len(t) <= 5 else None
+        t2 = t.translate(_OTHER_FILLED).replace("\ufe0f", "")
+        if t2 != t:
+            return parse_level(t2)
+    return level
+
+
 def cell_text(value: object) -> str:
     if type(value) is str:  # most cells: first
         return value.strip()
@@ -136,7 +203,7 @@ def _is_moment(value: object) -> bool:
     return type(value) is str and _DATE_START_RX.match(value) is not None
 
 
-_DATE_START_RX = re.compile(r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}")
+_DATE_START_RX = re.compile(r"^\s*\d{4}(?:\s*[-/.年]\s*\d{1,2}|\d{4}(?:\d{4}(?:\d{2})?)?\s*$)")
 WorkingDays = Callable[[date, date], int]
 
 
@@ -223,7 +290,7 @@ def _ratings(pos: Mapping[str, int], problem: Problem_) -> Converter:
         if type(cell) is str:
             level = levels.get(cell, 0)
             if level == 0:
-                level = levels[cell] = parse_level(cell)
+                level = levels[cell] = level_of(cell)
         else:
             level = parse_level(cell)
         if level is None:
@@ -240,13 +307,17 @@ def _ratings(pos: Mapping[str, int], problem: Problem_) -> Converter:
 
 def _complaints(pos: Mapping[str, int], problem: Problem_) -> Converter:
     i_source, i_content, i_verdict = pos["source"], pos["content"], pos["verdict"]
+    valid_of: dict[str, bool] = {}  # each distinct 核实结果 judged once
 
     def convert(no: str, v: Any, times: list, staff_id: Any, unit_id: Any,
                 row: int) -> tuple[Any, ...] | None:
         verdict = cell_text(v[i_verdict])
+        valid = valid_of.get(verdict)
+        if valid is None:
+            valid = valid_of[verdict] = verdict_valid(verdict)
         at, closed = times
         return (no, at, cell_text(v[i_source]), cell_text(v[i_content]), verdict,
-                verdict in VALID_VERDICTS, closed, unit_id, staff_id)
+                valid, closed, unit_id, staff_id)
 
     return convert
 

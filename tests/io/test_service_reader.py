@@ -76,3 +76,20 @@ def test_a_text_export_with_short_rows(tmp_path):
     assert list(rows) == [2, 3, 4, 5, 6]
     assert rows[3]["limit"] == "" and rows[3]["finished"] == ""   # padded: present but empty
     assert rows[3]["person_code"] is None                         # not in the file at all
+
+
+def test_sign_off_rows_under_the_table_are_not_records(tmp_path):
+    """制表人 / 审核人 / 导出时间 / 注： lines, in the 序号 column or in the number column
+    itself, are skipped like totals; a record whose number merely starts with such a
+    character is kept."""
+    path = workbook(tmp_path / "办件.xlsx", [
+        HEADER,
+        [1, "B1", "社保卡申领", "", "林志强", "2024-04-02 09:02:14", 0, None],
+        [2, "制证2024001", "证照", "", "林志强", "2024-04-02 10:00", 0, None],
+        ["制表人：王红", None, None, None, "审核人：", None, None, None],
+        [None, "导出时间：2024-08-01 08:30", None, None, None, None, None, None],
+        ["注：本表数据截至 2024 年 7 月 31 日"],
+        [None, "打印日期 2024-08-01"],
+    ])
+    parsed = read_service(path)
+    assert [(row, values[0]) for row, values in parsed.take()] == [(2, "B1"), (3, "制证2024001")]

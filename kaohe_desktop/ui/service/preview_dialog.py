@@ -200,13 +200,16 @@ class ServicePreviewDialog(QDialog):
         period = f"，{p.period[0]:%Y-%m-%d}～{p.period[1]:%Y-%m-%d}" if p.period else ""
         how = ("按上次为这种表头保存的列对应读取" if self._remembered
                else "按指定的列读取" if self._mapped else p.layout)
-        lines = [f"文件 <b>{p.file}</b>：{KIND_NAMES[p.kind]}记录，工作表“{p.sheet}”，{how}{period}。",
+        lines = [f"文件 <b>{p.file}</b>：{KIND_NAMES[p.kind]}记录，工作表{p.sheet_names}，{how}{period}。",
                  f"共读取 <b>{p.rows}</b> 行：新增 <b>{p.new}</b> 条，已导入过 <b>{p.existing}</b> 条"
                  + (f"，文件内重复 {p.duplicates} 条" if p.duplicates else "")
                  + (f"，跳过 {p.skipped} 条非投诉诉求" if p.skipped else "") + "。"]
         if p.imported_before or (not p.new and p.existing):
             lines.append("<span style='color:#b06000'>这个文件以前导入过："
                          "再次导入不会重复添加已有的记录。</span>")
+        for sheet, kind in p.other_kinds:  # 办件 and 好差评 in one workbook: one import each
+            lines.append(f"工作表“{sheet}”是{KIND_NAMES[kind]}记录，本次未读取：导入后再选这个文件，"
+                         "点“指定列…”选该工作表和记录类型。")
         blocking = self.blocking()
         if blocking:
             lines.append("<span style='color:#c5221f'><b>" + "；".join(blocking) + "。</b></span>")
