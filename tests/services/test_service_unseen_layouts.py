@@ -28,8 +28,13 @@ def preview(db, name: str, kind: str | None = None) -> service_records.ServicePr
 
 
 def records(p: service_records.ServicePreview) -> dict[str, dict[str, object]]:
+    """Number → the record's fields, its moments (kept as stored text) as datetimes."""
     cols = RECORD_COLUMNS[p.kind]
-    return {r[0]: dict(zip(cols, r, strict=True)) for r in p.records}
+    return {r[0]: {c: datetime.fromisoformat(v) if c in MOMENTS and v is not None else v
+                   for c, v in zip(cols, r, strict=True)} for r in p.records}
+
+
+MOMENTS = {"accepted_at", "finished_at", "rated_at", "rect_done_at", "visit_at", "at", "closed_at"}
 
 
 def staff_code(db, staff_id: int | None) -> str | None:
