@@ -230,6 +230,20 @@ def test_summary_sheet_first_and_serial_dates(db):
     assert picked(m["0201"], "ratings", "satisfied_rate") == (2, 1.0)
 
 
+def test_excel_2003_xml_saved_as_xls(db):
+    """SpreadsheetML with an .xls name: typed cells, a merged title, a cell placed by ss:Index."""
+    load_roster(db)
+    p = preview(db, "pingjia_xmlbiaoge_2024-08.xls")
+    assert (p.kind, p.sheet, p.layout, p.rows, p.new) == ("ratings", "评价明细", "表头第2行", 3, 3)
+    r = records(p)
+    assert [x["level"] for x in r.values()] == [5, 2, 4]
+    assert picked(r["X0803"], "request_no", "channel", "rated_at") == (
+        "", "二维码", datetime(2024, 8, 12, 11, 0))
+    service_records.commit_import(db, p)
+    assert picked(measures(db, "2024-08")["0301"], "ratings", "satisfied_rate", "bad_ratings") == (
+        2, 0.5, 1)
+
+
 def test_ods_with_numbers_for_levels(db):
     load_roster(db)
     p = preview(db, "pingjia_wps_2024-09.ods")
@@ -282,7 +296,7 @@ def test_every_unseen_file_twice_adds_nothing(db):
                    if f.suffix in (".xlsx", ".xls", ".csv", ".ods") and f.stem != "ziding_geshi")
     added = {n: service_records.import_file(db, UNSEEN / n).added for n in names}
     assert service_records.import_file(db, UNSEEN / "donghu_yuebao_2024-09.xlsx", "ratings").added == 2
-    assert sum(added.values()) == 6 + 5 + 4 + 4 + 5 + 2 + 8 + 5 + 3 + 3 + 4
+    assert sum(added.values()) == 6 + 5 + 4 + 4 + 5 + 2 + 8 + 5 + 3 + 3 + 3 + 4
     again = [service_records.preview_import(db, UNSEEN / n) for n in names]
     assert [(p.new, p.imported_before) for p in again] == [(0, True)] * len(names)
 

@@ -31,6 +31,7 @@ from ..attendance.container import Source, open_source
 from ..attendance.table import Header, build_header
 from ..attendance.texttable import ragged_table
 from ..workbook import column_letter
+from .spreadsheet_xml import is_spreadsheet_xml, spreadsheet_xml
 
 KINDS = ("requests", "ratings", "complaints")
 KIND_NAMES = {"requests": "办件", "ratings": "好差评", "complaints": "投诉"}
@@ -376,10 +377,17 @@ def read_service(path: Path | str, kind: str | None = None,
 
 
 def open_table(path: Path) -> Source:
-    """`open_source`, also taking a CSV whose title line is one cell (or that ends in
-    制表人：…) as a one-sheet table."""
+    """`open_source`, also taking an Excel 2003 XML workbook (an ".xls" some platforms send)
+    and a CSV whose title line is one cell (or that ends in 制表人：…) as tables."""
     src = open_source(path)
     if src.kind == "text":
+        text = "\n".join(src.lines)
+        if is_spreadsheet_xml(text):  # an "xls" that is Excel 2003 XML
+            sheets = spreadsheet_xml(text)
+            if sheets is not None:
+                return Source(src.path, "workbook", tables=sheets)
+            raise InputError(Problem("Excel 2003 XML 电子表格无法解析（文件不完整或已损坏）",
+                                     file=src.path.name))
         rows = ragged_table(src.lines)
         if rows is not None:
             return Source(src.path, "workbook", tables={"Sheet1": rows})
