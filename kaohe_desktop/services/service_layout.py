@@ -14,8 +14,15 @@ from pathlib import Path
 
 from kaohe_desktop.domain.errors import InputError, Problem
 from kaohe_desktop.io.attendance.cells import text as _text
-from kaohe_desktop.io.attendance.container import open_source
-from kaohe_desktop.io.service.reader import FIELDS, KINDS, REQUIRED, SCAN_ROWS, hnorm, signature
+from kaohe_desktop.io.service.reader import (
+    FIELDS,
+    KINDS,
+    REQUIRED,
+    SCAN_ROWS,
+    hnorm,
+    open_table,
+    signature,
+)
 from kaohe_desktop.io.workbook import column_letter
 
 SAMPLE_ROWS = 5
@@ -37,7 +44,7 @@ def file_headers(path: Path | str, sheet: str | None = None) -> ServiceHeaders:
     """The header row and a few sample rows of `sheet` (default: the first sheet that has a
     header-like row). InputError naming the file when none has one."""
     path = Path(path)
-    src = open_source(path)
+    src = open_table(path)
     if src.kind != "workbook":
         raise InputError(Problem("不是电子表格，无法读取服务记录", file=path.name))
     names = list(src.sheet_names)

@@ -193,11 +193,10 @@ def remembered_mapping(db: Database, signature: str) -> dict[str, str] | None:
 
 
 def _remembered_for_file(db: Database, path: Path) -> dict[str, str] | None:
-    from kaohe_desktop.io.attendance.container import open_source
-    from kaohe_desktop.io.service.reader import SCAN_ROWS, signature
+    from kaohe_desktop.io.service.reader import SCAN_ROWS, open_table, signature
 
     try:
-        src = open_source(path)
+        src = open_table(path)
         for sheet in src.sheet_names:
             found = remembered_mapping(db, signature(src.head(sheet, SCAN_ROWS + 1)))
             if found:

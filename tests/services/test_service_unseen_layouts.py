@@ -235,6 +235,20 @@ def test_summary_sheet_first_and_serial_dates(db):
     assert picked(m["0201"], "ratings", "satisfied_rate") == (2, 1.0)
 
 
+def test_excel_2003_xml_saved_as_xls(db):
+    """SpreadsheetML with an .xls name: typed cells, a merged title, a cell placed by ss:Index."""
+    load_roster(db)
+    p = preview(db, "pingjia_xmlbiaoge_2024-08.xls")
+    assert (p.kind, p.sheet, p.layout, p.rows, p.new) == ("ratings", "评价明细", "表头第2行", 3, 3)
+    r = records(p)
+    assert [x["level"] for x in r.values()] == [5, 2, 4]
+    assert picked(r["X0803"], "request_no", "channel", "rated_at") == (
+        "", "二维码", datetime(2024, 8, 12, 11, 0))
+    service_records.commit_import(db, p)
+    assert picked(measures(db, "2024-08")["0301"], "ratings", "satisfied_rate", "bad_ratings") == (
+        2, 0.5, 1)
+
+
 def test_ods_with_numbers_for_levels(db):
     load_roster(db)
     p = preview(db, "pingjia_wps_2024-09.ods")
@@ -287,7 +301,7 @@ def test_every_unseen_file_twice_adds_nothing(db):
                    if f.suffix in (".xlsx", ".xls", ".csv", ".ods") and f.stem != "ziding_geshi")
     added = {n: service_records.import_file(db, UNSEEN / n).added for n in names}
     assert service_records.import_file(db, UNSEEN / "donghu_yuebao_2024-09.xlsx", "ratings").added == 2
-    assert sum(added.values()) == 6 + 5 + 4 + 4 + 5 + 2 + 8 + 5 + 3 + 3 + 4
+    assert sum(added.values()) == 6 + 5 + 4 + 4 + 5 + 2 + 8 + 5 + 3 + 3 + 3 + 4
     again = [service_records.preview_import(db, UNSEEN / n) for n in names]
     assert [(p.new, p.imported_before) for p in again] == [(0, True)] * len(names)
 
@@ -370,3 +384,31 @@ def test_numbers_excel_cut_to_15_digits_are_named(db, tmp_path):
     q = service_records.preview_import(db, csv)
     assert [(x.row, x.value) for x in q.problems] == [(3, "4.40300202407150E+19")]
     assert (q.duplicates, q.new) == (0, 1)
+
+
+def test_a_csv_whose_title_and_sign_off_are_single_cells(db, tmp_path):
+    """A CSV written line by line (a script, not Excel): the title and the 制表人 line have
+    one field each. Read as a table; problems keep the file's line numbers."""
+    load_roster(db)
+    path = tmp_path / "投诉.csv"
+    path.write_text("\n".join([
+        "红岭街道投诉登记（2024年9月）",
+        "投诉编号,投诉时间,被投诉人,核实结果",
+        "C1,2024-09-02 10:00,林志强,属实",
+        "C2,2024-09-31 10:00,黄丽萍,不属实",
+        "C3,2024/9/5,陈国栋,",
+        "制表人：王红",
+    ]) + "\n", encoding="utf-8")
+    p = service_records.preview_import(db, path)
+    assert (p.kind, p.layout, p.rows) == ("complaints", "表头第2行", 3)
+    assert [(x.row, x.column, x.value) for x in p.problems] == [(4, "B（投诉时间）", "2024-09-31 10:00")]
+    assert [(r[0], r[5]) for r in p.records] == [("C1", True), ("C3", False)]
+
+
+def test_a_one_record_csv_with_a_title_and_a_sign_off_line(db, tmp_path):
+    load_roster(db)
+    path = tmp_path / "一条.csv"
+    path.write_text("红岭街道投诉登记\n投诉编号,投诉时间,被投诉人,核实结果\nC1,2024-09-02 10:00,林志强,属实\n"
+                    "制表人：王红\n", encoding="utf-8")
+    p = service_records.preview_import(db, path)
+    assert (p.rows, p.new, p.problems) == (1, 1, [])

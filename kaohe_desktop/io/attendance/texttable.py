@@ -66,6 +66,25 @@ def html_tables(text: str) -> list[list[list[str]]]:
     return [t for t in parser.tables if len(t) >= 2]
 
 
+def ragged_table(lines: list[str]) -> list[list[str]] | None:
+    """Rows of tab- or comma-separated text whose title and sign-off lines have fewer
+    fields than the table (a title written as one cell, 制表人：… at the end), or None.
+    The table is the field count most lines share (3+), held by at least half of the
+    non-empty lines, every other line having fewer fields; every line stays a row, so row
+    numbers are line numbers."""
+    sample = [ln for ln in lines if ln.strip()]
+    if len(sample) < 2:
+        return None
+    for sep in ("\t", ","):
+        rows = [next(csv.reader([ln], delimiter=sep), []) for ln in lines]
+        counts = [len(r) for r, ln in zip(rows, lines, strict=True) if ln.strip()]
+        mode = max(set(counts), key=lambda c: (counts.count(c), c))  # a tie: the wider
+        if (mode >= 3 and counts.count(mode) >= max(2, 0.5 * len(counts))
+                and all(c <= mode for c in counts)):
+            return [[cell.strip() for cell in row] for row in rows]
+    return None
+
+
 def delimited(lines: list[str]) -> list[list[str]] | None:
     """Rows of tab- or comma-separated text, or None if the lines are not such a table."""
     sample = [ln for ln in lines[:30] if ln.strip()]

@@ -29,7 +29,9 @@ from kaohe_desktop.domain.errors import InputError, Problem
 
 from ..attendance.container import Source, open_source
 from ..attendance.table import Header, build_header
+from ..attendance.texttable import ragged_table
 from ..workbook import column_letter
+from .spreadsheet_xml import is_spreadsheet_xml, spreadsheet_xml
 
 KINDS = ("requests", "ratings", "complaints")
 KIND_NAMES = {"requests": "办件", "ratings": "好差评", "complaints": "投诉"}
@@ -324,7 +326,7 @@ def read_service(path: Path | str, kind: str | None = None,
     if kind is not None and kind not in KINDS:
         raise InputError(Problem(f"记录类型只能是 {'、'.join(KINDS)} 之一", file=path.name,
                                  column="--kind", value=kind))
-    src = open_source(path)
+    src = open_table(path)
     if src.kind != "workbook":
         raise InputError(Problem("不是电子表格，无法读取服务记录", file=path.name))
     first_sig = ""
@@ -372,6 +374,24 @@ def read_service(path: Path | str, kind: str | None = None,
         return parsed
     raise InputError(Problem(_not_found(kind, first_head), file=path.name,
                              value=first_sig[:80] if first_sig else None))
+
+
+def open_table(path: Path) -> Source:
+    """`open_source`, also taking an Excel 2003 XML workbook (an ".xls" some platforms send)
+    and a CSV whose title line is one cell (or that ends in 制表人：…) as tables."""
+    src = open_source(path)
+    if src.kind == "text":
+        text = "\n".join(src.lines)
+        if is_spreadsheet_xml(text):  # an "xls" that is Excel 2003 XML
+            sheets = spreadsheet_xml(text)
+            if sheets is not None:
+                return Source(src.path, "workbook", tables=sheets)
+            raise InputError(Problem("Excel 2003 XML 电子表格无法解析（文件不完整或已损坏）",
+                                     file=src.path.name))
+        rows = ragged_table(src.lines)
+        if rows is not None:
+            return Source(src.path, "workbook", tables={"Sheet1": rows})
+    return src
 
 
 def _labels(header: Header, cols: Mapping[str, int]) -> dict[str, str]:
@@ -429,4 +449,5 @@ def cell_label(parsed: ParsedService, f: str) -> str:
 
 
 __all__ = ["FIELDS", "FIELD_NAMES", "KINDS", "KIND_NAMES", "ParsedService",
-           "cell_label", "column_letter", "detect", "hnorm", "read_service", "signature"]
+           "cell_label", "column_letter", "detect", "hnorm", "open_table", "read_service",
+           "signature"]
