@@ -35,3 +35,21 @@ def test_a_broken_xml_workbook_is_named(tmp_path):
         read_service(path)
     assert err.value.problems[0].reason == "Excel 2003 XML 电子表格无法解析（文件不完整或已损坏）"
     assert err.value.problems[0].file == "导出.xls"
+
+
+@pytest.mark.parametrize("body", [
+    '<Row ss:Index="1048577"><Cell><Data ss:Type="String">x</Data></Cell></Row>',   # past Excel
+    '<Row><Cell ss:Index="16385"><Data ss:Type="String">x</Data></Cell></Row>',
+    '<Row><Cell ss:MergeAcross="16384"><Data ss:Type="String">x</Data></Cell></Row>',
+    # each sheet within Excel, together more rows than one sheet may hold
+    "".join(f'</Table></Worksheet><Worksheet ss:Name="表{k}"><Table><Row ss:Index="1048576"/>'
+            for k in range(2)),
+])
+def test_far_places_are_refused_before_anything_is_built(tmp_path, body):
+    """A few bytes of ss:Index must not make the reader build millions of rows or cells."""
+    path = tmp_path / "炸弹.xls"
+    path.write_text(HEAD + '<Worksheet ss:Name="表"><Table>' + body + "</Table></Worksheet></Workbook>",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_service(path)
+    assert "压缩炸弹" in err.value.problems[0].reason and err.value.problems[0].file == "炸弹.xls"

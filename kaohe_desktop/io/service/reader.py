@@ -26,12 +26,13 @@ from operator import itemgetter
 from pathlib import Path
 
 from kaohe_desktop.domain.errors import InputError, Problem
+from kaohe_desktop.io.sheet_scan import TOO_BIG
 
 from ..attendance.container import Source, open_source
 from ..attendance.table import Header, build_header
 from ..attendance.texttable import ragged_table
 from ..workbook import column_letter
-from .spreadsheet_xml import is_spreadsheet_xml, spreadsheet_xml
+from .spreadsheet_xml import TooLarge, is_spreadsheet_xml, spreadsheet_xml
 
 KINDS = ("requests", "ratings", "complaints")
 KIND_NAMES = {"requests": "办件", "ratings": "好差评", "complaints": "投诉"}
@@ -383,7 +384,10 @@ def open_table(path: Path) -> Source:
     if src.kind == "text":
         text = "\n".join(src.lines)
         if is_spreadsheet_xml(text):  # an "xls" that is Excel 2003 XML
-            sheets = spreadsheet_xml(text)
+            try:
+                sheets = spreadsheet_xml(text)
+            except TooLarge:
+                raise InputError(Problem(TOO_BIG, file=src.path.name)) from None
             if sheets is not None:
                 return Source(src.path, "workbook", tables=sheets)
             raise InputError(Problem("Excel 2003 XML 电子表格无法解析（文件不完整或已损坏）",
