@@ -31,7 +31,8 @@ def cmd_import(db: Database, args: argparse.Namespace) -> None:
         info: dict[str, Any] = {
             "file": preview.file, "kind": preview.kind, "sheet": preview.sheet,
             "layout": preview.layout, "columns": preview.columns, "rows": preview.rows,
-            "new": preview.new, "existing": preview.existing, "duplicates": preview.duplicates,
+            "new": preview.new, "completes": len(preview.updates), "existing": preview.existing,
+            "duplicates": preview.duplicates,
             "unmatched": [u.key for u in preview.unmatched],
             "unmatched_units": preview.unmatched_units,
             "problems": [p.line() for p in preview.problems], "dry_run": bool(args.dry_run)}
@@ -49,9 +50,11 @@ def cmd_import(db: Database, args: argparse.Namespace) -> None:
         result = service_records.commit_import(db, preview, _choices(args), unit_choices)
         if args.json:
             info["added"] = result.added
+            info["completed"] = result.updated
             info["refreshed"] = result.refreshed
         else:
-            print(f"已导入：新增 {result.added} 条")
+            print(f"已导入：新增 {result.added} 条"
+                  + (f"，补全已有记录 {result.updated} 条" if result.updated else ""))
             if result.refreshed:
                 print(result.refreshed)
     elif not args.json:

@@ -39,13 +39,15 @@ from kaohe_desktop.store.models import (
 )
 from kaohe_desktop.store.service_queries import insert_rows, known_numbers
 
-from . import metric_items, permissions, service_summary
+from . import metric_items, permissions, service_summary, service_updates
 from .attendance_import import file_sha256
 from .gc_pause import gc_paused
 from .service_rows import BAD_TIME, CONVERTERS, RECORD_COLUMNS, cell_text, stamp_day, stamp_of
 
 MODELS = {"requests": ServiceRequest, "ratings": ServiceRating, "complaints": ServiceComplaint}
 KIND_NAMES = {"requests": "办件", "ratings": "好差评", "complaints": "投诉"}
+# what a later export fills in records imported while open (service_updates)
+COMPLETES = {"requests": "办结时间、办理状态", "ratings": "整改、回访", "complaints": "核实结果、办结时间"}
 MAX_PROBLEMS = 200
 LOST_DIGITS = ("编号超过 15 位却存成了数字：Excel 只保留 15 位有效数字，末几位已丢失，记录无法区分；"
                "请在导出时把编号列设为文本（或导出 .xlsx 而非 .csv）后重新导出")
@@ -161,6 +163,8 @@ class ServicePreview:
     headers: list[str] = field(default_factory=list)
     # records whose person or unit awaits a choice: (index in records, person key, unit text)
     pending: list[tuple[int, str | None, str | None]] = field(default_factory=list)
+    # known records this file completes: (as stored, completed), see service_updates
+    updates: list[tuple[tuple[Any, ...], tuple[Any, ...]]] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)  # every sheet read (`sheet` is the first)
     other_kinds: list[tuple[str, str]] = field(default_factory=list)  # (sheet, kind) not read
 
@@ -176,7 +180,10 @@ class ServicePreview:
     def summary(self) -> str:
         period = f"，{self.period[0]}～{self.period[1]}" if self.period else ""
         return (f"{self.file}：{KIND_NAMES[self.kind]}记录，工作表{self.sheet_names}{self.layout}{period}；"
-                f"共 {self.rows} 行，新增 {self.new} 条，已有 {self.existing} 条，"
+                f"共 {self.rows} 行，新增 {self.new} 条，"
+                + (f"补全已有记录 {len(self.updates)} 条（{COMPLETES[self.kind]}），"
+                   if self.updates else "")
+                + f"已有 {self.existing} 条，"
                 f"文件内重复 {self.duplicates} 条"
                 + (f"，跳过 {self.skipped} 条非投诉诉求" if self.skipped else "")
                 + ("（该文件以前导入过）" if self.imported_before else "")
@@ -266,6 +273,10 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
     out.imported_before = s.scalar(select(ServiceImport.id).where(
         ServiceImport.sha256 == sha, ServiceImport.kind == kind).limit(1)) is not None
     known = known_numbers(s, model)
+    # the records a later export may complete (办理中 → 已办结, a 差评's 整改, a 核实结果)
+    still_open = service_updates.open_records(s, model, kind) if known else {}
+    i_rec_staff, i_rec_unit = (RECORD_COLUMNS[kind].index("staff_id"),
+                               RECORD_COLUMNS[kind].index("unit_id"))
     seen: set[str] = set()
     unmatched: dict[str, Unmatched] = {}
     bad_units: dict[str, None] = {}
@@ -318,9 +329,12 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
             out.duplicates += 1
             continue
         seen.add(no)
+        old = None
         if no in known:
-            out.existing += 1
-            continue
+            old = still_open.get(no)
+            if old is None:
+                out.existing += 1
+                continue
         ok = True
         times: list[str | None] = []  # stored moments (`stamp`): text in the order of time
         for f, j in times_at:
@@ -337,6 +351,15 @@ def _preview(s: Session, parsed: Any, sha: str) -> ServicePreview:
         if ok and moment is None:
             problem("缺少时间", row, need, None)
             ok = False
+        if old is not None:  # a record imported while open: who it counts for is kept
+            rec = convert(no, v, times, old[i_rec_staff], old[i_rec_unit], row)
+            if ok and rec is not None:
+                merged = service_updates.completed(kind, old, rec)
+                if merged is None:
+                    out.existing += 1
+                else:
+                    out.updates.append((old, merged))
+            continue
         code, name, unit_text = v[i_code], v[i_name], v[i_unit]
         code = code.strip() if type(code) is str else cell_text(code)
         name = name.strip() if type(name) is str else cell_text(name)
@@ -397,6 +420,7 @@ class ServiceImportResult:
     existing: int
     duplicates: int
     refreshed: str = ""  # assessments whose metric items followed the import, in words
+    updated: int = 0      # known records completed (办结, 整改, 核实) from this file
 
 
 def commit_import(db: Database, preview: ServicePreview,
@@ -415,8 +439,8 @@ def commit_import(db: Database, preview: ServicePreview,
         raise InputError(preview.problems[:MAX_PROBLEMS])
     # the counting makes a tuple per record: the cyclic collector would walk them for nothing
     with gc_paused(), db.session() as s:
-        permissions.check(s, permissions.current_actor(db, s), "insert",
-                          MODELS[preview.kind].__tablename__, {})
+        actor = permissions.current_actor(db, s)
+        permissions.check(s, actor, "insert", MODELS[preview.kind].__tablename__, {})
         roster = _Roster.load(s)
         staff_of: dict[str, int | None] = {}
         problems = []
@@ -465,12 +489,17 @@ def commit_import(db: Database, preview: ServicePreview,
         insert_rows(s, model, columns, rows, {"import_id": log.id})
         # the monthly counts, same transaction
         service_summary.add_records(s, kind, columns, rows)
+        updated = 0
+        if preview.updates:
+            permissions.check(s, actor, "update", model.__tablename__, {})
+            updated = service_updates.apply(s, model, kind, preview.updates,
+                                            actor.login if actor else "")
         if remember:
             _remember(s, preview, remember)
         # the open assessments' metric items follow the records, in the same transaction
-        refreshed = metric_items.refresh_in(s).summary() if rows else ""
+        refreshed = metric_items.refresh_in(s).summary() if rows or updated else ""
     return ServiceImportResult(preview.file, preview.kind, len(rows), preview.existing,
-                               preview.duplicates, refreshed)
+                               preview.duplicates, refreshed, updated)
 
 
 def _chosen(preview: ServicePreview, columns: tuple[str, ...],

@@ -294,9 +294,10 @@ def ensure(s: Session) -> None:
 
 
 def add_records(s: Session, kind: str, columns: Sequence[str],
-                rows: Sequence[Sequence[Any]]) -> None:
+                rows: Sequence[Sequence[Any]], sign: int = 1) -> None:
     """Add records just inserted (tuples of `columns`, as `store.service_queries.
-    insert_rows` took them) to the monthly counts. Call `ensure` before inserting them: a
+    insert_rows` took them) to the monthly counts; with sign −1, take records' old state
+    out again (a record a later export completed). Call `ensure` before inserting them: a
     rebuild after would count them twice."""
     if not rows:
         return
@@ -334,8 +335,8 @@ def add_records(s: Session, kind: str, columns: Sequence[str],
     for by in BY:
         new.update(_flatten(by, per[by]))
     stored = stored_months(s, list(new))
-    replace_months(s, {k: tuple(a + b for a, b in zip(v, stored.get(k, (0,) * len(v)),
-                                                       strict=True))
+    replace_months(s, {k: tuple(sign * a + b for a, b in zip(v, stored.get(k, (0,) * len(v)),
+                                                              strict=True))
                        for k, v in new.items()})
 
 

@@ -89,3 +89,25 @@ def test_hotline_complaints_imported_and_counted_per_unit(kaohe, roster, rows_in
     assert (rows["HL01"], rows["HL02"], rows["HL03"]) == ((1, 0), (1, 1), (1, 0))
     again = kaohe.ok("service", "import", UNSEEN / "gongdan_12345_2024-07.xlsx")
     assert "新增 0 条，已有 3 条" in again.out and rows_in("service_complaint") == 3
+
+
+def test_a_later_export_completes_what_an_earlier_left_open(kaohe, roster, tmp_path):
+    """June's export had a 办件 still 办理中; July's has it 已办结: the import says so and
+    the 办结 is counted."""
+    from openpyxl import Workbook
+
+    header = ["办件编号", "事项名称", "受理人", "工号", "受理时间", "承诺时限", "办结时间", "办理状态"]
+
+    def export(name, finished, status):
+        wb = Workbook()
+        wb.active.append(header)
+        wb.active.append(["BJ1", "居住证办理", "林志强", "0101", "2024-06-25 09:00", 5, finished, status])
+        wb.save(tmp_path / name)
+        return tmp_path / name
+
+    kaohe.ok("service", "import", export("6月.xlsx", None, "办理中"))
+    r = kaohe.ok("service", "import", export("7月.xlsx", "2024-07-02 15:00", "已办结"))
+    assert "补全已有记录 1 条（办结时间、办理状态）" in r.out.splitlines()[0]
+    assert r.out.splitlines()[-1] == "已导入：新增 0 条，补全已有记录 1 条"
+    july = {m["code"]: m for m in kaohe.json("service", "measures", "--period", "2024-07")}
+    assert (july["0101"]["finished"], july["0101"]["on_time"]) == (1, 1)

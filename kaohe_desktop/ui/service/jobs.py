@@ -82,15 +82,18 @@ def commit_job(db: Database, preview: ServicePreview, people: Mapping[str, str],
                units: Mapping[str, str], remember: Mapping[str, str] | None) -> Job:
     """Write the previewed records in one transaction (the service commits at its end)."""
     return single_step(lambda: service_records.commit_import(db, preview, people, units, remember),
-                       f"正在写入 {preview.file} 的 {preview.new} 条记录…")
+                       f"正在写入 {preview.file} 的 {preview.new + len(preview.updates)} 条记录…")
 
 
 def result_text(result: ServiceImportResult) -> str:
     kind = service_records.KIND_NAMES[result.kind]
-    if not result.added:
+    if not result.added and not result.updated:
         known = f"文件中的 {result.existing} 条都已导入过，" if result.existing else ""
         return f"{result.file}：没有新的{kind}记录。{known}数据库没有变化。"
     text = f"已导入 {result.file}：新增{kind}记录 {result.added} 条"
+    if result.updated:
+        text += (f"，补全已有记录 {result.updated} 条"
+                 f"（{service_records.COMPLETES[result.kind]}）")
     if result.existing:
         text += f"，已有 {result.existing} 条未重复导入"
     return text + (f"；{result.refreshed}" if result.refreshed else "") + "。"

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from kaohe_desktop.services.results import StaffInfo, UnitInfo
-from kaohe_desktop.services.service_records import KIND_NAMES, ServicePreview
+from kaohe_desktop.services.service_records import COMPLETES, KIND_NAMES, ServicePreview
 
 from ..common.problem_table import PROBLEM_HEADERS, fill_problems
 
@@ -201,10 +201,13 @@ class ServicePreviewDialog(QDialog):
         how = ("按上次为这种表头保存的列对应读取" if self._remembered
                else "按指定的列读取" if self._mapped else p.layout)
         lines = [f"文件 <b>{p.file}</b>：{KIND_NAMES[p.kind]}记录，工作表{p.sheet_names}，{how}{period}。",
-                 f"共读取 <b>{p.rows}</b> 行：新增 <b>{p.new}</b> 条，已导入过 <b>{p.existing}</b> 条"
+                 f"共读取 <b>{p.rows}</b> 行：新增 <b>{p.new}</b> 条，"
+                 + (f"补全已有记录 <b>{len(p.updates)}</b> 条（{COMPLETES[p.kind]}），"
+                    if p.updates else "")
+                 + f"已导入过 <b>{p.existing}</b> 条"
                  + (f"，文件内重复 {p.duplicates} 条" if p.duplicates else "")
                  + (f"，跳过 {p.skipped} 条非投诉诉求" if p.skipped else "") + "。"]
-        if p.imported_before or (not p.new and p.existing):
+        if p.imported_before or (not p.new and not p.updates and p.existing):
             lines.append("<span style='color:#b06000'>这个文件以前导入过："
                          "再次导入不会重复添加已有的记录。</span>")
         for sheet, kind in p.other_kinds:  # 办件 and 好差评 in one workbook: one import each

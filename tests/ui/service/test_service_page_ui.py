@@ -533,3 +533,24 @@ def test_esc_in_the_mapping_dialog_asks_before_throwing_chosen_columns_away(
     qtbot.keyClick(dialog.combos["no"], Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert len(asked) == 2 and requests_in(db) == 0
+
+
+def test_a_later_export_completing_open_records_says_so(qtbot, page, db, monkeypatch, tmp_path):
+    """June's file: a 办件 still 办理中. July's: 已办结. The preview and the message after the
+    import say the record is completed, not that nothing changed."""
+    rows = [["BJ1", "居住证办理", "林志强", datetime(2024, 6, 25, 9), 5, None, "办理中"]]
+    pick_file(monkeypatch, write_xlsx(tmp_path / "6月.xlsx", STANDARD, rows))
+    qtbot.mouseClick(page.empty.import_button, CLICK)
+    qtbot.mouseClick(wait_dialog(qtbot, page, ServicePreviewDialog).import_button, CLICK)
+    qtbot.waitUntil(lambda: requests_in(db) == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: page.flow.active_dialog is None, timeout=TIMEOUT)
+    rows[0][5:] = [datetime(2024, 7, 2, 15), "已办结"]
+    pick_file(monkeypatch, write_xlsx(tmp_path / "7月.xlsx", STANDARD, rows))
+    qtbot.mouseClick(page.import_button, CLICK)
+    preview = wait_dialog(qtbot, page, ServicePreviewDialog)
+    assert "补全已有记录 <b>1</b> 条（办结时间、办理状态）" in preview.summary_label.text()
+    assert "以前导入过" not in preview.summary_label.text()
+    qtbot.mouseClick(preview.import_button, CLICK)
+    qtbot.waitUntil(lambda: "补全已有记录 1 条" in page.status.text(), timeout=TIMEOUT)
+    with db.session() as s:
+        assert s.scalar(select(ServiceRequest.finished_at)) == datetime(2024, 7, 2, 15)
