@@ -15,7 +15,8 @@ from kaohe_desktop.domain.service_measures import MonthTally
 from kaohe_desktop.services import service_records, service_stats, service_summary
 from kaohe_desktop.store.models import AuditRow, ServiceComplaint, ServiceRating, ServiceRequest
 
-REQUESTS = ["办件编号", "事项名称", "办件类型", "受理人", "工号", "受理时间", "承诺时限", "办结时间", "办理状态"]
+REQUESTS = ["办件编号", "事项名称", "办件类型", "受理人", "工号", "受理时间", "承诺时限", "办结时间",
+            "办理状态"]
 RATINGS = ["评价编号", "办件编号", "评价等级", "评价时间", "被评价人", "工号", "差评原因", "整改情况",
            "整改完成时间", "回访时间", "回访结果"]
 COMPLAINTS = ["投诉编号", "投诉时间", "投诉来源", "被投诉人", "工号", "投诉内容", "核实结果", "办结时间"]
@@ -42,7 +43,8 @@ def july_requests(tmp_path):
     # BJ1 finished on time on 07-02 (5 working days from 06-25 end on 07-02); BJ3 refused;
     # BJ2 again, as it was; BJ4 new
     return xlsx(tmp_path / "办件7月.xlsx", REQUESTS, [
-        ["BJ1", "居住证办理", "承诺件", "林志强", "0101", "2024-06-25 09:00", 5, "2024-07-02 15:00", "已办结"],
+        ["BJ1", "居住证办理", "承诺件", "林志强", "0101", "2024-06-25 09:00", 5, "2024-07-02 15:00",
+         "已办结"],
         ["BJ2", "社保卡", "即办件", "林志强", "0101", "2024-06-25 10:00", 0, "2024-06-25 10:20", "已办结"],
         ["BJ3", "高龄津贴", "承诺件", "黄丽萍", "0102", "2024-06-26 09:00", 5, None, "不予受理"],
         ["BJ4", "社保卡", "即办件", "黄丽萍", "0102", "2024-07-03 09:00", 0, "2024-07-03 09:30", "已办结"]])
