@@ -386,7 +386,9 @@ TABLE_NAMES = {"score": "评分", "score_override": "更正值", "subject_item_n
                "assessment_role": "角色权重", "rubric": "细则", "setting": "设置",
                "account": "账户", "state_change": "审议记录", "unit": "单位", "staff": "人员",
                "area": "街道", "document_issue": "文书编号", "document_number": "文号",
-               "issued_document": "核验登记"}
+               "issued_document": "核验登记", "service_import": "服务记录导入",
+               "service_request": "办件", "service_rating": "评价", "service_complaint": "投诉",
+               "service_cost": "单位成本", "service_mapping": "服务记录列对应"}
 
 
 def _sentence(e: dict[str, Any], who: str, subject: str, assessors: Mapping[int, str]) -> str:
