@@ -391,6 +391,21 @@ TABLE_NAMES = {"score": "评分", "score_override": "更正值", "subject_item_n
                "service_cost": "单位成本", "service_mapping": "服务记录列对应"}
 
 
+# the columns a later service export completes (service_updates), in words
+FIELD_NAMES = {"finished_at": "办结时间", "status": "办理状态", "accepted": "受理",
+               "rect_note": "整改情况", "rect_done_at": "整改完成时间", "visit_at": "回访时间",
+               "visit_result": "回访结果", "verdict": "核实结果", "valid": "有效", "closed_at": "办结时间"}
+
+
+def _shown(value: Any) -> Any:
+    """A stored moment without its zero microseconds; "—" for nothing."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str) and value.endswith(".000000"):
+        return value[:-7]
+    return value
+
+
 def _sentence(e: dict[str, Any], who: str, subject: str, assessors: Mapping[int, str]) -> str:
     table, action, before, after = e["table"], e["action"], e["before"], e["after"]
     what = TABLE_NAMES.get(table, table)
@@ -410,7 +425,8 @@ def _sentence(e: dict[str, Any], who: str, subject: str, assessors: Mapping[int,
             return (f"{who}在 {e['at']} 把 {subject} 项目 {item} 从 {before.get('value')} "
                     f"改为 {after.get('value')}{seat}")
     if action == "update":
-        diffs = "，".join(f"{k} 从 {before.get(k)} 改为 {v}" for k, v in after.items())
+        diffs = "，".join(f"{FIELD_NAMES.get(k, k)} 从 {_shown(before.get(k))} 改为 {_shown(v)}"
+                         for k, v in after.items())
         return f"{who}在 {e['at']} 修改{what} {e['key']}：{diffs}"
     verb = "新增" if action == "insert" else "删除"
     return f"{who}在 {e['at']} {verb}{what} {e['key']}"

@@ -12,7 +12,7 @@ from service_data import load_roster
 from sqlalchemy import select
 
 from kaohe_desktop.domain.service_measures import MonthTally
-from kaohe_desktop.services import service_records, service_stats, service_summary
+from kaohe_desktop.services import audit, service_records, service_stats, service_summary
 from kaohe_desktop.store.models import AuditRow, ServiceComplaint, ServiceRating, ServiceRequest
 
 REQUESTS = ["办件编号", "事项名称", "办件类型", "受理人", "工号", "受理时间", "承诺时限", "办结时间",
@@ -86,6 +86,9 @@ def test_a_later_export_finishes_a_request_and_counts_it_where_it_now_belongs(db
         rows = s.execute(select(AuditRow.key, AuditRow.reason).where(
             AuditRow.table_name == "service_request", AuditRow.action == "update")).all()
     assert sorted(rows) == [("BJ1", "重新导入补全"), ("BJ3", "重新导入补全")]
+    said = [e.text for e in audit.audit_log(db) if "修改办件" in e.text]
+    assert any("修改办件 BJ1：办结时间 从 — 改为 2024-07-02 15:00:00，办理状态 从 办理中 改为 已办结" in t
+               for t in said), said
     # the same file again completes nothing more
     again = service_records.import_file(db, july_requests(tmp_path))
     assert (again.added, again.updated, again.existing) == (0, 0, 4)
