@@ -98,10 +98,14 @@ class WelcomeDialog(QDialog):
         self.problem.setStyleSheet("color: #b3261e;")
         self.problem.hide()
 
-        office_box = QGroupBox(
-            f"证书和通知的落款（{'新建空数据库' if again else '从空白开始'}时填写，"
-            "以后可在“文件 → 单位信息”中修改）")
+        # a group box's title never wraps: the explanation goes in a label that does
+        office_box = QGroupBox("证书和通知的落款")
         office_form = QFormLayout(office_box)
+        office_note = QLabel(f"{'新建空数据库' if again else '从空白开始'}时填写，"
+                             "以后可在“文件 → 单位信息”中修改。")
+        office_note.setWordWrap(True)
+        office_note.setStyleSheet("color:#5f6368;")
+        office_form.addRow(office_note)
         self.office_edits: dict[str, QLineEdit] = {}
         for key, (label, example) in OFFICE_FIELDS.items():
             edit = QLineEdit()

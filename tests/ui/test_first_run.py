@@ -216,3 +216,19 @@ def test_about_opens_the_data_folder(qtbot, tmp_path, monkeypatch):
     qtbot.mouseClick(dialog.findChild(QPushButton, "open_folder"), Qt.MouseButton.LeftButton)
     assert folder.is_dir()
     assert [Path(u.toLocalFile()) for u in opened] == [folder]
+
+
+@pytest.mark.parametrize("again", [False, True])
+def test_nothing_in_the_welcome_is_cut_off(qtbot, tmp_path, again):
+    """A group box's title cannot wrap: every title and unwrapped label fits its width."""
+    from PySide6.QtWidgets import QGroupBox
+
+    dialog = WelcomeDialog(tmp_path, again=again)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for box in dialog.findChildren(QGroupBox):
+        assert box.fontMetrics().horizontalAdvance(box.title()) + 16 <= box.width(), box.title()
+    for label in dialog.findChildren(QLabel):
+        if label.isVisible() and not label.wordWrap() and label.text():
+            assert label.sizeHint().width() <= label.width() + 1, label.text()
