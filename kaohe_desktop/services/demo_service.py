@@ -17,8 +17,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from kaohe_desktop.domain.service_measures import accepted_status
-from kaohe_desktop.domain.workcalendar import is_workday, nth_workday
+from kaohe_desktop.domain.service_measures import Workdays, accepted_status
+from kaohe_desktop.domain.workcalendar import work_calendar
 from kaohe_desktop.store.db import Database
 from kaohe_desktop.store.models import (
     ServiceComplaint,
@@ -67,8 +67,12 @@ def _records(people: list[tuple[int, int, int]], rng: random.Random
     requests: list[tuple] = []
     ratings: list[tuple] = []
     complaints: list[tuple] = []
-    days = [FIRST + timedelta(days=n) for n in range((LAST - FIRST).days + 1)]
-    workdays = [d for d in days if is_workday(d)]
+    # the working days judged once (deadlines reach a few weeks past the last day)
+    calendar = Workdays(work_calendar(FIRST, LAST + timedelta(days=60)).workdays)
+    workdays = [d for d in calendar.days if d <= LAST]
+
+    def nth_after(day: date, n: int) -> date:
+        return calendar.nth_after(day, n) or LAST + timedelta(days=60)
     matters, weights = [m[:2] for m in MATTERS], [m[2] for m in MATTERS]
     levels_good = (5, 4, 3)
     for sid, uid, post in people:
@@ -87,7 +91,7 @@ def _records(people: list[tuple[int, int, int]], rng: random.Random
                 else:
                     used = (limit + rng.randint(1, 4) if rng.random() < late
                             else max(1, round(limit * slow * rng.uniform(0.5, 1.0))))
-                    fin = _day_time(nth_workday(day + timedelta(1), used), rng)
+                    fin = _day_time(nth_after(day, used), rng)
                     status = "已办结" if fin.date() <= LAST else "办理中"
                     fin = fin if fin.date() <= LAST else None
                 no = f"YS{n:06d}"
@@ -101,7 +105,7 @@ def _records(people: list[tuple[int, int, int]], rng: random.Random
                     level = rng.choice((1, 2, 2))
                     content = rng.choice(BAD_REASONS)
                     took = rng.choice((2, 5, 8, 12, 14, 15, 17, 22, None))
-                    due = nth_workday(at.date() + timedelta(1), took) if took else None
+                    due = nth_after(at.date(), took) if took else None
                     done = _day_time(due, rng) if due is not None and due <= LAST else None
                     visit = (done + timedelta(days=rng.randint(1, 3))
                              if done and rng.random() < 0.8 else None)
@@ -117,7 +121,7 @@ def _records(people: list[tuple[int, int, int]], rng: random.Random
             day = rng.choice(workdays)
             at = _day_time(day, rng)
             valid = rng.random() < 0.5
-            closed = _day_time(nth_workday(day + timedelta(1), rng.randint(2, 10)), rng)
+            closed = _day_time(nth_after(day, rng.randint(2, 10)), rng)
             complaints.append((f"TS{len(complaints) + 1:04d}", stamp(at), "12345热线",
                                rng.choice(COMPLAINTS), "属实" if valid else "不属实", valid,
                                stamp(closed), uid, sid))
