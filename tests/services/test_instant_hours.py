@@ -19,49 +19,14 @@ import hashlib
 from datetime import date
 
 import chinese_calendar
-from openpyxl import Workbook
-from service_data import load_roster
+from service_data import load_instant as load
 from sqlalchemy import select
 
 from kaohe_desktop.domain.service_measures import MEASURE_KEYS, RECTIFY_DAYS
-from kaohe_desktop.services import service_records, service_span, service_stats, service_summary
+from kaohe_desktop.services import service_span, service_stats, service_summary
 from kaohe_desktop.store.models import CalendarDay
 from kaohe_desktop.store.service_models import service_month
 from kaohe_desktop.store.service_queries import set_summary_digest, summary_digest
-
-HEADER = ["办件编号", "事项名称", "办件类型", "受理部门", "受理人", "工号", "受理时间", "承诺时限",
-          "办结时间", "办理状态"]
-LIN, HUANG = ("林志强", "0101"), ("黄丽萍", "0102")
-
-
-def row(no, who, accepted, finished, status="已办结", limit=0, kind="即办件"):
-    return [no, "社保卡申领", kind, "", *who, f"2024-{accepted}", limit,
-            f"2024-{finished}" if finished else "", status]
-
-
-ROWS = [
-    row("J1", LIN, "06-03 09:00:00", "06-03 09:45:00", limit="即办"),
-    row("J2", LIN, "06-03 14:10:00", "06-03 16:40:00"),
-    row("J3", LIN, "06-04 16:30:00", "06-05 09:15:00"),
-    row("J4", LIN, "05-31 17:00:00", "06-03 10:00:00"),
-    row("J5", LIN, "06-03 09:00:00", "06-05 09:00:00", limit=5, kind="承诺件"),
-    row("J6", LIN, "06-06 09:00:00", None, "办理中"),
-    row("J7", LIN, "06-06 10:00:00", "06-06 10:20:00", "不予受理"),
-    row("J8", HUANG, "06-07 09:00:30", "06-07 09:10:00"),
-    row("J9", HUANG, "06-28 15:00:00", "07-01 09:00:00"),
-]
-
-
-def load(db, tmp_path) -> None:
-    load_roster(db)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "办件明细"
-    ws.append(HEADER)
-    for row in ROWS:
-        ws.append(row)
-    wb.save(tmp_path / "即办件.xlsx")
-    service_records.import_file(db, tmp_path / "即办件.xlsx")
 
 
 def by_code(db, period, by="person"):
