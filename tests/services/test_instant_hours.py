@@ -17,13 +17,26 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from decimal import Decimal
 
 import chinese_calendar
+import pdfplumber
 from service_data import load_instant as load
 from sqlalchemy import select
 
+from kaohe_desktop.domain.periods import parse_period
 from kaohe_desktop.domain.service_measures import MEASURE_KEYS, RECTIFY_DAYS
-from kaohe_desktop.services import service_span, service_stats, service_summary
+from kaohe_desktop.services import (
+    assessments,
+    derived_items,
+    feedback,
+    rubrics,
+    service_span,
+    service_stats,
+    service_summary,
+)
+from kaohe_desktop.services.assessments import GroupSpec
+from kaohe_desktop.services.documents_common import DocumentOptions, run
 from kaohe_desktop.store.models import CalendarDay
 from kaohe_desktop.store.service_models import service_month
 from kaohe_desktop.store.service_queries import set_summary_digest, summary_digest
@@ -99,3 +112,37 @@ def test_kept_hours_equal_a_count_of_every_record(db, tmp_path):
         kept = service_summary.monthly(s, date(2024, 5, 1), date(2024, 7, 31), "unit")
         counted = service_summary.tallies(s, date(2024, 5, 1), date(2024, 7, 31), "unit")
     assert {k: dict(v) for k, v in kept.items()} == {k: dict(v) for k, v in counted.items()}
+
+
+HOURS_RUBRIC = {
+    "code": "SVC-H", "name": "即办件时效测试", "subject_kind": "staff", "full_marks": 10,
+    "items": [
+        {"code": "1", "title": "即办件时效", "max": 10, "kind": "derived", "step": 0.1,
+         "rule": {"source": "service", "measure": "avg_hours", "mode": "thresholds", "no_data": "zero",
+                  "bands": [{"at": 1, "percent": 100}, {"at": 24, "percent": 60}]}},
+    ],
+    "grades": {"mode": "threshold", "scale": [{"name": "优秀", "min": 9}, {"name": "合格", "min": 0}]},
+}
+
+
+def test_a_metric_item_scores_the_hours_and_the_letter_shows_them(db, tmp_path):
+    """林志强 21.25 h ≤ 24 → 60% of 10 = 6; 黄丽萍 0.17 h ≤ 1 → 10; the letter lists the
+    hours against the target and plans the way to full marks."""
+    load(db, tmp_path)
+    rubrics.save_rubric(db, dict(HOURS_RUBRIC))
+    aid = assessments.create_assessment(db, "SVC-H", parse_period("2024-Q2"), subjects="staff",
+                                        groups=[GroupSpec("主任", "上级", (), ())]).id
+    got = {code: (v["1"].value, v["1"].remark)
+           for code, v in derived_items.derived_values(db, aid).items()}
+    assert got["0101"] == (Decimal("6"),
+                           "即办件平均办理时长 21.25 小时（4 件即办件）→ ≤ 24 小时 得 60% → 6 分")
+    assert got["0102"][0] == Decimal("10")
+    assessments.change_state(db, aid, "submit")
+    assessments.change_state(db, aid, "approve")
+    (letter,) = run(feedback.feedback_job(db, aid, tmp_path / "letters",
+                                          DocumentOptions(issuer="红岭街道便民服务中心"), subjects=["0101"]))
+    with pdfplumber.open(letter) as pdf:
+        text = "".join("".join(p.extract_text() or "" for p in pdf.pages).split())
+    for words in ("即办件平均办理时长", "21.25 小时（4 件即办件）", "≤ 1 小时", "6/10",
+                  "即办件平均办理时长 21.25 小时 → 1 小时：即办件平均每件缩短 20.25 小时（4 件）"):
+        assert "".join(words.split()) in text, (words, text)
