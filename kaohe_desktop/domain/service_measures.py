@@ -147,12 +147,12 @@ def request_facts(accepted: date, finished: date | None, instant: bool, limit: i
     return RequestFacts(accepted, finished, on_time, wd.between(accepted, finished))
 
 
-def instant_minutes(accepted: str, finished: str) -> int | None:
+def instant_minutes(accepted: str, finished: str) -> int:
     """Minutes from 受理 to 办结 of a 即办件, rounded to the nearest minute, from moments
     as stored text ("YYYY-MM-DD HH:MM:SS[.ffffff]"); real elapsed time (one finished the
-    next morning counts the night). None when 办结 is before 受理 (a wrong record)."""
+    next morning counts the night). 0 when 办结 is before 受理 (the import refuses that)."""
     seconds = (datetime.fromisoformat(finished) - datetime.fromisoformat(accepted)).total_seconds()
-    return None if seconds < 0 else int(seconds + 30) // 60
+    return max(0, int(seconds + 30) // 60)
 
 
 def rectified_in_time(rated: date, done: date | None, wd: Workdays,

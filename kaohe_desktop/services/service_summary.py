@@ -81,8 +81,6 @@ Tallies = dict[int, dict[Month, MonthTally]]
 RequestRow = tuple[int | None, int | None, str, str | None, bool, int | None]
 RatingRow = tuple[int | None, int | None, str, int, str | None, str | None]
 ComplaintRow = tuple[int | None, int | None, str, bool]
-# finished 即办件 per (staff, unit, "YYYY-MM"): [minutes from 受理 to 办结, how many]
-InstantTime = dict[tuple[Any, ...], list[int]]
 
 
 def _month_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -101,14 +99,14 @@ def _month(ym: str) -> Month:
 
 
 def count_requests(rows: Iterable[RequestRow], wd: Workdays, lo: str | None = None,
-                   hi: str | None = None) -> tuple[Counter, Counter, InstantTime]:
+                   hi: str | None = None) -> tuple[Counter, Counter, Counter]:
     """(accepted per (staff, unit, month), finished per (staff, unit, month, on time, days
-    taken), 即办件 (minutes, 1) per (staff, unit, month)) of accepted 办件: in their 受理
-    month and their 办结 month, only moments within [lo, hi) when given (stored text, as
-    the rows)."""
+    taken), minutes of finished 即办件 per (staff, unit, month)) of accepted 办件: in their
+    受理 month and their 办结 month, only moments within [lo, hi) when given (stored text,
+    as the rows). A finished 即办件 is the one finished with no days taken (None)."""
     accepted: Counter = Counter()
     finished: Counter = Counter()
-    instant_time: InstantTime = {}
+    minutes: Counter = Counter()
     facts: dict[tuple[Any, ...], tuple[bool, int | None]] = {}
     bounded = lo is not None and hi is not None
     for staff_id, unit_id, acc, fin, instant, limit in rows:
@@ -124,13 +122,9 @@ def count_requests(rows: Iterable[RequestRow], wd: Workdays, lo: str | None = No
                                     instant, limit, wd)
                 f = facts[key] = (got.on_time, got.days)
             finished[(staff_id, unit_id, fin[:7], *f)] += 1
-            if instant:  # hours, not days: the only count that needs the time of day
-                minutes = instant_minutes(acc, fin)
-                if minutes is not None:
-                    sums = instant_time.setdefault((staff_id, unit_id, fin[:7]), [0, 0])
-                    sums[0] += minutes
-                    sums[1] += 1
-    return accepted, finished, instant_time
+            if instant:  # hours, not days: the only count that reads the time of day
+                minutes[(staff_id, unit_id, fin[:7])] += instant_minutes(acc, fin)
+    return accepted, finished, minutes
 
 
 def count_ratings(rows: Iterable[RatingRow], wd: Workdays) -> Counter:
@@ -156,8 +150,8 @@ def count_complaints(rows: Iterable[ComplaintRow]) -> Counter:
     return out
 
 
-def _spread_requests(out: Tallies, by: str, counts: tuple[Counter, Counter, InstantTime]) -> None:
-    accepted, finished, instant_time = counts
+def _spread_requests(out: Tallies, by: str, counts: tuple[Counter, Counter, Counter]) -> None:
+    accepted, finished, minutes = counts
     for (staff_id, unit_id, ym), n in accepted.items():
         k = _key(by, staff_id, unit_id)
         if k is not None:
@@ -172,12 +166,12 @@ def _spread_requests(out: Tallies, by: str, counts: tuple[Counter, Counter, Inst
         if days is not None:
             t.days_sum += n * days
             t.days_n += n
-    for (staff_id, unit_id, ym), (minutes, n) in instant_time.items():
+        else:  # a 即办件: its hours
+            t.instant_n += n
+    for (staff_id, unit_id, ym), m in minutes.items():
         k = _key(by, staff_id, unit_id)
         if k is not None:
-            t = out[k][_month(ym)]
-            t.instant_minutes += minutes
-            t.instant_n += n
+            out[k][_month(ym)].instant_minutes += m
 
 
 def _spread_ratings(out: Tallies, by: str, counts: Counter) -> None:
