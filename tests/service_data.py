@@ -52,14 +52,18 @@ INSTANT_ROWS = [
 ]
 
 
-def load_instant(db, tmp_path: Path) -> None:
-    """The roster and the 即办件 of tests/services/test_instant_hours.py (hand counts there)."""
-    load_roster(db)
+def write_instant(folder: Path) -> Path:
+    """The 即办件 as a platform's .xlsx export."""
     wb = Workbook()
     ws = wb.active
     ws.title = "办件明细"
-    ws.append(INSTANT_HEADER)
-    for row in INSTANT_ROWS:
+    for row in (INSTANT_HEADER, *INSTANT_ROWS):
         ws.append(row)
-    wb.save(tmp_path / "即办件.xlsx")
-    service_records.import_file(db, tmp_path / "即办件.xlsx")
+    wb.save(folder / "即办件.xlsx")
+    return folder / "即办件.xlsx"
+
+
+def load_instant(db, tmp_path: Path) -> None:
+    """The roster and the 即办件 of tests/services/test_instant_hours.py (hand counts there)."""
+    load_roster(db)
+    service_records.import_file(db, write_instant(tmp_path))

@@ -3,8 +3,7 @@ tests/services/test_instant_hours.py), its --json keeps exactly the issue's keys
 
 from __future__ import annotations
 
-from openpyxl import Workbook
-from service_data import INSTANT_HEADER, INSTANT_ROWS
+from service_data import write_instant
 
 from kaohe_desktop.domain.service_measures import MEASURE_KEYS
 
@@ -13,13 +12,7 @@ def test_the_table_shows_the_即办件_hours_and_the_json_keeps_its_keys(kaohe, 
     kaohe.ok("unit", "add", "红岭街道便民服务中心", "--code", "HL01")
     kaohe.ok("staff", "add", "林志强", "--unit", "HL01", "--code", "0101")
     kaohe.ok("staff", "add", "黄丽萍", "--unit", "HL01", "--code", "0102")
-    wb = Workbook()
-    ws = wb.active
-    ws.append(INSTANT_HEADER)
-    for row in INSTANT_ROWS:
-        ws.append(row)
-    wb.save(tmp_path / "即办件.xlsx")
-    kaohe.ok("service", "import", tmp_path / "即办件.xlsx")
+    kaohe.ok("service", "import", write_instant(tmp_path))
     lines = kaohe.ok("service", "measures", "--period", "2024-06").out.splitlines()
     assert "即办时长" in lines[0] and lines[0].index("平均工作日") < lines[0].index("即办时长")
     rows = {line.split()[0]: line.split() for line in lines[1:]}
