@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from openpyxl import Workbook
+
 from kaohe_desktop.services import roster, service_records
 
 FIX = Path(__file__).parent / "fixtures" / "service"
@@ -24,3 +26,44 @@ def load_roster(db) -> None:
 def import_all(db) -> None:
     for name in EXPECTED["import_order"]:
         service_records.import_file(db, FIX / name)
+
+
+# 即办件 with hand-counted hours (tests/services/test_instant_hours.py)
+INSTANT_HEADER = ["办件编号", "事项名称", "办件类型", "受理部门", "受理人", "工号", "受理时间", "承诺时限",
+                  "办结时间", "办理状态"]
+_LIN, _HUANG = ("林志强", "0101"), ("黄丽萍", "0102")
+
+
+def _row(no, who, accepted, finished, status="已办结", limit=0, kind="即办件"):
+    return [no, "社保卡申领", kind, "", *who, f"2024-{accepted}", limit,
+            f"2024-{finished}" if finished else "", status]
+
+
+INSTANT_ROWS = [
+    _row("J1", _LIN, "06-03 09:00:00", "06-03 09:45:00", limit="即办"),
+    _row("J2", _LIN, "06-03 14:10:00", "06-03 16:40:00"),
+    _row("J3", _LIN, "06-04 16:30:00", "06-05 09:15:00"),
+    _row("J4", _LIN, "05-31 17:00:00", "06-03 10:00:00"),
+    _row("J5", _LIN, "06-03 09:00:00", "06-05 09:00:00", limit=5, kind="承诺件"),
+    _row("J6", _LIN, "06-06 09:00:00", None, "办理中"),
+    _row("J7", _LIN, "06-06 10:00:00", "06-06 10:20:00", "不予受理"),
+    _row("J8", _HUANG, "06-07 09:00:30", "06-07 09:10:00"),
+    _row("J9", _HUANG, "06-28 15:00:00", "07-01 09:00:00"),
+]
+
+
+def write_instant(folder: Path) -> Path:
+    """The 即办件 as a platform's .xlsx export."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "办件明细"
+    for row in (INSTANT_HEADER, *INSTANT_ROWS):
+        ws.append(row)
+    wb.save(folder / "即办件.xlsx")
+    return folder / "即办件.xlsx"
+
+
+def load_instant(db, tmp_path: Path) -> None:
+    """The roster and the 即办件 of tests/services/test_instant_hours.py (hand counts there)."""
+    load_roster(db)
+    service_records.import_file(db, write_instant(tmp_path))

@@ -117,6 +117,9 @@ def reach_text(measure: str, m: Measures, target: Decimal) -> str:
     if measure == "avg_days":
         now = Decimal(str(m.avg_days or 0))
         return f"平均每件缩短 {shown(max(ZERO, now - target))} 个工作日（{t.days_n:,} 件）"
+    if measure == "avg_hours":
+        now = Decimal(str(m.avg_hours or 0))
+        return f"即办件平均每件缩短 {shown(max(ZERO, now - target))} 小时（{t.instant_n:,} 件）"
     return ""
 
 

@@ -46,7 +46,7 @@ HUNDRED = Decimal(100)
 class MeasureInfo:
     key: str
     label: str
-    unit: str  # "%", "件", "个", "工作日", "‰"
+    unit: str  # "%", "件", "个", "工作日", "小时", "‰"
     higher_better: bool
 
 
@@ -58,6 +58,7 @@ MEASURES: dict[str, MeasureInfo] = {m.key: m for m in (
     MeasureInfo("requests", "办件量", "件", True),
     MeasureInfo("finished", "办结量", "件", True),
     MeasureInfo("avg_days", "平均办理时长", "工作日", False),
+    MeasureInfo("avg_hours", "即办件平均办理时长", "小时", False),
     MeasureInfo("bad_ratings", "差评数", "个", False),
     MeasureInfo("complaints", "投诉数", "件", False),
     MeasureInfo("valid_complaints", "有效投诉数", "件", False),
@@ -204,6 +205,7 @@ def measure_value(measure: str, m: Measures) -> Decimal | None:
         "satisfied_rate": m.satisfied_rate, "on_time_rate": m.on_time_rate,
         "bad_rectified_rate": m.bad_rectified_rate, "visit_rate": m.visit_rate,
         "requests": t.requests, "finished": t.finished, "avg_days": m.avg_days,
+        "avg_hours": m.avg_hours,
         "bad_ratings": t.bad, "complaints": t.complaints, "valid_complaints": t.valid,
         "valid_per_1000": m.valid_per_1000,
     }[measure]
@@ -248,6 +250,8 @@ def value_text(measure: str, m: Measures) -> str:
         text += f"（{fraction[0]:,}/{fraction[1]:,}）"
     elif measure == "avg_days":
         text += f"（{t.days_n:,} 件）"
+    elif measure == "avg_hours":
+        text += f"（{t.instant_n:,} 件即办件）"
     return text
 
 

@@ -4,9 +4,10 @@ service_month`), so measures of any period cost a few thousand rows, not every r
 - At import, the new records' counts are added to their months (`add_records`, in the
   import's transaction): records are only ever added (a number seen before adds nothing).
 - The counts depend on the working days (承诺时限, 15 days to rectify a 差评): the calendar
-  table's days, the chinese-calendar package and the rectification limit make a digest
-  stored with the counts; when it differs (someone marked a 调休 day), the counts are
-  rebuilt from the records before they are read (`ensure`).
+  table's days, the chinese-calendar package, the rectification limit and the counting's
+  version (`COUNTING`) make a digest stored with the counts; when it differs (someone
+  marked a 调休 day, or a newer program counts more), the counts are rebuilt from the
+  records before they are read (`ensure`).
 
 A cache, so it is written through the core tables (no audit row per count): what it says
 can always be rebuilt from the audited imports.
@@ -32,6 +33,7 @@ from kaohe_desktop.domain.service_measures import (
     Month,
     MonthTally,
     Workdays,
+    instant_minutes,
     months_of,
     rectified_in_time,
     request_facts,
@@ -59,6 +61,9 @@ from .service_rows import stamp, stamp_day
 BY = ("person", "unit")  # subjects: people (staff ids) or units (unit ids)
 # 承诺时限 and 整改 deadlines run past the period's end: judge enough days after it
 CALENDAR_TAIL = timedelta(days=120)
+# what the counts hold: raised when a count is added or counted differently, so that counts
+# kept by an older program are rebuilt once (2: 即办件 minutes, migration 0016)
+COUNTING = 2
 
 
 def workdays(s: Session, start: date, end: date) -> Workdays:
@@ -94,12 +99,14 @@ def _month(ym: str) -> Month:
 
 
 def count_requests(rows: Iterable[RequestRow], wd: Workdays, lo: str | None = None,
-                   hi: str | None = None) -> tuple[Counter, Counter]:
+                   hi: str | None = None) -> tuple[Counter, Counter, Counter]:
     """(accepted per (staff, unit, month), finished per (staff, unit, month, on time, days
-    taken)) of accepted 办件: in their 受理 month and their 办结 month, only moments within
-    [lo, hi) when given (stored text, as the rows)."""
+    taken), minutes of finished 即办件 per (staff, unit, month)) of accepted 办件: in their
+    受理 month and their 办结 month, only moments within [lo, hi) when given (stored text,
+    as the rows). A finished 即办件 is the one finished with no days taken (None)."""
     accepted: Counter = Counter()
     finished: Counter = Counter()
+    minutes: Counter = Counter()
     facts: dict[tuple[Any, ...], tuple[bool, int | None]] = {}
     bounded = lo is not None and hi is not None
     for staff_id, unit_id, acc, fin, instant, limit in rows:
@@ -115,7 +122,9 @@ def count_requests(rows: Iterable[RequestRow], wd: Workdays, lo: str | None = No
                                     instant, limit, wd)
                 f = facts[key] = (got.on_time, got.days)
             finished[(staff_id, unit_id, fin[:7], *f)] += 1
-    return accepted, finished
+            if instant:  # hours, not days: the only count that reads the time of day
+                minutes[(staff_id, unit_id, fin[:7])] += instant_minutes(acc, fin)
+    return accepted, finished, minutes
 
 
 def count_ratings(rows: Iterable[RatingRow], wd: Workdays) -> Counter:
@@ -141,8 +150,8 @@ def count_complaints(rows: Iterable[ComplaintRow]) -> Counter:
     return out
 
 
-def _spread_requests(out: Tallies, by: str, counts: tuple[Counter, Counter]) -> None:
-    accepted, finished = counts
+def _spread_requests(out: Tallies, by: str, counts: tuple[Counter, Counter, Counter]) -> None:
+    accepted, finished, minutes = counts
     for (staff_id, unit_id, ym), n in accepted.items():
         k = _key(by, staff_id, unit_id)
         if k is not None:
@@ -157,6 +166,12 @@ def _spread_requests(out: Tallies, by: str, counts: tuple[Counter, Counter]) -> 
         if days is not None:
             t.days_sum += n * days
             t.days_n += n
+        else:  # a 即办件: its hours
+            t.instant_n += n
+    for (staff_id, unit_id, ym), m in minutes.items():
+        k = _key(by, staff_id, unit_id)
+        if k is not None:
+            out[k][_month(ym)].instant_minutes += m
 
 
 def _spread_ratings(out: Tallies, by: str, counts: Counter) -> None:
@@ -249,8 +264,8 @@ def count_between(s: Session, lo: datetime, hi: datetime, by: str) -> Tallies:
 
 def calendar_digest(s: Session) -> str:
     """What the counts were judged with: every day of the calendar table, the package's
-    holidays and the 差评 rectification limit."""
-    h = hashlib.sha256(f"{chinese_calendar.__version__}|{RECTIFY_DAYS}".encode())
+    holidays, the 差评 rectification limit and the version of the counting itself."""
+    h = hashlib.sha256(f"{chinese_calendar.__version__}|{RECTIFY_DAYS}|{COUNTING}".encode())
     for day, workday in s.execute(select(CalendarDay.day, CalendarDay.workday)
                                   .order_by(CalendarDay.day)):
         h.update(f"|{day.isoformat()}{int(bool(workday))}".encode())

@@ -5,4 +5,4 @@ from one that needs migrating without loading the database layer; a test holds i
 to the Alembic scripts' head.
 """
 
-SCHEMA_HEAD = "0015_service_metrics"
+SCHEMA_HEAD = "0016_instant_hours"

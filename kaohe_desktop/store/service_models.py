@@ -124,7 +124,8 @@ class ServiceMapping(Base):
 # Each person's and unit's service counts per month (a cache of the records: see
 # store/service_queries.py), and the digest of the calendar they were counted with.
 SERVICE_COUNTS = ("requests", "finished", "on_time", "days_sum", "days_n", "ratings", "satisfied",
-                  "level_sum", "bad", "bad_in_time", "visited", "complaints", "valid")
+                  "level_sum", "bad", "bad_in_time", "visited", "complaints", "valid",
+                  "instant_minutes", "instant_n")
 service_month = Table(
     "service_month", Base.metadata, Column("id", Integer, primary_key=True),
     Column("kind", String(10), nullable=False), Column("subject_id", Integer, nullable=False),

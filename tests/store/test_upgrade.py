@@ -7,15 +7,20 @@ file only to an older revision, and the rows go in with plain sqlite3 at that sc
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sqlite3
 import textwrap
 from pathlib import Path
 
+import chinese_calendar
 import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
+from kaohe_desktop.domain.service_measures import RECTIFY_DAYS
+from kaohe_desktop.services import service_stats
+from kaohe_desktop.services.database import open_db
 from kaohe_desktop.store import db as db_module
 from kaohe_desktop.store.db import SCHEMA_HEAD, MigrationFailed, current_revision, make_engine, open_database
 
@@ -211,3 +216,55 @@ def test_punches_keep_their_moments_and_find_their_import_in_0006(tmp_path: Path
         (1, "2024-06-04 08:50:00.000000", None)]
     (ddl,) = read(path, "SELECT sql FROM sqlite_master WHERE name = 'attendance_punch'")[0]
     assert "WITHOUT ROWID" in ddl
+
+
+# 0016: two 即办件 of 王芳 (P001) finished in June 2024, 150 + 30 minutes: 1.50 hours each
+# on average; the monthly counts the 0015 program kept for them, and its digest.
+INSTANT_REQUESTS = [
+    {"no": "J1", "matter": "社保卡申领", "instant": 1, "limit_days": 0, "unit_id": 1, "staff_id": 1,
+     "accepted_at": "2024-06-03 09:00:00.000000", "finished_at": "2024-06-03 11:30:00.000000",
+     "status": "已办结", "accepted": 1},
+    {"no": "J2", "matter": "社保卡申领", "instant": 1, "limit_days": 0, "unit_id": 1, "staff_id": 1,
+     "accepted_at": "2024-06-04 08:30:00.000000", "finished_at": "2024-06-04 09:00:00.000000",
+     "status": "已办结", "accepted": 1},
+]
+COUNTS_0015 = ("requests", "finished", "on_time", "days_sum", "days_n", "ratings", "satisfied",
+               "level_sum", "bad", "bad_in_time", "visited", "complaints", "valid")
+MONTHS_0015 = [{"id": i + 1, "kind": kind, "subject_id": 1, "year": 2024, "month": 6,
+                **dict.fromkeys(COUNTS_0015, 0), "requests": 2, "finished": 2, "on_time": 2}
+               for i, kind in enumerate(("person", "unit"))]
+
+
+def digest_0015() -> str:
+    """The 0015 program's digest of an empty calendar table (no counting version in it)."""
+    return hashlib.sha256(f"{chinese_calendar.__version__}|{RECTIFY_DAYS}".encode()).hexdigest()
+
+
+def test_0016_adds_the_即办件_minutes_and_the_counts_are_rebuilt_once(tmp_path: Path):
+    path = tmp_path / "服务 旧库.db"
+    make_old_database(path, "0015_service_metrics")
+    conn = sqlite3.connect(path)
+    try:
+        for table, rows in (("service_request", INSTANT_REQUESTS), ("service_month", MONTHS_0015)):
+            for r in rows:
+                conn.execute(f"INSERT INTO {table} ({', '.join(r)}) VALUES ({', '.join('?' * len(r))})",
+                             list(r.values()))
+        conn.execute("INSERT INTO service_month_state (id, digest) VALUES (1, ?)", (digest_0015(),))
+        conn.commit()
+    finally:
+        conn.close()
+    open_database(path).close()
+    # migrated: the old counts kept, the new ones 0 (not null), the old digest still there
+    assert read(path, "SELECT kind, requests, finished, instant_minutes, instant_n FROM service_month "
+                      "ORDER BY kind") == [("person", 2, 2, 0, 0), ("unit", 2, 2, 0, 0)]
+    assert read(path, "SELECT digest FROM service_month_state") == [(digest_0015(),)]
+    db = open_db(path)
+    try:
+        (m,) = [m for m in service_stats.measures(db, "2024-06") if m.code == "P001"]
+        assert (m.tally.instant_minutes, m.tally.instant_n, m.avg_hours) == (180, 2, 1.5)
+        assert (m.tally.requests, m.tally.finished, m.tally.on_time) == (2, 2, 2)
+    finally:
+        db.close()
+    assert read(path, "SELECT kind, instant_minutes, instant_n FROM service_month ORDER BY kind") == [
+        ("person", 180, 2), ("unit", 180, 2)]
+    assert read(path, "SELECT digest FROM service_month_state") != [(digest_0015(),)]

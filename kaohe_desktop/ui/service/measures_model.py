@@ -2,7 +2,7 @@
 measure followed by its change against the previous period of the same length (较上期).
 
 Rates show as percentages and their change in percentage points; a change is green when it
-is better and red when worse (fewer days, 差评 and 有效投诉 are better). The tooltip of every
+is better and red when worse (fewer days, hours, 差评 and 有效投诉 are better). The tooltip of every
 measure names the previous period's value. Sorting is by the number, not the text.
 """
 
@@ -40,6 +40,7 @@ MEASURES = (
     Measure("finished", "办结"),
     Measure("on_time_rate", "按时办结率", rate=True, compared=True),
     Measure("avg_days", "平均办理工作日", lower_better=True, compared=True),
+    Measure("avg_hours", "即办件平均时长（小时）", lower_better=True, compared=True),
     Measure("ratings", "评价数", records=("ratings",)),
     Measure("satisfied_rate", "满意率", rate=True, compared=True, records=("ratings",)),
     Measure("bad_ratings", "差评", lower_better=True, compared=True, records=("ratings",)),
@@ -52,6 +53,7 @@ MEASURES = (
             records=("requests", "complaints")),
 )
 BY_KEY = {m.key: m for m in MEASURES}
+_AVERAGES = ("avg_days", "avg_hours")  # their change shows 2 decimals, as they do
 # by window/unit only: its people, 办件 per person in the period, the year's cost per person
 PER_UNIT = (Measure("staff", "在岗人员"), Measure("requests_per_person", "人均办件量"),
             Measure("cost_per_person", "人均成本（元）", lower_better=True))
@@ -92,7 +94,7 @@ def change_text(measure: Measure, diff: float | None) -> str:
         return "—"
     if diff == 0:
         return "持平"
-    number = f"{abs(diff):.2f}" if measure.rate or measure.key == "avg_days" else f"{abs(diff):g}"
+    number = f"{abs(diff):.2f}" if measure.rate or measure.key in _AVERAGES else f"{abs(diff):g}"
     return ("↑ " if diff > 0 else "↓ ") + number  # a rate's change: percentage points (tooltip)
 
 
