@@ -84,9 +84,7 @@ def parse_moment(value: object) -> datetime | None:
     2024-04-02, 2024-04-02 09:30 or 2024-04-02 09:02:14 (digits checked by fromisoformat,
     in C; anything it refuses goes to the general parser, which decides)."""
     if type(value) is str:
-        n = len(value)
-        if (n == 19 or n == 16 or n == 10) and value[4] == "-" and value[7] == "-" and (
-                n == 10 or (value[10] == " " and value[13] == ":" and (n == 16 or value[16] == ":"))):
+        if _common_shape(value):
             try:
                 return datetime.fromisoformat(value)
             except ValueError:
@@ -94,6 +92,16 @@ def parse_moment(value: object) -> datetime | None:
     elif type(value) is datetime:
         return value
     return parse_time(value)
+
+
+def _common_shape(text: str) -> bool:
+    """Whether `text` is written 2024-04-02, 2024-04-02 09:30 or 2024-04-02 09:02:14, the
+    form fromisoformat reads exactly (an hour below 24: Python 3.12 reads 24:00 as the next
+    day, which the general parser refuses)."""
+    n = len(text)
+    return (n == 19 or n == 16 or n == 10) and text[4] == "-" and text[7] == "-" and (
+        n == 10 or (text[10] == " " and text[13] == ":" and (n == 16 or text[16] == ":")
+                    and text[11:13] < "24"))
 
 
 # what a moment's text lacks of the stored form, by the text's length (see `stamp_of`)
@@ -116,20 +124,17 @@ def stamp_of(value: object) -> str | None:
     if value is None:
         return None
     if type(value) is str:
-        n = len(value)
-        if (n == 19 or n == 16 or n == 10) and value[4] == "-" and value[7] == "-" and (
-                n == 10 or (value[10] == " " and value[13] == ":" and (n == 16 or value[16] == ":")
-                            and value[11:13] < "24")):  # Python 3.12 reads 24:00 as the next day
+        if _common_shape(value):
             try:
                 datetime.fromisoformat(value)
             except ValueError:
                 pass
             else:
-                return value + _STAMP_TAIL[n]
+                return value + _STAMP_TAIL[len(value)]
     elif type(value) is datetime:
-        return value.isoformat(" ", "microseconds")
+        return stamp(value)
     moment = parse_time(value)
-    return None if moment is None else moment.isoformat(" ", "microseconds")
+    return None if moment is None else stamp(moment)
 
 
 def stamp_day(value: str) -> date:

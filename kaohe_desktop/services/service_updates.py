@@ -29,8 +29,11 @@ from .service_rows import RECORD_COLUMNS, stamp
 FILLABLE = {"requests": ("finished_at", "status"),
             "ratings": ("rect_note", "rect_done_at", "visit_at", "visit_result"),
             "complaints": ("verdict", "closed_at")}
-MOMENTS = frozenset({"finished_at", "rect_done_at", "visit_at", "closed_at", "accepted_at",
-                     "rated_at", "at"})
+# what an UPDATE writes: those fields and what follows from them (受理 from the 状态, 有效
+# from the 核实结果)
+WRITTEN = {"requests": ("finished_at", "status", "accepted"), "ratings": FILLABLE["ratings"],
+           "complaints": ("verdict", "valid", "closed_at")}
+MOMENTS = frozenset({"finished_at", "rect_done_at", "visit_at", "closed_at"})
 Record = tuple[Any, ...]
 
 
@@ -76,10 +79,6 @@ def completed(kind: str, old: Record, new: Record) -> Record | None:
     return merged if merged != old else None
 
 
-def changed_fields(kind: str, old: Record, new: Record) -> dict[str, tuple[Any, Any]]:
-    return {c: (a, b) for c, a, b in zip(RECORD_COLUMNS[kind], old, new, strict=True) if a != b}
-
-
 def apply(s: Session, model: Any, kind: str, pairs: Sequence[tuple[Record, Record]],
           actor: str) -> int:
     """Write the completions in the import's transaction: each record as it is stored now
@@ -97,23 +96,21 @@ def apply(s: Session, model: Any, kind: str, pairs: Sequence[tuple[Record, Recor
             done.append((current, merged))
     if not done:
         return 0
-    columns = RECORD_COLUMNS[kind]
-    fields = [c for c in columns if c not in ("no",)]
+    at = {c: i for i, c in enumerate(RECORD_COLUMNS[kind])}
     table = model.__table__
-    stmt = update(table).where(table.c.no == bindparam("key")).values(
-        {c: bindparam(f"v_{c}") for c in fields})
-    s.execute(stmt, [{"key": merged[0], **{f"v_{c}": _bound(c, v) for c, v in
-                                          zip(columns, merged, strict=True) if c != "no"}}
-                     for _old, merged in done])
-    columns_ = list(columns)
-    service_summary.add_records(s, kind, columns_, [old for old, _new in done], sign=-1)
-    service_summary.add_records(s, kind, columns_, [new for _old, new in done])
-    audit.append(s, actor, [
-        audit.Change("update", table.name, old[0],
-                     {c: a for c, (a, _b) in changed_fields(kind, old, new).items()},
-                     {c: b for c, (_a, b) in changed_fields(kind, old, new).items()},
-                     reason="重新导入补全")
-        for old, new in done])
+    written = WRITTEN[kind]
+    s.execute(update(table).where(table.c.no == bindparam("key"))
+              .values({c: bindparam(f"v_{c}") for c in written}),
+              [{"key": new[0], **{f"v_{c}": _bound(c, new[at[c]]) for c in written}}
+               for _old, new in done])
+    service_summary.add_records(s, kind, RECORD_COLUMNS[kind], [old for old, _new in done], sign=-1)
+    service_summary.add_records(s, kind, RECORD_COLUMNS[kind], [new for _old, new in done])
+    changes = []
+    for old, new in done:
+        diff = [(c, a, b) for c, a, b in zip(RECORD_COLUMNS[kind], old, new, strict=True) if a != b]
+        changes.append(audit.Change("update", table.name, old[0], {c: a for c, a, _b in diff},
+                                    {c: b for c, _a, b in diff}, reason="重新导入补全"))
+    audit.append(s, actor, changes)
     return len(done)
 
 
