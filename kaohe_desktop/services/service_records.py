@@ -486,9 +486,11 @@ def commit_import(db: Database, preview: ServicePreview,
         s.add(log)
         s.flush()
         service_summary.ensure(s)  # counts judged with today's calendar, before these are added
-        insert_rows(s, model, columns, rows, {"import_id": log.id})
-        # the monthly counts, same transaction
-        service_summary.add_records(s, kind, columns, rows)
+        # the monthly counts, same transaction: counted while SQLite writes the records
+        counted = insert_rows(s, model, columns, rows, {"import_id": log.id},
+                              alongside=service_summary.counting(s, kind, columns, rows))
+        if counted is not None:
+            service_summary.store_counts(s, counted)
         updated = 0
         if preview.updates:
             permissions.check(s, actor, "update", model.__tablename__, {})

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
+from functools import partial
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -314,8 +315,19 @@ def add_records(s: Session, kind: str, columns: Sequence[str],
     insert_rows` took them) to the monthly counts; with sign −1, take records' old state
     out again (a record a later export completed). Call `ensure` before inserting them: a
     rebuild after would count them twice."""
+    count = counting(s, kind, columns, rows)
+    if count is not None:
+        store_counts(s, count(), sign)
+
+
+def counting(s: Session, kind: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+             ) -> Callable[[], dict[MonthKey, tuple[int, ...]]] | None:
+    """The counting of these records ready to run: the calendar it judges with is read
+    now, from the session; what is returned touches no database, so an import runs it in
+    another thread while SQLite writes the records (see `store_counts`). None when there
+    is nothing to count."""
     if not rows:
-        return
+        return None
     at = {c: i for i, c in enumerate(columns)}
     stamps = [at[c] for c in ("accepted_at", "finished_at", "rated_at", "at") if c in at]
     ends: list[str] = []
@@ -324,9 +336,14 @@ def add_records(s: Session, kind: str, columns: Sequence[str],
         if present:
             ends += (min(present), max(present))
     if not ends:
-        return
+        return None
     lo, hi = stamp_day(min(ends)), stamp_day(max(ends))
     wd = workdays(s, lo, hi + timedelta(days=1))
+    return partial(_count, kind, at, rows, wd)
+
+
+def _count(kind: str, at: dict[str, int], rows: Sequence[Sequence[Any]],
+           wd: Workdays) -> dict[MonthKey, tuple[int, ...]]:
     per = {by: new_tallies() for by in BY}
     if kind == "requests":
         fields = itemgetter(*(at[c] for c in ("staff_id", "unit_id", "accepted_at",
@@ -349,6 +366,11 @@ def add_records(s: Session, kind: str, columns: Sequence[str],
     new: dict[MonthKey, tuple[int, ...]] = {}
     for by in BY:
         new.update(_flatten(by, per[by]))
+    return new
+
+
+def store_counts(s: Session, new: dict[MonthKey, tuple[int, ...]], sign: int = 1) -> None:
+    """Add counts made by `counting` to (sign −1: take them from) the stored months."""
     stored = stored_months(s, list(new))
     replace_months(s, {k: tuple(sign * a + b for a, b in zip(v, stored.get(k, (0,) * len(v)),
                                                               strict=True))

@@ -16,10 +16,11 @@ calendar's working days, the rectification limit); when that changes they are re
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, select
 from sqlalchemy.orm import Session
@@ -33,6 +34,9 @@ CHUNK = 20_000
 # (100,000 办件: 1.0 s of CPU with the default, 0.6 s with this)
 IMPORT_CACHE_KIB = 16 * 1024
 DEFER_INDEXES_FROM = 10_000  # rows: below this, building the indexes afresh gains nothing
+STAGE_FROM = 1_000  # rows: below this, a staging table is not worth its statements
+_STAGE = "import_stage"
+T = TypeVar("T")
 MonthKey = tuple[str, int, int, int]  # kind, subject id, year, month
 
 
@@ -143,14 +147,21 @@ def insert_records(s: Session, model: Any, rows: list[dict[str, Any]]) -> None:
 
 
 def insert_rows(s: Session, model: Any, columns: Sequence[str], rows: Sequence[tuple[Any, ...]],
-                fixed: Mapping[str, int]) -> None:
+                fixed: Mapping[str, int], alongside: Callable[[], T] | None = None) -> T | None:
     """Insert records given as tuples of `columns`, each with the `fixed` values (the
     import's id) added: what an import of 100,000 records writes, without a dict per row.
     DateTime columns come as stored text, "YYYY-MM-DD HH:MM:SS.ffffff" (the form
     SQLAlchemy keeps in SQLite, so comparisons in SQL still hold), so the rows go to the
-    driver as they are."""
+    driver as they are.
+
+    `alongside` (work that touches no database: the import's counting) is run meanwhile
+    and its result returned. On SQLite a large insert goes through a staging table: the
+    driver binds the values into it (Python's work), then one statement moves them into
+    the table and a few more build its indexes, SQLite's work, during which the driver
+    lets other Python threads run — so `alongside` runs in a thread then, on the
+    machine's other core (100,000 办件: 0.5 s of wall time instead of 0.7 s)."""
     if not rows:
-        return
+        return alongside() if alongside is not None else None
     table = model.__table__
     conn = s.connection()
     names = [*columns, *fixed]
@@ -163,7 +174,7 @@ def insert_rows(s: Session, model: Any, columns: Sequence[str], rows: Sequence[t
         with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
             for r in rows:
                 copy.write_row(r + extra)
-        return
+        return alongside() if alongside is not None else None
     if conn.dialect.name != "sqlite":
         times = [c for c in columns if isinstance(table.c[c].type, DateTime)]
         for i in range(0, len(rows), CHUNK):
@@ -173,21 +184,51 @@ def insert_rows(s: Session, model: Any, columns: Sequence[str], rows: Sequence[t
                     if b[c] is not None:
                         b[c] = datetime.fromisoformat(b[c])
             conn.execute(table.insert(), batch)
-        return
-    # SQLite: the driver's executemany over the tuples themselves, the fixed values (ids)
-    # written into the statement
-    values = ", ".join(["?"] * len(columns) + [_int_literal(v) for v in fixed.values()])
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({values})"
+        return alongside() if alongside is not None else None
     cursor = conn.connection.driver_connection.cursor()
     before = cursor.execute("PRAGMA cache_size").fetchone()[0]
     cursor.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
-    deferred = _defer_indexes(cursor, table.name, len(rows))
     try:
-        cursor.executemany(sql, rows)
+        if len(rows) < STAGE_FROM:
+            _insert_direct(cursor, table.name, columns, rows, fixed)
+            return alongside() if alongside is not None else None
+        return _insert_staged(cursor, table.name, columns, rows, fixed, alongside)
     finally:
+        cursor.execute(f"PRAGMA cache_size={int(before)}")
+
+
+def _insert_direct(cursor: Any, table: str, columns: Sequence[str],
+                   rows: Sequence[tuple[Any, ...]], fixed: Mapping[str, int]) -> None:
+    # the driver's executemany over the tuples themselves, the fixed values (ids) written
+    # into the statement
+    values = ", ".join(["?"] * len(columns) + [_int_literal(v) for v in fixed.values()])
+    cursor.executemany(f"INSERT INTO {table} ({', '.join([*columns, *fixed])}) VALUES ({values})",
+                       rows)
+
+
+def _insert_staged(cursor: Any, table: str, columns: Sequence[str],
+                   rows: Sequence[tuple[Any, ...]], fixed: Mapping[str, int],
+                   alongside: Callable[[], T] | None) -> T | None:
+    """Bind into a temporary table without keys or indexes, then move the rows and build
+    the indexes with `alongside` running in a thread. All within the import's transaction:
+    a failure rolls the staging table, the drop of the indexes and the rows back."""
+    cols = ", ".join(columns)
+    cursor.execute(f"DROP TABLE IF EXISTS temp.{_STAGE}")
+    cursor.execute(f"CREATE TEMP TABLE {_STAGE} ({cols})")
+    cursor.executemany(f"INSERT INTO temp.{_STAGE} VALUES ({', '.join(['?'] * len(columns))})",
+                       rows)
+    deferred = _defer_indexes(cursor, table, len(rows))
+    fixed_values = "".join(f", {_int_literal(v)}" for v in fixed.values())
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-count") as pool:
+        # started only now: while the binding above runs, a Python thread beside it would
+        # take the interpreter's lock between every two rows and slow both down
+        pending = pool.submit(alongside) if alongside is not None else None
+        cursor.execute(f"INSERT INTO {table} ({', '.join([*columns, *fixed])}) "
+                       f"SELECT {cols}{fixed_values} FROM temp.{_STAGE}")
+        cursor.execute(f"DROP TABLE temp.{_STAGE}")
         for create in deferred:
             cursor.execute(create)
-        cursor.execute(f"PRAGMA cache_size={int(before)}")
+        return pending.result() if pending is not None else None
 
 
 def _int_literal(value: int | None) -> str:

@@ -177,10 +177,14 @@ def _counts(db, by):
 
 
 @sqlite_only("the indexes are built after the insert only on SQLite")
-def test_indexes_built_after_a_large_insert_are_the_same(db, monkeypatch):
+@pytest.mark.parametrize("staged", [True, False], ids=["staged", "direct"])
+def test_indexes_built_after_a_large_insert_are_the_same(db, monkeypatch, staged):
+    """A large import (the fixtures made to count as one) goes through the staging table,
+    its counting in a thread: the same records, indexes and hand-counted measures."""
     load_roster(db)
     before = _indexes(db)
     monkeypatch.setattr(service_queries, "DEFER_INDEXES_FROM", 1)  # the fixtures are small
+    monkeypatch.setattr(service_queries, "STAGE_FROM", 1 if staged else 10**9)
     for name in EXPECTED["import_order"]:
         service_records.import_file(db, FIX / name)
         assert _indexes(db) == before, name
@@ -198,20 +202,31 @@ def test_indexes_built_after_a_large_insert_are_the_same(db, monkeypatch):
     assert _indexes(db) == before
 
 
-def test_a_commit_failing_after_the_insert_leaves_everything_as_it_was(db, monkeypatch):
+@pytest.mark.parametrize("staged", [True, False], ids=["staged", "direct"])
+@pytest.mark.parametrize("where", ["counting", "storing the counts"])
+def test_a_commit_failing_after_the_insert_leaves_everything_as_it_was(db, monkeypatch, staged,
+                                                                     where):
+    """The counting runs in a thread while SQLite moves the staged rows and builds the
+    indexes: its failure, or one after it, rolls the whole import back."""
     load_roster(db)
     before = _indexes(db) if db.engine.dialect.name == "sqlite" else None
     monkeypatch.setattr(service_queries, "DEFER_INDEXES_FROM", 1)
+    monkeypatch.setattr(service_queries, "STAGE_FROM", 1 if staged else 10**9)
 
     def broken(*_args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(service_summary, "add_records", broken)
+    if where == "counting":
+        monkeypatch.setattr(service_summary, "_count", broken)
+    else:
+        monkeypatch.setattr(service_summary, "store_counts", broken)
     with pytest.raises(RuntimeError):
         service_records.import_file(db, FIX / EXPECTED["import_order"][0])
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(ServiceRequest)) == 0
         assert s.scalar(select(func.count()).select_from(ServiceImport)) == 0
+        if db.engine.dialect.name == "sqlite":  # the staging table went with the rest
+            assert s.execute(text("SELECT name FROM sqlite_temp_master")).all() == []
     if before is not None:
         assert _indexes(db) == before
 
