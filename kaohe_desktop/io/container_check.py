@@ -66,6 +66,9 @@ class Checked:
 
     kind: str                                     # "zip" or "ole"
     errors: dict[str, list[ErrorCell]] = field(default_factory=dict)
+    # sheet name → (zip member, its XML as the scan's spans): large sheets written the
+    # usual way, kept when the caller asked (`sheet_halves` parses them in two halves)
+    xml: dict[str, tuple[str, list[tuple[bytes, int, int]]]] = field(default_factory=dict)
 
     def error_problems(self, file: str, sheets: list[str] | None = None) -> list[Problem]:
         """Problems for the error cells of `sheets` (all sheets when None)."""
@@ -199,7 +202,8 @@ def _plain_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int):
             yield block
 
 
-def _check_zip(path_str: str, file: str, size: int) -> Checked:
+def _check_zip(path_str: str, file: str, size: int,
+               keep: Callable[[int, int], bool] | None = None) -> Checked:
     try:
         zf = zipfile.ZipFile(path_str)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
@@ -216,12 +220,19 @@ def _check_zip(path_str: str, file: str, size: int) -> Checked:
         check_zip_members(infos, file)
         checked = Checked("zip")
         parts = _sheet_parts(zf, names)
+        kept = 0
         try:
             for info in infos:
                 name = info.filename
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    scan_sheet(zf, info, file, parts.get(name, name), checked.errors,
-                               MAX_MEMBER_BYTES)
+                    sheet = parts.get(name, name)
+                    spans: list[tuple[bytes, int, int]] | None = (
+                        [] if keep is not None and keep(info.file_size, kept) else None)
+                    usual = scan_sheet(zf, info, file, sheet, checked.errors, MAX_MEMBER_BYTES,
+                                       spans)
+                    if spans and usual:
+                        checked.xml[sheet] = (name, spans)
+                        kept += info.file_size
                 elif name == "content.xml" and _scan_ods(zf, info, file):
                     _ods_errors(zf, info, checked.errors)  # only when an error cell was seen
         except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError,
@@ -385,16 +396,19 @@ def _refuse_other_ole(names: set[str], file: str) -> None:
 
 
 def check_workbook(path_str: str, file: str, head: bytes, size: int,
-                   data: bytes | None = None) -> Checked:
+                   data: bytes | None = None,
+                   keep: Callable[[int, int], bool] | None = None) -> Checked:
     """Check a zip (.xlsx/.ods) or OLE (.xls) workbook before calamine reads it.
 
     `head` is the file's first bytes; `data` the whole file when the caller already read
-    it (an .xls). InputError naming `file` when it must not be parsed."""
+    it (an .xls). `keep(size, kept)` says whether to keep a worksheet's XML in
+    `Checked.xml` (its size and the bytes kept so far). InputError naming `file` when it
+    must not be parsed."""
     if size > MAX_FILE_BYTES:
         raise _refuse(file, f"文件过大（{size // (1024 * 1024):,} MB），超过 "
                             f"{MAX_FILE_BYTES // (1024 * 1024)} MB 的上限")
     if head.startswith(b"PK"):
-        return _check_zip(path_str, file, size)
+        return _check_zip(path_str, file, size, keep)
     if head.startswith(OLE_MAGIC):
         if data is None:
             with open(path_str, "rb") as fh:

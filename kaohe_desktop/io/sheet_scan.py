@@ -25,6 +25,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 
 from kaohe_desktop.domain.errors import InputError, Problem
@@ -178,13 +179,32 @@ def pieces(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int
 
 
 def scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: str,
-               errors: dict[str, list[ErrorCell]], limit: int) -> None:
+               errors: dict[str, list[ErrorCell]], limit: int,
+               keep: list[tuple[bytes, int, int]] | None = None) -> bool:
     """Refuse a sheet whose cells span more than MAX_CELLS (or Excel's rows and columns);
-    collect its error and NaN/infinity cells into `errors[sheet]`."""
+    collect its error and NaN/infinity cells into `errors[sheet]`. With `keep`, the
+    sheet's XML is appended to it as the (buffer, start, end) spans searched, in order
+    (`sheet_halves` parses a large sheet from them). True when the fast test held: every
+    cell written the usual way, with its `r`."""
     found: list[ErrorCell] = []
     seen: set[tuple[int, str]] = set()
+    with closing(pieces(zf, info, limit)) as spans:
+        usual = _fast_scan(spans, sheet, found, seen, keep)
+    if not usual:
+        _exact_extent(zf, info, file, sheet, limit)
+    if found:
+        found.sort(key=lambda c: (c.row, len(c.column), c.column))
+        errors[sheet] = found
+    return usual
+
+
+def _fast_scan(spans: Iterator[tuple[bytes, int, int]], sheet: str, found: list[ErrorCell],
+               seen: set[tuple[int, str]], keep: list[tuple[bytes, int, int]] | None) -> bool:
+    """The fast test over every span (True when it held), error and NaN cells collected."""
     exact = wide = False
-    for n, (buf, start, end) in enumerate(pieces(zf, info, limit)):
+    for n, (buf, start, end) in enumerate(spans):
+        if keep is not None:
+            keep.append((buf, start, end))
         if not exact and (_UNUSUAL_WIDE if wide else _UNUSUAL_CELL).search(buf, start, end):
             # a sheet with columns K–Z from its first block on (a report's header) keeps
             # the fast test, bounded at 26 × 379,999 cells instead of 10 × 999,999; one
@@ -204,11 +224,7 @@ def scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: str
                 kind = _ATTR_T.findall(m[1])
                 if not kind or kind[-1] == b"n":     # text types keep "nan" as text
                     _add(found, seen, sheet, m[1], "", nonfinite=True)
-    if exact:
-        _exact_extent(zf, info, file, sheet, limit)
-    if found:
-        found.sort(key=lambda c: (c.row, len(c.column), c.column))
-        errors[sheet] = found
+    return not exact
 
 
 def _second_r(buf: bytes, start: int, end: int) -> bool:
@@ -261,32 +277,34 @@ def _exact_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: 
                       + rb")[\"'])")
     height = rows_seen = widest_row = 0
     unreferenced = False
-    for buf, start, end in pieces(zf, info, limit):
-        piece = buf[start:end]
-        for col, row in refs.findall(piece):
-            if row:
-                height = max(height, int(row))
-            else:
-                width = max(width, column_number(col))
-        if width > MAX_COLUMNS:
-            raise _refuse(file, f"{TOO_BIG}：工作表“{sheet}”用到了第 {width} 列，"
-                                f"超过 Excel 的 {MAX_COLUMNS} 列")
-        if _CELL_WITHOUT_R.search(piece) or _PREFIXED_CELL_WITHOUT_R.search(piece):
-            unreferenced = True
-            # between two row ends lie one row's cells (and the next row's start tag);
-            # counting "<c" and ":c" over-counts (<col …>), which only errs on the safe side
-            for segment in piece.split(b"row>"):
-                widest_row = max(widest_row, segment.count(b"<c") + segment.count(b":c"))
-            if widest_row > MAX_COLUMNS:
-                raise _refuse(file, f"{TOO_BIG}：工作表“{sheet}”的一行有 {widest_row} 个单元格，"
+    with closing(pieces(zf, info, limit)) as spans:
+        for buf, start, end in spans:
+            piece = buf[start:end]
+            for col, row in refs.findall(piece):
+                if row:
+                    height = max(height, int(row))
+                else:
+                    width = max(width, column_number(col))
+            if width > MAX_COLUMNS:
+                raise _refuse(file, f"{TOO_BIG}：工作表“{sheet}”用到了第 {width} 列，"
                                     f"超过 Excel 的 {MAX_COLUMNS} 列")
-        rows_seen += piece.count(b"row>") - piece.count(b"<row>")   # each row's end
+            if _CELL_WITHOUT_R.search(piece) or _PREFIXED_CELL_WITHOUT_R.search(piece):
+                unreferenced = True
+                # between two row ends lie one row's cells (and the next row's start tag);
+                # counting "<c" and ":c" over-counts (<col …>), which only errs on the safe side
+                for segment in piece.split(b"row>"):
+                    widest_row = max(widest_row, segment.count(b"<c") + segment.count(b":c"))
+                if widest_row > MAX_COLUMNS:
+                    raise _refuse(file, f"{TOO_BIG}：工作表“{sheet}”的一行有 {widest_row} 个单元格，"
+                                        f"超过 Excel 的 {MAX_COLUMNS} 列")
+            rows_seen += piece.count(b"row>") - piece.count(b"<row>")   # each row's end
     if width > 26:  # the one-pass row threshold assumed 26 columns: look again for this width
         tall = re.compile(_REF + rb"[A-Za-z]{1,3}(" + _rows_at_least(MAX_CELLS // width)
                           + rb")[\"']")
-        for buf, start, end in pieces(zf, info, limit):
-            for row in tall.findall(buf, start, end):
-                height = max(height, int(row))
+        with closing(pieces(zf, info, limit)) as spans:
+            for buf, start, end in spans:
+                for row in tall.findall(buf, start, end):
+                    height = max(height, int(row))
     if unreferenced:
         width += widest_row
         height += rows_seen

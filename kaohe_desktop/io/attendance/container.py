@@ -6,7 +6,7 @@ an empty file, a .txt or .docx renamed .xlsx, a password-protected (encrypted) w
 a damaged zip. Workbooks pass `container_check.check_workbook` first (zip bombs, ranges
 too large for memory, error cells, broken .xls structure). Sheets are parsed by
 python-calamine once and cached, so detecting the format and then reading it costs one
-parse.
+parse; a large sheet is parsed in two halves at once (`sheet_halves`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from python_calamine import CalamineWorkbook
 
 from kaohe_desktop.domain.errors import InputError, Problem
 
+from .. import sheet_halves
 from ..container_check import Checked, calamine_call, check_workbook
 from ..ole import MAGIC as OLE_MAGIC
 from ..source_file import regular_file
@@ -69,8 +70,12 @@ class Source:
             if self.checked is not None:
                 self.checked.refuse_errors(self.name, [name])
             raw = self._raw_names.get(name, name)
-            self._sheets[name] = calamine_call(lambda: self.book.get_sheet_by_name(raw),
-                                               self.name, name, "无法读取工作表")
+            xml = self.checked.xml.pop(name, None) if self.checked is not None else None
+            halves = (sheet_halves.parse(self.path, xml[0], xml[1], raw, self.name, name)
+                      if xml is not None else None)
+            del xml  # the kept XML: freed as soon as its halves are built
+            self._sheets[name] = halves or calamine_call(
+                lambda: self.book.get_sheet_by_name(raw), self.name, name, "无法读取工作表")
         return self._sheets[name]
 
     def head(self, name: str, n: int = 20) -> list[list[object]]:
@@ -85,8 +90,8 @@ class Source:
         """Every row of the sheet; index i is Excel row i + 1, index j is column j (A = 0)."""
         if name not in self._rows:
             sheet = self._sheet(name)
-            self._rows[name] = self._fix(calamine_call(lambda: _all_rows(sheet), self.name,
-                                                       name, "无法读取工作表"))
+            self._rows[name] = self._fix(calamine_call(lambda: sheet_halves.all_rows(sheet),
+                                                       self.name, name, "无法读取工作表"))
         return self._rows[name]
 
     def forget(self, name: str) -> None:
@@ -95,24 +100,6 @@ class Source:
             return
         self._rows.pop(name, None)
         self._sheets.pop(name, None)
-
-
-def _all_rows(sheet) -> list[list[object]]:
-    """The sheet's rows with leading empty rows and columns kept (as to_python does with
-    skip_empty_area=False), but row by row: to_python converts the whole sheet while
-    holding the GIL (seconds on a 50 MB file, freezing the window); iter_rows lets other
-    threads run between rows."""
-    start = sheet.start
-    if start is None:
-        return []
-    first_row, first_col = start
-    rows: list[list[object]] = [[] for _ in range(first_row)]
-    if first_col:
-        pad = [""] * first_col
-        rows.extend(pad + r for r in sheet.iter_rows())
-    else:
-        rows.extend(sheet.iter_rows())  # each row is already a fresh list
-    return rows
 
 
 def _decode(data: bytes) -> str | None:
@@ -139,7 +126,8 @@ def open_source(path: Path | str) -> Source:
         raise InputError(Problem("文件是空的（0 字节）", file=path.name))
     size = path.stat().st_size
     if head.startswith(b"PK"):
-        checked = check_workbook(str(path), path.name, head, size)
+        checked = check_workbook(str(path), path.name, head, size,
+                                 keep=sheet_halves.worth_keeping)
     elif head == OLE_MAGIC:
         data = path.read_bytes()
         checked = check_workbook(str(path), path.name, head, size, data)
