@@ -185,6 +185,7 @@ def test_indexes_built_after_a_large_insert_are_the_same(db, monkeypatch, staged
     before = _indexes(db)
     monkeypatch.setattr(service_queries, "DEFER_INDEXES_FROM", 1)  # the fixtures are small
     monkeypatch.setattr(service_queries, "STAGE_FROM", 1 if staged else 10**9)
+    monkeypatch.setattr(service_queries, "ROWS_PER_STATEMENT", 3)  # and a remainder
     for name in EXPECTED["import_order"]:
         service_records.import_file(db, FIX / name)
         assert _indexes(db) == before, name
@@ -212,6 +213,7 @@ def test_a_commit_failing_after_the_insert_leaves_everything_as_it_was(db, monke
     before = _indexes(db) if db.engine.dialect.name == "sqlite" else None
     monkeypatch.setattr(service_queries, "DEFER_INDEXES_FROM", 1)
     monkeypatch.setattr(service_queries, "STAGE_FROM", 1 if staged else 10**9)
+    monkeypatch.setattr(service_queries, "ROWS_PER_STATEMENT", 3)  # and a remainder
 
     def broken(*_args):
         raise RuntimeError("disk full")
@@ -231,9 +233,13 @@ def test_a_commit_failing_after_the_insert_leaves_everything_as_it_was(db, monke
         assert _indexes(db) == before
 
 
-def test_text_comes_back_exactly_as_written(db, tmp_path):
+@pytest.mark.parametrize("staged", [True, False], ids=["staged", "direct"])
+def test_text_comes_back_exactly_as_written(db, tmp_path, monkeypatch, staged):
     """Values go to the server as COPY data on PostgreSQL: tabs, line breaks, backslashes
-    and a literal \\N stay text, empty stays empty, times and levels keep their types."""
+    and a literal \\N stay text, empty stays empty, times and levels keep their types
+    (on SQLite also through the staging table of a large import)."""
+    monkeypatch.setattr(service_queries, "STAGE_FROM", 1 if staged else 10**9)
+    monkeypatch.setattr(service_queries, "ROWS_PER_STATEMENT", 2)
     load_roster(db)
     odd = ["态度差\t等了\n很久", "C:\\办事\\N", "\\N", "", "100%满意 'quoted' \"double\""]
     path = workbook(tmp_path / "评价.xlsx", [
