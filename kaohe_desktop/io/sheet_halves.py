@@ -1,24 +1,30 @@
-"""A large worksheet parsed as two halves at once, on two cores.
+"""A large worksheet parsed in two parts at once, on two cores.
 
 python-calamine parses a sheet in one Rust call that lets other Python threads run but
 works on one core: 0.75 s for a year's 办件 (59 MB of sheet XML). The scan before it
 (`sheet_scan`, called by `container_check`) has inflated that XML already and kept it.
-Cut at a row end near its middle, each half is written with the rest of the workbook
-into an uncompressed zip in memory, and the two are parsed in two threads (0.42 s
-together, the copying included). The rows keep their numbers (`r`), so the halves' rows
-join into exactly the rows the whole sheet gives.
+Cut at a row end, each part is written with the rest of the workbook into an
+uncompressed temporary file and the two are parsed in two threads. The first part is
+the smaller (`FIRST_SHARE`): it is ready sooner, and its rows are read (`Halves.parts`)
+while the second is still being parsed. The rows keep their numbers (`r`), so the
+parts' rows join into exactly the rows the whole sheet gives.
 
 Only sheets the scan found written the usual way (every cell with its `r`, so no cell's
 place depends on the cells before it) and large enough to gain are split; anything
-unexpected in the XML leaves the sheet to be parsed whole, the usual way.
+unexpected in the XML leaves the sheet to be parsed whole, the usual way. Should the
+second part hold a row above the first part's last (rows out of order: no program
+writes them so) or fail to be written, `SplitFailed` says to read the sheet whole.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import weakref
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +34,18 @@ from .container_check import calamine_call, read_member
 
 SPLIT_FROM = 16 * 1024 * 1024  # bytes of sheet XML: below this the copying eats the gain
 KEEP_AT_MOST = 160 * 1024 * 1024  # sheet XML kept from the scan per workbook, all sheets
+# the first part's share of the XML: parsed sooner, its rows read while the rest is parsed
+FIRST_SHARE = 0.4
 Span = tuple[bytes, int, int]  # a buffer and the part of it that belongs to the sheet
 _EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                 b"<sheetData/></worksheet>")
 _OPEN, _CLOSE, _ROW_END = b"<sheetData>", b"</sheetData>", b"</row>"
+
+
+class SplitFailed(Exception):
+    """The second part cannot be joined to the first (rows out of order) or was not
+    written: read the sheet whole instead."""
 
 
 def worth_keeping(size: int, kept: int) -> bool:
@@ -41,11 +54,11 @@ def worth_keeping(size: int, kept: int) -> bool:
     return size >= SPLIT_FROM and kept + size <= KEEP_AT_MOST and (os.cpu_count() or 1) > 1
 
 
-def _halves(spans: list[Span]) -> tuple[list[memoryview], list[memoryview]] | None:
-    """The two halves' XML as pieces of the kept buffers (nothing copied): the first half
-    with the sheet's end added, the second with its start; None when the XML is not cut
-    the way this expects (then the sheet is parsed whole)."""
-    if len(spans) < 2:
+def _parts(spans: list[Span]) -> tuple[list[memoryview], list[memoryview]] | None:
+    """The two parts' XML as pieces of the kept buffers (nothing copied): the first with
+    the sheet's end added, the second with its start; None when the XML is not cut the
+    way this expects (then the sheet is parsed whole)."""
+    if not spans:
         return None
     buf0, s0, e0 = spans[0]
     opened = buf0.find(_OPEN, s0, e0)
@@ -55,13 +68,13 @@ def _halves(spans: list[Span]) -> tuple[list[memoryview], list[memoryview]] | No
         return None
     head = memoryview(buf0)[s0:opened + len(_OPEN)]
     tail = memoryview(last)[closed:le]
-    total = sum(e - s for _b, s, e in spans)
+    aim = int(sum(e - s for _b, s, e in spans) * FIRST_SHARE)
     done = 0
     for k, (buf, s, e) in enumerate(spans):
-        if done + (e - s) >= total // 2 and 0 < k < len(spans) - 1:
-            cut = buf.find(_ROW_END, s + max(0, total // 2 - done), e)
-            if cut < 0:
-                cut = buf.find(_ROW_END, s, e)
+        if done + (e - s) > aim:
+            lo = max(s + aim - done, opened + len(_OPEN) if k == 0 else s)
+            hi = closed if k == len(spans) - 1 else e
+            cut = buf.find(_ROW_END, lo, hi)
             if cut < 0:
                 return None
             cut += len(_ROW_END)
@@ -88,91 +101,141 @@ def _write_zip(src: zipfile.ZipFile, member: str, pieces: list[memoryview], to: 
                 z.writestr(name, read_member(src, info))
 
 
-def _open_sheet(path: Path, raw: str) -> Any:
-    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(raw)
+def _part(path: Path, member: str, pieces: list[memoryview], to: Path, raw: str, file: str,
+          sheet: str) -> Any:
+    """One part written and parsed, in its own thread (the writing of one overlaps the
+    parsing of the other; both let Python run); its file is removed once parsed."""
+    try:
+        with zipfile.ZipFile(path) as src:
+            _write_zip(src, member, pieces, to)
+        pieces.clear()
+        return calamine_call(lambda: CalamineWorkbook.from_path(str(to)).get_sheet_by_name(raw),
+                             file, sheet, "无法读取工作表")
+    finally:
+        to.unlink(missing_ok=True)
 
 
-def parse(path: Path, member: str, spans: list[Span], raw: str, file: str,
-          sheet: str) -> Halves | None:
-    """Sheet `raw` (stored as `member`) parsed from its kept XML in two halves at once;
-    None when the XML cannot be cut, or its rows are not in order (the second half holds
-    a row above the first half's last): the caller then parses the sheet whole. `spans`
-    is emptied (the kept XML freed) before the parsing starts."""
-    cut = _halves(spans)
+def parse(path: Path, member: str, spans: list[Span], raw: str, file: str, sheet: str,
+          whole: Callable[[], Any]) -> Halves | None:
+    """Sheet `raw` (stored as `member`) parsed from its kept XML in two parts at once,
+    returned once the first is parsed (the second goes on in its thread); None when the
+    XML cannot be cut or the first part has no cells: the caller then parses the sheet
+    whole. `spans` is emptied (the kept XML freed) as the parts are written. `whole()`
+    parses the sheet the usual way, for `Halves.all_rows` should the parts not join."""
+    cut = _parts(spans)
     if cut is None:
         spans.clear()
         return None
     # files, not memory: python-calamine copies a file-like object whole into its own
     # buffer, which with ours would hold the sheet three times over while it parses
+    folder = Path(tempfile.mkdtemp(prefix="kaohe-halves-"))
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sheet-half")
+    futures = [pool.submit(_part, path, member, piece, folder / f"part{k}.xlsx", raw, file, sheet)
+               for k, piece in enumerate(cut)]
+    pool.shutdown(wait=False)  # the threads end with their parts
+    # each part's thread holds its pieces until written: the kept XML is freed as the
+    # parts are written, before they are parsed
+    del cut
+    spans.clear()
+    halves = Halves(futures[0], futures[1], folder, whole)
     try:
-        with (tempfile.TemporaryDirectory(prefix="kaohe-halves-",
-                                          ignore_cleanup_errors=True) as folder,
-              ThreadPoolExecutor(max_workers=2, thread_name_prefix="sheet-half") as pool):
-            futures = [pool.submit(_half, path, member, part, Path(folder, f"half{k}.xlsx"),
-                                   raw, file, sheet) for k, part in enumerate(cut)]
-            # each half's thread holds its pieces until written: the kept XML is freed
-            # as the halves are written, before they are parsed
-            del cut
-            spans.clear()
-            first, second = (f.result() for f in futures)
-    except OSError:  # no room for the halves in the temporary folder: parse it whole
+        first = futures[0].result()
+    except OSError:  # no room for the parts in the temporary folder: parse it whole
+        halves.settle()
         return None
-    if first.start is None or second.start is None or second.start[0] <= first.end[0]:
+    except BaseException:
+        halves.settle()
+        raise
+    if first.start is None:
+        halves.settle()
         return None
-    return Halves(first, second)
-
-
-def _half(path: Path, member: str, pieces: list[memoryview], to: Path, raw: str, file: str,
-          sheet: str) -> Any:
-    """One half written and parsed, in its own thread (the writing of one overlaps the
-    parsing of the other; both let Python run)."""
-    with zipfile.ZipFile(path) as src:
-        _write_zip(src, member, pieces, to)
-    pieces.clear()
-    return calamine_call(lambda: _open_sheet(to, raw), file, sheet, "无法读取工作表")
+    return halves
 
 
 class Halves:
-    """The two parsed halves (each with cells, the second's rows all below the first's),
-    read as the whole sheet would be: `to_python(skip_empty_area=False, nrows=…)` for the
-    first rows (as the header search reads them) and `all_rows` for every row (row i is
-    Excel row i + 1, column j is column j), each row as wide as the widest half."""
+    """The two parsed parts read as the whole sheet would be: `to_python(skip_empty_area=
+    False, nrows=…)` for the first rows (as the header search reads them: the first part
+    holds them), `parts()` for the rows as they become ready, `all_rows()` for every row
+    (row i is Excel row i + 1, column j is column j)."""
 
-    def __init__(self, first: Any, second: Any) -> None:
-        self.first, self.second = first, second
-        self.start = (first.start[0], min(first.start[1], second.start[1]))
-        self.end = (second.end[0], max(first.end[1], second.end[1]))
+    def __init__(self, first: Future, second: Future, folder: Path,
+                 whole: Callable[[], Any]) -> None:
+        self._first, self._second, self.whole = first, second, whole
+        self.share = FIRST_SHARE
+        # the temporary folder goes when the parts are done with, whoever asks last
+        self._cleanup = weakref.finalize(self, _remove_after, [first, second], folder)
+
+    def settle(self) -> None:
+        """Wait for both parts and remove their folder (a part's error is left unraised)."""
+        self._cleanup()
+
+    @property
+    def first(self) -> Any:
+        return self._first.result()
+
+    def second(self) -> Any:
+        """The second part, parsed; SplitFailed when it cannot be joined to the first."""
+        try:
+            second = self._second.result()
+        except OSError as exc:
+            raise SplitFailed(str(exc)) from exc
+        finally:
+            self.settle()
+        first = self.first
+        if second.start is not None and second.start[0] <= first.end[0]:
+            raise SplitFailed("rows out of order")
+        return second
 
     def to_python(self, skip_empty_area: bool = False, nrows: int | None = None) -> list[list[Any]]:
         if skip_empty_area:
-            raise ValueError("halves are read from A1, as the import reads sheets")
+            raise ValueError("split sheets are read from A1, as the import reads sheets")
         rows = self.first.to_python(skip_empty_area=False, nrows=nrows)
-        if nrows is None or len(rows) < nrows:
-            return self.all_rows()[:nrows]
-        return _widened(rows, self.end[1] + 1)
+        if nrows is not None and len(rows) >= nrows:
+            return rows  # as wide as the first part (a wider second adds empty cells only)
+        return self.all_rows()[:nrows]
 
-    def all_rows(self) -> list[list[Any]]:
-        width = self.end[1] + 1
-        rows = _widened(all_rows(self.first), width)
-        # the second half from its first cell on: to_python trims the empty area above
-        # (the first half's rows) and to the left
-        first_row, first_col = self.second.start
-        rows.extend([] for _ in range(first_row - len(rows)))
-        rest = self.second.to_python(skip_empty_area=True)
+    def parts(self) -> Iterator[list[list[Any]]]:
+        """The rows of the first part, then (once parsed) those below it; joined they are
+        `all_rows()` but for the empty cells that make rows equally wide. SplitFailed
+        before the second part's rows when the parts do not join."""
+        first = self.first
+        rows = all_rows(first)
+        yield rows
+        second = self.second()
+        if second.start is None:
+            return
+        # from the second part's first cell on: to_python trims the empty area above
+        # (the first part's rows) and to the left
+        first_row, first_col = second.start
+        rest: list[list[Any]] = [[] for _ in range(first_row - (first.end[0] + 1))]
+        body = second.to_python(skip_empty_area=True)
         if first_col:
             pad = [""] * first_col
-            rest = [pad + r for r in rest]
-        rows.extend(_widened(rest, width))
+            rest.extend(pad + r for r in body)
+        else:
+            rest.extend(body)
+        yield rest
+
+    def all_rows(self) -> list[list[Any]]:
+        try:
+            parts = list(self.parts())
+        except SplitFailed:
+            return all_rows(self.whole())
+        second = self._second.result()
+        width = max(self.first.end[1], second.end[1] if second.start is not None else 0) + 1
+        rows = parts[0]
+        for part in parts[1:]:
+            rows.extend(part)
+        for r in rows:  # each row as wide as the widest part's (empty rows above stay)
+            if r and len(r) < width:
+                r.extend([""] * (width - len(r)))
         return rows
 
 
-def _widened(rows: list[list[Any]], width: int) -> list[list[Any]]:
-    """Rows of one half made as wide as the whole sheet's (the other half may reach
-    further right); the empty rows above the first cell stay as they are."""
-    for r in rows:
-        if r and len(r) < width:
-            r.extend([""] * (width - len(r)))
-    return rows
+def _remove_after(futures: list[Future], folder: Path) -> None:
+    for f in futures:
+        f.exception()  # waits; the error, if any, is raised where the part is asked for
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def all_rows(sheet: Any) -> list[list[Any]]:

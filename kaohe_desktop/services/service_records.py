@@ -218,20 +218,28 @@ def preview_import(db: Database, path: Path | str, kind: str | None = None,
                    progress: Callable[[int, int], object] | None = None) -> ServicePreview:
     """Read a service file in full and say what importing it would do; writes nothing.
     A mapping remembered for this header shape is used when the layout is unknown."""
-    from kaohe_desktop.io.service import read_service  # loads calamine only when needed
+    # calamine is loaded only when needed
+    from kaohe_desktop.io.service import read_service
+    from kaohe_desktop.io.sheet_halves import SplitFailed
 
     path = Path(path)
     with gc_paused():
-        try:
-            parsed = read_service(path, kind, mapping, progress)
-        except InputError:
-            remembered = None if mapping else _remembered_for_file(db, path)
-            if remembered is None:
-                raise
-            parsed = read_service(path, kind or remembered.get("__kind__"), remembered, progress)
-        sha = file_sha256(path)
-        with db.session() as s:
-            return _preview(s, parsed, sha)
+        for split in (True, False):
+            try:
+                parsed = read_service(path, kind, mapping, progress, split)
+            except InputError:
+                remembered = None if mapping else _remembered_for_file(db, path)
+                if remembered is None:
+                    raise
+                parsed = read_service(path, kind or remembered.get("__kind__"), remembered,
+                                      progress, split)
+            sha = file_sha256(path)  # after the read: it refuses a pipe or device unread
+            try:
+                with db.session() as s:
+                    return _preview(s, parsed, sha)
+            except SplitFailed:
+                continue  # a large sheet's parts did not join: read it whole
+        raise AssertionError("a sheet read whole is never split")
 
 
 _TIME_FIELDS = {"requests": ("accepted", "finished"), "ratings": ("at", "rect_done", "visit_at"),

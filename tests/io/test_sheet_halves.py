@@ -14,6 +14,7 @@ from datetime import datetime
 import pytest
 from openpyxl import Workbook
 
+from kaohe_desktop.io import service as io_service
 from kaohe_desktop.io import sheet_halves, sheet_scan
 from kaohe_desktop.io.attendance.container import open_source
 from kaohe_desktop.services import roster, service_records
@@ -26,13 +27,32 @@ def small_blocks(monkeypatch):
     monkeypatch.setattr(sheet_halves.os, "cpu_count", lambda: 2)
 
 
+def _trimmed(rows):
+    """Rows without the empty cells at their ends (the first rows of a split sheet are as
+    wide as its first part; a wider second part adds empty cells only)."""
+    out = []
+    for r in rows:
+        r = list(r)
+        while r and r[-1] == "":
+            r.pop()
+        out.append(r)
+    return out
+
+
 def _read(path, split: bool, monkeypatch) -> tuple[dict, dict, dict]:
     monkeypatch.setattr(sheet_halves, "SPLIT_FROM", 1 if split else 10**12)
     src = open_source(path)
-    heads = {name: src.head(name, 25) for name in src.sheet_names}
+    heads = {name: _trimmed(src.head(name, 25)) for name in src.sheet_names}
     kinds = {name: type(src._sheet(name)).__name__ for name in src.sheet_names}
     rows = {name: src.rows(name) for name in src.sheet_names}
     return heads, rows, kinds
+
+
+def _parts(path, monkeypatch):
+    monkeypatch.setattr(sheet_halves, "SPLIT_FROM", 1)
+    src = open_source(path)
+    src.head("明细", 5)
+    return list(src.row_parts("明细"))
 
 
 def _book(path, rows, *, title=None, at=(1, 1), shared=False, second=None):
@@ -92,6 +112,10 @@ def test_halves_read_as_the_whole_sheet(tmp_path, monkeypatch, small_blocks, cas
     assert heads == whole_heads
     assert rows == whole_rows
     assert len(rows["明细"]) > 2000
+    parts = _parts(path, monkeypatch)  # as the import takes them: the first part first
+    assert [share for _rows, share in parts] == [sheet_halves.FIRST_SHARE, 1.0]
+    assert 0.3 < len(parts[0][0]) / len(whole_rows["明细"]) < 0.5
+    assert _trimmed(parts[0][0] + parts[1][0]) == _trimmed(whole_rows["明细"])
 
 
 def _rewritten(path, to, change):
@@ -105,8 +129,9 @@ def _rewritten(path, to, change):
 
 
 def test_rows_out_of_order_are_read_whole(tmp_path, monkeypatch, small_blocks):
-    """A hand-made sheet whose last row is written first: the second half would hold a
-    row above the first half's last, so the sheet is parsed whole instead."""
+    """A hand-made sheet whose last row is written first: the second part holds a row
+    above the first part's last, which is seen once it is parsed, so the rows come from
+    the sheet parsed whole instead (and the parts say so before their second)."""
     plain = _book(tmp_path / "plain.xlsx", _rows(3000))
 
     def last_first(xml: bytes) -> bytes:
@@ -118,9 +143,45 @@ def test_rows_out_of_order_are_read_whole(tmp_path, monkeypatch, small_blocks):
     path = _rewritten(plain, tmp_path / "odd.xlsx", last_first)
     whole_heads, whole_rows, _kinds = _read(path, False, monkeypatch)
     heads, rows, kinds = _read(path, True, monkeypatch)
-    assert kinds["明细"] == "CalamineSheet"
+    assert kinds["明细"] == "Halves"
     assert (heads, rows) == (whole_heads, whole_rows)
     assert rows["明细"][-1][0] == "BJ02999"
+    parts = open_source(path).row_parts("明细")
+    assert next(parts)[1] == sheet_halves.FIRST_SHARE
+    with pytest.raises(sheet_halves.SplitFailed):
+        next(parts)
+
+
+def test_an_import_of_rows_out_of_order_reads_the_sheet_whole(db, tmp_path, monkeypatch,
+                                                              small_blocks):
+    """The import takes the first part's rows while the second is parsed; when the second
+    turns out to hold a row above (rows out of order), the preview starts again with the
+    sheet read whole: the same records as a file in order."""
+    roster.add_unit(db, "政务服务中心", code="HL")
+    roster.add_staff(db, "林志强", "HL", code="0101")
+    header = ["办件编号", "事项名称", "办件类型", "受理部门", "受理人", "工号", "受理时间", "承诺时限",
+              "办结时间", "办理状态"]
+    data = [[f"BJ{k:05d}", "社保卡申领", "即办件", "政务服务中心", "林志强", "0101",
+             f"2024-04-0{k % 9 + 1} 09:00:00", 0, f"2024-04-0{k % 9 + 1} 09:30:00", "已办结"]
+            for k in range(1500)]
+    plain = _book(tmp_path / "plain.xlsx", [header, *data])
+
+    def last_first(xml: bytes) -> bytes:
+        start = xml.index(b"<sheetData>") + len(b"<sheetData>")
+        last = xml.rindex(b"<row ")
+        end = xml.index(b"</sheetData>")
+        return xml[:start] + xml[last:end] + xml[start:last] + xml[end:]
+
+    odd = _rewritten(plain, tmp_path / "odd.xlsx", last_first)
+    expected = service_records.preview_import(db, plain)
+    reads = []
+    real = io_service.read_service
+    monkeypatch.setattr(io_service, "read_service", lambda *a: reads.append(a[-1]) or real(*a))
+    got = service_records.preview_import(db, odd)
+    assert reads == [True, False]  # split, then whole
+    assert got.problems == []
+    assert sorted(got.records) == sorted(expected.records)
+    assert len(got.records) == 1500
 
 
 def test_a_sheet_without_its_usual_start_is_read_whole(tmp_path, monkeypatch, small_blocks):

@@ -12,6 +12,7 @@ parse; a large sheet is parsed in two halves at once (`sheet_halves`).
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -70,12 +71,15 @@ class Source:
             if self.checked is not None:
                 self.checked.refuse_errors(self.name, [name])
             raw = self._raw_names.get(name, name)
+            def whole() -> object:
+                return calamine_call(lambda: self.book.get_sheet_by_name(raw), self.name, name,
+                                     "无法读取工作表")
+
             xml = self.checked.xml.pop(name, None) if self.checked is not None else None
-            halves = (sheet_halves.parse(self.path, xml[0], xml[1], raw, self.name, name)
+            halves = (sheet_halves.parse(self.path, xml[0], xml[1], raw, self.name, name, whole)
                       if xml is not None else None)
-            del xml  # the kept XML: freed as soon as its halves are built
-            self._sheets[name] = halves or calamine_call(
-                lambda: self.book.get_sheet_by_name(raw), self.name, name, "无法读取工作表")
+            del xml  # the kept XML: freed as soon as its parts are written
+            self._sheets[name] = halves or whole()
         return self._sheets[name]
 
     def head(self, name: str, n: int = 20) -> list[list[object]]:
@@ -93,6 +97,20 @@ class Source:
             self._rows[name] = self._fix(calamine_call(lambda: sheet_halves.all_rows(sheet),
                                                        self.name, name, "无法读取工作表"))
         return self._rows[name]
+
+    def row_parts(self, name: str) -> Iterator[tuple[list[list[object]], float]]:
+        """The sheet's rows in parts, in order, as they are ready, each with the share of
+        the sheet read once it is: a split sheet's first part while the second is still
+        being parsed (`sheet_halves.SplitFailed` before the second when they do not join).
+        Joined they are `rows(name)` but for empty cells at the ends of some rows."""
+        sheet = None if name in self._rows else self._sheet(name)
+        if not isinstance(sheet, sheet_halves.Halves):
+            yield self.rows(name), 1.0
+            return
+        parts = sheet.parts()
+        yield self._fix(next(parts)), sheet.share
+        for part in parts:
+            yield self._fix(part), 1.0
 
     def forget(self, name: str) -> None:
         """Drop a sheet's cached rows (after reading a large one)."""
@@ -118,7 +136,8 @@ def _decode(data: bytes) -> str | None:
     return None
 
 
-def open_source(path: Path | str) -> Source:
+def open_source(path: Path | str, split: bool = True) -> Source:
+    """`split`: a large sheet may be parsed in two parts at once (`sheet_halves`)."""
     path = regular_file(path)
     with path.open("rb") as fh:
         head = fh.read(8)
@@ -127,7 +146,7 @@ def open_source(path: Path | str) -> Source:
     size = path.stat().st_size
     if head.startswith(b"PK"):
         checked = check_workbook(str(path), path.name, head, size,
-                                 keep=sheet_halves.worth_keeping)
+                                 keep=sheet_halves.worth_keeping if split else None)
     elif head == OLE_MAGIC:
         data = path.read_bytes()
         checked = check_workbook(str(path), path.name, head, size, data)

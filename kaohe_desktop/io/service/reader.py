@@ -19,7 +19,7 @@ held in full (issue 17: peak memory < 300 MB).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
@@ -179,49 +179,57 @@ class ParsedService:
 
 
 class _Rows:
-    """The sheet's rows below the header and where each field's values are."""
+    """The sheet's rows below the header and where each field's values are. The rows come
+    in parts (`Source.row_parts`: a large sheet's first part is read while the rest is
+    still being parsed), each with the share of the sheet read once it is taken (for the
+    progress)."""
 
-    def __init__(self, rows: list[list[object]], first: int, cols: list[int | None],
-                 no_col: int, progress: Callable[[int, int], object] | None) -> None:
-        self.rows, self.first, self.no_col, self.progress = rows, first, no_col, progress
+    def __init__(self, parts: Iterable[tuple[list[list[object]], float]], first: int,
+                 cols: list[int | None], no_col: int,
+                 progress: Callable[[int, int], object] | None) -> None:
+        self.parts, self.first, self.no_col, self.progress = iter(parts), first, no_col, progress
         self.width = max(c for c in cols if c is not None) + 1
         # a field the file lacks reads the None appended at the end of each row
         self.missing = any(c is None for c in cols)
         self.pick = itemgetter(*(-1 if c is None else c for c in cols))
 
     def take(self) -> Iterator[tuple[int, tuple[object, ...]]]:
-        rows, no_col, pick, width, missing, progress = (
-            self.rows, self.no_col, self.pick, self.width, self.missing, self.progress)
-        total = len(rows)
-        self.rows = []
-        for i in range(self.first, total):
-            raw = rows[i]
-            rows[i] = None  # type: ignore[call-overload]  # released row by row
-            if progress is not None and i % 2000 == 0:
-                progress(i, total)
-            no = raw[no_col] if no_col < len(raw) else None
-            if no is None or no == "":
-                if not any(v not in ("", None) for v in raw) or _is_total(raw):
-                    continue
-            else:
-                first = no  # the row's first value: a total row starts with 合计 …
-                if no_col:
-                    for j in range(no_col):
-                        v = raw[j]
-                        if v != "" and v is not None:
-                            first = v
-                            break
-                if isinstance(first, str) and (first[:1] in _TOTAL_FIRST or first[:1] == " ") \
-                        and _is_total((first,)):
-                    continue
-            n = len(raw)
-            if n < width:  # a short row (text tables): its missing cells are empty
-                raw = raw + [""] * (width - n)
-            if missing:
-                raw.append(None)
-            yield i + 1, pick(raw)
+        parts, no_col, pick, width, missing, progress = (
+            self.parts, self.no_col, self.pick, self.width, self.missing, self.progress)
+        self.parts = iter(())
+        offset = 0  # the index of a part's first row in the sheet
+        for rows, share in parts:
+            total = int((offset + len(rows)) / share) if share else offset + len(rows)
+            for j in range(max(self.first - offset, 0), len(rows)):
+                i = offset + j
+                raw = rows[j]
+                rows[j] = None  # type: ignore[call-overload]  # released row by row
+                if progress is not None and i % 2000 == 0:
+                    progress(i, total)
+                no = raw[no_col] if no_col < len(raw) else None
+                if no is None or no == "":
+                    if not any(v not in ("", None) for v in raw) or _is_total(raw):
+                        continue
+                else:
+                    first = no  # the row's first value: a total row starts with 合计 …
+                    if no_col:
+                        for k in range(no_col):
+                            v = raw[k]
+                            if v != "" and v is not None:
+                                first = v
+                                break
+                    if isinstance(first, str) and (first[:1] in _TOTAL_FIRST or first[:1] == " ") \
+                            and _is_total((first,)):
+                        continue
+                n = len(raw)
+                if n < width:  # a short row (text tables, a part narrower than the sheet)
+                    raw = raw + [""] * (width - n)
+                if missing:
+                    raw.append(None)
+                yield i + 1, pick(raw)
+            offset += len(rows)
         if progress is not None:
-            progress(total, total)
+            progress(offset, offset)
 
 
 def _alias_sets() -> dict[str, dict[str, set[str]]]:
@@ -317,17 +325,19 @@ def _is_total(values: list[object]) -> bool:
 
 def read_service(path: Path | str, kind: str | None = None,
                  mapping: Mapping[str, str] | None = None,
-                 progress: Callable[[int, int], object] | None = None) -> ParsedService:
+                 progress: Callable[[int, int], object] | None = None,
+                 split: bool = True) -> ParsedService:
     """Read every record of the first sheet that holds a service table, and of each later
     sheet holding a table of the same kind (one sheet per month, say).
 
     InputError (file named) when nothing readable is found; `progress(done, total)` may
-    raise to cancel."""
+    raise to cancel. `split=False` reads each sheet whole (see `sheet_halves.SplitFailed`,
+    which taking the rows may raise otherwise)."""
     path = Path(path)
     if kind is not None and kind not in KINDS:
         raise InputError(Problem(f"记录类型只能是 {'、'.join(KINDS)} 之一", file=path.name,
                                  column="--kind", value=kind))
-    src = open_table(path)
+    src = open_table(path, split)
     if src.kind != "workbook":
         raise InputError(Problem("不是电子表格，无法读取服务记录", file=path.name))
     first_sig = ""
@@ -348,15 +358,14 @@ def read_service(path: Path | str, kind: str | None = None,
             if found is None:
                 continue
             header, k, cols = found
-        rows = src.rows(sheet)
-        src.forget(sheet)  # the parsed sheet's cells are Python rows now: free them
+        parts = _parts(src, sheet)
         fields = tuple(FIELDS[k])
         depth = header.depth
         layout = (f"表头第{header.row + 1}行" if depth == 1
                   else f"表头第{header.row + 1}–{header.row + depth}行（合并表头）")
         parsed = ParsedService(path.name, k, sheet, layout, _labels(header, cols), signature(head),
                                list(header.labels), fields,
-                               _Rows(rows, header.first_data, [cols.get(f) for f in fields],
+                               _Rows(parts, header.first_data, [cols.get(f) for f in fields],
                                      cols["no"], progress), [sheet])
         names = list(src.sheet_names)
         for other in names[names.index(sheet) + 1:]:
@@ -377,10 +386,10 @@ def read_service(path: Path | str, kind: str | None = None,
                              value=first_sig[:80] if first_sig else None))
 
 
-def open_table(path: Path) -> Source:
+def open_table(path: Path, split: bool = True) -> Source:
     """`open_source`, also taking an Excel 2003 XML workbook (an ".xls" some platforms send)
     and a CSV whose title line is one cell (or that ends in 制表人：…) as tables."""
-    src = open_source(path)
+    src = open_source(path, split)
     if src.kind == "text":
         text = "\n".join(src.lines)
         if is_spreadsheet_xml(text):  # an "xls" that is Excel 2003 XML
@@ -413,9 +422,19 @@ def _same_table(head: list[list[object]], kind: str,
 
 def _later_rows(src: Source, sheet: str, first: int, cols: list[int | None], no_col: int,
                 progress: Callable[[int, int], object] | None) -> _Rows:
-    rows = src.rows(sheet)
+    return _Rows(_parts(src, sheet), first, cols, no_col, progress)
+
+
+def _parts(src: Source, sheet: str) -> Iterator[tuple[list[list[object]], float]]:
+    """The sheet's rows in parts (see `_Rows`); the source forgets the sheet once the
+    first part is out: its cells are Python rows now, and the rest of a split sheet is
+    held by the parts alone."""
+    parts = src.row_parts(sheet)
+    first = next(parts, None)
     src.forget(sheet)
-    return _Rows(rows, first, cols, no_col, progress)
+    if first is not None:
+        yield first
+        yield from parts
 
 
 _MAP_HINT = ("；请在窗口“服务记录”页导入并用“指定列”对应各列（按表头记住，之后命令行导入同样表头的"
