@@ -128,19 +128,21 @@ def _rewritten(path, to, change):
     return to
 
 
+def _last_row_first(xml: bytes) -> bytes:
+    """The sheet's last row written before all the others (rows out of order)."""
+    start = xml.index(b"<sheetData>") + len(b"<sheetData>")
+    last = xml.rindex(b"<row ")
+    end = xml.index(b"</sheetData>")
+    return xml[:start] + xml[last:end] + xml[start:last] + xml[end:]
+
+
 def test_rows_out_of_order_are_read_whole(tmp_path, monkeypatch, small_blocks):
     """A hand-made sheet whose last row is written first: the second part holds a row
     above the first part's last, which is seen once it is parsed, so the rows come from
     the sheet parsed whole instead (and the parts say so before their second)."""
     plain = _book(tmp_path / "plain.xlsx", _rows(3000))
 
-    def last_first(xml: bytes) -> bytes:
-        start = xml.index(b"<sheetData>") + len(b"<sheetData>")
-        last = xml.rindex(b"<row ")
-        end = xml.index(b"</sheetData>")
-        return xml[:start] + xml[last:end] + xml[start:last] + xml[end:]
-
-    path = _rewritten(plain, tmp_path / "odd.xlsx", last_first)
+    path = _rewritten(plain, tmp_path / "odd.xlsx", _last_row_first)
     whole_heads, whole_rows, _kinds = _read(path, False, monkeypatch)
     heads, rows, kinds = _read(path, True, monkeypatch)
     assert kinds["明细"] == "Halves"
@@ -166,13 +168,7 @@ def test_an_import_of_rows_out_of_order_reads_the_sheet_whole(db, tmp_path, monk
             for k in range(1500)]
     plain = _book(tmp_path / "plain.xlsx", [header, *data])
 
-    def last_first(xml: bytes) -> bytes:
-        start = xml.index(b"<sheetData>") + len(b"<sheetData>")
-        last = xml.rindex(b"<row ")
-        end = xml.index(b"</sheetData>")
-        return xml[:start] + xml[last:end] + xml[start:last] + xml[end:]
-
-    odd = _rewritten(plain, tmp_path / "odd.xlsx", last_first)
+    odd = _rewritten(plain, tmp_path / "odd.xlsx", _last_row_first)
     expected = service_records.preview_import(db, plain)
     reads = []
     real = io_service.read_service
