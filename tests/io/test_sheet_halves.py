@@ -213,3 +213,15 @@ def test_an_import_with_an_empty_area_above_reads_its_rows(db, tmp_path):
     assert preview.problems == []
     assert [r[0] for r in preview.records] == ["BJ0", "BJ1", "BJ2"]
     assert preview.layout == "表头第3行"
+
+
+def test_rows_and_first_rows_agree_below_a1(tmp_path):
+    """Every reader finds its header in `head` and reads on in `rows` by the same index
+    (attendance exports as well as service records): for a table starting at B3 both
+    put the header at index 2, column 1."""
+    path = _book(tmp_path / "book.xlsx", _rows(20), at=(3, 2))
+    src = open_source(path)
+    head = src.head("明细", 10)
+    rows = src.rows("明细")
+    assert head[2][1] == rows[2][1] == "编号"
+    assert [r[1:] for r in rows[:10] if any(r)] == [r[1:] for r in head if any(r)]
