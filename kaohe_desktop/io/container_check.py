@@ -67,7 +67,7 @@ class Checked:
     kind: str                                     # "zip" or "ole"
     errors: dict[str, list[ErrorCell]] = field(default_factory=dict)
     # sheet name → (zip member, its XML as the scan's spans): large sheets written the
-    # usual way, kept when the caller asked (`sheet_halves` parses them in two halves)
+    # usual way, kept when the caller asked (`sheet_halves` parses them in two parts)
     xml: dict[str, tuple[str, list[tuple[bytes, int, int]]]] = field(default_factory=dict)
 
     def error_problems(self, file: str, sheets: list[str] | None = None) -> list[Problem]:

@@ -6,7 +6,7 @@ an empty file, a .txt or .docx renamed .xlsx, a password-protected (encrypted) w
 a damaged zip. Workbooks pass `container_check.check_workbook` first (zip bombs, ranges
 too large for memory, error cells, broken .xls structure). Sheets are parsed by
 python-calamine once and cached, so detecting the format and then reading it costs one
-parse; a large sheet is parsed in two halves at once (`sheet_halves`).
+parse; a large sheet is parsed in two parts at once (`sheet_halves`).
 """
 
 from __future__ import annotations
