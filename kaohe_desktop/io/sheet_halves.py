@@ -18,6 +18,7 @@ writes them so) or fail to be written, `SplitFailed` says to read the sheet whol
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -112,7 +113,9 @@ def _part(path: Path, member: str, pieces: list[memoryview], to: Path, raw: str,
         return calamine_call(lambda: CalamineWorkbook.from_path(str(to)).get_sheet_by_name(raw),
                              file, sheet, "无法读取工作表")
     finally:
-        to.unlink(missing_ok=True)
+        # still open to a virus scanner, say: then it goes with its folder
+        with contextlib.suppress(OSError):
+            to.unlink(missing_ok=True)
 
 
 def parse(path: Path, member: str, spans: list[Span], raw: str, file: str, sheet: str,
