@@ -102,16 +102,24 @@ def _write_zip(src: zipfile.ZipFile, member: str, pieces: list[memoryview], to: 
                 z.writestr(name, read_member(src, info))
 
 
+class _Slot:
+    """A parsed part, handed over from its thread in this rather than as the thread's
+    result: a future keeps its result, and a part's cells are let go once read."""
+
+    sheet: Any = None
+
+
 def _part(path: Path, member: str, pieces: list[memoryview], to: Path, raw: str, file: str,
-          sheet: str) -> Any:
+          sheet: str, slot: _Slot) -> None:
     """One part written and parsed, in its own thread (the writing of one overlaps the
     parsing of the other; both let Python run); its file is removed once parsed."""
     try:
         with zipfile.ZipFile(path) as src:
             _write_zip(src, member, pieces, to)
         pieces.clear()
-        return calamine_call(lambda: CalamineWorkbook.from_path(str(to)).get_sheet_by_name(raw),
-                             file, sheet, "无法读取工作表")
+        slot.sheet = calamine_call(
+            lambda: CalamineWorkbook.from_path(str(to)).get_sheet_by_name(raw), file, sheet,
+            "无法读取工作表")
     finally:
         # still open to a virus scanner, say: then it goes with its folder
         with contextlib.suppress(OSError):
@@ -133,16 +141,17 @@ def parse(path: Path, member: str, spans: list[Span], raw: str, file: str, sheet
     # buffer, which with ours would hold the sheet three times over while it parses
     folder = Path(tempfile.mkdtemp(prefix="kaohe-halves-"))
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sheet-half")
-    futures = [pool.submit(_part, path, member, piece, folder / f"part{k}.xlsx", raw, file, sheet)
-               for k, piece in enumerate(cut)]
+    slots = (_Slot(), _Slot())
+    futures = [pool.submit(_part, path, member, piece, folder / f"part{k}.xlsx", raw, file, sheet,
+                           slot) for k, (piece, slot) in enumerate(zip(cut, slots, strict=True))]
     pool.shutdown(wait=False)  # the threads end with their parts
     # each part's thread holds its pieces until written: the kept XML is freed as the
     # parts are written, before they are parsed
     del cut
     spans.clear()
-    halves = Halves(futures[0], futures[1], folder, whole)
+    halves = Halves(futures, slots, folder, whole)
     try:
-        first = futures[0].result()
+        first = halves.first
     except OSError:  # no room for the parts in the temporary folder: parse it whole
         halves.settle()
         return None
@@ -161,31 +170,41 @@ class Halves:
     holds them), `parts()` for the rows as they become ready, `all_rows()` for every row
     (row i is Excel row i + 1, column j is column j)."""
 
-    def __init__(self, first: Future, second: Future, folder: Path,
+    def __init__(self, futures: list[Future], slots: tuple[_Slot, _Slot], folder: Path,
                  whole: Callable[[], Any]) -> None:
-        self._first, self._second, self.whole = first, second, whole
+        self._futures, self._slots, self.whole = futures, slots, whole
         self.share = FIRST_SHARE
         # the temporary folder goes when the parts are done with, whoever asks last
-        self._cleanup = weakref.finalize(self, _remove_after, [first, second], folder)
+        self._cleanup = weakref.finalize(self, _remove_after, futures, folder)
 
     def settle(self) -> None:
         """Wait for both parts and remove their folder (a part's error is left unraised)."""
         self._cleanup()
 
+    def _part(self, k: int) -> Any:
+        self._futures[k].result()  # its error, if any
+        sheet = self._slots[k].sheet
+        if sheet is None:
+            raise RuntimeError("the parts of a split sheet were read with release=True already")
+        return sheet
+
     @property
     def first(self) -> Any:
-        return self._first.result()
+        return self._part(0)
 
     def second(self) -> Any:
         """The second part, parsed; SplitFailed when it cannot be joined to the first."""
+        return self._second_below(self.first.end[0])
+
+    def _second_below(self, last: int) -> Any:
+        """The second part, which must start below row index `last` (the first's last)."""
         try:
-            second = self._second.result()
+            second = self._part(1)
         except OSError as exc:
             raise SplitFailed(str(exc)) from exc
         finally:
             self.settle()
-        first = self.first
-        if second.start is not None and second.start[0] <= first.end[0]:
+        if second.start is not None and second.start[0] <= last:
             raise SplitFailed("rows out of order")
         return second
 
@@ -197,35 +216,48 @@ class Halves:
             return rows  # as wide as the first part (a wider second adds empty cells only)
         return self.all_rows()[:nrows]
 
-    def parts(self) -> Iterator[list[list[Any]]]:
+    def width(self) -> int:
+        """The widest part's width (columns from A)."""
+        second = self.second()
+        return max(self.first.end[1], second.end[1] if second.start is not None else 0) + 1
+
+    def parts(self, release: bool = False) -> Iterator[list[list[Any]]]:
         """The rows of the first part, then (once parsed) those below it; joined they are
         `all_rows()` but for the empty cells that make rows equally wide. SplitFailed
-        before the second part's rows when the parts do not join."""
+        before the second part's rows when the parts do not join. `release`: each part's
+        cells are let go once its rows are made (an import reads the rows once; the
+        parts cannot be read again)."""
         first = self.first
         rows = all_rows(first)
+        last = first.end[0]
+        if release:
+            first = self._slots[0].sheet = None
         yield rows
-        second = self.second()
+        second = self._second_below(last)
+        if release:
+            self._slots[1].sheet = None
         if second.start is None:
             return
         # from the second part's first cell on: to_python trims the empty area above
         # (the first part's rows) and to the left
         first_row, first_col = second.start
-        rest: list[list[Any]] = [[] for _ in range(first_row - (first.end[0] + 1))]
+        rest: list[list[Any]] = [[] for _ in range(first_row - (last + 1))]
         body = second.to_python(skip_empty_area=True)
+        second = None  # its cells: Python rows now
         if first_col:
             pad = [""] * first_col
             rest.extend(pad + r for r in body)
         else:
             rest.extend(body)
+        del body
         yield rest
 
     def all_rows(self) -> list[list[Any]]:
         try:
             parts = list(self.parts())
+            width = self.width()
         except SplitFailed:
             return all_rows(self.whole())
-        second = self._second.result()
-        width = max(self.first.end[1], second.end[1] if second.start is not None else 0) + 1
         rows = parts[0]
         for part in parts[1:]:
             rows.extend(part)

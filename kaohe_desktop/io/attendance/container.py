@@ -102,12 +102,13 @@ class Source:
         """The sheet's rows in parts, in order, as they are ready, each with the share of
         the sheet read once it is: a split sheet's first part while the second is still
         being parsed (`sheet_halves.SplitFailed` before the second when they do not join).
-        Joined they are `rows(name)` but for empty cells at the ends of some rows."""
+        Joined they are `rows(name)` but for empty cells at the ends of some rows. Read
+        once: a split sheet's parsed parts are let go as they are read."""
         sheet = None if name in self._rows else self._sheet(name)
         if not isinstance(sheet, sheet_halves.Halves):
             yield self.rows(name), 1.0
             return
-        parts = sheet.parts()
+        parts = sheet.parts(release=True)  # each part's cells let go once its rows are made
         yield self._fix(next(parts)), sheet.share
         for part in parts:
             yield self._fix(part), 1.0
