@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 import weakref
@@ -86,6 +87,27 @@ def _parts(spans: list[Span]) -> tuple[list[memoryview], list[memoryview]] | Non
     return None
 
 
+_LAST_ROW = re.compile(rb'<row\s+r="(\d{1,7})"')
+_DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]{1,3}\d+:[A-Z]{1,3}(\d{1,7})"')
+
+
+def _declared_rows(spans: list[Span]) -> int | None:
+    """How many rows the sheet has, for the progress: the number of its last row tag
+    (rows are written in order), else the last row its <dimension> names; None when the
+    XML says neither (a wrong figure only misjudges the progress)."""
+    m = None
+    for buf, start, end in reversed(spans[-3:]):  # the last span may hold the end alone
+        at = buf.rfind(b"<row ", start, end)
+        if at >= 0:
+            m = _LAST_ROW.match(buf, at, end)
+            break
+    if m is None:
+        buf, start, end = spans[0]
+        opened = buf.find(_OPEN, start, end)
+        m = _DIMENSION.search(buf, start, opened if opened >= 0 else end)
+    return int(m[1]) if m else None
+
+
 def _write_zip(src: zipfile.ZipFile, member: str, pieces: list[memoryview], to: Path) -> None:
     """The workbook again, uncompressed, with `member` made of `pieces` and the other
     large worksheets left empty (only this sheet is read from it)."""
@@ -137,6 +159,7 @@ def parse(path: Path, member: str, spans: list[Span], raw: str, file: str, sheet
     if cut is None:
         spans.clear()
         return None
+    rows = _declared_rows(spans)
     # files, not memory: python-calamine copies a file-like object whole into its own
     # buffer, which with ours would hold the sheet three times over while it parses
     folder = Path(tempfile.mkdtemp(prefix="kaohe-halves-"))
@@ -149,7 +172,7 @@ def parse(path: Path, member: str, spans: list[Span], raw: str, file: str, sheet
     # parts are written, before they are parsed
     del cut
     spans.clear()
-    halves = Halves(futures, slots, folder, whole)
+    halves = Halves(futures, slots, folder, whole, rows)
     try:
         first = halves.first
     except OSError:  # no room for the parts in the temporary folder: parse it whole
@@ -171,15 +194,21 @@ class Halves:
     (row i is Excel row i + 1, column j is column j)."""
 
     def __init__(self, futures: list[Future], slots: tuple[_Slot, _Slot], folder: Path,
-                 whole: Callable[[], Any]) -> None:
+                 whole: Callable[[], Any], rows: int | None = None) -> None:
         self._futures, self._slots, self.whole = futures, slots, whole
-        self.share = FIRST_SHARE
+        self._declared = rows  # the sheet's rows as its <dimension> says, if it does
         # the temporary folder goes when the parts are done with, whoever asks last
         self._cleanup = weakref.finalize(self, _remove_after, futures, folder)
 
     def settle(self) -> None:
         """Wait for both parts and remove their folder (a part's error is left unraised)."""
         self._cleanup()
+
+    def share_after(self, rows: int) -> float:
+        """The share of the sheet's rows read once the first part's `rows` are: by the
+        rows the sheet declares when it does (and they are not fewer), else by bytes."""
+        declared = self._declared
+        return rows / declared if declared and declared >= rows > 0 else FIRST_SHARE
 
     def _part(self, k: int) -> Any:
         self._futures[k].result()  # its error, if any

@@ -109,7 +109,8 @@ class Source:
             yield self.rows(name), 1.0
             return
         parts = sheet.parts(release=True)  # each part's cells let go once its rows are made
-        yield self._fix(next(parts)), sheet.share
+        first = self._fix(next(parts))
+        yield first, sheet.share_after(len(first))
         for part in parts:
             yield self._fix(part), 1.0
 

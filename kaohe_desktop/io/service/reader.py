@@ -199,7 +199,7 @@ class _Rows:
         self.parts = iter(())
         offset = 0  # the index of a part's first row in the sheet
         for rows, share in parts:
-            total = int((offset + len(rows)) / share) if share else offset + len(rows)
+            total = round((offset + len(rows)) / share) if share else offset + len(rows)
             for j in range(max(self.first - offset, 0), len(rows)):
                 i = offset + j
                 raw = rows[j]
