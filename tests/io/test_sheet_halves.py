@@ -130,6 +130,18 @@ def _rewritten(path, to, change):
     return to
 
 
+def _requests_file(db, path, n, at=(1, 1)):
+    """A 办件 export of `n` 即办件 by one person of one window (who is put in the roster)."""
+    roster.add_unit(db, "政务服务中心", code="HL")
+    roster.add_staff(db, "林志强", "HL", code="0101")
+    header = ["办件编号", "事项名称", "办件类型", "受理部门", "受理人", "工号", "受理时间", "承诺时限",
+              "办结时间", "办理状态"]
+    data = [[f"BJ{k:05d}", "社保卡申领", "即办件", "政务服务中心", "林志强", "0101",
+             f"2024-04-0{k % 9 + 1} 09:00:00", 0, f"2024-04-0{k % 9 + 1} 09:30:00", "已办结"]
+            for k in range(n)]
+    return _book(path, [header, *data], at=at)
+
+
 def _last_row_first(xml: bytes) -> bytes:
     """The sheet's last row written before all the others (rows out of order)."""
     start = xml.index(b"<sheetData>") + len(b"<sheetData>")
@@ -161,14 +173,7 @@ def test_an_import_of_rows_out_of_order_reads_the_sheet_whole(db, tmp_path, monk
     """The import takes the first part's rows while the second is parsed; when the second
     turns out to hold a row above (rows out of order), the preview starts again with the
     sheet read whole: the same records as a file in order."""
-    roster.add_unit(db, "政务服务中心", code="HL")
-    roster.add_staff(db, "林志强", "HL", code="0101")
-    header = ["办件编号", "事项名称", "办件类型", "受理部门", "受理人", "工号", "受理时间", "承诺时限",
-              "办结时间", "办理状态"]
-    data = [[f"BJ{k:05d}", "社保卡申领", "即办件", "政务服务中心", "林志强", "0101",
-             f"2024-04-0{k % 9 + 1} 09:00:00", 0, f"2024-04-0{k % 9 + 1} 09:30:00", "已办结"]
-            for k in range(1500)]
-    plain = _book(tmp_path / "plain.xlsx", [header, *data])
+    plain = _requests_file(db, tmp_path / "plain.xlsx", 1500)
 
     odd = _rewritten(plain, tmp_path / "odd.xlsx", _last_row_first)
     expected = service_records.preview_import(db, plain)
@@ -203,17 +208,10 @@ def test_an_import_with_an_empty_area_above_reads_its_rows(db, tmp_path):
     """The rows of a sheet whose table starts at B3 (two blank rows above, column A
     empty): python-calamine 0.9's iter_rows starts at A1, and counting the blank rows
     again moved every row two down, so the header was read as a record."""
-    roster.add_unit(db, "政务服务中心", code="HL")
-    roster.add_staff(db, "林志强", "HL", code="0101")
-    header = ["办件编号", "事项名称", "办件类型", "受理部门", "受理人", "工号", "受理时间", "承诺时限",
-              "办结时间", "办理状态"]
-    data = [[f"BJ{k}", "社保卡申领", "即办件", "政务服务中心", "林志强", "0101",
-             f"2024-04-0{k + 1} 09:00:00", 0, f"2024-04-0{k + 1} 09:30:00", "已办结"]
-            for k in range(3)]
-    path = _book(tmp_path / "办件.xlsx", [header, *data], at=(3, 2))
+    path = _requests_file(db, tmp_path / "办件.xlsx", 3, at=(3, 2))
     preview = service_records.preview_import(db, path)
     assert preview.problems == []
-    assert [r[0] for r in preview.records] == ["BJ0", "BJ1", "BJ2"]
+    assert [r[0] for r in preview.records] == ["BJ00000", "BJ00001", "BJ00002"]
     assert preview.layout == "表头第3行"
 
 
