@@ -4,6 +4,7 @@ the roster they refer to and loading everything."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -52,15 +53,24 @@ INSTANT_ROWS = [
 ]
 
 
-def write_instant(folder: Path) -> Path:
-    """The 即办件 as a platform's .xlsx export."""
+def export_xlsx(path: Path, header: list[str] | None, rows: Iterable[list[object]], *,
+                title: str | None = None, sheet: str = "Sheet") -> Path:
+    """A platform's export as .xlsx, on one sheet: a title row if given, the header row if
+    given, then the rows."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "办件明细"
-    for row in (INSTANT_HEADER, *INSTANT_ROWS):
+    ws.title = sheet
+    for row in ([[title]] if title else []) + ([header] if header else []):
         ws.append(row)
-    wb.save(folder / "即办件.xlsx")
-    return folder / "即办件.xlsx"
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def write_instant(folder: Path) -> Path:
+    """The 即办件 as a platform's .xlsx export."""
+    return export_xlsx(folder / "即办件.xlsx", INSTANT_HEADER, INSTANT_ROWS, sheet="办件明细")
 
 
 def load_instant(db, tmp_path: Path) -> None:

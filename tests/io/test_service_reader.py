@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from openpyxl import Workbook
+from service_data import export_xlsx
 
 from kaohe_desktop.io.service import read_service
 
@@ -15,13 +15,7 @@ HEADER = ["序号", "办件编号", "事项名称", "受理部门", "受理人",
 
 
 def workbook(path, rows):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "办件"
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+    return export_xlsx(path, None, rows, sheet="办件")
 
 
 def test_rows_numbered_as_in_excel_with_totals_and_blanks_skipped(tmp_path):

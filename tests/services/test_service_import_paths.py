@@ -10,8 +10,7 @@ from datetime import date, datetime
 
 import pytest
 from backends import sqlite_only
-from openpyxl import Workbook
-from service_data import EXPECTED, FIX, load_roster
+from service_data import EXPECTED, FIX, export_xlsx, load_roster
 from sqlalchemy import func, select, text
 
 from kaohe_desktop.domain.errors import InputError
@@ -26,14 +25,7 @@ HEADER = ["办件编号", "事项名称", "办件类型", "受理部门", "受�
 
 
 def workbook(path, rows, header=HEADER):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "办件明细"
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+    return export_xlsx(path, header, rows, sheet="办件明细")
 
 
 @pytest.mark.parametrize("value", [

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from openpyxl import Workbook
-from service_data import load_roster
+from service_data import export_xlsx, load_roster
 from sqlalchemy import select
 
 from kaohe_desktop.domain.service_measures import MonthTally
@@ -22,18 +21,8 @@ RATINGS = ["评价编号", "办件编号", "评价等级", "评价时间", "被�
 COMPLAINTS = ["投诉编号", "投诉时间", "投诉来源", "被投诉人", "工号", "投诉内容", "核实结果", "办结时间"]
 
 
-def xlsx(path, header, rows):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(header)
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
-    return path
-
-
 def june_requests(tmp_path):
-    return xlsx(tmp_path / "办件6月.xlsx", REQUESTS, [
+    return export_xlsx(tmp_path / "办件6月.xlsx", REQUESTS, [
         ["BJ1", "居住证办理", "承诺件", "林志强", "0101", "2024-06-25 09:00", 5, None, "办理中"],
         ["BJ2", "社保卡", "即办件", "林志强", "0101", "2024-06-25 10:00", 0, "2024-06-25 10:20", "已办结"],
         ["BJ3", "高龄津贴", "承诺件", "黄丽萍", "0102", "2024-06-26 09:00", 5, None, "办理中"]])
@@ -42,7 +31,7 @@ def june_requests(tmp_path):
 def july_requests(tmp_path):
     # BJ1 finished on time on 07-02 (5 working days from 06-25 end on 07-02); BJ3 refused;
     # BJ2 again, as it was; BJ4 new
-    return xlsx(tmp_path / "办件7月.xlsx", REQUESTS, [
+    return export_xlsx(tmp_path / "办件7月.xlsx", REQUESTS, [
         ["BJ1", "居住证办理", "承诺件", "林志强", "0101", "2024-06-25 09:00", 5, "2024-07-02 15:00",
          "已办结"],
         ["BJ2", "社保卡", "即办件", "林志强", "0101", "2024-06-25 10:00", 0, "2024-06-25 10:20", "已办结"],
@@ -96,7 +85,7 @@ def test_a_later_export_finishes_a_request_and_counts_it_where_it_now_belongs(db
 
 def test_a_bad_rating_rectified_later_leaves_the_tracker_and_filled_values_stay(db, tmp_path):
     load_roster(db)
-    service_records.import_file(db, xlsx(tmp_path / "评价6月.xlsx", RATINGS, [
+    service_records.import_file(db, export_xlsx(tmp_path / "评价6月.xlsx", RATINGS, [
         ["PJ1", "BJ1", "不满意", "2024-06-03 10:00", "林志强", "0101", "等候太久", None, None, None, None],
         ["PJ2", "BJ2", "非常不满意", "2024-06-04 10:00", "黄丽萍", "0102", "态度差", "已约谈",
          "2024-06-10 09:00", None, None],
@@ -104,7 +93,7 @@ def test_a_bad_rating_rectified_later_leaves_the_tracker_and_filled_values_stay(
     assert {r.no for r in service_stats.open_bad_ratings(db, date(2024, 7, 30))} == {"PJ1"}
     # July's export: PJ1 rectified on day 10 and visited; PJ2's 整改 written with another
     # date (kept as stored) and its 回访 added
-    result = service_records.import_file(db, xlsx(tmp_path / "评价7月.xlsx", RATINGS, [
+    result = service_records.import_file(db, export_xlsx(tmp_path / "评价7月.xlsx", RATINGS, [
         ["PJ1", "BJ1", "不满意", "2024-06-03 10:00", "林志强", "0101", "等候太久", "增设取号机",
          "2024-06-17 16:00", "2024-06-18 10:00", "满意"],
         ["PJ2", "BJ2", "非常不满意", "2024-06-04 10:00", "黄丽萍", "0102", "态度差", "已约谈",
@@ -124,10 +113,10 @@ def test_a_bad_rating_rectified_later_leaves_the_tracker_and_filled_values_stay(
 
 def test_a_complaints_verdict_arrives_later(db, tmp_path):
     load_roster(db)
-    service_records.import_file(db, xlsx(tmp_path / "投诉6月.xlsx", COMPLAINTS, [
+    service_records.import_file(db, export_xlsx(tmp_path / "投诉6月.xlsx", COMPLAINTS, [
         ["TS1", "2024-06-05 09:00", "12345", "邓芳", "0302", "推诿", "", None]]))
     assert _person(db, "2024-06", "0302").tally.valid == 0
-    result = service_records.import_file(db, xlsx(tmp_path / "投诉7月.xlsx", COMPLAINTS, [
+    result = service_records.import_file(db, export_xlsx(tmp_path / "投诉7月.xlsx", COMPLAINTS, [
         ["TS1", "2024-06-05 09:00", "12345", "邓芳", "0302", "推诿", "属实", "2024-06-20 17:00"]]))
     assert result.updated == 1
     with db.session() as s:

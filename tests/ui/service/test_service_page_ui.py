@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QPushButton
-from service_data import EXPECTED, import_all, load_roster
+from service_data import EXPECTED, export_xlsx, import_all, load_roster
 from sqlalchemy import func, select
 
 from kaohe_desktop.services import service_records, service_stats
@@ -33,16 +33,7 @@ def shot(widget, name: str) -> None:
 
 
 def write_xlsx(path: Path, header: list[str], rows: list[list[object]], title: str | None = None) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "导出"
-    if title:
-        ws.append([title])
-    ws.append(header)
-    for r in rows:
-        ws.append(r)
-    wb.save(path)
-    return path
+    return export_xlsx(path, header, rows, title=title, sheet="导出")
 
 
 STANDARD = ["办件编号", "事项名称", "受理人", "受理时间", "承诺时限", "办结时间", "办理状态"]
