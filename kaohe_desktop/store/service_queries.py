@@ -163,39 +163,52 @@ def insert_rows(s: Session, model: Any, columns: Sequence[str], rows: Sequence[t
     the table and a few more build its indexes, SQLite's work, during which the driver
     lets other Python threads run — so `alongside` runs in a thread then, on the
     machine's other core (100,000 办件: 0.5 s of wall time instead of 0.7 s)."""
-    if not rows:
-        return alongside() if alongside is not None else None
-    table = model.__table__
-    conn = s.connection()
-    names = [*columns, *fixed]
-    if conn.dialect.name == "postgresql":
-        # COPY through the driver (psycopg adapts each value as a parameter would be; the
-        # server reads the moments' text): a year's 办件 in about a second instead of seven
-        # through INSERT batches
-        extra = tuple(fixed.values())
-        cursor = conn.connection.driver_connection.cursor()
-        with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row(r + extra)
-        return alongside() if alongside is not None else None
-    if conn.dialect.name != "sqlite":
-        times = [c for c in columns if isinstance(table.c[c].type, DateTime)]
-        for i in range(0, len(rows), CHUNK):
-            batch = [{**dict(zip(columns, r, strict=True)), **fixed} for r in rows[i:i + CHUNK]]
-            for b in batch:
-                for c in times:
-                    if b[c] is not None:
-                        b[c] = datetime.fromisoformat(b[c])
-            conn.execute(table.insert(), batch)
-        return alongside() if alongside is not None else None
-    cursor = conn.connection.driver_connection.cursor()
+    dialect = s.connection().dialect.name
+    if rows and dialect == "sqlite" and len(rows) >= STAGE_FROM:
+        return _sqlite(s, lambda cursor: _insert_staged(cursor, model.__table__.name, columns,
+                                                         rows, fixed, alongside))
+    if rows and dialect == "sqlite":
+        _sqlite(s, lambda cursor: _insert_direct(cursor, model.__table__.name, columns, rows,
+                                                 fixed))
+    elif rows and dialect == "postgresql":
+        _copy(s, model.__table__, columns, rows, fixed)
+    elif rows:
+        _insert_batches(s, model.__table__, columns, rows, fixed)
+    return alongside() if alongside is not None else None
+
+
+def _copy(s: Session, table: Any, columns: Sequence[str], rows: Sequence[tuple[Any, ...]],
+          fixed: Mapping[str, int]) -> None:
+    # COPY through the driver (psycopg adapts each value as a parameter would be; the
+    # server reads the moments' text): a year's 办件 in about a second instead of seven
+    # through INSERT batches
+    extra = tuple(fixed.values())
+    cursor = s.connection().connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({', '.join([*columns, *fixed])}) FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row(r + extra)
+
+
+def _insert_batches(s: Session, table: Any, columns: Sequence[str],
+                    rows: Sequence[tuple[Any, ...]], fixed: Mapping[str, int]) -> None:
+    """Another server: SQLAlchemy's INSERT in batches, the moments as datetimes."""
+    times = [c for c in columns if isinstance(table.c[c].type, DateTime)]
+    for i in range(0, len(rows), CHUNK):
+        batch = [{**dict(zip(columns, r, strict=True)), **fixed} for r in rows[i:i + CHUNK]]
+        for b in batch:
+            for c in times:
+                if b[c] is not None:
+                    b[c] = datetime.fromisoformat(b[c])
+        s.connection().execute(table.insert(), batch)
+
+
+def _sqlite(s: Session, write: Callable[[Any], T]) -> T:
+    """`write(cursor)` on the driver's own cursor with a large page cache meanwhile."""
+    cursor = s.connection().connection.driver_connection.cursor()
     before = cursor.execute("PRAGMA cache_size").fetchone()[0]
     cursor.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
     try:
-        if len(rows) < STAGE_FROM:
-            _insert_direct(cursor, table.name, columns, rows, fixed)
-            return alongside() if alongside is not None else None
-        return _insert_staged(cursor, table.name, columns, rows, fixed, alongside)
+        return write(cursor)
     finally:
         cursor.execute(f"PRAGMA cache_size={int(before)}")
 
